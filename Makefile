@@ -1,0 +1,39 @@
+# Meterboard: `make run` sets everything up and serves the demo; `make test` runs every check.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $@
+
+## run: install, migrate, start the simulators, register demo sources, fetch, then serve http://127.0.0.1:8000
+run: $(VENV)/.installed
+	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py demo
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## test: ruff, then the whole suite on SQLite, then on MySQL/MariaDB when TEST_MYSQL_URL is set
+test: lint
+	$(BIN)/python -m pytest
+	@if [ -n "$$TEST_MYSQL_URL" ]; then \
+		echo "== again on MySQL/MariaDB =="; \
+		DATABASE_URL="$$TEST_MYSQL_URL" $(BIN)/python -m pytest; \
+	else \
+		echo "TEST_MYSQL_URL is not set: skipped the MySQL/MariaDB run"; \
+	fi
+
+## bench: MLS ingest speed into SQLite and MariaDB, beside the seed's one-INSERT-per-record approach
+bench: $(VENV)/.installed
+	$(BIN)/python -m benchmarks.mls_ingest
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles

@@ -1,0 +1,176 @@
+"""Meterboard settings, read from the environment (and an optional .env file).
+
+Every setting has a safe local default so that a fresh checkout runs with
+`make run`; production (DEBUG off) refuses to start without a real SECRET_KEY.
+"""
+
+from pathlib import Path
+
+import environ
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+env = environ.Env()
+environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
+
+# --- Core -------------------------------------------------------------------
+# https://docs.djangoproject.com/en/5.2/ref/settings/#debug
+DEBUG = env.bool("DEBUG", default=False)
+
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secret-key
+_DEV_SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production"
+SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET_KEY if DEBUG else "")
+if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEV_SECRET_KEY):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a long random value when DEBUG is off (set DEBUG=true for local development)."
+    )
+
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_q",
+    "ingest",
+    "reports",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "dashboard.urls"
+WSGI_APPLICATION = "dashboard.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- Database ---------------------------------------------------------------
+# SQLite is the embedded default so that a checkout runs with no server;
+# production uses MySQL/MariaDB: DATABASE_URL=mysql://user:pass@host:3306/name
+# https://docs.djangoproject.com/en/5.2/ref/settings/#databases
+DATABASES = {
+    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.mysql":
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"charset": "utf8mb4", "init_command": "SET sql_mode='STRICT_TRANS_TABLES'"}
+    )
+    DATABASES["default"]["TEST"] = {"CHARSET": "utf8mb4", "COLLATION": "utf8mb4_unicode_ci"}
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the web server read while the worker writes.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+    )
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Auth -------------------------------------------------------------------
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "reports:home"
+LOGOUT_REDIRECT_URL = "login"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# --- Time -------------------------------------------------------------------
+# Stored in UTC, shown in TIME_ZONE.
+USE_TZ = True
+TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+LANGUAGE_CODE = "en-us"
+USE_I18N = False
+
+# --- Static files (served by whitenoise) ---------------------------------------
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": env.str(
+            "STATICFILES_BACKEND",
+            default="django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage",
+        )
+    },
+}
+
+# --- Email ------------------------------------------------------------------
+# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 ; console by default.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="meterboard@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Security (production) -----------------------------------------------------
+SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CONTENT_TYPE_NOSNIFF = True
+
+# --- Background tasks (django-q2) ----------------------------------------------
+# The ORM broker needs nothing but the database; set REDIS_URL to run workers
+# on several machines through Redis.
+Q_CLUSTER = {
+    "name": "meterboard",
+    "workers": env.int("Q_WORKERS", default=2),
+    "timeout": env.int("FETCH_TIMEOUT", default=3600),
+    "retry": env.int("FETCH_TIMEOUT", default=3600) + 60,
+    "max_attempts": 1,
+    "catch_up": False,
+    "sync": env.bool("Q_SYNC", default=False),
+}
+if env.str("REDIS_URL", default=""):
+    Q_CLUSTER["redis"] = env.str("REDIS_URL")
+else:
+    Q_CLUSTER["orm"] = "default"
+
+# --- Meterboard -------------------------------------------------------------------
+# A fetch that holds its source's lock longer than this is taken to have died.
+FETCH_LOCK_TIMEOUT = env.int("FETCH_LOCK_TIMEOUT", default=Q_CLUSTER["timeout"] + 300)
+# Charts never draw more points than this per trace; coarser buckets are chosen.
+MAX_POINTS_PER_TRACE = env.int("MAX_POINTS_PER_TRACE", default=5000)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"redact": {"()": "ingest.errors.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
+    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    "loggers": {"urllib3": {"level": "WARNING"}},
+}
+
+# Outbound HTTP to vendor APIs: timeouts in seconds, retries with exponential backoff.
+FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=10.0)
+FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=120.0)
+FETCH_RETRIES = env.int("FETCH_RETRIES", default=4)
+FETCH_BACKOFF = env.float("FETCH_BACKOFF", default=1.0)

@@ -1,0 +1,18 @@
+"""Test settings: the real settings with fast, inline and quiet parts swapped in."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+
+from dashboard.settings import *  # noqa: E402,F403
+from dashboard.settings import Q_CLUSTER, STORAGES  # noqa: E402
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+Q_CLUSTER = {**Q_CLUSTER, "sync": True}
+# Retries and timeouts short enough to test without waiting.
+FETCH_RETRIES = 2
+FETCH_BACKOFF = 0.01
+FETCH_READ_TIMEOUT = 1.0
+FETCH_CONNECT_TIMEOUT = 1.0

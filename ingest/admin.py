@@ -1,0 +1,131 @@
+from django import forms
+from django.contrib import admin, messages
+
+from ingest.models import Cursor, IngestRun, MlsRecord, MlsRollup, Source
+from ingest.services import sync_schedules
+from ingest.tasks import enqueue_fetch
+from ingest.vendors import connector_class
+
+SECRET_FIELDS = ("password", "token")
+
+
+class SourceForm(forms.ModelForm):
+    """Credentials are write-only: never rendered back, kept when left blank."""
+
+    password = forms.CharField(
+        required=False, widget=forms.PasswordInput(render_value=False), help_text="Leave blank to keep the stored one."
+    )
+    token = forms.CharField(
+        required=False, widget=forms.PasswordInput(render_value=False), help_text="Leave blank to keep the stored one."
+    )
+    clear_credentials = forms.BooleanField(required=False, help_text="Forget the stored password and token.")
+
+    class Meta:
+        model = Source
+        fields = ["kind", "name", "base_url", "username", "password", "token", "params", "enabled", "interval_minutes"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind"):
+            try:
+                data["params"] = connector_class(data["kind"]).clean_params(data.get("params") or {})
+            except ValueError as exc:
+                self.add_error("params", str(exc))
+        return data
+
+    def save(self, commit=True):
+        source = super().save(commit=False)
+        for field in SECRET_FIELDS:
+            value = self.cleaned_data.get(field)
+            if self.cleaned_data.get("clear_credentials"):
+                setattr(source, field, "")
+            elif not value and self.instance.pk:
+                setattr(source, field, Source.objects.get(pk=self.instance.pk).__dict__[field])
+        if commit:
+            source.save()
+        return source
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    form = SourceForm
+    list_display = ["name", "kind", "base_url", "enabled", "interval_minutes", "last_status", "has_credentials"]
+    list_filter = ["kind", "enabled"]
+    search_fields = ["name", "base_url"]
+    actions = ["fetch_now"]
+
+    @admin.display(description="last run")
+    def last_status(self, source):
+        run = source.last_run
+        return f"{run.status} {run.started_at:%Y-%m-%d %H:%M}" if run else "never"
+
+    @admin.display(boolean=True, description="credentials")
+    def has_credentials(self, source):
+        return bool(source.password or source.token)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        sync_schedules()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        sync_schedules()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        sync_schedules()
+
+    @admin.action(description="Fetch now")
+    def fetch_now(self, request, queryset):
+        for source in queryset:
+            enqueue_fetch(source)
+        self.message_user(request, f"Queued {queryset.count()} fetch(es).", messages.SUCCESS)
+
+
+@admin.register(IngestRun)
+class IngestRunAdmin(admin.ModelAdmin):
+    list_display = ["source", "started_at", "finished_at", "status", "trigger", "records_fetched", "records_created", "records_updated", "short_error"]  # fmt: skip
+    list_filter = ["status", "trigger", "source__kind", "source"]
+    search_fields = ["source__name", "error"]
+    date_hierarchy = "started_at"
+    readonly_fields = [f.name for f in IngestRun._meta.fields]
+
+    @admin.display(description="error")
+    def short_error(self, run):
+        return run.error[:120]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Cursor)
+class CursorAdmin(admin.ModelAdmin):
+    list_display = ["source", "key", "value", "updated_at"]
+    list_filter = ["source"]
+    search_fields = ["key", "source__name"]
+
+
+@admin.register(MlsRecord)
+class MlsRecordAdmin(admin.ModelAdmin):
+    list_display = ["macaddress", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered", "record_id", "source"]
+    list_filter = ["source", "macaddress"]
+    search_fields = ["macaddress", "=record_id"]
+    show_full_result_count = False
+
+
+@admin.register(MlsRollup)
+class MlsRollupAdmin(admin.ModelAdmin):
+    list_display = [
+        "macaddress",
+        "granularity",
+        "bucket",
+        "samples",
+        "used_min",
+        "used_max",
+        "prepaid_max",
+        "metered_max",
+    ]
+    list_filter = ["granularity", "macaddress"]
+    search_fields = ["macaddress"]
+    date_hierarchy = "bucket"
+    show_full_result_count = False

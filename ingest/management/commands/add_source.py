@@ -1,0 +1,46 @@
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from ingest.services import source_save
+from ingest.vendors import CONNECTORS
+
+
+def key_value(text):
+    key, sep, value = text.partition("=")
+    if not sep or not key:
+        raise ValueError(text)
+    return key.strip(), value.strip()
+
+
+class Command(BaseCommand):
+    help = "Register a source of usage data, or update the one with that NAME."
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=list(CONNECTORS))
+        parser.add_argument("name")
+        parser.add_argument("--url", required=True, help="the API's base URL")
+        parser.add_argument("--username")
+        parser.add_argument("--password")
+        parser.add_argument("--token")
+        parser.add_argument("--param", action="append", default=[], metavar="KEY=VALUE")
+        parser.add_argument("--interval", type=int, help="fetch interval in minutes (default 15)")
+        parser.add_argument("--disabled", action="store_true", help="register without scheduling fetches")
+
+    def handle(self, *args, **opts):
+        try:
+            params = dict(key_value(p) for p in opts["param"])
+        except ValueError as exc:
+            raise CommandError(f"--param takes KEY=VALUE, not {exc}") from None
+        extra = {"enabled": not opts["disabled"]}
+        if opts["interval"] is not None:
+            extra["interval_minutes"] = opts["interval"]
+        try:
+            source = source_save(
+                kind=opts["kind"], name=opts["name"], base_url=opts["url"], username=opts["username"],
+                password=opts["password"], token=opts["token"], params=params, **extra,
+            )  # fmt: skip
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
+        except ValidationError as exc:
+            raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
+        self.stdout.write(f"Saved {source.kind} source {source.name!r} ({source.base_url}).")

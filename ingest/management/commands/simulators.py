@@ -1,0 +1,36 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from ingest.simulators.server import SimulatorServer
+
+
+class Command(BaseCommand):
+    help = "Serve the vendor API simulators on loopback (for the demo and for trying things out)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8765)
+        parser.add_argument("--history-days", type=int, default=60, help="days of history each simulator holds")
+        parser.add_argument(
+            "--fault", action="append", default=[], metavar="KIND:PATH[:TIMES]",
+            help="inject a fault, e.g. 500:/mls/api/v2/records:3 (kinds: 500 502 503 429 401 timeout malformed)",
+        )  # fmt: skip
+
+    def handle(self, *args, port, history_days, fault, **opts):
+        server = SimulatorServer(port=port, options=simulator_options(history_days))
+        for spec in fault:
+            kind, _, rest = spec.partition(":")
+            path, _, times = rest.partition(":")
+            try:
+                server.faults.add(kind, path or "/", times=int(times or -1))
+            except ValueError as exc:
+                raise CommandError(str(exc)) from None
+        for prefix in server.simulators:
+            self.stdout.write(f"{prefix} simulator at {server.url(prefix)}")
+        self.stdout.flush()
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            pass
+
+
+def simulator_options(history_days):
+    return {prefix: {"history_days": history_days} for prefix in ("mls", "lstat", "bigfix", "metering")}

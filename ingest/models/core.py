@@ -1,0 +1,110 @@
+"""Sources of usage data, their fetch runs and their cursors."""
+
+from datetime import timedelta
+
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+
+from ingest.vendors import kind_choices
+
+
+class Source(models.Model):
+    """One vendor API endpoint that Meterboard fetches from."""
+
+    kind = models.CharField(max_length=20, choices=kind_choices())
+    name = models.CharField(max_length=100, unique=True)
+    base_url = models.URLField("base URL", max_length=500)
+    username = models.CharField(max_length=200, blank=True)
+    # Credentials are write-only in the admin and never shown back.
+    password = models.CharField(max_length=500, blank=True)
+    token = models.CharField(max_length=2000, blank=True)
+    params = models.JSONField(
+        "parameters", default=dict, blank=True, help_text="Kind-specific parameters (see the README)."
+    )
+    enabled = models.BooleanField(default=True)
+    interval_minutes = models.PositiveIntegerField(
+        "fetch interval (minutes)", default=15, help_text="MLS asks for at least 15 minutes."
+    )
+    # Set while a fetch holds this source: the lock that keeps two fetches apart.
+    locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("ingest:source", args=[self.pk])
+
+    def secrets(self):
+        """Values that must never reach a log line, an error text or a page."""
+        return [s for s in (self.password, self.token) if s]
+
+    @property
+    def last_run(self):
+        return self.runs.order_by("-started_at").first()
+
+    @property
+    def last_success(self):
+        return self.runs.filter(status=IngestRun.Status.SUCCEEDED).order_by("-finished_at").first()
+
+    def is_stale(self, now=None):
+        """No successful fetch within three intervals."""
+        success = self.last_success
+        now = now or timezone.now()
+        return success is None or now - success.finished_at > timedelta(minutes=3 * self.interval_minutes)
+
+
+class IngestRun(models.Model):
+    """One fetch of one source: what it brought and how it ended."""
+
+    class Status(models.TextChoices):
+        RUNNING = "running"
+        SUCCEEDED = "succeeded"
+        FAILED = "failed"
+        SKIPPED = "skipped"
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
+    started_at = models.DateTimeField(default=timezone.now, db_index=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    trigger = models.CharField(max_length=20, default="schedule")
+    records_fetched = models.PositiveBigIntegerField(default=0)
+    records_created = models.PositiveBigIntegerField(default=0)
+    records_updated = models.PositiveBigIntegerField(default=0)
+    cursor_before = models.JSONField(default=dict, blank=True)
+    cursor_after = models.JSONField(default=dict, blank=True)
+    # Vendor facts worth showing, such as BigFix's import state.
+    details = models.JSONField(default=dict, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-started_at"]
+        indexes = [models.Index(fields=["source", "-started_at"])]
+
+    def __str__(self):
+        return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def duration(self):
+        if self.finished_at:
+            return self.finished_at - self.started_at
+        return None
+
+
+class Cursor(models.Model):
+    """Where the next fetch of one stream of a source starts (e.g. one MLS supervisor)."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="cursors")
+    key = models.CharField(max_length=200)
+    value = models.CharField(max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["source", "key"], name="cursor_source_key")]
+
+    def __str__(self):
+        return f"{self.source} {self.key}={self.value}"

@@ -1,0 +1,98 @@
+"""The small interface every vendor connector implements."""
+
+from contextlib import contextmanager
+
+from django.db import transaction
+
+from ingest.db import upsert
+from ingest.models import Cursor
+
+
+class Connector:
+    """Fetches one source's new data and stores it page by page.
+
+    A subclass sets `kind`, documents its parameters in `params_help`,
+    validates them in `clean_params` and implements `fetch()`. Everything it
+    stores goes through `self.run.page()`, which commits rows and cursors
+    together, so a failure never leaves a cursor ahead of its rows.
+    """
+
+    kind = ""
+    params_help: dict[str, str] = {}
+
+    def __init__(self, source, run):
+        self.source = source
+        self.params = self.clean_params(source.params or {})
+        self.run = run
+
+    @classmethod
+    def clean_params(cls, params):
+        """Return the validated parameters or raise ValueError naming the bad one."""
+        unknown = set(params) - set(cls.params_help)
+        if unknown:
+            raise ValueError(
+                f"unknown parameter(s) {', '.join(sorted(unknown))}; "
+                f"{cls.kind} takes {', '.join(cls.params_help) or 'none'}"
+            )
+        return dict(params)
+
+    def fetch(self):
+        raise NotImplementedError
+
+
+class Page:
+    """What one committed page did: counted only once the transaction commits."""
+
+    def __init__(self, source):
+        self.source = source
+        self.fetched = 0
+        self.created = 0
+        self.updated = 0
+        self.cursors = {}
+
+    def upsert(self, model, columns, rows, *, keys, scope=None, prepared=False):
+        """Upsert rows; `scope` (a queryset covering them) lets us count the new ones."""
+        before = scope.count() if scope is not None else None
+        upsert(model, columns, rows, keys=keys, prepared=prepared)
+        self.fetched += len(rows)
+        if scope is not None:
+            created = scope.count() - before
+            self.created += created
+            self.updated += len(rows) - created
+
+    def set_cursor(self, key, value):
+        self.cursors[key] = str(value)
+
+
+class RunContext:
+    """The connector's window on the run: cursors, pages, progress and run details."""
+
+    def __init__(self, source, run, progress=None):
+        self.source = source
+        self.run = run
+        self.progress = progress or (lambda page: None)
+
+    def cursor(self, key, default=None):
+        cursor = Cursor.objects.filter(source=self.source, key=key).first()
+        return cursor.value if cursor else default
+
+    def cursors(self):
+        return dict(Cursor.objects.filter(source=self.source).values_list("key", "value"))
+
+    @contextmanager
+    def page(self):
+        page = Page(self.source)
+        with transaction.atomic():
+            yield page
+            for key, value in page.cursors.items():
+                Cursor.objects.update_or_create(source=self.source, key=key, defaults={"value": value})
+        self.run.records_fetched += page.fetched
+        self.run.records_created += page.created
+        self.run.records_updated += page.updated
+        self.run.save(update_fields=["records_fetched", "records_created", "records_updated"])
+        self.progress(page)
+
+    def note(self, **details):
+        """Keep vendor facts (e.g. an import in progress) on the run record."""
+        self.run.details.update(details)
+        self.run.save(update_fields=["details"])

@@ -1,0 +1,37 @@
+from datetime import timedelta
+
+from django import forms
+
+from reports.periods import GRANULARITIES, Period, fit_granularity
+
+MAX_RANGE_DAYS = 366 * 20
+
+
+class PeriodForm(forms.Form):
+    """The date range and granularity of a report, from the query string."""
+
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    granularity = forms.ChoiceField(required=False, choices=[("", "auto")] + [(g, g) for g in GRANULARITIES])
+
+    def __init__(self, data, *, latest, default_days=30, granularities=GRANULARITIES):
+        super().__init__(data)
+        self.latest = latest
+        self.default_days = default_days
+        self.fields["granularity"].choices = [("", "auto")] + [(g, g) for g in granularities]
+
+    def clean(self):
+        data = super().clean()
+        end = data.get("end") or self.latest
+        start = data.get("start") or end - timedelta(days=self.default_days - 1)
+        if start > end:
+            raise forms.ValidationError("The start date must not be after the end date.")
+        if (end - start).days > MAX_RANGE_DAYS:
+            raise forms.ValidationError(f"Choose a range of at most {MAX_RANGE_DAYS} days.")
+        data["start"], data["end"] = start, end
+        return data
+
+    def period(self):
+        data = self.cleaned_data
+        granularity, note = fit_granularity(data["start"], data["end"], data.get("granularity") or None)
+        return Period(data["start"], data["end"], granularity, note)

@@ -1,0 +1,68 @@
+"""Report periods: granularities, ranges and buckets shared by every report."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.utils import timezone
+
+GRANULARITIES = ["hour", "day", "week", "month"]
+BUCKET_HOURS = {"hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 31}
+
+
+@dataclass(frozen=True)
+class Period:
+    """A report's date range (whole days, inclusive) and its granularity."""
+
+    start: date
+    end: date
+    granularity: str
+    note: str = ""
+
+    @property
+    def start_dt(self):
+        return timezone.make_aware(datetime.combine(self.start, time.min), timezone.get_current_timezone())
+
+    @property
+    def end_dt(self):
+        """Exclusive end: midnight after the last day."""
+        return timezone.make_aware(
+            datetime.combine(self.end + timedelta(days=1), time.min), timezone.get_current_timezone()
+        )
+
+
+def points(start, end, granularity):
+    return int(((end - start).days + 1) * 24 / BUCKET_HOURS[granularity])
+
+
+def fit_granularity(start, end, requested):
+    """The requested granularity, or the finest one that keeps a trace under the point cap."""
+    limit = settings.MAX_POINTS_PER_TRACE
+    wanted = requested if requested in GRANULARITIES else None
+    candidates = GRANULARITIES[GRANULARITIES.index(wanted) :] if wanted else GRANULARITIES
+    for granularity in candidates:
+        if points(start, end, granularity) <= limit:
+            break
+    if wanted is None:
+        # auto: the finest granularity that stays readable (about 1,000 points at most)
+        granularity = next(g for g in GRANULARITIES if points(start, end, g) <= min(limit, 1000))
+        return granularity, ""
+    if granularity != wanted:
+        return granularity, (
+            f"{wanted.capitalize()} buckets over {(end - start).days + 1} days would exceed "
+            f"{limit:,} points; showing {granularity} buckets."
+        )
+    return granularity, ""
+
+
+def bucket_start(moment, granularity):
+    """Floor an aware datetime (in the current zone) to its day, week (Monday) or month."""
+    local = timezone.localtime(moment)
+    if granularity == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    day = local.replace(hour=0, minute=0, second=0, microsecond=0)
+    if granularity == "week":
+        return day - timedelta(days=day.weekday())
+    if granularity == "month":
+        return day.replace(day=1)
+    return day

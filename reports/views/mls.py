@@ -1,0 +1,38 @@
+from django.http import Http404
+from django.shortcuts import render
+
+from ingest.vendors.mls import normalize_mac
+from reports import selectors
+from reports.charts import mls_usage_figure
+from reports.forms import PeriodForm
+from reports.views.common import invalid_form, render_report
+
+TEMPLATE = "reports/mls_supervisor.html"
+
+
+def supervisor_list(request):
+    return render(request, "reports/mls_supervisors.html", {"supervisors": selectors.mls_supervisors()})
+
+
+def supervisor(request, mac):
+    try:
+        mac = normalize_mac(mac)
+    except ValueError:
+        raise Http404("No such supervisor") from None
+    form = PeriodForm(request.GET, latest=selectors.mls_latest_day(mac))
+    if not form.is_valid():
+        return invalid_form(request, TEMPLATE, form, mac=mac)
+    period = form.period()
+    rows = selectors.mls_usage(mac, period)
+    return render_report(
+        request,
+        TEMPLATE,
+        form=form,
+        rows=rows,
+        columns=selectors.MLS_COLUMNS,
+        filename=f"mls-{mac.replace(':', '')}-{period.start}-{period.end}-{period.granularity}",
+        figure=mls_usage_figure(rows),
+        mac=mac,
+        period=period,
+        summary=selectors.mls_summary(rows),
+    )

@@ -1,0 +1,43 @@
+from datetime import UTC, datetime
+
+import pytest
+
+from ingest.services import source_save
+from ingest.simulators.server import SimulatorServer
+
+# The simulators' history ends here in tests, so data is the same on every run.
+SIM_END = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday noon
+MAC_A = "00:1A:2B:3C:4D:5E"
+MAC_B = "00:1A:2B:3C:4D:5F"
+
+
+@pytest.fixture
+def sim():
+    """Every vendor simulator on a loopback port, with a short fixed history."""
+    options = {
+        "mls": {"history_days": 2, "end": SIM_END},
+    }
+    server = SimulatorServer(options=options).start()
+    server.faults.timeout_seconds = 2.0
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def mls_source(sim, db):
+    return source_save(
+        kind="mls",
+        name="test-mls",
+        base_url=sim.url("mls"),
+        username="demo",
+        password="demo-password",
+        params={"macaddresses": f"{MAC_A},{MAC_B}", "per_page": "1000"},
+    )
+
+
+@pytest.fixture
+def viewer(db, django_user_model, client):
+    """A logged-in license admin who is not staff."""
+    user = django_user_model.objects.create_user("viewer", password="viewer-pass-123")
+    client.force_login(user)
+    return client
