@@ -1,12 +1,14 @@
 from django.shortcuts import render
 
 from ingest.selectors import source_statuses
-from reports import selectors
+from reports.selectors import mls
+
+# One card per vendor on the overview: (template, function returning its context).
+HOME_CARDS = [
+    ("reports/mls/home_card.html", lambda: {"supervisors": mls.mls_supervisors()}),
+]
 
 
 def home(request):
-    return render(
-        request,
-        "reports/home.html",
-        {"statuses": source_statuses(), "supervisors": selectors.mls_supervisors()},
-    )
+    cards = [(template, context()) for template, context in HOME_CARDS]
+    return render(request, "reports/home.html", {"statuses": source_statuses(), "cards": cards})

@@ -2,16 +2,16 @@ from django.http import Http404
 from django.shortcuts import render
 
 from ingest.vendors.mls import normalize_mac
-from reports import selectors
-from reports.charts import mls_usage_figure
+from reports.charts.mls import mls_usage_figure
 from reports.forms import PeriodForm
+from reports.selectors import mls as selectors
 from reports.views.common import invalid_form, render_report
 
-TEMPLATE = "reports/mls_supervisor.html"
+TEMPLATE = "reports/mls/supervisor.html"
 
 
 def supervisor_list(request):
-    return render(request, "reports/mls_supervisors.html", {"supervisors": selectors.mls_supervisors()})
+    return render(request, "reports/mls/supervisors.html", {"supervisors": selectors.mls_supervisors()})
 
 
 def supervisor(request, mac):

@@ -1,7 +1,7 @@
 from django import forms
 from django.contrib import admin, messages
 
-from ingest.models import Cursor, IngestRun, MlsRecord, MlsRollup, Source
+from ingest.models import Cursor, IngestRun, Source
 from ingest.services import sync_schedules
 from ingest.tasks import enqueue_fetch
 from ingest.vendors import connector_class
@@ -103,29 +103,3 @@ class CursorAdmin(admin.ModelAdmin):
     list_display = ["source", "key", "value", "updated_at"]
     list_filter = ["source"]
     search_fields = ["key", "source__name"]
-
-
-@admin.register(MlsRecord)
-class MlsRecordAdmin(admin.ModelAdmin):
-    list_display = ["macaddress", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered", "record_id", "source"]
-    list_filter = ["source", "macaddress"]
-    search_fields = ["macaddress", "=record_id"]
-    show_full_result_count = False
-
-
-@admin.register(MlsRollup)
-class MlsRollupAdmin(admin.ModelAdmin):
-    list_display = [
-        "macaddress",
-        "granularity",
-        "bucket",
-        "samples",
-        "used_min",
-        "used_max",
-        "prepaid_max",
-        "metered_max",
-    ]
-    list_filter = ["granularity", "macaddress"]
-    search_fields = ["macaddress"]
-    date_hierarchy = "bucket"
-    show_full_result_count = False

@@ -1,4 +1,4 @@
-"""Plotly figures built from selector rows. Views embed them; emails export them to PNG."""
+"""Shared pieces of every figure: colors, the min/avg/max band, the layout."""
 
 import plotly.graph_objects as go
 
@@ -49,12 +49,3 @@ def base_layout(fig, *, title=None, yaxis_title="Licenses"):
         height=420,
     )
     return fig
-
-
-def mls_usage_figure(rows):
-    x = [r["bucket"] for r in rows]
-    fig = go.Figure()
-    for key, label in (("used", "Used"), ("prepaid", "Prepaid"), ("metered", "Metered")):
-        for trace in band_traces(x, rows, key, label, COLORS[key], band=key != "prepaid"):
-            fig.add_trace(trace)
-    return base_layout(fig)

@@ -1,8 +1,4 @@
-"""The queries behind every chart, table and download: one function per report.
-
-A chart, its CSV/XLSX download and (later) its emailed report call the same
-selector, so they cannot disagree.
-"""
+"""PipelineFX MLS supervisors: usage per bucket, read from the rollups."""
 
 from django.db.models import Max, Min
 from django.utils import timezone
