@@ -12,6 +12,7 @@ SECRET_FIELDS = ("password", "token")
 class SourceForm(forms.ModelForm):
     """Credentials are write-only: never rendered back, kept when left blank."""
 
+    base_url = forms.URLField(label="Base URL", max_length=500, assume_scheme="https")
     password = forms.CharField(
         required=False, widget=forms.PasswordInput(render_value=False), help_text="Leave blank to keep the stored one."
     )
