@@ -16,6 +16,7 @@ def sim():
     """Every vendor simulator on a loopback port, with a short fixed history."""
     options = {
         "mls": {"history_days": 2, "end": SIM_END},
+        "bigfix": {"history_days": 60, "end": SIM_END},
     }
     server = SimulatorServer(options=options).start()
     server.faults.timeout_seconds = 2.0
@@ -32,6 +33,19 @@ def mls_source(sim, db):
         username="demo",
         password="demo-password",
         params={"macaddresses": f"{MAC_A},{MAC_B}", "per_page": "1000"},
+    )
+
+
+@pytest.fixture
+def bigfix_source(sim, db):
+    """A BigFix source that gets its token with get_token, 25 rows per page."""
+    return source_save(
+        kind="bigfix",
+        name="test-bigfix",
+        base_url=sim.url("bigfix"),
+        username="demo",
+        password="demo-password",
+        params={"limit": "25"},
     )
 
 

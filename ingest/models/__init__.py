@@ -1,3 +1,4 @@
+from .bigfix import BigfixSoftwareTitle, BigfixUsage  # noqa: F401
 from .core import Cursor, IngestRun, Source
 from .mls import MlsRecord, MlsRollup
 
