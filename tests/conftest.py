@@ -1,6 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from ingest.services import source_save
 from ingest.simulators.server import SimulatorServer
@@ -16,6 +17,7 @@ def sim():
     """Every vendor simulator on a loopback port, with a short fixed history."""
     options = {
         "mls": {"history_days": 2, "end": SIM_END},
+        "lstat": {"history_days": 3, "end": SIM_END},
         "bigfix": {"history_days": 60, "end": SIM_END},
     }
     server = SimulatorServer(options=options).start()
@@ -46,6 +48,25 @@ def bigfix_source(sim, db):
         username="demo",
         password="demo-password",
         params={"limit": "25"},
+    )
+
+
+@pytest.fixture
+def lstat_clock():
+    """Our clock at the simulators' end, ticking: License Statistics' open hour and day are "now"."""
+    with time_machine.travel(SIM_END, tick=True) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def lstat_source(sim, db):
+    """A License Statistics source over the simulator's three days, 25 rows per page."""
+    return source_save(
+        kind="lstat",
+        name="test-lstat",
+        base_url=sim.url("lstat"),
+        token="demo-token",
+        params={"history_start": "2026-03-01", "hourly_days": "2", "page_size": "25", "timezone": "UTC"},
     )
 
 

@@ -17,6 +17,7 @@ from django.utils.module_loading import import_string
 # prefix -> simulator class; a new vendor adds one line.
 SIMULATORS = {
     "mls": "ingest.simulators.mls.MlsSimulator",
+    "lstat": "ingest.simulators.lstat.LstatSimulator",
     "bigfix": "ingest.simulators.bigfix.BigfixSimulator",
 }
 

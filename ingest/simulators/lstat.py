@@ -1,0 +1,329 @@
+"""X-Formation License Statistics simulator: the REST API v1 reports Meterboard reads.
+
+Usage is computed, not stored: every feature is sampled each 15 minutes from
+(feature, time), with office-hour peaks and quiet weekends; a feature whose
+demand passes its seat total is capped there and counts the refused requests
+as denials; some features have licenses borrowed. Hourly rows aggregate the
+samples, and day/week/month/quarter rows aggregate the hours, server side, as
+License Statistics' own reports do. The hour and the day holding `end` are
+open: they grow as `end` moves. Sessions for the current-users reports are
+drawn from a pool of users and hosts so that they add up to the usage at `end`.
+
+Switches for tests: `shape` "new" or "old" (the two versions compared in seed
+003), `feature_path` "new" (/api/v1/feature/json) or "old"
+(/api/v1/report/feature/json), `current_users_removed` (v6.3 and newer), and
+`fail_next()` for a `success: false` answer.
+"""
+
+from collections import deque
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+from ingest.simulators.server import Response, Simulator
+
+DEFAULT_SERVERS = [
+    {"lsid": 1, "lsn": "flexlm-eng", "host": "lic-eng01", "port": "27000", "manager": "FlexNet", "status": "UP"},
+    {"lsid": 2, "lsn": "rlm-design", "host": "lic-des01", "port": "5053", "manager": "RLM", "status": "UP"},
+]
+DEFAULT_FEATURES = [
+    {"fid": 11, "lsid": 1, "fns": "MATLAB", "fv": "R2024b", "ftype": "floating", "total": 20, "peak": 23, "borrow": 2},
+    {"fid": 12, "lsid": 1, "fns": "Simulink", "fv": "R2024b", "ftype": "floating", "total": 10, "peak": 7, "borrow": 0},
+    {"fid": 13, "lsid": 1, "fns": "Signal_Toolbox", "fv": "R2024b", "ftype": "floating", "total": 4, "peak": 5, "borrow": 1},
+    {"fid": 21, "lsid": 2, "fns": "ANSYS_Mechanical", "fv": "2024.1", "ftype": "floating", "total": 12, "peak": 11, "borrow": 3},
+    {"fid": 22, "lsid": 2, "fns": "SolidWorks", "fv": "2025", "ftype": "named user", "total": 8, "peak": 9, "borrow": 0},
+]  # fmt: skip
+USERS = [
+    "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "nina",
+    "oscar", "peggy", "quentin", "rupert", "sybil", "trent", "ursula", "victor", "wendy", "xavier", "yara", "zoe",
+]  # fmt: skip
+GRANULARITIES = {2: "quarter", 3: "month", 4: "week", 5: "day", 6: "hour"}
+SAMPLE_MINUTES = 15
+LICENSED_USERS = 50
+
+
+def fail(status, msg, code=None):
+    return Response({"success": False, "msg": msg, "code": code if code is not None else status}, status=status)
+
+
+def ok(data, total=None):
+    body = {"success": True, "msg": None, "data": data, "code": None}
+    if total is not None:
+        body["totalCount"] = total
+    return Response(body)
+
+
+def _noise(a, b):
+    """A deterministic pseudo-random number in [0, 1) from two integers."""
+    x = (a * 2246822519 + b * 3266489917 + 0x27D4EB2F) & 0xFFFFFFFF
+    x ^= x >> 15
+    x = (x * 668265263) & 0xFFFFFFFF
+    x ^= x >> 13
+    return (x & 0xFFFF) / 65536.0
+
+
+def demand(fid, when, peak):
+    """Licenses of one feature wanted at `when` (UTC): office hours on weekdays, quiet nights and weekends."""
+    hour = when.hour + when.minute / 60
+    if when.weekday() < 5 and 7 <= hour < 18:
+        shape = min(1.0, (hour - 7) / 2, (18 - hour) / 2) * (0.75 if 12 <= hour < 13 else 1.0)
+    else:
+        shape = 0.1 if when.weekday() < 5 else 0.04
+    day = when.toordinal()
+    busy_day = 0.7 + 0.5 * _noise(day, fid)
+    jitter = 0.8 + 0.4 * _noise(day * 96 + when.hour * 4 + when.minute // 15, fid + 5)
+    return int(round(peak * shape * busy_day * jitter))
+
+
+@lru_cache(maxsize=200_000)
+def sample(fid, peak, total, borrow, when):
+    """(used, borrowed, denials) of one feature at one sample time (a UTC datetime)."""
+    wanted = demand(fid, when, peak)
+    borrowed = int(round(borrow * _noise(when.toordinal() * 24 + when.hour, fid + 3))) if borrow else 0
+    used = min(total, wanted + borrowed)
+    return used, borrowed, max(0, wanted + borrowed - total)
+
+
+class LstatSimulator(Simulator):
+    routes = [
+        ("GET", r"/api/v1/license-server/json", "servers_list"),
+        ("GET", r"/api/v1/(?P<where>feature|report/feature)/json", "features_list"),
+        ("GET", r"/api/v1/report/usage-history/license-server/(?P<lsid>\d+)/json", "usage_server"),
+        ("GET", r"/api/v1/report/usage-history/feature/(?P<fid>\d+)/json", "usage_feature"),
+        ("GET", r"/api/v1/report/usage-history/comparison/json", "usage_comparison"),
+        ("GET", r"/api/v1/report/users/current/json", "current_users"),
+        ("GET", r"/api/v1/report/users/license/current-usage/json", "current_usage"),
+        ("GET", r"/api/v1/report/users/license/highest-usage/json", "highest_usage"),
+    ]
+
+    def __init__(self, *, servers=None, features=None, history_days=30, end=None, timezone="UTC", **kw):
+        super().__init__(**kw)
+        self.servers = servers or DEFAULT_SERVERS
+        self.features = features or DEFAULT_FEATURES
+        self.tokens = set(kw.get("tokens", {"demo-token"}))
+        self.zone = ZoneInfo(timezone)
+        self.shape = kw.get("shape", "new")
+        self.feature_path = kw.get("feature_path", "new")
+        self.current_users_removed = kw.get("current_users_removed", False)
+        self.fixed_end = end
+        self.start = _floor((end or datetime.now(UTC)) - timedelta(days=history_days))
+        self.failures = []  # see fail_next()
+        self.requests = deque(maxlen=1000)  # (path, query) of recent requests, for tests to inspect
+
+    @property
+    def end(self):
+        return self.fixed_end or datetime.now(UTC)
+
+    def fail_next(self, path, msg, *, code=500, status=200, times=1, after=0):
+        """After `after` more requests under `path`, answer `times` of them with `success: false`.
+
+        License Statistics says `success: false` with HTTP 200 for some failures and
+        with HTTP 400 for invalid parameters; `status` picks which.
+        """
+        self.failures.append({"path": path, "msg": msg, "code": code, "status": status, "times": times, "after": after})
+
+    def handle(self, request):
+        if request.headers.get("x-auth-token") not in self.tokens:
+            return fail(401, "Invalid authentication token.", 401)
+        self.requests.append((request.path, {k: v[0] for k, v in request.query.items()}))
+        for f in self.failures:
+            if request.path.startswith(f["path"]) and f["times"]:
+                if f["after"]:
+                    f["after"] -= 1
+                    continue
+                f["times"] -= 1
+                return Response({"success": False, "msg": f["msg"], "code": f["code"], "data": None}, f["status"])
+        return super().handle(request)
+
+    # --- lists ----------------------------------------------------------------------
+    def servers_list(self, request):
+        return self.paged(request, list(self.servers))
+
+    def features_list(self, request, where):
+        if (where == "feature") != (self.feature_path == "new"):
+            return fail(404, f"No endpoint /api/v1/{where}/json in this version", 404)
+        names = {s["lsid"]: s["lsn"] for s in self.servers}
+        rows = [
+            {k: f[k] for k in ("fid", "fns", "fv", "ftype", "lsid")} | {"lsn": names[f["lsid"]]} for f in self.features
+        ]
+        return self.paged(request, rows)
+
+    def paged(self, request, rows):
+        limit = int(request.arg("limit", len(rows) or 1))
+        offset = int(request.arg("offset", 0))
+        if limit <= 0 or offset < 0:
+            return fail(400, "limit must be greater than zero and offset not negative")
+        return ok(rows[offset : offset + limit], total=len(rows))
+
+    # --- usage history --------------------------------------------------------------
+    def usage_server(self, request, lsid):
+        features = [f for f in self.features if f["lsid"] == int(lsid)]
+        if not any(s["lsid"] == int(lsid) for s in self.servers):
+            return fail(400, f"License server {lsid} does not exist")
+        return self.usage(request, features, names=True)
+
+    def usage_feature(self, request, fid):
+        features = [f for f in self.features if f["fid"] == int(fid)]
+        if not features:
+            return fail(400, f"Feature {fid} does not exist")
+        return self.usage(request, features, names=False)
+
+    def usage_comparison(self, request):
+        try:
+            fids = [int(v) for v in request.arg("fi", "").split(",") if v]
+        except ValueError:
+            return fail(400, "fi must be a list of feature ids, e.g. fi=1,2,3")
+        features = [f for f in self.features if f["fid"] in fids]
+        if not fids or len(features) != len(set(fids)):
+            return fail(400, f"Unknown feature id in fi={request.arg('fi', '')}")
+        return self.usage(request, features, names=False)
+
+    def usage(self, request, features, *, names):
+        try:
+            sd, ed = date.fromisoformat(request.arg("sd", "")), date.fromisoformat(request.arg("ed", ""))
+        except ValueError:
+            return fail(400, "sd and ed are required, in YYYY-MM-DD format")
+        granularity = GRANULARITIES.get(int(request.arg("granularity", "0") or 0))
+        if granularity is None or sd > ed:
+            return fail(400, "granularity must be 2 to 6, and sd not after ed")
+        rows = []
+        for f in features:
+            for row in self.periods(f, sd, ed, granularity):
+                if names:
+                    row.update(fns=f["fns"], fv=f["fv"], ftype=f["ftype"])
+                rows.append(row)
+        rows.sort(key=lambda r: (r.pop("_start"), r["fid"]), reverse=request.arg("orderDirection") == "DESC")
+        return self.paged(request, rows)
+
+    def periods(self, f, sd, ed, granularity):
+        """The feature's rows between local days sd and ed: hours, or hours aggregated to coarser periods."""
+        groups = {}
+        for hour_utc, stats in self.hours(f, sd, ed):
+            local = hour_utc.astimezone(self.zone)
+            lud, start = self.label(local, granularity, sd, ed)
+            groups.setdefault(lud, (start, []))[1].append(stats)
+        return [
+            {"fid": f["fid"], "lud": lud, "_start": start, **aggregate(stats, f["total"])}
+            for lud, (start, stats) in groups.items()
+        ]
+
+    def hours(self, f, sd, ed):
+        first = datetime.combine(sd, datetime.min.time(), tzinfo=self.zone).astimezone(UTC)
+        last = datetime.combine(ed + timedelta(days=1), datetime.min.time(), tzinfo=self.zone).astimezone(UTC)
+        hour = max(first, self.start)
+        while hour < last and hour <= self.end:
+            samples = [
+                sample(f["fid"], f["peak"], f["total"], f["borrow"], hour + timedelta(minutes=m))
+                for m in range(0, 60, SAMPLE_MINUTES)
+                if hour + timedelta(minutes=m) <= self.end
+            ]
+            if samples:
+                yield hour, samples
+            hour += timedelta(hours=1)
+
+    def label(self, local, granularity, sd, ed):
+        """The period's `lud`, as License Statistics writes it for each granularity, and its sort key."""
+        day = local.date()
+        if granularity == "hour":
+            return local.strftime("%Y-%m-%d %H:%M"), local
+        if granularity == "day":
+            return day.isoformat(), day
+        if granularity == "week":
+            first = max(sd, day - timedelta(days=day.weekday()))
+            last = min(ed, day + timedelta(days=6 - day.weekday()))
+            return f"{first} - {last}", first
+        if granularity == "month":
+            return f"{day:%Y-%m}", day.replace(day=1)
+        quarter = (day.month - 1) // 3 + 1
+        return f"{day.year}-Q{quarter}", (day.year, quarter)
+
+    # --- current users --------------------------------------------------------------
+    def sessions(self, when):
+        """Who holds each feature at the sample time `when`: sessions adding up to its usage."""
+        out = []
+        for f in self.features:
+            used = sample(f["fid"], f["peak"], f["total"], f["borrow"], when)[0]
+            j = 0
+            while used > 0:
+                n = 2 if used >= 2 and _noise(f["fid"] * 100 + j, when.toordinal()) < 0.15 else 1
+                user = int(_noise(f["fid"] * 31 + j, when.toordinal()) * len(USERS))
+                start = when - timedelta(minutes=15 + int(_noise(j, f["fid"] + when.hour) * 360))
+                out.append(
+                    {
+                        "f": f,
+                        "uid": 100 + user,
+                        "un": USERS[user],
+                        "hn": f"ws-{USERS[user]}-{1 + j % 2}",
+                        "n": n,
+                        "lco": start,
+                    }
+                )
+                used -= n
+                j += 1
+        return out
+
+    def licenses_key(self):
+        return "lus" if self.shape == "new" else "fu"
+
+    def current_users(self, request):
+        if self.current_users_removed:
+            return fail(404, "The Current Users report was removed in License Statistics 6.3", 404)
+        names = {s["lsid"]: s["lsn"] for s in self.servers}
+        rows = [
+            {
+                "fid": s["f"]["fid"], "fns": s["f"]["fns"], "ftype": s["f"]["ftype"], "fv": s["f"]["fv"],
+                "lsid": s["f"]["lsid"], "lsn": names[s["f"]["lsid"]], "uid": s["uid"], "un": s["un"], "hn": s["hn"],
+                "lco": s["lco"].astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S"), self.licenses_key(): s["n"],
+            }
+            for s in self.sessions(_floor(self.end))
+        ]  # fmt: skip
+        return self.paged(request, rows)
+
+    def current_usage(self, request):
+        if self.current_users_removed:
+            return fail(404, "The Current Users report was removed in License Statistics 6.3", 404)
+        sessions = self.sessions(_floor(self.end))
+        users = {s["un"] for s in sessions}
+        if self.shape == "old":
+            return ok([{"hu": 1, "tu": len(users)}, {"hu": 0, "tu": len(USERS) - len(users)}], total=2)
+        user_hosts = {(s["un"], s["hn"]) for s in sessions}
+        return ok({"current": len(users), "licenseUsage": len(user_hosts), "licenseLimit": LICENSED_USERS})
+
+    def highest_usage(self, request):
+        """The 10 users who held the most licenses at once during the last 13 days (sampled at 11:00 UTC)."""
+        if self.current_users_removed:
+            return fail(404, "The Current Users report was removed in License Statistics 6.3", 404)
+        best = {}
+        for days_ago in range(13):
+            when = (self.end - timedelta(days=days_ago)).replace(hour=11, minute=0, second=0, microsecond=0)
+            if not self.start <= when <= self.end:
+                continue
+            held = {}
+            for s in self.sessions(when):
+                held[s["un"]] = held.get(s["un"], 0) + s["n"]
+            for user, n in held.items():
+                best[user] = max(best.get(user, 0), n)
+        top = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:10]
+        return ok([{"un": user, self.licenses_key(): n} for user, n in top], total=len(top))
+
+
+def _floor(moment):
+    """Down to the sample grid (15 minutes)."""
+    return moment.replace(minute=moment.minute - moment.minute % SAMPLE_MINUTES, second=0, microsecond=0)
+
+
+def aggregate(samples, total):
+    """One period's row from its samples (or from its hours' samples): the fields of seed 001."""
+    flat = [s for hour in samples for s in hour] if samples and isinstance(samples[0], list) else samples
+    used = [s[0] for s in flat]
+    borrowed = [s[1] for s in flat]
+    return {
+        "lumin": min(used),
+        "lua": round(sum(used) / len(used), 2),
+        "lumax": max(used),
+        "lbmin": min(borrowed),
+        "lbmax": max(borrowed),
+        "ldtc": sum(s[2] for s in flat),
+        "hu": round(sum(used) * SAMPLE_MINUTES / 60, 2),
+        "ft": total,
+    }
