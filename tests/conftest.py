@@ -17,6 +17,7 @@ def sim():
     """Every vendor simulator on a loopback port, with a short fixed history."""
     options = {
         "mls": {"history_days": 2, "end": SIM_END},
+        "metering": {"history_days": 2, "end": SIM_END},
         "lstat": {"history_days": 3, "end": SIM_END},
         "bigfix": {"history_days": 60, "end": SIM_END},
     }
@@ -67,6 +68,19 @@ def lstat_source(sim, db):
         base_url=sim.url("lstat"),
         token="demo-token",
         params={"history_start": "2026-03-01", "hourly_days": "2", "page_size": "25", "timezone": "UTC"},
+    )
+
+
+@pytest.fixture
+def metering_source(sim, db):
+    """A metering source over both simulated tenants, as the ADMIN user, from the start of their history."""
+    return source_save(
+        kind="metering",
+        name="test-metering",
+        base_url=sim.url("metering"),
+        username="admin",
+        password="admin-password",
+        params={"tenants": "acme,globex", "since": "2026-03-02T12:00:00Z", "window_hours": "12"},
     )
 
 

@@ -1,3 +1,3 @@
 """Admin registrations: one module per vendor beside the core one."""
 
-from . import bigfix, core, lstat, mls  # noqa: F401
+from . import bigfix, core, lstat, metering, mls  # noqa: F401

@@ -19,6 +19,7 @@ SIMULATORS = {
     "mls": "ingest.simulators.mls.MlsSimulator",
     "lstat": "ingest.simulators.lstat.LstatSimulator",
     "bigfix": "ingest.simulators.bigfix.BigfixSimulator",
+    "metering": "ingest.simulators.metering.MeteringSimulator",
 }
 
 STATUS_TEXT = {

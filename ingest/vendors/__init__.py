@@ -10,6 +10,7 @@ CONNECTORS = {
     "mls": ("PipelineFX Metered License Server", "ingest.vendors.mls.MlsConnector"),
     "lstat": ("X-Formation License Statistics", "ingest.vendors.lstat.LstatConnector"),
     "bigfix": ("IBM BigFix Inventory / License Metric Tool", "ingest.vendors.bigfix.BigfixConnector"),
+    "metering": ("Cloudsoft AMP Metering Service", "ingest.vendors.metering.MeteringConnector"),
 }
 
 

@@ -1,11 +1,12 @@
 from django.shortcuts import render
 
 from ingest.selectors import source_statuses
-from reports.selectors import mls
+from reports.selectors import metering, mls
 
 # One card per vendor on the overview: (template, function returning its context).
 HOME_CARDS = [
     ("reports/mls/home_card.html", lambda: {"supervisors": mls.mls_supervisors()}),
+    ("reports/metering/home_card.html", lambda: {"tenants": metering.metering_tenants()}),
 ]
 
 

@@ -1,0 +1,114 @@
+"""Cloudsoft AMP metering service: location events, the active intervals derived from them,
+location metadata and the service's own hourly summaries."""
+
+from django.db import models
+
+
+class MeteringEvent(models.Model):
+    """One location event of one tenant, as GET /usage/location returns it.
+
+    Natural key: (source, tenant, amp_id, loc_id, date, state). The service's
+    own `id` is not part of Cloudsoft's documented shape, so it is kept
+    (`upstream_id`) but not relied on. `state` is stored lower-cased: the
+    service accepts it in any case.
+    """
+
+    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
+    tenant = models.CharField(max_length=64)
+    amp_id = models.CharField("AMP id", max_length=128)
+    loc_id = models.CharField("location id", max_length=128)
+    date = models.DateTimeField()
+    state = models.CharField(max_length=32)
+    entity_id = models.CharField(max_length=200, blank=True)
+    entity_type = models.CharField(max_length=300, blank=True)
+    application_id = models.CharField(max_length=200, blank=True)
+    user = models.CharField(max_length=200, blank=True)
+    metadata = models.JSONField(default=list, blank=True)
+    upstream_id = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "tenant", "amp_id", "loc_id", "date", "state"], name="metering_event_key"
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "loc_id", "date"]), models.Index(fields=["tenant", "date"])]
+
+    def __str__(self):
+        return f"{self.tenant} {self.loc_id} {self.state} {self.date:%Y-%m-%d %H:%M:%S}"
+
+
+class MeteringInterval(models.Model):
+    """One active period of a location: from a created event to the matching destroyed one.
+
+    Rebuilt from the events of a location whenever a fetch brings events for
+    it; `ended_at` is null while the location is still active. Who and what
+    come from the created event.
+    """
+
+    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
+    tenant = models.CharField(max_length=64)
+    amp_id = models.CharField("AMP id", max_length=128)
+    loc_id = models.CharField("location id", max_length=128)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    entity_id = models.CharField(max_length=200, blank=True)
+    entity_type = models.CharField(max_length=300, blank=True)
+    application_id = models.CharField(max_length=200, blank=True)
+    user = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["tenant", "started_at"]),
+            models.Index(fields=["source", "tenant", "loc_id"]),
+        ]
+
+    def __str__(self):
+        return f"{self.tenant} {self.loc_id} {self.started_at:%Y-%m-%d %H:%M} – {self.ended_at or 'active'}"
+
+
+class MeteringLocationMetadata(models.Model):
+    """The latest value of each metadata name of a location (GET /usage/location-metadata)."""
+
+    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
+    tenant = models.CharField(max_length=64)
+    loc_id = models.CharField("location id", max_length=128)
+    name = models.CharField(max_length=128)
+    value = models.TextField(blank=True)
+    seen_at = models.DateTimeField(help_text="End of the fetch window that reported this value.")
+
+    class Meta:
+        verbose_name_plural = "metering location metadata"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "tenant", "loc_id", "name"], name="metering_metadata_key"),
+        ]
+
+    def __str__(self):
+        return f"{self.loc_id} {self.name}={self.value}"
+
+
+class MeteringHourSummary(models.Model):
+    """A snapshot of GET /usage/location/hour for one location and one fetch window.
+
+    Windows overlap a little, so snapshots must not be added up; the reports
+    derive active hours from the events and show these for comparison.
+    """
+
+    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
+    tenant = models.CharField(max_length=64)
+    loc_id = models.CharField("location id", max_length=128)
+    window_start = models.DateTimeField()
+    window_end = models.DateTimeField()
+    active_hours = models.FloatField()
+    periods = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name_plural = "metering hour summaries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "tenant", "loc_id", "window_start", "window_end"], name="metering_summary_key"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.loc_id} {self.window_start:%Y-%m-%d %H:%M} {self.active_hours:.2f} h"
