@@ -17,14 +17,14 @@ def test_it_pages_until_the_empty_page_and_stores_every_record(mls_source):
     assert run.status == IngestRun.Status.SUCCEEDED, run.error
     assert run.records_fetched == 2 * MINUTES
     assert run.records_created == 2 * MINUTES
-    assert MlsRecord.objects.filter(macaddress=MAC_A).count() == MINUTES
-    assert MlsRecord.objects.filter(macaddress=MAC_B).count() == MINUTES
+    assert MlsRecord.objects.filter(supervisor__macaddress=MAC_A).count() == MINUTES
+    assert MlsRecord.objects.filter(supervisor__macaddress=MAC_B).count() == MINUTES
 
 
 def test_each_supervisor_resumes_from_its_last_id_plus_one(mls_source):
     run_fetch(mls_source)
 
-    last_a = MlsRecord.objects.filter(macaddress=MAC_A).order_by("-record_id").first().record_id
+    last_a = MlsRecord.objects.filter(supervisor__macaddress=MAC_A).order_by("-record_id").first().record_id
     assert Cursor.objects.get(source=mls_source, key=MAC_A).value == str(last_a + 1)
     run = IngestRun.objects.get()
     assert run.cursor_before == {}
@@ -56,10 +56,12 @@ def test_new_minutes_are_fetched_incrementally(sim, mls_source):
 def test_rollups_hold_min_avg_max_of_each_hour(mls_source):
     run_fetch(mls_source)
 
-    rollup = MlsRollup.objects.filter(macaddress=MAC_A, granularity="hour").order_by("bucket")[10]
-    minutes = MlsRecord.objects.filter(macaddress=MAC_A, ts_date=rollup.bucket.date(), ts_time__hour=rollup.bucket.hour)
+    rollup = MlsRollup.objects.filter(supervisor__macaddress=MAC_A, granularity="hour").order_by("bucket")[10]
+    minutes = MlsRecord.objects.filter(
+        supervisor=rollup.supervisor, ts_date=rollup.bucket.date(), ts_time__hour=rollup.bucket.hour
+    )
     used = [m.lic_used for m in minutes]
     assert rollup.samples == len(used) == 60
     assert (rollup.used_min, rollup.used_max, rollup.used_sum) == (min(used), max(used), sum(used))
-    day = MlsRollup.objects.get(macaddress=MAC_A, granularity="day", bucket=rollup.bucket.replace(hour=0))
-    assert day.samples == MlsRecord.objects.filter(macaddress=MAC_A, ts_date=rollup.bucket.date()).count()
+    day = MlsRollup.objects.get(supervisor=rollup.supervisor, granularity="day", bucket=rollup.bucket.replace(hour=0))
+    assert day.samples == MlsRecord.objects.filter(supervisor=rollup.supervisor, ts_date=rollup.bucket.date()).count()

@@ -34,45 +34,6 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.CreateModel(
-            name='MlsRollup',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('macaddress', models.CharField(max_length=17)),
-                ('granularity', models.CharField(choices=[('hour', 'Hour'), ('day', 'Day')], max_length=4)),
-                ('bucket', models.DateTimeField()),
-                ('samples', models.IntegerField()),
-                ('used_min', models.IntegerField()),
-                ('used_max', models.IntegerField()),
-                ('used_sum', models.BigIntegerField()),
-                ('prepaid_min', models.IntegerField()),
-                ('prepaid_max', models.IntegerField()),
-                ('prepaid_sum', models.BigIntegerField()),
-                ('metered_min', models.IntegerField()),
-                ('metered_max', models.IntegerField()),
-                ('metered_sum', models.BigIntegerField()),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('macaddress', 'granularity', 'bucket'), name='mls_rollup_mac_gran_bucket')],
-            },
-        ),
-        migrations.CreateModel(
-            name='MlsRecord',
-            fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('record_id', models.BigIntegerField()),
-                ('macaddress', models.CharField(max_length=17)),
-                ('ts_date', models.DateField()),
-                ('ts_time', models.TimeField()),
-                ('lic_used', models.IntegerField()),
-                ('lic_prepaid', models.IntegerField()),
-                ('lic_metered', models.IntegerField()),
-                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ingest.source')),
-            ],
-            options={
-                'constraints': [models.UniqueConstraint(fields=('macaddress', 'ts_date', 'ts_time'), name='mls_mac_date_time')],
-            },
-        ),
-        migrations.CreateModel(
             name='IngestRun',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
@@ -105,6 +66,55 @@ class Migration(migrations.Migration):
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('source', 'key'), name='cursor_source_key')],
+            },
+        ),
+        migrations.CreateModel(
+            name='MlsSupervisor',
+            fields=[
+                ('id', models.AutoField(primary_key=True, serialize=False)),
+                ('macaddress', models.CharField(max_length=17, unique=True, verbose_name='MAC address')),
+                ('source', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='supervisors', to='ingest.source')),
+            ],
+            options={
+                'ordering': ['macaddress'],
+            },
+        ),
+        migrations.CreateModel(
+            name='MlsRecord',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('record_id', models.BigIntegerField()),
+                ('ts_date', models.DateField()),
+                ('ts_time', models.TimeField()),
+                ('lic_used', models.IntegerField()),
+                ('lic_prepaid', models.IntegerField()),
+                ('lic_metered', models.IntegerField()),
+                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ingest.mlssupervisor')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('supervisor', 'ts_date', 'ts_time'), name='mls_supervisor_date_time')],
+            },
+        ),
+        migrations.CreateModel(
+            name='MlsRollup',
+            fields=[
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('granularity', models.CharField(choices=[('hour', 'Hour'), ('day', 'Day')], max_length=4)),
+                ('bucket', models.DateTimeField()),
+                ('samples', models.IntegerField()),
+                ('used_min', models.IntegerField()),
+                ('used_max', models.IntegerField()),
+                ('used_sum', models.BigIntegerField()),
+                ('prepaid_min', models.IntegerField()),
+                ('prepaid_max', models.IntegerField()),
+                ('prepaid_sum', models.BigIntegerField()),
+                ('metered_min', models.IntegerField()),
+                ('metered_max', models.IntegerField()),
+                ('metered_sum', models.BigIntegerField()),
+                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ingest.mlssupervisor')),
+            ],
+            options={
+                'constraints': [models.UniqueConstraint(fields=('supervisor', 'granularity', 'bucket'), name='mls_rollup_supervisor_gran_bucket')],
             },
         ),
     ]

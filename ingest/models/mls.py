@@ -1,18 +1,36 @@
-"""PipelineFX Metered License Server: minute records and their rollups."""
+"""PipelineFX Metered License Server: supervisors, their minute records and rollups."""
 
 from django.db import models
+
+
+class MlsSupervisor(models.Model):
+    """A Qube supervisor reporting to MLS, known by its MAC address (as Qube prints it).
+
+    Records refer to it by a small integer, which keeps their natural-key index
+    a quarter of the size of one on the MAC text (as the seed suggests).
+    """
+
+    id = models.AutoField(primary_key=True)
+    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="supervisors")
+    macaddress = models.CharField("MAC address", max_length=17, unique=True)
+
+    class Meta:
+        ordering = ["macaddress"]
+
+    def __str__(self):
+        return self.macaddress
 
 
 class MlsRecord(models.Model):
     """One minute of one supervisor, as MLS reports it.
 
-    The natural key is the seed's: (macaddress, ts_date, ts_time). `record_id`
-    keeps MLS's own id, from which the next fetch starts.
+    The natural key is the seed's (macaddress, ts_date, ts_time), with the MAC
+    held by the supervisor. `record_id` keeps MLS's own id, from which the
+    next fetch starts.
     """
 
-    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
+    supervisor = models.ForeignKey(MlsSupervisor, on_delete=models.CASCADE, related_name="+")
     record_id = models.BigIntegerField()
-    macaddress = models.CharField(max_length=17)
     ts_date = models.DateField()
     ts_time = models.TimeField()
     lic_used = models.IntegerField()
@@ -21,15 +39,15 @@ class MlsRecord(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["macaddress", "ts_date", "ts_time"], name="mls_mac_date_time"),
+            models.UniqueConstraint(fields=["supervisor", "ts_date", "ts_time"], name="mls_supervisor_date_time"),
         ]
 
     def __str__(self):
-        return f"{self.macaddress} {self.ts_date} {self.ts_time}"
+        return f"{self.supervisor_id} {self.ts_date} {self.ts_time}"
 
 
 class MlsRollup(models.Model):
-    """Min/sum/max of one supervisor's minutes per hour or per day, kept up to date by ingest.
+    """Min/sum/max of one supervisor's minutes per hour or per day (UTC), kept up to date by ingest.
 
     Charts read these, never the minute records; averages are sum / samples so
     that coarser buckets (week, month) can be built exactly from days.
@@ -39,7 +57,7 @@ class MlsRollup(models.Model):
         HOUR = "hour"
         DAY = "day"
 
-    macaddress = models.CharField(max_length=17)
+    supervisor = models.ForeignKey(MlsSupervisor, on_delete=models.CASCADE, related_name="+")
     granularity = models.CharField(max_length=4, choices=Granularity.choices)
     bucket = models.DateTimeField()
     samples = models.IntegerField()
@@ -55,8 +73,10 @@ class MlsRollup(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["macaddress", "granularity", "bucket"], name="mls_rollup_mac_gran_bucket"),
+            models.UniqueConstraint(
+                fields=["supervisor", "granularity", "bucket"], name="mls_rollup_supervisor_gran_bucket"
+            ),
         ]
 
     def __str__(self):
-        return f"{self.macaddress} {self.granularity} {self.bucket}"
+        return f"{self.supervisor_id} {self.granularity} {self.bucket}"

@@ -9,29 +9,31 @@ the same transaction as its rollups and its cursor.
 
 import re
 import time
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 
 from django.db.models import Count, Max, Min, Sum
-from django.db.models.functions import ExtractHour
+from django.db.models.functions import Substr
 
 from ingest.db import upsert
-from ingest.errors import CredentialsError, PayloadError
+from ingest.errors import CredentialsError, FetchError, PayloadError
 from ingest.http import HttpClient
-from ingest.models import MlsRecord, MlsRollup
+from ingest.models import MlsRecord, MlsRollup, MlsSupervisor
 from ingest.vendors.base import Connector
 
 TOKEN_LIFETIME = 6 * 3600 - 300  # MLS tokens last 6 hours; renew a little early
 DEFAULT_PER_PAGE = 1440 * 7  # a week of minutes, as the seed's sample asks for
-RECORD_COLUMNS = ["source", "record_id", "macaddress", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"]
-RECORD_KEYS = ["macaddress", "ts_date", "ts_time"]
+RECORD_COLUMNS = ["supervisor", "record_id", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"]
+RECORD_KEYS = ["supervisor", "ts_date", "ts_time"]
 ROLLUP_COLUMNS = [
-    "macaddress", "granularity", "bucket", "samples",
+    "supervisor", "granularity", "bucket", "samples",
     "used_min", "used_max", "used_sum",
     "prepaid_min", "prepaid_max", "prepaid_sum",
     "metered_min", "metered_max", "metered_sum",
 ]  # fmt: skip
-ROLLUP_KEYS = ["macaddress", "granularity", "bucket"]
+ROLLUP_KEYS = ["supervisor", "granularity", "bucket"]
 
 
 def normalize_mac(value):
@@ -71,22 +73,37 @@ class MlsConnector(Connector):
         self.token = self.source.token or None
         self.token_expires = float("inf") if self.token else 0.0
         for mac in self.params["macaddresses"]:
-            self.fetch_supervisor(mac)
+            self.fetch_supervisor(self.supervisor(mac))
 
-    def fetch_supervisor(self, mac):
+    def supervisor(self, mac):
+        supervisor, _ = MlsSupervisor.objects.get_or_create(macaddress=mac, defaults={"source": self.source})
+        if supervisor.source_id != self.source.pk:
+            raise FetchError(f"supervisor {mac} is already fetched by source {supervisor.source}; remove it from one")
+        return supervisor
+
+    def fetch_supervisor(self, supervisor):
+        mac = supervisor.macaddress
         starting_id = int(self.run.cursor(mac, "0"))
-        page_num = 1
-        while True:
-            records = self.get_page(mac, starting_id, page_num)
-            if not records:
-                return
-            rows, last_id, first_day, last_day = parse_page(records, mac, self.source.pk, page_num)
+        for page_num, records in self.pages(mac, starting_id):
+            rows, last_id, first_day, last_day = parse_page(records, mac, supervisor.pk, page_num)
             with self.run.page() as page:
-                scope = MlsRecord.objects.filter(macaddress=mac, ts_date__range=(first_day, last_day))
+                scope = MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
                 page.upsert(MlsRecord, RECORD_COLUMNS, rows, keys=RECORD_KEYS, scope=scope, prepared=True)
-                refresh_rollups(mac, first_day, last_day)
+                refresh_rollups(supervisor, first_day, last_day)
                 page.set_cursor(mac, last_id + 1)
-            page_num += 1
+
+    def pages(self, mac, starting_id):
+        """Yield (number, records) until the empty page, fetching the next page while this one is stored.
+
+        At most two pages are in memory, whatever the length of the history.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mls-fetch") as pool:
+            page_num = 1
+            ahead = pool.submit(copy_context().run, self.get_page, mac, starting_id, page_num)
+            while records := ahead.result():
+                ahead = pool.submit(copy_context().run, self.get_page, mac, starting_id, page_num + 1)
+                yield page_num, records
+                page_num += 1
 
     # --- HTTP -----------------------------------------------------------------------
     def get_page(self, mac, starting_id, page_num):
@@ -134,42 +151,67 @@ class MlsConnector(Connector):
         self.token_expires = time.monotonic() + TOKEN_LIFETIME
 
 
-def parse_page(records, mac, source_id, page_num):
-    """Validate one page; return its rows (database-ready), last id and first/last day."""
+def parse_page(records, mac, supervisor_id, page_num):
+    """Validate one page; return its rows (database-ready), last id and first/last day.
+
+    The loop is the hot path of a year's backfill, so it is written inline;
+    when anything in it fails, `_explain` walks the page again to name the
+    record and the field.
+    """
     if not isinstance(records, list):
         raise PayloadError(
             f"MLS page {page_num} for {mac}: expected a JSON list of records, got {type(records).__name__}"
         )
-    rows = []
-    for i, r in enumerate(records):
-        try:
-            rows.append(_row(r, mac, source_id))
-        except KeyError as exc:
-            raise PayloadError(f"MLS page {page_num} for {mac}, record {i}: missing field {exc}") from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise PayloadError(f"MLS page {page_num} for {mac}, record {i}: {exc}") from None
+    rows, days, times = [], {}, _TIMES
+    try:
+        for r in records:
+            record_id, used, prepaid, metered = r["id"], r["lic_used"], r["lic_prepaid"], r["lic_metered"]
+            if (
+                not (type(record_id) is type(used) is type(prepaid) is type(metered) is int)
+                or min(used, prepaid, metered) < 0
+            ):
+                raise TypeError
+            day = days.get(r["ts_date"]) or days.setdefault(r["ts_date"], date.fromisoformat(r["ts_date"]).isoformat())
+            minute = times.get(r["ts_time"]) or times.setdefault(
+                r["ts_time"], dtime.fromisoformat(r["ts_time"]).isoformat()
+            )
+            rows.append((supervisor_id, record_id, day, minute, used, prepaid, metered))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PayloadError(f"MLS page {page_num} for {mac}, {_explain(records)}") from None
     last_id = max(row[1] for row in rows)
-    days = [row[3] for row in rows]
-    return rows, last_id, min(days), max(days)
+    return rows, last_id, min(days.values()), max(days.values())
 
 
-def _row(r, mac, source_id):
-    record_id = r["id"]
-    if type(record_id) is not int:
-        raise TypeError(f"id is {type(record_id).__name__}, not a whole number")
-    counts = (r["lic_used"], r["lic_prepaid"], r["lic_metered"])
-    if any(type(c) is not int or c < 0 for c in counts):
-        raise TypeError(f"license counts must be whole numbers ≥ 0, got {counts}")
-    day = date.fromisoformat(r["ts_date"]).isoformat()
-    minute = dtime.fromisoformat(r["ts_time"]).isoformat()
-    return (source_id, record_id, mac, day, minute, *counts)
+_TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
 
 
-def refresh_rollups(mac, first_day, last_day):
+def _explain(records):
+    """Name the first bad record of a page and what is wrong with it."""
+    for i, r in enumerate(records):
+        if not isinstance(r, dict):
+            return f"record {i}: expected an object, got {type(r).__name__}"
+        for field in ("id", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"):
+            if field not in r:
+                return f"record {i}: missing field '{field}'"
+        if type(r["id"]) is not int:
+            return f"record {i}: id is {type(r['id']).__name__}, not a whole number"
+        counts = (r["lic_used"], r["lic_prepaid"], r["lic_metered"])
+        if not all(type(c) is int and c >= 0 for c in counts):
+            return f"record {i}: license counts must be whole numbers ≥ 0, got {counts}"
+        for field, parse in (("ts_date", date.fromisoformat), ("ts_time", dtime.fromisoformat)):
+            try:
+                parse(r[field])
+            except (TypeError, ValueError):
+                return f"record {i}: {field} {r[field]!r} is not a valid {'date' if field == 'ts_date' else 'time'}"
+    return "a record could not be read"
+
+
+def refresh_rollups(supervisor, first_day, last_day):
     """Recompute the hourly and daily rollups of whole days from the minute records."""
     hours = (
-        MlsRecord.objects.filter(macaddress=mac, ts_date__range=(first_day, last_day))
-        .values("ts_date", hour=ExtractHour("ts_time"))
+        MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
+        # The hour as text: SQLite's ExtractHour is a Python function called once per row.
+        .values("ts_date", hour=Substr("ts_time", 1, 2))
         .annotate(
             samples=Count("id"),
             used_min=Min("lic_used"),
@@ -187,11 +229,11 @@ def refresh_rollups(mac, first_day, last_day):
     hour_rows, days = [], {}
     for h in hours:
         stats = [h[c] for c in ROLLUP_COLUMNS[3:]]
-        bucket = datetime.combine(h["ts_date"], dtime(h["hour"]), tzinfo=UTC)
-        hour_rows.append((mac, "hour", bucket, *stats))
+        bucket = datetime.combine(h["ts_date"], dtime(int(h["hour"])), tzinfo=UTC)
+        hour_rows.append((supervisor.pk, "hour", bucket, *stats))
         day = days.get(h["ts_date"])
         days[h["ts_date"]] = stats if day is None else merge_stats(day, stats)
-    day_rows = [(mac, "day", datetime.combine(d, dtime(0), tzinfo=UTC), *s) for d, s in days.items()]
+    day_rows = [(supervisor.pk, "day", datetime.combine(d, dtime(0), tzinfo=UTC), *s) for d, s in days.items()]
     upsert(MlsRollup, ROLLUP_COLUMNS, hour_rows + day_rows, keys=ROLLUP_KEYS)
 
 

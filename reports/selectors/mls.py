@@ -1,9 +1,9 @@
 """PipelineFX MLS supervisors: usage per bucket, read from the rollups."""
 
-from django.db.models import Max, Min
+from django.db.models import Max, OuterRef, Subquery
 from django.utils import timezone
 
-from ingest.models import MlsRollup, Source
+from ingest.models import MlsRollup, MlsSupervisor
 from reports.periods import bucket_start
 
 MLS_METRICS = ["used", "prepaid", "metered"]
@@ -11,30 +11,32 @@ MLS_METRICS = ["used", "prepaid", "metered"]
 
 def mls_supervisors():
     """Every supervisor with data: MAC, source, first and last day."""
-    rows = (
-        MlsRollup.objects.filter(granularity="day")
-        .values("macaddress")
-        .annotate(first=Min("bucket"), last=Max("bucket"))
-        .order_by("macaddress")
+    days = MlsRollup.objects.filter(supervisor=OuterRef("pk"), granularity="day").order_by()
+    return (
+        MlsSupervisor.objects.select_related("source")
+        .annotate(
+            first=Subquery(days.order_by("bucket").values("bucket")[:1]),
+            last=Subquery(days.order_by("-bucket").values("bucket")[:1]),
+        )
+        .filter(last__isnull=False)
     )
-    sources = {}
-    for source in Source.objects.filter(kind="mls"):
-        for mac in source.params.get("macaddresses", []):
-            sources[mac] = source
-    return [{**row, "source": sources.get(row["macaddress"])} for row in rows]
 
 
-def mls_latest_day(mac):
-    last = MlsRollup.objects.filter(macaddress=mac, granularity="day").aggregate(last=Max("bucket"))["last"]
+def mls_supervisor(mac):
+    return MlsSupervisor.objects.filter(macaddress=mac).select_related("source").first()
+
+
+def mls_latest_day(supervisor):
+    last = MlsRollup.objects.filter(supervisor=supervisor, granularity="day").aggregate(last=Max("bucket"))["last"]
     return timezone.localtime(last).date() if last else timezone.localdate()
 
 
-def mls_usage(mac, period):
+def mls_usage(supervisor, period):
     """Rows of min/avg/max used, prepaid and metered licenses per bucket of the period."""
     stored = "hour" if period.granularity == "hour" else "day"
     rollups = (
         MlsRollup.objects.filter(
-            macaddress=mac, granularity=stored, bucket__gte=period.start_dt, bucket__lt=period.end_dt
+            supervisor=supervisor, granularity=stored, bucket__gte=period.start_dt, bucket__lt=period.end_dt
         )
         .order_by("bucket")
         .values()

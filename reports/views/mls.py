@@ -16,14 +16,17 @@ def supervisor_list(request):
 
 def supervisor(request, mac):
     try:
-        mac = normalize_mac(mac)
+        supervisor = selectors.mls_supervisor(normalize_mac(mac))
     except ValueError:
-        raise Http404("No such supervisor") from None
-    form = PeriodForm(request.GET, latest=selectors.mls_latest_day(mac))
+        supervisor = None
+    if supervisor is None:
+        raise Http404("No such supervisor")
+    mac = supervisor.macaddress
+    form = PeriodForm(request.GET, latest=selectors.mls_latest_day(supervisor))
     if not form.is_valid():
         return invalid_form(request, TEMPLATE, form, mac=mac)
     period = form.period()
-    rows = selectors.mls_usage(mac, period)
+    rows = selectors.mls_usage(supervisor, period)
     return render_report(
         request,
         TEMPLATE,
@@ -33,6 +36,7 @@ def supervisor(request, mac):
         filename=f"mls-{mac.replace(':', '')}-{period.start}-{period.end}-{period.granularity}",
         figure=mls_usage_figure(rows),
         mac=mac,
+        supervisor=supervisor,
         period=period,
         summary=selectors.mls_summary(rows),
     )
