@@ -89,7 +89,7 @@ def test_the_tenant_page_lists_its_locations_with_links(viewer, fetched):
     assert b'href="/metering/acme/acme-vm-db/"' in response.content
     rows = {row["Location"]: row for row in download(viewer, "/metering/acme/", "locations")}
     assert set(rows) == {"acme-vm-dev1", "acme-vm-dev2", "acme-vm-etl", "acme-vm-db"}
-    assert rows["acme-vm-db"]["Active now"] == "yes" and rows["acme-vm-etl"]["Active now"] == "no"
+    assert rows["acme-vm-db"]["Still active"] == "yes" and rows["acme-vm-etl"]["Still active"] == "no"
     by_location = expected_hours(fetched, "acme", lambda loc: loc["locId"])
     assert float(rows["acme-vm-etl"]["Active hours"]) == pytest.approx(by_location["acme-vm-etl"], abs=0.01)
 
@@ -102,7 +102,7 @@ def test_the_location_page_shows_its_metadata_and_its_open_period(viewer, fetche
     metadata = {row["Name"]: row["Value"] for row in download(viewer, "/metering/acme/acme-vm-db/", "metadata")}
     assert metadata == {"instanceType": "r5.2xlarge", "provider": "aws-ec2", "region": "eu-west-1"}
     (interval,) = download(viewer, "/metering/acme/acme-vm-db/", "intervals")
-    assert (interval["Destroyed"], interval["Active now"]) == ("", "yes")
+    assert (interval["Destroyed"], interval["Still active"]) == ("", "yes")
 
 
 def test_an_open_location_counts_up_to_now(viewer, sim):

@@ -40,7 +40,9 @@ def metering_tenants():
 
 
 def metering_latest_day(**filters):
-    """The local day of the last event (of a tenant or location), or today."""
+    """Today while a location (of the tenant, or this one) is still active, else the day of the last event."""
+    if MeteringInterval.objects.filter(ended_at__isnull=True, **filters).exists():
+        return timezone.localdate()
     last = MeteringEvent.objects.filter(**filters).aggregate(last=Max("date"))["last"]
     return timezone.localtime(last).date() if last else timezone.localdate()
 
@@ -160,9 +162,8 @@ def location_metadata(tenant, loc_id):
 
 
 def location_facts(tenant, loc_id):
-    """What the latest event says about the location: AMP, entity, user, application."""
-    event = MeteringEvent.objects.filter(tenant=tenant, loc_id=loc_id).order_by("-date").first()
-    return event
+    """The location's latest event, which says its AMP, entity, user and application (None if unknown)."""
+    return MeteringEvent.objects.filter(tenant=tenant, loc_id=loc_id).order_by("-date").first()
 
 
 def location_events(tenant, loc_id, period):
@@ -181,7 +182,7 @@ def location_summaries(tenant, loc_id, period):
 
 
 SERIES_COLUMNS = [("bucket", "Period start"), ("group", "Group"), ("hours", "Active hours")]
-TENANT_COLUMNS = [("group", "Tenant"), ("hours", "Active hours"), ("locations", "Locations"), ("periods", "Active periods"), ("active", "Active now")]  # fmt: skip
+TENANT_COLUMNS = [("group", "Tenant"), ("hours", "Active hours"), ("locations", "Locations"), ("periods", "Active periods"), ("active", "Still active")]  # fmt: skip
 GROUP_COLUMNS = {
     by: [(k, by.capitalize() if k == "group" else label) for k, label in TENANT_COLUMNS]
     for by in ("user", "application")
@@ -189,12 +190,11 @@ GROUP_COLUMNS = {
 LOCATION_COLUMNS = [
     ("loc_id", "Location"), ("amp_id", "AMP"), ("users", "Users"), ("applications", "Applications"),
     ("hours", "Active hours"), ("periods", "Active periods"), ("first", "First created"), ("last", "Last destroyed"),
-    ("active", "Active now"),
+    ("active", "Still active"),
 ]  # fmt: skip
 INTERVAL_COLUMNS = [
-    ("started_at", "Created"), ("ended_at", "Destroyed"), ("hours", "Active hours in range"), ("active", "Active now"),
-    ("user", "User"), ("application_id", "Application"), ("entity_id", "Entity"), ("entity_type", "Entity type"),
-    ("amp_id", "AMP"),
+    ("started_at", "Created"), ("ended_at", "Destroyed"), ("hours", "Active hours in range"), ("active", "Still active"),
+    ("user", "User"), ("application_id", "Application"), ("entity_id", "Entity"),
 ]  # fmt: skip
 METADATA_COLUMNS = [("name", "Name"), ("value", "Value"), ("seen_at", "Last reported")]
 EVENT_COLUMNS = [

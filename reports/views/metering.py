@@ -18,9 +18,16 @@ class TenantForm(PeriodForm):
     by = forms.ChoiceField(required=False, choices=BY_CHOICES)
 
 
+def query(request):
+    """The query string, with day buckets unless a granularity (even auto) was chosen: hours over a month are noise."""
+    data = request.GET.copy()
+    data.setdefault("granularity", "day")
+    return data
+
+
 def overview(request):
     template = "reports/metering/overview.html"
-    form = PeriodForm(request.GET, latest=selectors.metering_latest_day())
+    form = PeriodForm(query(request), latest=selectors.metering_latest_day())
     if not form.is_valid():
         return invalid_form(request, template, form)
     period = form.period()
@@ -28,7 +35,7 @@ def overview(request):
     series = selectors.hours_series(intervals, period.granularity, "tenant")
     tables = {
         "series": ("Active hours per tenant and period", selectors.SERIES_COLUMNS, series),
-        "tenants": ("Tenants", selectors.TENANT_COLUMNS, selectors.hours_by(intervals, "tenant")),
+        "tenants": ("Active hours per tenant", selectors.TENANT_COLUMNS, selectors.hours_by(intervals, "tenant")),
     }
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{period.start}-{period.end}",
@@ -40,7 +47,7 @@ def tenant(request, tenant):
     template = "reports/metering/tenant.html"
     if not selectors.metering_exists(tenant=tenant):
         raise Http404("No such tenant")
-    form = TenantForm(request.GET, latest=selectors.metering_latest_day(tenant=tenant))
+    form = TenantForm(query(request), latest=selectors.metering_latest_day(tenant=tenant))
     if not form.is_valid():
         return invalid_form(request, template, form, tenant=tenant)
     period, by = form.period(), form.cleaned_data["by"] or "location"
@@ -60,6 +67,7 @@ def tenant(request, tenant):
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
         figure=active_hours_figure(series), tenant=tenant, by=by, by_links=by_links(request), period=period,
         extra_filters=[("by", by)], total=round(sum(i["hours"] for i in intervals), 2),
+        still_active=len({i["loc_id"] for i in intervals if i["ended_at"] is None}),
     )  # fmt: skip
 
 
@@ -68,7 +76,7 @@ def location(request, tenant, loc_id):
     facts = selectors.location_facts(tenant, loc_id)
     if facts is None:
         raise Http404("No such location")
-    form = PeriodForm(request.GET, latest=selectors.metering_latest_day(tenant=tenant, loc_id=loc_id))
+    form = PeriodForm(query(request), latest=selectors.metering_latest_day(tenant=tenant, loc_id=loc_id))
     if not form.is_valid():
         return invalid_form(request, template, form, tenant=tenant, loc_id=loc_id, facts=facts)
     period = form.period()
