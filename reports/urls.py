@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports.views import bigfix, home, metering, mls
+from reports.views import bigfix, home, lstat, metering, mls
 
 app_name = "reports"
 urlpatterns = [
@@ -13,4 +13,10 @@ urlpatterns = [
     path("metering/", metering.overview, name="metering"),
     path("metering/<str:tenant>/", metering.tenant, name="metering_tenant"),
     path("metering/<str:tenant>/<path:loc_id>/", metering.location, name="metering_location"),
+    path("lstat/", lstat.index, name="lstat"),
+    path("lstat/features/<int:pk>/", lstat.feature, name="lstat_feature"),
+    path("lstat/servers/<int:pk>/", lstat.server, name="lstat_server"),
+    path("lstat/compare/", lstat.compare, name="lstat_compare"),
+    path("lstat/users/", lstat.users, name="lstat_users"),
+    path("lstat/highest/", lstat.highest, name="lstat_highest"),
 ]

@@ -86,6 +86,21 @@ def test_data_served_during_an_import_is_fetched_again_after_it_finishes(sim, bi
     assert cursor(bigfix_source, "last_import") == simulator.last_success.isoformat()
 
 
+def test_an_import_that_starts_in_the_middle_of_a_fetch_has_its_window_fetched_again(sim, bigfix_source):
+    simulator = sim.simulators["bigfix"]
+    simulator.import_starts_after = 2  # the third page is served while the import runs
+    first = run_fetch(bigfix_source)
+    assert first.details["import_summary"] == "BigFix import running, 5 %"
+    assert (cursor(bigfix_source, "refetch"), cursor(bigfix_source, "last_import")) == ("1", None)
+
+    simulator.finish_import()
+    run = run_fetch(bigfix_source)
+
+    assert run.records_fetched == len(served_values(sim))
+    assert stored_values() == served_values(sim)
+    assert cursor(bigfix_source, "refetch") == "0"
+
+
 def test_after_a_failed_import_the_half_imported_data_is_fetched_again(sim, bigfix_source):
     simulator = sim.simulators["bigfix"]
     run_fetch(bigfix_source)

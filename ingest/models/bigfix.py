@@ -54,7 +54,11 @@ class BigfixUsage(models.Model):
                 name="bigfix_usage_natural_key",
             ),
         ]
-        indexes = [models.Index(fields=["reporting_period_start_date"], name="bigfix_usage_period")]
+        indexes = [
+            models.Index(fields=["reporting_period_start_date"], name="bigfix_usage_period"),
+            # the computer system page: one system's rows of one metric
+            models.Index(fields=["source", "computer_system_id", "metric_name"], name="bigfix_usage_system"),
+        ]
 
     def __str__(self):
         return f"{self.software_title_id} {self.metric_name} cs{self.computer_system_id} {self.reporting_period_start_date}"

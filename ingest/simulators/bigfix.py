@@ -88,6 +88,7 @@ class BigfixSimulator(Simulator):
         self.last_status = "successful"
         self.import_target = None
         self.requests = []  # (path, query) of every request, to check what reached the URL
+        self.import_starts_after = None  # an import starts once this many usage requests were answered
         self.hidden_columns = True  # False: behave like a server that ignores columns[] for hidden columns
 
     # --- imports ---------------------------------------------------------------------
@@ -154,6 +155,9 @@ class BigfixSimulator(Simulator):
 
     def license_usages(self, request):
         self.requests.append((request.path, request.query))
+        if self.import_starts_after is not None and len(self.requests) > self.import_starts_after:
+            self.import_starts_after = None
+            self.start_import(progress=5)
         token = request.headers.get("token") or request.arg("token")
         if not token or token not in {u["token"] for u in self.users.values()}:
             return error(401, "Unauthorized: the token is missing or not valid")

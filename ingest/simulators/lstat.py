@@ -27,9 +27,9 @@ DEFAULT_SERVERS = [
     {"lsid": 2, "lsn": "rlm-design", "host": "lic-des01", "port": "5053", "manager": "RLM", "status": "UP"},
 ]
 DEFAULT_FEATURES = [
-    {"fid": 11, "lsid": 1, "fns": "MATLAB", "fv": "R2024b", "ftype": "floating", "total": 20, "peak": 23, "borrow": 2},
+    {"fid": 11, "lsid": 1, "fns": "MATLAB", "fv": "R2024b", "ftype": "floating", "total": 20, "peak": 21, "borrow": 2},
     {"fid": 12, "lsid": 1, "fns": "Simulink", "fv": "R2024b", "ftype": "floating", "total": 10, "peak": 7, "borrow": 0},
-    {"fid": 13, "lsid": 1, "fns": "Signal_Toolbox", "fv": "R2024b", "ftype": "floating", "total": 4, "peak": 5, "borrow": 1},
+    {"fid": 13, "lsid": 1, "fns": "Signal_Toolbox", "fv": "R2024b", "ftype": "floating", "total": 4, "peak": 4, "borrow": 1},
     {"fid": 21, "lsid": 2, "fns": "ANSYS_Mechanical", "fv": "2024.1", "ftype": "floating", "total": 12, "peak": 11, "borrow": 3},
     {"fid": 22, "lsid": 2, "fns": "SolidWorks", "fv": "2025", "ftype": "named user", "total": 8, "peak": 9, "borrow": 0},
 ]  # fmt: skip

@@ -1,13 +1,14 @@
 from django.shortcuts import render
 
 from ingest.selectors import source_statuses
-from reports.selectors import bigfix, metering, mls
+from reports.selectors import bigfix, lstat, metering, mls
 
 # One card per vendor on the overview: (template, function returning its context).
 HOME_CARDS = [
     ("reports/mls/home_card.html", lambda: {"supervisors": mls.mls_supervisors()}),
     ("reports/bigfix/home_card.html", bigfix.bigfix_home),
     ("reports/metering/home_card.html", lambda: {"tenants": metering.metering_tenants()}),
+    ("reports/lstat/home_card.html", lambda: {"servers": lstat.lstat_servers()}),
 ]
 
 
