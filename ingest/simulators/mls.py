@@ -50,7 +50,9 @@ def demand(k, day, minute_of_day, peak):
 
 
 RECORD_FIELDS = ("id", "macaddress", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered")
-RECORD_JSON = "{" + ", ".join(f'"{f}": ' + ('"%s"' if f.startswith(("mac", "ts_")) else "%d") for f in RECORD_FIELDS) + "}"
+RECORD_JSON = (
+    "{" + ", ".join(f'"{f}": ' + ('"%s"' if f.startswith(("mac", "ts_")) else "%d") for f in RECORD_FIELDS) + "}"
+)
 
 
 class MlsSimulator(Simulator):
@@ -71,6 +73,17 @@ class MlsSimulator(Simulator):
         self.start_minute = int((self.start - EPOCH).total_seconds() // 60)
         self.dates = {}
         self.logins = 0
+
+    def demo_source(self, base_url):
+        username, password = next(iter(self.users.items()))
+        macs = ",".join(s["macaddress"] for s in self.supervisors)
+        return {
+            "kind": "mls",
+            "base_url": base_url,
+            "username": username,
+            "password": password,
+            "params": {"macaddresses": macs},
+        }
 
     def minutes(self):
         """How many minutes of history exist now (grows with time unless `end` is fixed)."""

@@ -17,8 +17,8 @@ from django.utils.module_loading import import_string
 # prefix -> simulator class; a new vendor adds one line.
 SIMULATORS = {
     "mls": "ingest.simulators.mls.MlsSimulator",
-    "lstat": "ingest.simulators.lstat.LstatSimulator",
     "bigfix": "ingest.simulators.bigfix.BigfixSimulator",
+    "lstat": "ingest.simulators.lstat.LstatSimulator",
     "metering": "ingest.simulators.metering.MeteringSimulator",
 }
 
@@ -129,6 +129,10 @@ class Simulator:
         self.options = options
         self._routes = [(m, re.compile(p + r"\Z"), h) for m, p, h in self.routes]
 
+    def demo_source(self, base_url):
+        """The add_source arguments (kind, base_url, credentials, params) of a source reading this simulator."""
+        raise NotImplementedError
+
     def handle(self, request):
         for method, pattern, handler in self._routes:
             match = pattern.match(request.path)
@@ -176,6 +180,8 @@ class SimulatorServer:
 
     def dispatch(self, environ):
         path = environ.get("PATH_INFO", "/")
+        if path == "/_health":
+            return Response({"simulators": list(self.simulators)})
         if path == "/_faults":
             return self.control(Request(environ, path))
         fault = self.faults.take(path)

@@ -1,0 +1,77 @@
+"""`make run`: everything a new user needs to see Meterboard working, in one command."""
+
+import secrets
+import subprocess
+import sys
+import time
+import urllib.request
+
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
+
+from ingest.management.commands.ingest import summary
+from ingest.services import run_fetch, source_save
+from ingest.simulators.server import SIMULATORS
+
+
+class Command(BaseCommand):
+    help = (
+        "Set up and run the demo: migrate, create an admin, start the vendor simulators, register a demo "
+        "source for each, fetch once, then serve the dashboard with the background worker until Ctrl-C."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--port", type=int, default=8000, help="dashboard port")
+        parser.add_argument("--simulator-port", type=int, default=8765)
+        parser.add_argument("--history-days", type=int, default=60)
+
+    def handle(self, *args, port, simulator_port, history_days, **opts):
+        call_command("migrate", verbosity=0)
+        password = self.demo_admin()
+        children = [self.start_simulators(simulator_port, history_days)]
+        try:
+            self.register_and_fetch(simulator_port, history_days)
+            children.append(subprocess.Popen([sys.executable, "manage.py", "qcluster"]))
+            self.stdout.write(
+                self.style.SUCCESS(f"\nMeterboard is at http://127.0.0.1:{port}/  —  log in as admin / {password}\n")
+            )
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            for child in children:
+                child.terminate()
+            for child in children:
+                child.wait(timeout=10)
+
+    def demo_admin(self):
+        """A fresh password on every start, printed once."""
+        password = secrets.token_urlsafe(9)
+        user, _ = get_user_model().objects.get_or_create(username="admin", defaults={"email": "admin@localhost"})
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        return password
+
+    def start_simulators(self, port, history_days):
+        cmd = [sys.executable, "manage.py", "simulators", "--port", str(port), "--history-days", str(history_days)]
+        process = subprocess.Popen(cmd)
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/_health", timeout=1)
+                return process
+            except OSError:
+                time.sleep(0.1)
+        process.terminate()
+        raise SystemExit(f"The simulators did not start on port {port}: is the port taken?")
+
+    def register_and_fetch(self, port, history_days):
+        """One demo source per simulator, fetched once so the charts have data straight away."""
+        for prefix, path in SIMULATORS.items():
+            simulator = import_string(path)(history_days=history_days)
+            spec = simulator.demo_source(f"http://127.0.0.1:{port}/{prefix}")
+            source = source_save(name=f"demo-{prefix}", interval_minutes=15, **spec)
+            self.stdout.write(f"Fetching {source.name} …")
+            self.stdout.write(summary(run_fetch(source, trigger="demo")))

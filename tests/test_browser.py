@@ -1,0 +1,54 @@
+"""A real browser logs in and loads the supervisor report (headless Debian Chromium via Playwright)."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ingest.services import run_fetch
+from tests.conftest import MAC_A
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
+        reason="Debian's chromium is not installed (apt-get install chromium); CI sets REQUIRE_BROWSER",
+    ),
+]
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        yield browser
+        browser.close()
+
+
+def test_a_license_admin_logs_in_and_sees_the_supervisor_chart(browser, live_server, mls_source, django_user_model):
+    assert run_fetch(mls_source).status == "succeeded"
+    django_user_model.objects.create_user("alice", password="correct-horse-battery")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    page.goto(f"{live_server.url}/mls/{MAC_A}/?start=2026-03-02&end=2026-03-04&granularity=hour")
+    assert "/login/" in page.url
+    page.fill("input[name=username]", "alice")
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("button[type=submit]")
+
+    page.wait_for_selector("#chart .main-svg")
+    assert page.locator("h1").inner_text() == f"Supervisor {MAC_A}"
+    # plotly drew the used, prepaid and metered lines with their points
+    assert page.locator("#chart .scatterlayer .trace").count() == 7  # 3 used + 1 prepaid + 3 metered
+    assert page.locator(".kpi .value").first.inner_text().isdigit()
+    assert errors == []
