@@ -141,7 +141,7 @@ class MeteringConnector(Connector):
             self.store(tenant, start, end, events, summaries, metadata)
             fetched += len(events)
             done = end
-        self.run.note(**{f"tenant {tenant}": {"events": fetched, "cursor": fmt(done)}})
+        self.run.note(**{f"tenant {tenant}": f"{fetched} events read, cursor at {fmt(done)}"})
 
     def store(self, tenant, start, end, events, summaries, metadata):
         source = self.source
