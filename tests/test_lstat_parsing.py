@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ingest.errors import PayloadError
-from ingest.vendors.lstat import parse_current_usage, parse_lud, parse_usage
+from ingest.vendors.lstat import parse_current_usage, parse_lud, parse_usage, separate_repeated_hours
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -105,3 +105,20 @@ def test_current_usage_reads_both_shapes():
 def test_current_usage_of_neither_shape_is_refused():
     with pytest.raises(PayloadError, match="neither hu/tu rows nor a current"):
         parse_current_usage([{"users": 3}])
+
+
+def test_the_hour_repeated_when_clocks_go_back_is_stored_as_the_later_one():
+    first = datetime(2026, 10, 25, 2, tzinfo=BERLIN)  # 02:00 happens twice in Berlin that night
+    values = [(7, "hour", first, "2026-10-25 02:00"), (7, "hour", first, "2026-10-25 02:00")]
+
+    separated = separate_repeated_hours(values, "usage history")
+
+    assert [v[2].astimezone(UTC).hour for v in separated] == [0, 1]
+
+
+def test_a_period_arriving_twice_otherwise_means_the_pages_overlapped():
+    day = datetime(2026, 3, 4, tzinfo=UTC)
+    values = [(7, "day", day, "2026-03-04"), (7, "day", day, "2026-03-04")]
+
+    with pytest.raises(PayloadError, match="arrived twice; paging overlapped"):
+        separate_repeated_hours(values, "usage history")

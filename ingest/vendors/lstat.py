@@ -14,7 +14,7 @@ it is stored in one transaction, so an upstream failure stores nothing half.
 """
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -527,17 +527,16 @@ def separate_repeated_hours(values, where):
     """The hour repeated when clocks go back reads the same twice: the second is the later one.
 
     Any other repeated period means the pages overlapped (unstable order upstream).
+    Keys compare in UTC: within one zone Python ignores `fold` when comparing.
     """
     seen, out = set(), []
     for v in values:
-        key = (v[0], v[2])
-        if key in seen:
+        if (v[0], v[2].astimezone(UTC)) in seen:
             later = v[2].replace(fold=1)
-            if v[1] != "hour" or later.utcoffset() == v[2].utcoffset() or (v[0], later) in seen:
+            if v[1] != "hour" or later.utcoffset() == v[2].utcoffset() or (v[0], later.astimezone(UTC)) in seen:
                 raise PayloadError(f"{where}: period {v[3]!r} of feature row {v[0]} arrived twice; paging overlapped")
             v = (*v[:2], later, *v[3:])
-            key = (v[0], later)
-        seen.add(key)
+        seen.add((v[0], v[2].astimezone(UTC)))
         out.append(v)
     return out
 
