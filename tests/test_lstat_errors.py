@@ -111,3 +111,22 @@ def test_a_missing_token_is_a_clear_error(lstat_clock, lstat_source):
 def test_bad_params_are_refused_with_a_clear_message(db, params, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         source_save(kind="lstat", name="bad", base_url="http://127.0.0.1:1/", token="t", params=params)
+
+
+def test_a_total_count_that_never_arrives_is_a_clear_error_not_an_endless_loop(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].overstate_total = 1
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.FAILED
+    assert "empty page, but totalCount promised" in run.error
+
+
+def test_malformed_json_is_a_clear_run_error(sim, lstat_clock, lstat_source):
+    sim.faults.add("malformed", "/lstat/api/v1/report/usage-history", times=-1)
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.FAILED
+    assert "malformed JSON" in run.error and "/usage-history/license-server/1/json" in run.error
+    assert not LstatUsage.objects.exists()

@@ -108,6 +108,7 @@ class LstatSimulator(Simulator):
         self.fixed_end = end
         self.start = _floor((end or datetime.now(UTC)) - timedelta(days=history_days))
         self.failures = []  # see fail_next()
+        self.overstate_total = 0  # > 0: totalCount promises rows that never come, as a broken server might
         self.requests = deque(maxlen=1000)  # (path, query) of recent requests, for tests to inspect
 
     @property
@@ -153,7 +154,7 @@ class LstatSimulator(Simulator):
         offset = int(request.arg("offset", 0))
         if limit <= 0 or offset < 0:
             return fail(400, "limit must be greater than zero and offset not negative")
-        return ok(rows[offset : offset + limit], total=len(rows))
+        return ok(rows[offset : offset + limit], total=len(rows) + self.overstate_total)
 
     # --- usage history --------------------------------------------------------------
     def usage_server(self, request, lsid):

@@ -56,6 +56,7 @@ def lstat_servers():
     """Every license server with its features, their count and the last day with data."""
     servers = (
         LstatServer.objects.select_related("source")
+        .prefetch_related("features")
         .annotate(feature_count=Count("features", distinct=True))
         .order_by("name", "source__name")
     )
