@@ -2,6 +2,9 @@
 
 import requests
 
+from ingest.models import BigfixUsage, IngestRun
+from ingest.services import run_fetch, source_save
+
 TOKEN = "7adc3efb175e2bc0f4484bdd2efca54a8fa04623"
 
 
@@ -46,3 +49,10 @@ def test_a_running_import_sends_its_progress_and_no_last_success_time(sim):
 
     assert (headers["Import-Mode"], headers["Import-Progress"]) == ("running", "41")
     assert "Import-Last-Success-Time" not in headers
+
+
+def test_its_demo_source_fetches(sim, db):
+    source = source_save(name="demo-bigfix", **sim.simulators["bigfix"].demo_source(sim.url("bigfix")))
+
+    assert run_fetch(source).status == IngestRun.Status.SUCCEEDED
+    assert BigfixUsage.objects.exists()

@@ -91,6 +91,16 @@ class BigfixSimulator(Simulator):
         self.import_starts_after = None  # an import starts once this many usage requests were answered
         self.hidden_columns = True  # False: behave like a server that ignores columns[] for hidden columns
 
+    def demo_source(self, base_url):
+        username, user = next(iter(self.users.items()))
+        return {
+            "kind": "bigfix",
+            "base_url": base_url,
+            "username": username,
+            "password": user["password"],
+            "params": {},
+        }
+
     # --- imports ---------------------------------------------------------------------
     def now(self):
         return self.fixed_end or datetime.now(UTC)
