@@ -9,7 +9,22 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt requirements-dev.txt | $(BIN)/python
+# mysqlclient compiles against the MySQL/MariaDB client headers: install them where we can.
+$(VENV)/.system-deps:
+	@if ! pkg-config --exists mysqlclient 2>/dev/null && ! pkg-config --exists libmariadb 2>/dev/null; then \
+		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+			echo "Installing the MySQL client headers mysqlclient needs (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+				default-libmysqlclient-dev pkg-config build-essential >/dev/null; \
+		else \
+			echo "mysqlclient needs the MySQL client headers. On Debian/Ubuntu:"; \
+			echo "  sudo apt-get install default-libmysqlclient-dev pkg-config build-essential"; \
+			exit 1; \
+		fi; \
+	fi
+	@mkdir -p $(VENV) && touch $@
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt $(VENV)/.system-deps | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
