@@ -3,6 +3,7 @@
 from datetime import UTC, datetime
 
 import pytest
+import requests
 from django.core.management import CommandError, call_command
 
 from ingest.models import Cursor, IngestRun, MeteringEvent
@@ -62,7 +63,8 @@ def test_an_event_without_a_location_id_names_the_field_and_the_event(sim):
     run = run_fetch(metering(sim))
 
     assert run.status == IngestRun.Status.FAILED
-    assert "tenant 'acme'" in run.error and "id 777" in run.error and "missing field 'locId'" in run.error
+    assert "tenant 'acme' (2026-03-03T11:00:00Z to 2026-03-04T12:00:00Z), event" in run.error
+    assert "id 777" in run.error and "missing field 'locId'" in run.error
 
 
 def test_the_cursor_stays_before_the_window_with_the_bad_event(sim):
@@ -148,3 +150,17 @@ def test_parameters_are_normalised(db):
     assert params["tenants"] == ["acme", "globex"]
     assert params["since"] == "2026-03-01T00:00:00Z"
     assert (params["auth"], params["window_hours"], params["overlap_minutes"], params["lag_minutes"]) == ("basic", 24, 60, 10)  # fmt: skip
+
+
+def test_the_simulator_answers_bad_requests_in_springs_error_shape(sim):
+    url, admin = sim.url("metering"), ("admin", "admin-password")
+
+    bad_time = requests.get(f"{url}/usage/location", params={"tenantId": "acme", "startTime": "yesterday"}, auth=admin)
+    no_tenant = requests.get(f"{url}/usage/location/hour", params={"startTime": "2026-03-04T00:00:00Z"}, auth=admin)
+    no_params = requests.get(f"{url}/usage/location", auth=admin)
+    tenant = requests.get(f"{url}/usage/location", params={"tenantId": "acme"}, auth=("acme", "acme-pass"))
+
+    assert bad_time.status_code == 400 and "yyyy-MM-dd'T'HH:mm:ssX" in bad_time.json()["message"]
+    assert no_tenant.status_code == 400 and "tenantId, endTime" in no_tenant.json()["message"]
+    assert no_params.status_code == 400 and "At least one" in no_params.json()["message"]
+    assert (tenant.status_code, tenant.json()["error"], tenant.json()["path"]) == (403, "Forbidden", "/usage/location")

@@ -174,6 +174,12 @@ class MeteringSimulator(Simulator):
         return (lo is None or when >= lo) and (hi is None or when < hi or (self.inclusive_end and when == hi))
 
     # --- HTTP --------------------------------------------------------------------------
+    def handle(self, request):
+        try:
+            return super().handle(request)
+        except ValueError as exc:  # a bad timestamp: Spring's 400 body rather than the server's generic one
+            return self.respond(None, 400, request, str(exc))
+
     def respond(self, body, status=200, request=None, message=""):
         # The service's clock, which the connector uses to decide what is safely in the past.
         headers = {"Date": format_datetime(self.now(), usegmt=True)}

@@ -132,7 +132,7 @@ class MeteringConnector(Connector):
             start, end = done - self.overlap, min(done + self.window, self.safe_point())
             if end <= done:
                 break
-            events = parse_events(self.get("/usage/location", tenant, start, end), tenant, self.source.pk)
+            events = parse_events(self.get("/usage/location", tenant, start, end), tenant, self.source.pk, (start, end))
             end = min(end, self.safe_point())  # the service's clock is known from the first answer on
             if end <= done:
                 break
@@ -194,9 +194,9 @@ class MeteringConnector(Connector):
 
 
 # --- payloads -----------------------------------------------------------------------
-def parse_events(payload, tenant, source_id):
+def parse_events(payload, tenant, source_id, window):
     """Validate GET /usage/location's answer; return database rows in EVENT_COLUMNS order."""
-    where = f"metering GET /usage/location for tenant {tenant!r}"
+    where = f"metering GET /usage/location for tenant {tenant!r} ({fmt(window[0])} to {fmt(window[1])})"
     if not isinstance(payload, list):
         raise PayloadError(f"{where}: expected a JSON list of location events, got {type(payload).__name__}")
     rows = []
