@@ -129,6 +129,28 @@ def test_a_malformed_row_names_the_row_and_the_field_and_keeps_the_pages_before_
     assert BigfixUsage.objects.count() == first_bad // 25 * 25 > 0
 
 
+def test_a_server_that_ignores_offset_fails_instead_of_looping(sim, bigfix_source):
+    sim.simulators["bigfix"].ignore_offset = True
+
+    run = run_fetch(bigfix_source)
+
+    assert run.status == IngestRun.Status.FAILED
+    assert run.error == "BigFix answered offset=25 with the rows of the page before: offset ignored"
+    assert BigfixUsage.objects.count() == 25
+
+
+def test_an_answer_that_is_neither_an_array_nor_wrapped_rows_is_a_payload_error(sim, bigfix_source):
+    sim.simulators["bigfix"].wrapped = True
+    sim.simulators["bigfix"].rows_key = "data"  # an unknown wrapper
+
+    run = run_fetch(bigfix_source)
+
+    assert run.status == IngestRun.Status.FAILED
+    assert run.error == (
+        'BigFix license_usages at offset 0: expected a JSON array of rows or {"total": N, "rows": [...]}, got dict'
+    )
+
+
 def test_a_malformed_json_answer_fails_the_run_with_a_payload_error(sim, bigfix_source):
     sim.faults.add("malformed", "/bigfix/api/sam/license_usages")
 

@@ -81,6 +81,7 @@ class BigfixSimulator(Simulator):
         self.fixed_end = end
         self.history_start = ((end or datetime.now(UTC)) - timedelta(days=history_days)).date()
         self.wrapped = wrapped  # newer servers wrap rows as {"total": N, "rows": [...]}
+        self.rows_key = "rows"
         self.http_dates = True  # Import-Last-Success-Time as in the seed's sample; False: ISO 8601
         self.mode = None  # None: the daily schedule; else "none", "running" or "pending"
         self.progress = 0
@@ -89,6 +90,7 @@ class BigfixSimulator(Simulator):
         self.import_target = None
         self.requests = []  # (path, query) of every request, to check what reached the URL
         self.import_starts_after = None  # an import starts once this many usage requests were answered
+        self.ignore_offset = False  # True: behave like a server without offset paging
         self.hidden_columns = True  # False: behave like a server that ignores columns[] for hidden columns
 
     def demo_source(self, base_url):
@@ -179,10 +181,11 @@ class BigfixSimulator(Simulator):
             # BigFix answers a bad query parameter with HTTP 500 "Bad Request" and a message.
             return Response({"error": "Bad Request", "message": str(exc)}, status=500, headers=self.import_headers())
         rows = self.rows()
+        offset = 0 if self.ignore_offset else offset
         page = rows[offset : offset + limit if limit is not None else None]
         body = [self.project(r, columns) for r in page]
         if self.wrapped:
-            body = {"total": len(rows), "rows": body}
+            body = {"total": len(rows), self.rows_key: body}
         return Response(body, headers=self.import_headers())
 
     def columns(self, requested):

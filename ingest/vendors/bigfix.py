@@ -70,9 +70,13 @@ class BigfixConnector(Connector):
         self.fetched_at = timezone.now()
         refetch = self.run.cursor("refetch", "0") == "1"
         known_import = self.run.cursor("last_import")
-        offset, during_import = 0, False
+        offset, during_import, previous = 0, False, None
         while True:
             rows, total, state = self.get_page(offset)
+            if offset and rows and rows[0] == previous:
+                # A server that ignores offset would otherwise serve its first page for ever.
+                raise PayloadError(f"BigFix answered offset={offset} with the rows of the page before: offset ignored")
+            previous = rows[0] if rows else None
             running = state is not None and state["import_mode"] == "running"
             during_import = during_import or running
             if offset == 0 and not refetch and not running and unchanged(state, known_import):
@@ -114,12 +118,17 @@ class BigfixConnector(Connector):
         if state:
             self.run.note(**state)
         body = self.http.json(response)
+        rows, total = body, None
         if isinstance(body, dict) and "rows" in body:
-            total = body.get("total")
+            rows, total = body["rows"], body.get("total")
             if total is not None and (type(total) is not int or total < 0):
                 raise PayloadError(f"BigFix license_usages at offset {offset}: total is {total!r}, not a count")
-            return body["rows"], total, state
-        return body, None, state
+        if not isinstance(rows, list):
+            raise PayloadError(
+                f"BigFix license_usages at offset {offset}: expected a JSON array of rows "
+                f'or {{"total": N, "rows": [...]}}, got {type(rows).__name__}'
+            )
+        return rows, total, state
 
     def authorized_get(self, path, params):
         headers = self.auth_header()
@@ -236,11 +245,6 @@ def parse_time(value):
 
 def parse_page(records, source_id, offset, fetched_at):
     """Validate one page; return its usage rows and its software titles (one per id)."""
-    if not isinstance(records, list):
-        raise PayloadError(
-            f"BigFix license_usages at offset {offset}: expected a JSON array of rows "
-            f'or {{"total": N, "rows": [...]}}, got {type(records).__name__}'
-        )
     usages, titles = [], {}
     for i, r in enumerate(records):
         where = f"BigFix license_usages row {offset + i}"
