@@ -212,3 +212,13 @@ def test_it_authenticates_with_a_bearer_token_when_asked(sim):
 
     assert run.status == IngestRun.Status.SUCCEEDED, run.error
     assert stored_events("globex") == {e for e in visible_events(sim, "globex") if e[1] >= "2026-03-03T23:00:00Z"}
+
+
+def test_the_simulators_demo_source_reads_every_tenant_from_the_start(sim):
+    source = source_save(name="demo-metering", **simulator(sim).demo_source(sim.url("metering")))
+
+    run = run_fetch(source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    for tenant in TENANTS:
+        assert stored_events(tenant) == visible_events(sim, tenant)

@@ -97,6 +97,17 @@ class MeteringSimulator(Simulator):
         self._generate(now + timedelta(days=30))
         self.requests = []  # (path, query) of every authorised read, for the tests
 
+    def demo_source(self, base_url):
+        """A source reading every tenant as the first ADMIN user, from the start of the history."""
+        username, password = next(iter(self.admins.items()))
+        return {
+            "kind": "metering",
+            "base_url": base_url,
+            "username": username,
+            "password": password,
+            "params": {"tenants": ",".join(self.tenants), "since": fmt(self.start)},
+        }
+
     # --- data ------------------------------------------------------------------------
     def now(self):
         return self.fixed_end or datetime.now(UTC).replace(microsecond=0)
