@@ -188,3 +188,12 @@ def test_lud_is_read_in_the_configured_zone(sim, lstat_clock, lstat_source):
     assert row.period_start == datetime(2026, 3, 4, 12, tzinfo=UTC)  # 13:00 in Berlin is noon UTC
     day = LstatUsage.objects.get(feature__fid=11, granularity="day", lud="2026-03-04")
     assert day.period_start == datetime(2026, 3, 3, 23, tzinfo=UTC)
+
+
+def test_the_simulators_demo_source_fetches_the_whole_history(sim, lstat_clock, db):
+    source = source_save(name="demo-lstat", **sim.simulators["lstat"].demo_source(sim.url("lstat")))
+
+    run = run_fetch(source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert LstatUsage.objects.filter(granularity="day").count() == FEATURES * DAYS

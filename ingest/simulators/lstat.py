@@ -111,6 +111,15 @@ class LstatSimulator(Simulator):
         self.overstate_total = 0  # > 0: totalCount promises rows that never come, as a broken server might
         self.requests = deque(maxlen=1000)  # (path, query) of recent requests, for tests to inspect
 
+    def demo_source(self, base_url):
+        """A source over the whole simulated history, reading `lud` in the simulator's zone."""
+        return {
+            "kind": "lstat",
+            "base_url": base_url,
+            "token": sorted(self.tokens)[0],
+            "params": {"history_start": self.start.astimezone(self.zone).date().isoformat(), "timezone": self.zone.key},
+        }
+
     @property
     def end(self):
         return self.fixed_end or datetime.now(UTC)
