@@ -8,8 +8,8 @@ from django.utils.module_loading import import_string
 
 CONNECTORS = {
     "mls": ("PipelineFX Metered License Server", "ingest.vendors.mls.MlsConnector"),
-    "lstat": ("X-Formation License Statistics", "ingest.vendors.lstat.LstatConnector"),
     "bigfix": ("IBM BigFix Inventory / License Metric Tool", "ingest.vendors.bigfix.BigfixConnector"),
+    "lstat": ("X-Formation License Statistics", "ingest.vendors.lstat.LstatConnector"),
     "metering": ("Cloudsoft AMP Metering Service", "ingest.vendors.metering.MeteringConnector"),
 }
 
