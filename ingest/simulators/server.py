@@ -206,7 +206,8 @@ class SimulatorServer:
         return Response({"ok": True}, status=201)
 
     def start(self):
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+        # A short poll interval so that stop() (every test's teardown) returns at once.
+        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
         self.thread.start()
         return self
 
