@@ -21,7 +21,16 @@ class MlsRecordAdmin(admin.ModelAdmin):
 
 @admin.register(MlsRollup)
 class MlsRollupAdmin(admin.ModelAdmin):
-    list_display = ["supervisor", "granularity", "bucket", "samples", "used_min", "used_max", "prepaid_max", "metered_max"]
+    list_display = [
+        "supervisor",
+        "granularity",
+        "bucket",
+        "samples",
+        "used_min",
+        "used_max",
+        "prepaid_max",
+        "metered_max",
+    ]
     list_filter = ["granularity", "supervisor"]
     search_fields = ["supervisor__macaddress"]
     list_select_related = ["supervisor"]
