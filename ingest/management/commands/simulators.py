@@ -15,7 +15,10 @@ class Command(BaseCommand):
         )  # fmt: skip
 
     def handle(self, *args, port, history_days, fault, **opts):
-        server = SimulatorServer(port=port, options=simulator_options(history_days))
+        try:
+            server = SimulatorServer(port=port, options=simulator_options(history_days))
+        except OSError as exc:
+            raise CommandError(f"cannot serve the simulators on port {port}: {exc.strerror}") from None
         for spec in fault:
             kind, _, rest = spec.partition(":")
             path, _, times = rest.partition(":")
