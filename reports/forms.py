@@ -29,6 +29,9 @@ class PeriodForm(forms.Form):
         if (end - start).days > MAX_RANGE_DAYS:
             raise forms.ValidationError(f"Choose a range of at most {MAX_RANGE_DAYS} days.")
         data["start"], data["end"] = start, end
+        # Show the dates in effect, not empty boxes, when the defaults were used.
+        self.data = self.data.copy()
+        self.data["start"], self.data["end"] = start.isoformat(), end.isoformat()
         return data
 
     def period(self):

@@ -140,3 +140,11 @@ def test_the_supervisor_list_links_every_supervisor(viewer, fetched):
 
     assert URL.encode() in response.content
     assert b"test-mls" in response.content
+
+
+def test_the_date_boxes_show_the_default_range_in_effect(viewer, fetched):
+    response = viewer.get(URL)
+
+    html = response.content.decode()
+    assert 'name="end" value="2026-03-04"' in html
+    assert 'name="start" value="2026-02-03"' in html  # 30 days up to the last day with data
