@@ -56,7 +56,8 @@ class HttpClient:
                     return self._check(what, response)
                 problem = f"answered HTTP {response.status_code}"
             if last:
-                raise FetchError(self._clean(f"{what} {problem} after {self.retries + 1} attempts"))
+                detail = f": {response.text[:300].strip()}" if response is not None and response.text.strip() else ""
+                raise FetchError(self._clean(f"{what} {problem} after {self.retries + 1} attempts{detail}"))
             delay = self._delay(attempt, response)
             log.warning("%s %s; retrying in %.1fs", what, problem, delay)
             time.sleep(delay)

@@ -120,3 +120,12 @@ def test_ingest_runs_as_a_real_process_and_sets_its_exit_code(sim, tmp_path):
     assert bad.returncode == 1 and "'zz' is not a MAC address" in bad.stderr
     assert failed.returncode == 1
     assert "cli: failed" in failed.stdout
+
+
+@pytest.mark.parametrize("url", ["https://mls.example.com/?token=abc123", "https://user:pw@mls.example.com"])
+def test_add_source_refuses_credentials_in_the_url(url):
+    with pytest.raises(CommandError, match="without credentials, query string or fragment") as failure:
+        call_command("add_source", "mls", "bad", "--url", url, "--param", "macaddresses=001a2b3c4d5e")
+
+    assert "abc123" not in str(failure.value) and ":pw@" not in str(failure.value)
+    assert not Source.objects.exists()

@@ -41,7 +41,7 @@ def test_it_fails_clearly_when_5xx_persists(sim, mls_source):
     run = run_fetch(mls_source)
 
     assert run.status == IngestRun.Status.FAILED
-    assert "GET /api/v2/records answered HTTP 500 after 3 attempts" in run.error
+    assert 'GET /api/v2/records answered HTTP 500 after 3 attempts: {"error": "simulated failure"}' in run.error
     assert not Cursor.objects.exists()
 
 

@@ -1,7 +1,9 @@
 """Sources of usage data, their fetch runs and their cursors."""
 
 from datetime import timedelta
+from urllib.parse import urlsplit
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -38,6 +40,15 @@ class Source(models.Model):
 
     def get_absolute_url(self):
         return reverse("ingest:source", args=[self.pk])
+
+    def clean(self):
+        # Credentials in a URL end up in logs and on pages: they belong in the credential fields.
+        url = urlsplit(self.base_url or "")
+        if url.username or url.password or url.query or url.fragment:
+            raise ValidationError(
+                {"base_url": "Give the base URL without credentials, query string or fragment; "
+                 "use the username, password and token fields for credentials."}
+            )  # fmt: skip
 
     def secrets(self):
         """Values that must never reach a log line, an error text or a page."""
