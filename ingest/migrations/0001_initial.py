@@ -89,7 +89,7 @@ class Migration(migrations.Migration):
                 ('lic_used', models.IntegerField()),
                 ('lic_prepaid', models.IntegerField()),
                 ('lic_metered', models.IntegerField()),
-                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ingest.mlssupervisor')),
+                ('supervisor', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ingest.mlssupervisor')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('supervisor', 'ts_date', 'ts_time'), name='mls_supervisor_date_time')],
@@ -111,7 +111,7 @@ class Migration(migrations.Migration):
                 ('metered_min', models.IntegerField()),
                 ('metered_max', models.IntegerField()),
                 ('metered_sum', models.BigIntegerField()),
-                ('supervisor', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ingest.mlssupervisor')),
+                ('supervisor', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='+', to='ingest.mlssupervisor')),
             ],
             options={
                 'constraints': [models.UniqueConstraint(fields=('supervisor', 'granularity', 'bucket'), name='mls_rollup_supervisor_gran_bucket')],

@@ -29,7 +29,8 @@ class MlsRecord(models.Model):
     next fetch starts.
     """
 
-    supervisor = models.ForeignKey(MlsSupervisor, on_delete=models.CASCADE, related_name="+")
+    # No index of its own: the natural key below starts with the supervisor.
+    supervisor = models.ForeignKey(MlsSupervisor, on_delete=models.CASCADE, related_name="+", db_index=False)
     record_id = models.BigIntegerField()
     ts_date = models.DateField()
     ts_time = models.TimeField()
@@ -57,7 +58,7 @@ class MlsRollup(models.Model):
         HOUR = "hour"
         DAY = "day"
 
-    supervisor = models.ForeignKey(MlsSupervisor, on_delete=models.CASCADE, related_name="+")
+    supervisor = models.ForeignKey(MlsSupervisor, on_delete=models.CASCADE, related_name="+", db_index=False)
     granularity = models.CharField(max_length=4, choices=Granularity.choices)
     bucket = models.DateTimeField()
     samples = models.IntegerField()

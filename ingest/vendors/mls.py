@@ -14,8 +14,7 @@ from contextvars import copy_context
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 
-from django.db.models import Count, Max, Min, Sum
-from django.db.models.functions import Substr
+from django.db.models import Count, Func, IntegerField, Max, Min, Sum
 
 from ingest.db import upsert
 from ingest.errors import CredentialsError, FetchError, PayloadError
@@ -93,24 +92,27 @@ class MlsConnector(Connector):
                 page.set_cursor(mac, last_id + 1)
 
     def pages(self, mac, starting_id):
-        """Yield (number, records) until the empty page, fetching the next page while this one is stored.
+        """Yield (number, records) until the empty page, downloading the next page while this one is stored.
 
         At most two pages are in memory, whatever the length of the history.
+        The thread only waits on the socket; JSON is decoded here, because a
+        thread decoding JSON would hold the GIL that SQLite's per-row loop needs.
         """
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mls-fetch") as pool:
             page_num = 1
             ahead = pool.submit(copy_context().run, self.get_page, mac, starting_id, page_num)
-            while records := ahead.result():
+            while records := self.http.json(ahead.result()):
                 ahead = pool.submit(copy_context().run, self.get_page, mac, starting_id, page_num + 1)
                 yield page_num, records
                 page_num += 1
 
     # --- HTTP -----------------------------------------------------------------------
     def get_page(self, mac, starting_id, page_num):
+        """The HTTP response for one page, after logging in again once if the token is refused."""
         # Reference: GET /api/v2/records?macaddress=&starting_id=&page=&per_page=
         params = {"macaddress": mac, "starting_id": starting_id, "page": page_num, "per_page": self.params["per_page"]}
         try:
-            return self.http.get_json("/api/v2/records", params=params, headers=self.auth_header())
+            return self.http.request("GET", "/api/v2/records", params=params, headers=self.auth_header())
         except CredentialsError:
             if not self.can_login():
                 raise CredentialsError(
@@ -118,7 +120,7 @@ class MlsConnector(Connector):
                 ) from None
             self.login()
         try:
-            return self.http.get_json("/api/v2/records", params=params, headers=self.auth_header())
+            return self.http.request("GET", "/api/v2/records", params=params, headers=self.auth_header())
         except CredentialsError:
             raise CredentialsError(
                 f"MLS refused a freshly issued token (HTTP 401): check that this account may read supervisor {mac}"
@@ -206,12 +208,21 @@ def _explain(records):
     return "a record could not be read"
 
 
+class HourOf(Func):
+    """The hour of a time column, natively: SQLite's own ExtractHour is a Python function called per row."""
+
+    function = "HOUR"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(SUBSTR(%(expressions)s, 1, 2) AS INTEGER)", **extra)
+
+
 def refresh_rollups(supervisor, first_day, last_day):
     """Recompute the hourly and daily rollups of whole days from the minute records."""
     hours = (
         MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
-        # The hour as text: SQLite's ExtractHour is a Python function called once per row.
-        .values("ts_date", hour=Substr("ts_time", 1, 2))
+        .values("ts_date", hour=HourOf("ts_time"))
         .annotate(
             samples=Count("id"),
             used_min=Min("lic_used"),
@@ -229,7 +240,7 @@ def refresh_rollups(supervisor, first_day, last_day):
     hour_rows, days = [], {}
     for h in hours:
         stats = [h[c] for c in ROLLUP_COLUMNS[3:]]
-        bucket = datetime.combine(h["ts_date"], dtime(int(h["hour"])), tzinfo=UTC)
+        bucket = datetime.combine(h["ts_date"], dtime(h["hour"]), tzinfo=UTC)
         hour_rows.append((supervisor.pk, "hour", bucket, *stats))
         day = days.get(h["ts_date"])
         days[h["ts_date"]] = stats if day is None else merge_stats(day, stats)
