@@ -49,7 +49,7 @@ def run_fetch(source, *, trigger="schedule", progress=None):
     A conditional UPDATE on the source row is the lock, so two fetches of the
     same source never overlap on any database or any number of workers.
     """
-    now = timezone.now().replace(microsecond=0)
+    now = timezone.now()
     if not _acquire(source, now):
         held = Source.objects.filter(pk=source.pk).values_list("locked_at", flat=True).first()
         return IngestRun.objects.create(

@@ -56,11 +56,11 @@ class Source(models.Model):
 
     @property
     def last_run(self):
-        return self.runs.order_by("-started_at").first()
+        return self.runs.order_by("-started_at", "-pk").first()
 
     @property
     def last_success(self):
-        return self.runs.filter(status=IngestRun.Status.SUCCEEDED).order_by("-finished_at").first()
+        return self.runs.filter(status=IngestRun.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
 
     def is_stale(self, now=None):
         """No successful fetch within three intervals."""
@@ -93,7 +93,7 @@ class IngestRun(models.Model):
     error = models.TextField(blank=True)
 
     class Meta:
-        ordering = ["-started_at"]
+        ordering = ["-started_at", "-pk"]
         indexes = [models.Index(fields=["source", "-started_at"])]
 
     def __str__(self):

@@ -1,0 +1,111 @@
+"""The Sources page, fetch-now, and the admin's write-only credentials."""
+
+import pytest
+
+from ingest.models import IngestRun, Source
+from ingest.services import run_fetch, source_save
+from tests.conftest import MAC_A
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_sources_page_shows_freshness_and_the_last_error(viewer, sim, mls_source):
+    run_fetch(mls_source)
+    sim.faults.add("500", "/mls/", times=-1)
+    run_fetch(mls_source)
+
+    html = viewer.get("/sources/").content.decode()
+
+    assert "test-mls" in html and "minutes ago" in html
+    assert "POST /api/v2/login answered HTTP 500 after 3 attempts" in html
+
+
+def test_a_source_never_fetched_is_stale(viewer, mls_source):
+    html = viewer.get("/sources/").content.decode()
+
+    assert "never" in html and "stale" in html
+
+
+def test_fetch_now_queues_a_fetch_that_the_worker_runs(viewer, mls_source):
+    # Tests run django-q2 in sync mode, so the queued task runs at once.
+    response = viewer.post(f"/sources/{mls_source.pk}/fetch/", {"next": "/sources/"})
+
+    assert response.status_code == 302 and response.url == "/sources/"
+    run = IngestRun.objects.get()
+    assert (run.trigger, run.status) == ("manual", IngestRun.Status.SUCCEEDED)
+
+
+def test_fetch_now_never_redirects_off_site(viewer, mls_source):
+    response = viewer.post(f"/sources/{mls_source.pk}/fetch/", {"next": "https://evil.example.com/"})
+
+    assert response.url == "/sources/"
+
+
+def test_fetch_now_needs_a_post(viewer, mls_source):
+    assert viewer.get(f"/sources/{mls_source.pk}/fetch/").status_code == 405
+
+
+def test_the_source_page_lists_its_runs_with_cursors(viewer, mls_source):
+    run_fetch(mls_source)
+
+    html = viewer.get(f"/sources/{mls_source.pk}/").content.decode()
+
+    assert "succeeded" in html and f"{MAC_A}→" in html
+
+
+@pytest.fixture
+def secret_source(db):
+    return source_save(
+        kind="mls", name="secretive", base_url="https://mls.example.com", username="portal",
+        password="pw-0f9e8d7c6b", token="tok-a1b2c3d4e5", params={"macaddresses": MAC_A},
+    )  # fmt: skip
+
+
+def test_the_admin_never_shows_credentials_back(admin_client, secret_source):
+    pages = [
+        admin_client.get("/admin/ingest/source/"),
+        admin_client.get(f"/admin/ingest/source/{secret_source.pk}/change/"),
+    ]
+
+    for page in pages:
+        assert page.status_code == 200
+        assert "pw-0f9e8d7c6b" not in page.content.decode()
+        assert "tok-a1b2c3d4e5" not in page.content.decode()
+
+
+def admin_form(source, **changes):
+    data = {
+        "kind": source.kind, "name": source.name, "base_url": source.base_url, "username": source.username,
+        "password": "", "token": "", "params": '{"macaddresses": "00:1A:2B:3C:4D:5E"}', "enabled": "on",
+        "interval_minutes": "15",
+    }  # fmt: skip
+    return {**data, **changes}
+
+
+def test_saving_in_the_admin_with_blank_credentials_keeps_them(admin_client, secret_source):
+    response = admin_client.post(f"/admin/ingest/source/{secret_source.pk}/change/", admin_form(secret_source))
+
+    assert response.status_code == 302
+    secret_source.refresh_from_db()
+    assert (secret_source.password, secret_source.token) == ("pw-0f9e8d7c6b", "tok-a1b2c3d4e5")
+
+
+def test_the_admin_can_replace_or_clear_credentials(admin_client, secret_source):
+    url = f"/admin/ingest/source/{secret_source.pk}/change/"
+    admin_client.post(url, admin_form(secret_source, password="new-password-1"))
+    secret_source.refresh_from_db()
+    assert (secret_source.password, secret_source.token) == ("new-password-1", "tok-a1b2c3d4e5")
+
+    admin_client.post(url, admin_form(secret_source, clear_credentials="on"))
+    secret_source.refresh_from_db()
+    assert (secret_source.password, secret_source.token) == ("", "")
+
+
+def test_the_admin_rejects_bad_parameters_with_a_message(admin_client, secret_source):
+    response = admin_client.post(
+        f"/admin/ingest/source/{secret_source.pk}/change/", admin_form(secret_source, params='{"macaddresses": "zz"}')
+    )
+
+    assert response.status_code == 200
+    assert "&#x27;zz&#x27; is not a MAC address" in response.content.decode()
+    assert Source.objects.get().params == {"macaddresses": [MAC_A], "per_page": 10080}
