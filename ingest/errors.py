@@ -5,8 +5,16 @@ import logging
 
 REDACTED = "********"
 
-# The secrets of the fetch running in this context, scrubbed from every log record.
+# The secrets of the fetch running in this context, scrubbed from every log record. A list, so that a
+# token obtained during the run (also in a helper thread, which runs in a copy of the context) joins it.
 active_secrets = contextvars.ContextVar("active_secrets", default=())
+
+
+def add_secret(secret):
+    """Keep a secret learnt during a fetch (e.g. a session token) out of logs and errors too."""
+    secrets = active_secrets.get()
+    if isinstance(secrets, list) and secret:
+        secrets.append(secret)
 
 
 class FetchError(Exception):

@@ -7,7 +7,7 @@ import time
 import requests
 from django.conf import settings
 
-from ingest.errors import CredentialsError, FetchError, PayloadError, redact
+from ingest.errors import CredentialsError, FetchError, PayloadError, add_secret, redact
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,11 @@ class HttpClient:
         self.timeout = (settings.FETCH_CONNECT_TIMEOUT, settings.FETCH_READ_TIMEOUT)
         self.retries = settings.FETCH_RETRIES
         self.backoff = settings.FETCH_BACKOFF
+
+    def add_secret(self, secret):
+        """A secret learnt from the vendor (a session token): redacted from here on, everywhere."""
+        self.secrets.append(secret)
+        add_secret(secret)
 
     def request(self, method, path, *, params=None, json_body=None, headers=None):
         what = f"{method} {path}"

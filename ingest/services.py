@@ -59,26 +59,34 @@ def run_fetch(source, *, trigger="schedule", progress=None):
             finished_at=timezone.now(),
             error=f"Skipped: another fetch of this source has been running since {held:%Y-%m-%d %H:%M:%S} UTC.",
         )
-    token = active_secrets.set(tuple(source.secrets()))
-    run = IngestRun.objects.create(source=source, trigger=trigger, cursor_before=_cursors(source), started_at=now)
+    secrets = active_secrets.set(list(source.secrets()))
+    try:
+        return _run(source, trigger, progress, now)
+    finally:
+        _release(source, now)
+        active_secrets.reset(secrets)
+
+
+def _run(source, trigger, progress, started_at):
+    run = IngestRun.objects.create(
+        source=source, trigger=trigger, cursor_before=_cursors(source), started_at=started_at
+    )
     try:
         connector = connector_class(source.kind)(source, RunContext(source, run, progress))
         connector.fetch()
         run.status = IngestRun.Status.SUCCEEDED
     except (FetchError, ValueError) as exc:
         run.status = IngestRun.Status.FAILED
-        run.error = redact(exc, source.secrets())
+        run.error = redact(exc)
         log.warning("Fetch of %s failed: %s", source.name, run.error)
     except Exception as exc:  # a bug of ours: keep the run honest, log the traceback
         run.status = IngestRun.Status.FAILED
-        run.error = redact(f"Unexpected error: {type(exc).__name__}: {exc}", source.secrets())
+        run.error = redact(f"Unexpected error: {type(exc).__name__}: {exc}")
         log.exception("Fetch of %s failed unexpectedly", source.name)
     finally:
         run.finished_at = timezone.now()
         run.cursor_after = _cursors(source)
         run.save()
-        _release(source, now)
-        active_secrets.reset(token)
     return run
 
 

@@ -23,7 +23,7 @@ from email.utils import parsedate_to_datetime
 from django.utils import timezone
 
 from ingest.db import upsert
-from ingest.errors import CredentialsError, PayloadError, active_secrets
+from ingest.errors import CredentialsError, PayloadError
 from ingest.http import HttpClient
 from ingest.models import BigfixSoftwareTitle, BigfixUsage
 from ingest.vendors.base import Connector
@@ -174,8 +174,7 @@ class BigfixConnector(Connector):
         if not isinstance(token, str) or not token:
             raise PayloadError("BigFix get_token answered without a token")
         # From now on the token is a secret of this fetch: scrubbed from errors and from log records.
-        self.http.secrets.append(token)
-        active_secrets.set((*active_secrets.get(), token))
+        self.http.add_secret(token)
         self.token = token
 
 

@@ -148,7 +148,7 @@ class MlsConnector(Connector):
         token = answer.get("token") or answer.get("access_token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise PayloadError("MLS login answered without a token")
-        self.http.secrets.append(token)
+        self.http.add_secret(token)
         self.token = token
         self.token_expires = time.monotonic() + TOKEN_LIFETIME
 
