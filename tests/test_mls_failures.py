@@ -206,3 +206,18 @@ def test_a_lock_left_by_a_dead_worker_expires(mls_source, settings):
     assert run.status == IngestRun.Status.SUCCEEDED
     mls_source.refresh_from_db()
     assert mls_source.locked_at is None
+
+
+def test_a_session_token_echoed_by_the_server_is_redacted_everywhere(sim, mls_source, caplog):
+    from ingest.simulators.server import error
+
+    simulator = sim.simulators["mls"]
+    simulator.records = lambda request: error(400, f"rejected {request.headers['authorization']}")
+
+    with caplog.at_level(logging.DEBUG):
+        run = run_fetch(mls_source)
+
+    (token,) = simulator.tokens
+    assert run.status == IngestRun.Status.FAILED
+    assert "answered HTTP 400" in run.error and "rejected Bearer ********" in run.error
+    assert token not in run.error + caplog.text
