@@ -1,13 +1,12 @@
 """BigFix Inventory pages: products overview, one product per computer system, one computer system."""
 
 from django import forms
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404
 
 from reports.charts import bigfix as charts
-from reports.exports import cell
 from reports.forms import PeriodForm
 from reports.selectors import bigfix as selectors
-from reports.views.common import figure_json, invalid_form, render_report
+from reports.views.common import Table, figure_json, invalid_form, query_with, render_tables
 
 
 class BigfixForm(PeriodForm):
@@ -24,41 +23,8 @@ class BigfixForm(PeriodForm):
         return self.cleaned_data.get("metric") or (self.metrics[0] if self.metrics else "")
 
 
-def _query(request, **changes):
-    query = request.GET.copy()
-    for key, value in changes.items():
-        query[key] = value
-    return "?" + query.urlencode()
-
-
-def _tables(request, tables):
-    """Each table's columns, cells and own CSV/XLSX links (?table=NAME&format=...)."""
-    return {
-        name: {
-            "rows": rows,
-            "columns": columns,
-            "table_rows": [[cell(row[key]) for key, _label in columns] for row in rows],
-            "csv": _query(request, table=name, format="csv"),
-            "xlsx": _query(request, table=name, format="xlsx"),
-        }
-        for name, (rows, columns) in tables.items()
-    }
-
-
-def _report(request, template, *, form, tables, main, filename, **context):
-    """render_report for a page with several downloadable tables; ?table= picks the download."""
-    name = request.GET.get("table", main)
-    if name not in tables:
-        return HttpResponseBadRequest(f"Unknown table {name!r}: choose {', '.join(tables)}.", content_type="text/plain")
-    rows, columns = tables[name]
-    return render_report(
-        request, template, form=form, rows=rows, columns=columns, filename=f"{filename}-{name}",
-        tables=_tables(request, tables), **context,
-    )  # fmt: skip
-
-
 def _metric_tabs(request, form, metric):
-    return [(m, _query(request, metric=m), m == metric) for m in form.metrics]
+    return [(m, query_with(request, metric=m), m == metric) for m in form.metrics]
 
 
 def _form(request, template, **context):
@@ -78,15 +44,14 @@ def overview(request):
     series = selectors.bigfix_product_series(period, metric)
     peaks = selectors.bigfix_product_peaks(selectors.bigfix_product_series(period))
     top = selectors.bigfix_top_products(peaks, metric)
-    tables = {
-        "peaks": (peaks, selectors.PEAK_COLUMNS),
-        "series": (series, selectors.SERIES_COLUMNS),
-        "top": (top, selectors.TOP_COLUMNS),
-        "systems": (selectors.bigfix_systems(period, metric), selectors.SYSTEM_COLUMNS),
-    }
-    return _report(
-        request, template, form=form, tables=tables, main="peaks",
-        filename=f"bigfix-{period.start}-{period.end}",
+    tables = [
+        Table("peaks", selectors.PEAK_COLUMNS, peaks),
+        Table("series", selectors.SERIES_COLUMNS, series),
+        Table("top", selectors.TOP_COLUMNS, top),
+        Table("systems", selectors.SYSTEM_COLUMNS, selectors.bigfix_systems(period, metric)),
+    ]
+    return render_tables(
+        request, template, form=form, tables=tables, filename=f"bigfix-{period.start}-{period.end}",
         figure=charts.product_series_figure(series, metric),
         top_json=figure_json(charts.top_products_figure(top, metric)) if top else None,
         period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
@@ -104,8 +69,8 @@ def product(request, source_id, title_id):
         return error
     period, metric = form.period(), form.chosen_metric()
     rows = selectors.bigfix_product_systems(source_id, title_id, period, metric)
-    return _report(
-        request, template, form=form, tables={"systems": (rows, selectors.PRODUCT_SYSTEM_COLUMNS)}, main="systems",
+    return render_tables(
+        request, template, form=form, tables=[Table("systems", selectors.PRODUCT_SYSTEM_COLUMNS, rows)],
         filename=f"bigfix-title{title_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
         title=title, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
@@ -122,8 +87,8 @@ def system(request, source_id, system_id):
         return error
     period, metric = form.period(), form.chosen_metric()
     rows = selectors.bigfix_system_products(source_id, system_id, period, metric)
-    return _report(
-        request, template, form=form, tables={"products": (rows, selectors.SYSTEM_PRODUCT_COLUMNS)}, main="products",
+    return render_tables(
+        request, template, form=form, tables=[Table("products", selectors.SYSTEM_PRODUCT_COLUMNS, rows)],
         filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "product", "", metric),
         system_id=system_id, source_id=source_id, period=period, metric=metric,

@@ -1,4 +1,7 @@
-"""What every report view shares: the period form, the download formats, the embedded figure."""
+"""What every report view shares: the period form, the download formats, the embedded figure, the tables."""
+
+import re
+from dataclasses import dataclass
 
 from django.http import HttpResponseBadRequest
 from django.shortcuts import render
@@ -24,11 +27,64 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         rows=rows,
         columns=columns,
         figure_json=figure_json(figure),
-        table_rows=[[cell(row[key]) for key, _label in columns] for row in rows],
-        csv_query=_with_format(request, "csv"),
-        xlsx_query=_with_format(request, "xlsx"),
+        table_rows=table_rows(columns, rows),
+        csv_query=query_with(request, format="csv"),
+        xlsx_query=query_with(request, format="xlsx"),
     )
     return render(request, template, context, status=status)
+
+
+@dataclass
+class Table:
+    """One downloadable table of a page: ?table=NAME&format=csv|xlsx gets exactly these rows."""
+
+    name: str
+    columns: list
+    rows: list
+    title: str = ""
+
+
+def render_tables(request, template, *, form, tables, filename, figure=None, **context):
+    """Render a page with several tables, or download the one ?table=NAME names (the first by default).
+
+    `tables` is a list of Table; the first holds the chart's rows, and is the page's
+    `rows`/`columns` (and the download of its period form). The page gets `tables`,
+    a dict by name of each table's name, title, columns, rows, formatted `table_rows`,
+    `count` and its own `csv`/`xlsx` query strings. `{table}` in `filename` becomes the
+    table's name, else "-NAME" is appended. An unknown table re-renders the page with
+    the error and a 400.
+    """
+    by_name = {table.name: table for table in tables}
+    first = tables[0]
+    name = request.GET.get("table") or first.name
+    if name not in by_name:
+        form.add_error(None, f"Unknown table {name!r}: choose one of {', '.join(by_name)}.")
+        return invalid_form(request, template, form, **context)
+    chosen = by_name[name] if request.GET.get("format") else first
+    filename = filename.replace("{table}", name) if "{table}" in filename else f"{filename}-{name}"
+    context["tables"] = {table.name: _table_context(request, table) for table in tables}
+    return render_report(
+        request, template, form=form, rows=chosen.rows, columns=chosen.columns, figure=figure,
+        filename=re.sub(r"[^A-Za-z0-9._-]+", "_", filename), **context,
+    )  # fmt: skip
+
+
+def _table_context(request, table):
+    return {
+        "name": table.name,
+        "title": table.title,
+        "columns": table.columns,
+        "rows": table.rows,
+        "count": len(table.rows),
+        "table_rows": table_rows(table.columns, table.rows),
+        "csv": query_with(request, table=table.name, format="csv"),
+        "xlsx": query_with(request, table=table.name, format="xlsx"),
+    }
+
+
+def table_rows(columns, rows):
+    """The cells of `rows` as the page shows them (and the downloads hold them)."""
+    return [[cell(row[key]) for key, _label in columns] for row in rows]
 
 
 def invalid_form(request, template, form, **context):
@@ -36,9 +92,11 @@ def invalid_form(request, template, form, **context):
     return render(request, template, {"form": form, "rows": [], **context}, status=400)
 
 
-def _with_format(request, fmt):
+def query_with(request, **changes):
+    """The request's query string ("?..."), with each of `changes` set."""
     query = request.GET.copy()
-    query["format"] = fmt
+    for key, value in changes.items():
+        query[key] = value
     return "?" + query.urlencode()
 
 

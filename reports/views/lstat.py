@@ -13,7 +13,7 @@ from reports.charts.lstat import (
 from reports.forms import PeriodForm
 from reports.periods import Period
 from reports.selectors import lstat as selectors
-from reports.views.common import invalid_form, render_report
+from reports.views.common import Table, invalid_form, render_report, render_tables
 
 MAX_COMPARED = 9
 
@@ -102,27 +102,23 @@ def feature(request, pk):
 
 
 def server(request, pk):
-    """All features of a server: small multiples (downloads as ?table=usage) and a summary table."""
+    """All features of a server: a summary table, and small multiples whose rows download as ?table=usage."""
     server = get_object_or_404(LstatServer.objects.select_related("source"), pk=pk)
     template = "reports/lstat/server.html"
     features = list(server.features.select_related("server"))
     form = LstatPeriodForm(request.GET, latest=selectors.lstat_latest_day(features))
-    table = request.GET.get("table", "summary")
-    if not form.is_valid() or table not in ("summary", "usage"):
-        if form.is_valid():
-            form.add_error(None, f"Unknown table {table!r}: choose summary or usage.")
+    if not form.is_valid():
         return invalid_form(request, template, form, server=server)
     period = _period(form, features)
     usage = selectors.lstat_usage(features, period)
     summary = selectors.lstat_summary(features, usage)
-    # the page shows the summary table; the chart's rows download as ?table=usage
-    downloading_usage = table == "usage" and request.GET.get("format")
-    rows, columns = (usage, selectors.USAGE_COLUMNS) if downloading_usage else (summary, selectors.SUMMARY_COLUMNS)
-    return render_report(
-        request, template, form=form, rows=rows, columns=columns,
-        filename=f"lstat-server-{server.lsid}-{table}-{period.start}-{period.end}-{period.granularity}",
+    # the page's table is the default download; the chart's rows download as ?table=usage
+    tables = [Table("summary", selectors.SUMMARY_COLUMNS, summary), Table("usage", selectors.USAGE_COLUMNS, usage)]
+    return render_tables(
+        request, template, form=form, tables=tables,
+        filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
         figure=lstat_server_figure(summary, usage), server=server, period=period, summary=summary,
-        summary_columns=selectors.SUMMARY_COLUMNS, hourly_note=_hourly_note(features, period),
+        hourly_note=_hourly_note(features, period),
     )  # fmt: skip
 
 

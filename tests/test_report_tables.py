@@ -1,0 +1,115 @@
+"""render_tables: a page of several tables, each downloadable on its own as ?table=NAME&format=csv|xlsx."""
+
+import csv
+import io
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ingest.services import run_fetch
+
+pytestmark = pytest.mark.django_db
+
+TENANT = "/metering/acme/"
+RANGE = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "day"}
+TABLES = ["series", "locations", "users", "applications"]
+
+
+@pytest.fixture
+def fetched(sim, metering_source):
+    run = run_fetch(metering_source)
+    assert run.status == "succeeded", run.error
+
+
+def csv_rows(response):
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def xlsx_rows(response):
+    assert response.status_code == 200
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True).active
+    return [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+
+
+def numbers(rows):
+    """Cells with numbers as floats: XLSX keeps 7.0 as the number 7."""
+
+    def value(text):
+        try:
+            return float(text)
+        except ValueError:
+            return text
+
+    return [[value(c) for c in row] for row in rows]
+
+
+def shown(table):
+    """A table as the page shows it: its header, then its cells as text."""
+    return [[label for _key, label in table["columns"]]] + [[str(c) for c in row] for row in table["table_rows"]]
+
+
+def test_the_page_gets_every_table_with_its_own_download_links(viewer, fetched):
+    page = viewer.get(TENANT, RANGE)
+
+    assert page.status_code == 200
+    tables = page.context["tables"]
+    assert list(tables) == TABLES
+    for name, table in tables.items():
+        assert table["name"] == name and table["count"] == len(table["rows"]) > 0
+        assert table["csv"] == "?start=2026-03-02&end=2026-03-04&granularity=day&table=" + name + "&format=csv"
+        assert table["xlsx"] == table["csv"].replace("format=csv", "format=xlsx")
+    html = page.content.decode()
+    for name in TABLES[1:]:  # the first is the chart's, downloaded from the period form
+        assert f"table={name}&amp;format=csv" in html and f"table={name}&amp;format=xlsx" in html
+
+
+def test_each_table_downloads_its_own_rows_as_csv_and_xlsx(viewer, fetched):
+    tables = viewer.get(TENANT, RANGE).context["tables"]
+
+    for name in TABLES:
+        as_csv = viewer.get(TENANT, {**RANGE, "table": name, "format": "csv"})
+        assert as_csv["Content-Disposition"] == f'attachment; filename="metering-acme-2026-03-02-2026-03-04-{name}.csv"'
+        assert csv_rows(as_csv) == shown(tables[name]), name
+        as_xlsx = xlsx_rows(viewer.get(TENANT, {**RANGE, "table": name, "format": "xlsx"}))
+        assert numbers(as_xlsx) == numbers(shown(tables[name])), name
+
+
+def test_the_default_download_is_the_first_table(viewer, fetched):
+    page = viewer.get(TENANT, RANGE)
+
+    response = viewer.get(TENANT, {**RANGE, "format": "csv"})
+
+    assert response["Content-Disposition"].endswith('-series.csv"')
+    assert csv_rows(response) == shown(page.context["tables"]["series"])
+    assert page.context["rows"] == page.context["tables"]["series"]["rows"]
+
+
+def test_an_unknown_table_is_a_400_with_the_page_and_the_error(viewer, fetched):
+    for query in ({"table": "secrets"}, {"table": "secrets", "format": "csv"}, {"table": "secrets", "format": "xlsx"}):
+        response = viewer.get(TENANT, {**RANGE, **query})
+
+        assert response.status_code == 400
+        assert response["Content-Type"].startswith("text/html")
+        assert "Unknown table &#x27;secrets&#x27;: choose one of series, locations, users, applications." in (
+            response.content.decode()
+        )
+
+
+def test_an_unknown_format_of_a_known_table_is_a_400(viewer, fetched):
+    assert viewer.get(TENANT, {**RANGE, "table": "users", "format": "pdf"}).status_code == 400
+
+
+def test_the_bigfix_overview_downloads_its_peaks_by_default(viewer, bigfix_source):
+    assert run_fetch(bigfix_source).status == "succeeded"
+    url = reverse("reports:bigfix")
+    query = {"start": "2026-01-01", "end": "2026-03-31"}
+
+    default = viewer.get(url, {**query, "format": "csv"})
+    peaks = viewer.get(url, {**query, "table": "peaks", "format": "csv"})
+
+    assert default["Content-Disposition"] == 'attachment; filename="bigfix-2026-01-01-2026-03-31-peaks.csv"'
+    assert csv_rows(default) == csv_rows(peaks)
+    assert viewer.get(url, {**query, "table": "nope"}).status_code == 400
