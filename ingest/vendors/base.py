@@ -8,6 +8,16 @@ from ingest.db import upsert
 from ingest.models import Cursor
 
 
+def split_list(value, *, unique=True):
+    """The stripped, non-empty items of a comma-separated string (or of a list), first occurrences only.
+
+    `unique=False` keeps repeated items where a connector has always kept them.
+    """
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    items = [str(item).strip() for item in items if str(item).strip()]
+    return list(dict.fromkeys(items)) if unique else items
+
+
 class Connector:
     """Fetches one source's new data and stores it page by page.
 

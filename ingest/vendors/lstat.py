@@ -23,7 +23,7 @@ from django.utils import timezone
 from ingest.errors import CredentialsError, FetchError, PayloadError
 from ingest.http import HttpClient
 from ingest.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
-from ingest.vendors.base import Connector
+from ingest.vendors.base import Connector, split_list
 
 # License Statistics' granularity codes (seed 001).
 GRANULARITY_CODES = {"quarter": 2, "month": 3, "week": 4, "day": 5, "hour": 6}
@@ -87,10 +87,7 @@ def _period_start(granularity, n, text, zone):
 
 
 def _id_list(value, name):
-    if isinstance(value, list):
-        items = value
-    else:
-        items = [v.strip() for v in str(value or "").split(",") if v.strip()]
+    items = value if isinstance(value, list) else split_list(value, unique=False)
     try:
         return [int(v) for v in items]
     except (TypeError, ValueError):
@@ -173,7 +170,7 @@ class LstatConnector(Connector):
 
     @staticmethod
     def clean_snapshots(value):
-        kinds = value if isinstance(value, list) else [k.strip() for k in str(value).split(",") if k.strip()]
+        kinds = value if isinstance(value, list) else split_list(str(value), unique=False)
         if kinds == ["none"]:
             return []
         unknown = set(kinds) - set(SNAPSHOT_KINDS)

@@ -22,7 +22,7 @@ from requests.auth import HTTPBasicAuth
 from ingest.errors import CredentialsError, FetchError, PayloadError
 from ingest.http import HttpClient
 from ingest.models import MeteringEvent, MeteringHourSummary, MeteringInterval, MeteringLocationMetadata
-from ingest.vendors.base import Connector
+from ingest.vendors.base import Connector, split_list
 
 DEFAULTS = {"window_hours": 24, "overlap_minutes": 60, "lag_minutes": 10, "since_days": 30}
 LIMITS = {"window_hours": (1, 24 * 31), "overlap_minutes": (0, 24 * 60), "lag_minutes": (0, 24 * 60)}
@@ -66,10 +66,7 @@ class MeteringConnector(Connector):
     @classmethod
     def clean_params(cls, params):
         params = super().clean_params(params)
-        tenants = params.get("tenants", "")
-        if isinstance(tenants, str):
-            tenants = tenants.split(",")
-        tenants = list(dict.fromkeys(t.strip() for t in tenants if str(t).strip()))
+        tenants = split_list(params.get("tenants", ""))
         if not tenants:
             raise ValueError("the metering source needs --param tenants=TENANT[,TENANT...]")
         if any(len(t) > 64 for t in tenants):
