@@ -129,3 +129,11 @@ def test_add_source_refuses_credentials_in_the_url(url):
 
     assert "abc123" not in str(failure.value) and ":pw@" not in str(failure.value)
     assert not Source.objects.exists()
+
+
+def test_add_source_keeps_one_supervisor_written_two_ways(sim):
+    call_command(
+        "add_source", "mls", "twice", "--url", sim.url("mls"), "--param", "macaddresses=00-1a-2b-3c-4d-5e, 001A2B3C4D5E"
+    )
+
+    assert Source.objects.get().params["macaddresses"] == [MAC_A]

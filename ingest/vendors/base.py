@@ -86,9 +86,6 @@ class RunContext:
         cursor = Cursor.objects.filter(source=self.source, key=key).first()
         return cursor.value if cursor else default
 
-    def cursors(self):
-        return dict(Cursor.objects.filter(source=self.source).values_list("key", "value"))
-
     @contextmanager
     def page(self):
         page = Page(self.source)

@@ -20,7 +20,7 @@ from ingest.db import upsert
 from ingest.errors import CredentialsError, FetchError, PayloadError
 from ingest.http import HttpClient
 from ingest.models import MlsRecord, MlsRollup, MlsSupervisor
-from ingest.vendors.base import Connector
+from ingest.vendors.base import Connector, split_list
 
 TOKEN_LIFETIME = 6 * 3600 - 300  # MLS tokens last 6 hours; renew a little early
 DEFAULT_PER_PAGE = 1440 * 7  # a week of minutes, as the seed's sample asks for
@@ -53,12 +53,11 @@ class MlsConnector(Connector):
     @classmethod
     def clean_params(cls, params):
         params = super().clean_params(params)
-        macs = params.get("macaddresses", "")
-        if isinstance(macs, str):
-            macs = [m for m in macs.split(",") if m.strip()]
+        macs = split_list(params.get("macaddresses"))
         if not macs:
             raise ValueError("MLS needs --param macaddresses=AA:BB:CC:DD:EE:FF[,...]")
-        params["macaddresses"] = [normalize_mac(m) for m in macs]
+        # the same supervisor written two ways is still one supervisor
+        params["macaddresses"] = list(dict.fromkeys(normalize_mac(m) for m in macs))
         try:
             params["per_page"] = int(params.get("per_page", DEFAULT_PER_PAGE))
         except (TypeError, ValueError):
