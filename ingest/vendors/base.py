@@ -67,8 +67,12 @@ class Page:
         self.fetched += len(rows)
         if scope is not None:
             created = scope.count() - before
-            self.created += created
-            self.updated += len(rows) - created
+            self.tally(created=created, updated=len(rows) - created)
+
+    def tally(self, *, created, updated):
+        """Count new and updated rows that a connector counted itself (rather than through `scope`)."""
+        self.created += created
+        self.updated += updated
 
     def set_cursor(self, key, value):
         self.cursors[key] = str(value)

@@ -9,10 +9,12 @@ the same transaction as its rollups and its cursor.
 
 import re
 import time
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from datetime import UTC, date, datetime
 from datetime import time as dtime
+from itertools import groupby, pairwise
 
 from django.db.models import Count, Func, IntegerField, Max, Min, Sum
 
@@ -85,9 +87,11 @@ class MlsConnector(Connector):
         for page_num, records in self.pages(mac, starting_id):
             rows, last_id, first_day, last_day = parse_page(records, mac, supervisor.pk, page_num)
             with self.run.page() as page:
-                scope = MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
-                page.upsert(MlsRecord, RECORD_COLUMNS, rows, keys=RECORD_KEYS, scope=scope, prepared=True)
-                refresh_rollups(supervisor, first_day, last_day)
+                days = MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
+                before = days.count()
+                page.upsert(MlsRecord, RECORD_COLUMNS, rows, keys=RECORD_KEYS, prepared=True)
+                after = refresh_rollups(supervisor, rows, first_day, last_day)
+                page.tally(created=after - before, updated=len(rows) - (after - before))
                 page.set_cursor(mac, last_id + 1)
 
     def pages(self, mac, starting_id):
@@ -217,10 +221,56 @@ class HourOf(Func):
         return self.as_sql(compiler, connection, template="CAST(SUBSTR(%(expressions)s, 1, 2) AS INTEGER)", **extra)
 
 
-def refresh_rollups(supervisor, first_day, last_day):
-    """Recompute the hourly and daily rollups of whole days from the minute records."""
-    hours = (
+def refresh_rollups(supervisor, rows, first_day, last_day):
+    """Recompute the hourly and daily rollups of every day the page touched, from whole days of minutes;
+    return how many minutes those days now hold.
+
+    A day whose stored minutes are exactly this page's (the count says so: every
+    minute of the page is stored, so equal counts mean nothing else is) is
+    summed from the rows in hand; a day shared with another page, or holding a
+    late record, is summed by the database.
+    """
+    keys = [(r[2], r[3]) for r in rows]
+    if all(a < b for a, b in pairwise(keys)):  # the usual page: in order, each minute once
+        latest = rows
+    else:  # sorted, and the row a repeated minute ends up as
+        latest = [row for _key, row in sorted(dict(zip(keys, rows, strict=True)).items())]
+    in_page = Counter(r[2] for r in latest)
+    stored = dict(
         MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
+        .values_list("ts_date")
+        .annotate(Count("id"))
+        .order_by()
+    )
+    own = {day for day, n in in_page.items() if stored.get(date.fromisoformat(day)) == n}
+    hours = _hours_in_python(r for r in latest if r[2] in own)
+    shared = [day for day in in_page if day not in own]
+    if shared:
+        hours += _hours_in_sql(supervisor, shared)
+    hour_rows, days = [], {}
+    for day, hour, stats in hours:
+        hour_rows.append((supervisor.pk, "hour", datetime.combine(day, dtime(hour), tzinfo=UTC), *stats))
+        days[day] = stats if day not in days else merge_stats(days[day], stats)
+    day_rows = [(supervisor.pk, "day", datetime.combine(d, dtime(0), tzinfo=UTC), *s) for d, s in days.items()]
+    upsert(MlsRollup, ROLLUP_COLUMNS, hour_rows + day_rows, keys=ROLLUP_KEYS)
+    return sum(stored.values())
+
+
+def _hours_in_python(rows):
+    """(day, hour, stats) of rows sorted by day and time, in ROLLUP_COLUMNS[3:] order."""
+    hours = []
+    for (day, hour), group in groupby(rows, key=lambda r: (r[2], r[3][:2])):
+        _s, _id, _d, _t, used, prepaid, metered = zip(*group, strict=True)
+        stats = [len(used)]
+        for values in (used, prepaid, metered):
+            stats += [min(values), max(values), sum(values)]
+        hours.append((date.fromisoformat(day), int(hour), stats))
+    return hours
+
+
+def _hours_in_sql(supervisor, days):
+    hours = (
+        MlsRecord.objects.filter(supervisor=supervisor, ts_date__in=days)
         .values("ts_date", hour=HourOf("ts_time"))
         .annotate(
             samples=Count("id"),
@@ -236,15 +286,7 @@ def refresh_rollups(supervisor, first_day, last_day):
         )  # fmt: skip
         .order_by()
     )
-    hour_rows, days = [], {}
-    for h in hours:
-        stats = [h[c] for c in ROLLUP_COLUMNS[3:]]
-        bucket = datetime.combine(h["ts_date"], dtime(h["hour"]), tzinfo=UTC)
-        hour_rows.append((supervisor.pk, "hour", bucket, *stats))
-        day = days.get(h["ts_date"])
-        days[h["ts_date"]] = stats if day is None else merge_stats(day, stats)
-    day_rows = [(supervisor.pk, "day", datetime.combine(d, dtime(0), tzinfo=UTC), *s) for d, s in days.items()]
-    upsert(MlsRollup, ROLLUP_COLUMNS, hour_rows + day_rows, keys=ROLLUP_KEYS)
+    return [(h["ts_date"], h["hour"], [h[c] for c in ROLLUP_COLUMNS[3:]]) for h in hours]
 
 
 def merge_stats(a, b):
