@@ -137,3 +137,14 @@ def test_add_source_keeps_one_supervisor_written_two_ways(sim):
     )
 
     assert Source.objects.get().params["macaddresses"] == [MAC_A]
+
+
+def test_every_fetched_record_of_every_kind_is_counted_as_new_or_updated(sim):
+    """The run's figures add up for each demo source: fetched = new + updated."""
+    from ingest.services import run_fetch, source_save
+
+    assert set(sim.simulators) == {"mls", "lstat", "bigfix", "metering"}
+    for prefix, simulator in sim.simulators.items():
+        run = run_fetch(source_save(name=f"all-{prefix}", **simulator.demo_source(sim.url(prefix))))
+        assert run.status == IngestRun.Status.SUCCEEDED, (prefix, run.error)
+        assert run.records_fetched == run.records_created + run.records_updated > 0, prefix

@@ -150,11 +150,13 @@ class MeteringConnector(Connector):
                 for loc in sorted({e[3] for e in events}):
                     rebuild_intervals(source, tenant, loc)
             rows = [(source.pk, tenant, loc, start, end, hours, periods) for loc, hours, periods in summaries]
-            page.upsert(MeteringHourSummary, SUMMARY_COLUMNS, rows, keys=SUMMARY_KEYS)
+            scope = MeteringHourSummary.objects.filter(source=source, tenant=tenant, window_start=start, window_end=end)
+            page.upsert(MeteringHourSummary, SUMMARY_COLUMNS, rows, keys=SUMMARY_KEYS, scope=scope)
             rows = [
                 (source.pk, tenant, loc, name, value, end) for loc, pairs in metadata.items() for name, value in pairs
             ]
-            page.upsert(MeteringLocationMetadata, METADATA_COLUMNS, rows, keys=METADATA_KEYS)
+            scope = MeteringLocationMetadata.objects.filter(source=source, tenant=tenant, loc_id__in=list(metadata))
+            page.upsert(MeteringLocationMetadata, METADATA_COLUMNS, rows, keys=METADATA_KEYS, scope=scope)
             page.set_cursor(tenant, fmt(end))
 
     # --- HTTP -----------------------------------------------------------------------
