@@ -19,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from django.utils import timezone
 from requests.auth import HTTPBasicAuth
 
+from ingest.db import upsert
 from ingest.errors import CredentialsError, FetchError, PayloadError
 from ingest.http import HttpClient
 from ingest.models import MeteringEvent, MeteringHourSummary, MeteringInterval, MeteringLocationMetadata
@@ -149,14 +150,14 @@ class MeteringConnector(Connector):
                 page.upsert(MeteringEvent, EVENT_COLUMNS, events, keys=EVENT_KEYS, scope=scope)
                 for loc in sorted({e[3] for e in events}):
                     rebuild_intervals(source, tenant, loc)
+            # Summaries and metadata are kept beside the events (same transaction) but are not usage
+            # records: the run's fetched/new/updated figures count events.
             rows = [(source.pk, tenant, loc, start, end, hours, periods) for loc, hours, periods in summaries]
-            scope = MeteringHourSummary.objects.filter(source=source, tenant=tenant, window_start=start, window_end=end)
-            page.upsert(MeteringHourSummary, SUMMARY_COLUMNS, rows, keys=SUMMARY_KEYS, scope=scope)
+            upsert(MeteringHourSummary, SUMMARY_COLUMNS, rows, keys=SUMMARY_KEYS)
             rows = [
                 (source.pk, tenant, loc, name, value, end) for loc, pairs in metadata.items() for name, value in pairs
             ]
-            scope = MeteringLocationMetadata.objects.filter(source=source, tenant=tenant, loc_id__in=list(metadata))
-            page.upsert(MeteringLocationMetadata, METADATA_COLUMNS, rows, keys=METADATA_KEYS, scope=scope)
+            upsert(MeteringLocationMetadata, METADATA_COLUMNS, rows, keys=METADATA_KEYS)
             page.set_cursor(tenant, fmt(end))
 
     # --- HTTP -----------------------------------------------------------------------
