@@ -109,3 +109,12 @@ def test_the_admin_rejects_bad_parameters_with_a_message(admin_client, secret_so
     assert response.status_code == 200
     assert "&#x27;zz&#x27; is not a MAC address" in response.content.decode()
     assert Source.objects.get().params == {"macaddresses": [MAC_A], "per_page": 10080}
+
+
+def test_an_unknown_page_is_a_friendly_404(viewer, settings):
+    settings.DEBUG = False
+
+    response = viewer.get("/sources/999999/")
+
+    assert response.status_code == 404
+    assert "Back to the overview" in response.content.decode()
