@@ -19,6 +19,9 @@ class PeriodForm(forms.Form):
         self.latest = latest
         self.default_days = default_days
         self.fields["granularity"].choices = [("", "auto")] + [(g, g) for g in granularities]
+        self.granularities = list(granularities)
+        if len(self.granularities) == 1:  # nothing to choose: data of one granularity (e.g. monthly periods)
+            self.fields["granularity"].widget = forms.HiddenInput()
 
     def clean(self):
         data = super().clean()
@@ -36,5 +39,6 @@ class PeriodForm(forms.Form):
 
     def period(self):
         data = self.cleaned_data
-        granularity, note = fit_granularity(data["start"], data["end"], data.get("granularity") or None)
+        requested = self.granularities[0] if len(self.granularities) == 1 else data.get("granularity") or None
+        granularity, note = fit_granularity(data["start"], data["end"], requested)
         return Period(data["start"], data["end"], granularity, note)

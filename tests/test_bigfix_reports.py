@@ -175,3 +175,10 @@ def test_the_overview_says_so_when_nothing_is_stored(viewer):
 
     assert page.status_code == 200
     assert "No BigFix license usage" in page.content.decode()
+
+
+def test_monthly_reporting_periods_offer_no_granularity_to_choose(viewer, fetched):
+    html = viewer.get("/bigfix/").content.decode()
+
+    assert '<input type="hidden" name="granularity"' in html
+    assert '<select name="granularity"' not in html
