@@ -73,8 +73,9 @@ def measure(approach, database_url, base_url, days, limit, trace=False):
 
 
 def ours(base_url, limit):
-    from ingest.models import IngestRun, MlsRecord
+    from ingest.models import IngestRun
     from ingest.services import run_fetch, source_save
+    from ingest.vendors.mls.models import MlsRecord
 
     source = source_save(kind="mls", name="bench", base_url=base_url, token="bench", params={"macaddresses": MAC})
     start = time.perf_counter()
@@ -107,8 +108,8 @@ SEED_INSERT = (
 
 
 def seed_supervisor(base_url):
-    from ingest.models import MlsSupervisor
     from ingest.services import source_save
+    from ingest.vendors.mls.models import MlsSupervisor
 
     source = source_save(kind="mls", name="seed", base_url=base_url, token="bench", params={"macaddresses": MAC})
     return MlsSupervisor.objects.create(source=source, macaddress=MAC)

@@ -3,7 +3,8 @@
 import pytest
 from django.core.management import CommandError, call_command
 
-from ingest.models import IngestRun, MlsRecord, Source
+from ingest.models import IngestRun, Source
+from ingest.vendors.mls.models import MlsRecord
 from tests.conftest import MAC_A
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,12 @@
-from .bigfix import BigfixSoftwareTitle, BigfixUsage  # noqa: F401
-from .core import Cursor, IngestRun, Source
-from .lstat import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage  # noqa: F401
-from .metering import MeteringEvent, MeteringHourSummary, MeteringInterval, MeteringLocationMetadata  # noqa: F401
-from .mls import MlsRecord, MlsRollup, MlsSupervisor
+"""The core models; each vendor's own models load from its folder, in registry order."""
 
-__all__ = ["Cursor", "IngestRun", "MlsRecord", "MlsRollup", "MlsSupervisor", "Source"]
+from importlib import import_module
+
+from ingest.vendors import VENDORS
+
+from .core import Cursor, IngestRun, Source
+
+for _vendor in VENDORS:
+    import_module(f"{_vendor.package}.models")
+
+__all__ = ["Cursor", "IngestRun", "Source"]

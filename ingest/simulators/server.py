@@ -12,15 +12,7 @@ from socketserver import ThreadingMixIn
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from django.utils.module_loading import import_string
-
-# prefix -> simulator class; a new vendor adds one line.
-SIMULATORS = {
-    "mls": "ingest.simulators.mls.MlsSimulator",
-    "bigfix": "ingest.simulators.bigfix.BigfixSimulator",
-    "lstat": "ingest.simulators.lstat.LstatSimulator",
-    "metering": "ingest.simulators.metering.MeteringSimulator",
-}
+from ingest.vendors import VENDORS
 
 STATUS_TEXT = {
     200: "OK",
@@ -160,9 +152,9 @@ class SimulatorServer:
         options = options or {}
         self.faults = Faults()
         self.simulators = {
-            prefix: import_string(path)(**options.get(prefix, {}))
-            for prefix, path in SIMULATORS.items()
-            if kinds is None or prefix in kinds
+            vendor.kind: vendor.simulator_class()(**options.get(vendor.kind, {}))
+            for vendor in VENDORS
+            if kinds is None or vendor.kind in kinds
         }
         self.httpd = make_server(host, port, self.wsgi, server_class=_ThreadingServer, handler_class=_QuietHandler)
         self.host, self.port = self.httpd.server_address[:2]

@@ -2,7 +2,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from ingest.services import source_save
-from ingest.vendors import CONNECTORS
+from ingest.vendors import BY_KIND
 
 
 def key_value(text):
@@ -16,7 +16,7 @@ class Command(BaseCommand):
     help = "Register a source of usage data, or update the one with that NAME."
 
     def add_arguments(self, parser):
-        parser.add_argument("kind", choices=list(CONNECTORS))
+        parser.add_argument("kind", choices=list(BY_KIND))
         parser.add_argument("name")
         parser.add_argument("--url", required=True, help="the API's base URL")
         parser.add_argument("--username")

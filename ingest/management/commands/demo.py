@@ -9,11 +9,10 @@ import urllib.request
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
-from django.utils.module_loading import import_string
 
 from ingest.management.commands.ingest import summary
 from ingest.services import run_fetch, source_save
-from ingest.simulators.server import SIMULATORS
+from ingest.vendors import VENDORS
 
 
 class Command(BaseCommand):
@@ -69,9 +68,9 @@ class Command(BaseCommand):
 
     def register_and_fetch(self, port, history_days):
         """One demo source per simulator, fetched once so the charts have data straight away."""
-        for prefix, path in SIMULATORS.items():
-            simulator = import_string(path)(history_days=history_days)
-            spec = simulator.demo_source(f"http://127.0.0.1:{port}/{prefix}")
-            source = source_save(name=f"demo-{prefix}", interval_minutes=15, **spec)
+        for vendor in VENDORS:
+            simulator = vendor.simulator_class()(history_days=history_days)
+            spec = simulator.demo_source(f"http://127.0.0.1:{port}/{vendor.kind}")
+            source = source_save(name=f"demo-{vendor.kind}", interval_minutes=15, **spec)
             self.stdout.write(f"Fetching {source.name} …")
             self.stdout.write(summary(run_fetch(source, trigger="demo")))

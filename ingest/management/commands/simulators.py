@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from ingest.simulators.server import SimulatorServer
+from ingest.vendors import VENDORS
 
 
 class Command(BaseCommand):
@@ -36,4 +37,4 @@ class Command(BaseCommand):
 
 
 def simulator_options(history_days):
-    return {prefix: {"history_days": history_days} for prefix in ("mls", "lstat", "bigfix", "metering")}
+    return {vendor.kind: {"history_days": history_days} for vendor in VENDORS}

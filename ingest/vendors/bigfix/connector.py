@@ -1,0 +1,301 @@
+"""IBM BigFix Inventory / License Metric Tool: peak license usage per reporting period.
+
+Reference: ../shared/seeds/002_0d29ab42d0955e05.txt ("Retrieval of license
+usage", GET /api/sam/license_usages) and BigFix's "REST API for retrieving
+authentication token" (POST /api/get_token).
+
+BigFix recomputes its rows only when it imports data, and serves the last 90
+days. So a fetch pages through the whole window (limit/offset), upserting on
+(software title, metric, computer system, reporting period): rows that leave
+BigFix's window stay here. Two cursors make it cheap and safe:
+
+- `last_import`: the Import-Last-Success-Time of the last window fetched
+  completely while no import ran. While BigFix still reports that same import,
+  its data has not changed, and the run stops after the first request.
+- `refetch`: "1" when a page was served while an import was running (its data
+  was half old, half new); the next run then fetches the whole window again,
+  whatever the import times say.
+"""
+
+from datetime import UTC, date, datetime
+from email.utils import parsedate_to_datetime
+
+from django.utils import timezone
+
+from ingest.db import upsert
+from ingest.errors import CredentialsError, PayloadError
+from ingest.http import HttpClient
+from ingest.vendors.base import Connector
+from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
+
+LICENSE_USAGES = "/api/sam/license_usages"
+DEFAULT_LIMIT = 500
+DIMENSION = "software_title_dimension"
+# The default columns plus the hidden ones that give products their names.
+COLUMNS = [
+    "software_title_id", "metric_name", "computer_system_id", "peak_value", "peak_date", "peak_time",
+    "reporting_period_start_date", "reporting_period_end_date",
+    f"{DIMENSION}.name", f"{DIMENSION}.guid", f"{DIMENSION}.publisher_name",
+]  # fmt: skip
+USAGE_COLUMNS = [
+    "source", "software_title_id", "metric_name", "computer_system_id", "reporting_period_start_date",
+    "reporting_period_end_date", "peak_value", "peak_date", "peak_time", "fetched_at",
+]  # fmt: skip
+USAGE_KEYS = ["source", "software_title_id", "metric_name", "computer_system_id", "reporting_period_start_date"]
+TITLE_COLUMNS = ["source", "software_title_id", "name", "guid", "publisher_name"]
+TITLE_KEYS = ["source", "software_title_id"]
+IMPORT_MODES = {"none", "idle", "running", "pending"}
+
+
+class BigfixConnector(Connector):
+    kind = "bigfix"
+    params_help = {
+        "limit": f"rows per request (default {DEFAULT_LIMIT}); BigFix pages with limit/offset",
+    }
+
+    @classmethod
+    def clean_params(cls, params):
+        params = super().clean_params(params)
+        try:
+            params["limit"] = int(params.get("limit", DEFAULT_LIMIT))
+        except (TypeError, ValueError):
+            raise ValueError(f"limit must be a whole number, not {params['limit']!r}") from None
+        if not 1 <= params["limit"] <= 100_000:
+            raise ValueError("limit must be between 1 and 100000")
+        return params
+
+    def fetch(self):
+        self.http = HttpClient(self.source.base_url, secrets=self.source.secrets())
+        self.token = self.source.token or None
+        self.fetched_at = timezone.now()
+        refetch = self.run.cursor("refetch", "0") == "1"
+        known_import = self.run.cursor("last_import")
+        offset, during_import, previous = 0, False, None
+        while True:
+            rows, total, state = self.get_page(offset)
+            if offset and rows and rows[0] == previous:
+                # A server that ignores offset would otherwise serve its first page for ever.
+                raise PayloadError(f"BigFix answered offset={offset} with the rows of the page before: offset ignored")
+            previous = rows[0] if rows else None
+            running = state is not None and state["import_mode"] == "running"
+            during_import = during_import or running
+            if offset == 0 and not refetch and not running and unchanged(state, known_import):
+                self.run.note(unchanged_since_import=known_import)
+                return
+            last = len(rows) < self.params["limit"] or (total is not None and offset + len(rows) >= total)
+            with self.run.page() as page:
+                self.store(page, rows, offset)
+                if during_import:
+                    page.set_cursor("refetch", "1")
+                if last and not during_import:
+                    page.set_cursor("refetch", "0")
+                    if state and state["import_last_success_time"]:
+                        page.set_cursor("last_import", state["import_last_success_time"])
+            if last:
+                return
+            offset += len(rows)
+
+    def store(self, page, records, offset):
+        usages, titles = parse_page(records, self.source.pk, offset, self.fetched_at)
+        if not usages:
+            return
+        # Titles ride along with their rows (same transaction) but are not counted as fetched records.
+        upsert(BigfixSoftwareTitle, TITLE_COLUMNS, titles, keys=TITLE_KEYS)
+        scope = BigfixUsage.objects.filter(
+            source=self.source,
+            computer_system_id__in={u[3] for u in usages},
+            reporting_period_start_date__in={u[4] for u in usages},
+        )
+        page.upsert(BigfixUsage, USAGE_COLUMNS, usages, keys=USAGE_KEYS, scope=scope)
+
+    # --- HTTP -----------------------------------------------------------------------
+    def get_page(self, offset):
+        """One page of rows, BigFix's total if it gave one, and its import state (noted on the run)."""
+        # Reference: GET /api/sam/license_usages?columns[]=...&limit=&offset= (token in the Token header)
+        params = {"columns[]": COLUMNS, "limit": self.params["limit"], "offset": offset}
+        response = self.authorized_get(LICENSE_USAGES, params)
+        state = import_state(response.headers)
+        if state:
+            self.run.note(**state)
+        body = self.http.json(response)
+        rows, total = body, None
+        if isinstance(body, dict) and "rows" in body:
+            rows, total = body["rows"], body.get("total")
+            if total is not None and (type(total) is not int or total < 0):
+                raise PayloadError(f"BigFix license_usages at offset {offset}: total is {total!r}, not a count")
+        if not isinstance(rows, list):
+            raise PayloadError(
+                f"BigFix license_usages at offset {offset}: expected a JSON array of rows "
+                f'or {{"total": N, "rows": [...]}}, got {type(rows).__name__}'
+            )
+        return rows, total, state
+
+    def authorized_get(self, path, params):
+        headers = self.auth_header()
+        try:
+            return self.http.request("GET", path, params=params, headers=headers)
+        except CredentialsError:
+            if not self.can_login():
+                raise CredentialsError(
+                    "BigFix refused the token (HTTP 401): supply a fresh --token, or a username and password"
+                ) from None
+            self.token = None  # a regenerated token: get the current one
+        headers = self.auth_header()
+        try:
+            return self.http.request("GET", path, params=params, headers=headers)
+        except CredentialsError:
+            raise CredentialsError(
+                "BigFix refused a freshly issued token (HTTP 401): the user needs the View License Metrics "
+                "permission and membership of the All Computers group"
+            ) from None
+
+    def can_login(self):
+        return bool(self.source.username and self.source.password)
+
+    def auth_header(self):
+        # The Token header keeps the token out of URLs, where the seed's ?token= would put it.
+        if self.token is None:
+            if not self.can_login():
+                raise CredentialsError("BigFix needs a --token, or a username and password to get one")
+            self.login()
+        return {"Token": self.token}
+
+    def login(self):
+        # Reference: POST /api/get_token {"user": ..., "password": ...} -> {"token": ...}
+        body = {"user": self.source.username, "password": self.source.password}
+        try:
+            answer = self.http.post_json("/api/get_token", body)
+        except CredentialsError:
+            raise CredentialsError(
+                f"BigFix refused user {self.source.username!r} (HTTP 401): check the username and password "
+                "(Active Directory users need their domain)"
+            ) from None
+        token = answer.get("token") if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
+            raise PayloadError("BigFix get_token answered without a token")
+        # From now on the token is a secret of this fetch: scrubbed from errors and from log records.
+        self.http.add_secret(token)
+        self.token = token
+
+
+def unchanged(state, known_import):
+    """BigFix still reports the import whose window we already hold completely."""
+    return bool(state and known_import and state["import_last_success_time"] == known_import)
+
+
+def import_state(headers):
+    """The Import-* headers as run details, with a one-line summary for the Sources page."""
+    mode = (headers.get("Import-Mode") or "").strip().lower()
+    if not mode:
+        return None
+    if mode not in IMPORT_MODES:
+        raise PayloadError(f"BigFix answered Import-Mode {mode!r}; expected one of {', '.join(sorted(IMPORT_MODES))}")
+    progress = headers.get("Import-Progress")
+    if progress is not None:
+        try:
+            progress = float(progress.strip().rstrip("%"))
+        except ValueError:
+            raise PayloadError(f"BigFix answered Import-Progress {progress!r}, not a percentage") from None
+        progress = int(progress) if progress.is_integer() else progress
+    status = (headers.get("Import-Last-Status") or "").strip().lower() or None
+    try:
+        success = parse_time(headers.get("Import-Last-Success-Time"))
+    except ValueError as exc:
+        raise PayloadError(f"BigFix answered Import-Last-Success-Time {exc}") from None
+    state = {
+        "import_mode": mode,
+        "import_progress": progress,
+        "import_last_status": status,
+        "import_last_success_time": success.isoformat() if success else None,
+    }
+    state["import_summary"] = import_summary(mode, progress, status, success)
+    return state
+
+
+def import_summary(mode, progress, status, success):
+    if mode == "none":
+        return "BigFix has never imported data"
+    if mode == "running":
+        return f"BigFix import running, {progress} %" if progress is not None else "BigFix import running"
+    text = "BigFix import pending (a change waits for the next import)" if mode == "pending" else "BigFix import idle"
+    if status == "failed":
+        text += "; the last import failed"
+    if success:
+        text += f"; last successful import {timezone.localtime(success):%Y-%m-%d %H:%M %Z}"
+    return text
+
+
+def parse_time(value):
+    """'Mon, 23 Jun 2014 12:18:29 GMT' (the seed's sample) or '2014-06-18T04:00:29Z' (its table) -> UTC."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r}, not a date and time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def parse_page(records, source_id, offset, fetched_at):
+    """Validate one page; return its usage rows and its software titles (one per id)."""
+    usages, titles = [], {}
+    for i, r in enumerate(records):
+        where = f"BigFix license_usages row {offset + i}"
+        try:
+            usage, title = _row(r, source_id, fetched_at)
+        except KeyError as exc:
+            raise PayloadError(f"{where}: missing field {exc}") from None
+        except (TypeError, ValueError, AttributeError) as exc:
+            raise PayloadError(f"{where}: {exc}") from None
+        usages.append(usage)
+        titles[title[1]] = title
+    return usages, list(titles.values())
+
+
+def _row(r, source_id, fetched_at):
+    ids = {name: r[name] for name in ("software_title_id", "computer_system_id")}
+    for name, value in ids.items():
+        if type(value) is not int:
+            raise TypeError(f"{name} is {value!r}, not a whole number")
+    metric = r["metric_name"]
+    if not isinstance(metric, str) or not metric.strip():
+        raise ValueError(f"metric_name is {metric!r}, not a metric name")
+    peak = r["peak_value"]
+    if type(peak) not in (int, float) or peak < 0:
+        raise TypeError(f"peak_value is {peak!r}, not a number ≥ 0")
+    start = _date(r, "reporting_period_start_date")
+    end = _date(r, "reporting_period_end_date")
+    if end < start:
+        raise ValueError(f"reporting period ends ({end}) before it starts ({start})")
+    peak_date = _date(r, "peak_date") if r.get("peak_date") else None
+    try:
+        peak_time = parse_time(r["peak_time"]) if r.get("peak_time") else None
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise ValueError(f"peak_time is {exc}") from None
+    usage = (source_id, ids["software_title_id"], metric.strip(), ids["computer_system_id"], start, end,
+             float(peak), peak_date, peak_time, fetched_at)  # fmt: skip
+    return usage, _title(r, source_id, ids["software_title_id"])
+
+
+def _date(r, name):
+    value = r[name]
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} is {value!r}, not a date (YYYY-MM-DD)") from None
+
+
+def _title(r, source_id, title_id):
+    dimension = r.get(DIMENSION)
+    if not isinstance(dimension, dict) or not isinstance(dimension.get("name"), str):
+        # BigFix hides this column unless asked: a server that ignores columns[] leaves products nameless.
+        raise ValueError(f"{DIMENSION}.name is missing: the server did not return the hidden column asked for")
+    guid = dimension.get("guid") or ""
+    publisher = dimension.get("publisher_name") or ""
+    return (source_id, title_id, dimension["name"][:300], str(guid)[:64], str(publisher)[:300])

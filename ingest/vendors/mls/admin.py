@@ -1,0 +1,38 @@
+from django.contrib import admin
+
+from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
+
+
+@admin.register(MlsSupervisor)
+class MlsSupervisorAdmin(admin.ModelAdmin):
+    list_display = ["macaddress", "source"]
+    list_filter = ["source"]
+    search_fields = ["macaddress"]
+
+
+@admin.register(MlsRecord)
+class MlsRecordAdmin(admin.ModelAdmin):
+    list_display = ["supervisor", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered", "record_id"]
+    list_filter = ["supervisor"]
+    search_fields = ["supervisor__macaddress", "=record_id"]
+    list_select_related = ["supervisor"]
+    show_full_result_count = False
+
+
+@admin.register(MlsRollup)
+class MlsRollupAdmin(admin.ModelAdmin):
+    list_display = [
+        "supervisor",
+        "granularity",
+        "bucket",
+        "samples",
+        "used_min",
+        "used_max",
+        "prepaid_max",
+        "metered_max",
+    ]
+    list_filter = ["granularity", "supervisor"]
+    search_fields = ["supervisor__macaddress"]
+    list_select_related = ["supervisor"]
+    date_hierarchy = "bucket"
+    show_full_result_count = False

@@ -1,0 +1,297 @@
+"""PipelineFX Metered License Server (MLS), REST API v2.
+
+Reference: ../shared/seeds/000_f63fe0dee579f290.txt ("Use the Metered License
+Server public REST API to retrieve the usage records for your supervisor").
+Each supervisor is fetched from its own cursor (last stored id + 1), page
+after page until an empty page; every page is stored with one bulk upsert in
+the same transaction as its rollups and its cursor.
+"""
+
+import re
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
+from datetime import UTC, date, datetime
+from datetime import time as dtime
+from itertools import groupby, pairwise
+
+from django.db.models import Count, Func, IntegerField, Max, Min, Sum
+
+from ingest.db import upsert
+from ingest.errors import CredentialsError, FetchError, PayloadError
+from ingest.http import HttpClient
+from ingest.vendors.base import Connector, split_list
+from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
+
+TOKEN_LIFETIME = 6 * 3600 - 300  # MLS tokens last 6 hours; renew a little early
+DEFAULT_PER_PAGE = 1440 * 7  # a week of minutes, as the seed's sample asks for
+RECORD_COLUMNS = ["supervisor", "record_id", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"]
+RECORD_KEYS = ["supervisor", "ts_date", "ts_time"]
+ROLLUP_COLUMNS = [
+    "supervisor", "granularity", "bucket", "samples",
+    "used_min", "used_max", "used_sum",
+    "prepaid_min", "prepaid_max", "prepaid_sum",
+    "metered_min", "metered_max", "metered_sum",
+]  # fmt: skip
+ROLLUP_KEYS = ["supervisor", "granularity", "bucket"]
+
+
+def normalize_mac(value):
+    """'aa-bb-cc-dd-ee-ff', 'AABB.CCDD.EEFF' or 'aa:bb:..' -> 'AA:BB:CC:DD:EE:FF', as Qube prints it."""
+    digits = re.sub(r"[\s:.\-]", "", str(value)).upper()
+    if not re.fullmatch(r"[0-9A-F]{12}", digits):
+        raise ValueError(f"{value!r} is not a MAC address (12 hex digits, any separator)")
+    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
+
+
+class MlsConnector(Connector):
+    kind = "mls"
+    params_help = {
+        "macaddresses": "comma-separated supervisor MAC addresses (any case or separator)",
+        "per_page": f"records per request (default {DEFAULT_PER_PAGE}, a week of minutes)",
+    }
+
+    @classmethod
+    def clean_params(cls, params):
+        params = super().clean_params(params)
+        macs = split_list(params.get("macaddresses"))
+        if not macs:
+            raise ValueError("MLS needs --param macaddresses=AA:BB:CC:DD:EE:FF[,...]")
+        # the same supervisor written two ways is still one supervisor
+        params["macaddresses"] = list(dict.fromkeys(normalize_mac(m) for m in macs))
+        try:
+            params["per_page"] = int(params.get("per_page", DEFAULT_PER_PAGE))
+        except (TypeError, ValueError):
+            raise ValueError(f"per_page must be a whole number, not {params['per_page']!r}") from None
+        if not 1 <= params["per_page"] <= 100_000:
+            raise ValueError("per_page must be between 1 and 100000")
+        return params
+
+    def fetch(self):
+        self.http = HttpClient(self.source.base_url, secrets=self.source.secrets())
+        self.token = self.source.token or None
+        self.token_expires = float("inf") if self.token else 0.0
+        for mac in self.params["macaddresses"]:
+            self.fetch_supervisor(self.supervisor(mac))
+
+    def supervisor(self, mac):
+        supervisor, _ = MlsSupervisor.objects.get_or_create(macaddress=mac, defaults={"source": self.source})
+        if supervisor.source_id != self.source.pk:
+            raise FetchError(f"supervisor {mac} is already fetched by source {supervisor.source}; remove it from one")
+        return supervisor
+
+    def fetch_supervisor(self, supervisor):
+        mac = supervisor.macaddress
+        starting_id = int(self.run.cursor(mac, "0"))
+        for page_num, records in self.pages(mac, starting_id):
+            rows, last_id, first_day, last_day = parse_page(records, mac, supervisor.pk, page_num)
+            with self.run.page() as page:
+                days = MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
+                before = days.count()
+                page.upsert(MlsRecord, RECORD_COLUMNS, rows, keys=RECORD_KEYS, prepared=True)
+                after = refresh_rollups(supervisor, rows, first_day, last_day)
+                page.tally(created=after - before, updated=len(rows) - (after - before))
+                page.set_cursor(mac, last_id + 1)
+
+    def pages(self, mac, starting_id):
+        """Yield (number, records) until the empty page, downloading the next page while this one is stored.
+
+        At most two pages are in memory, whatever the length of the history.
+        The thread only waits on the socket; JSON is decoded here, because a
+        thread decoding JSON would hold the GIL that SQLite's per-row loop needs.
+        """
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mls-fetch") as pool:
+            page_num = 1
+            ahead = pool.submit(copy_context().run, self.get_page, mac, starting_id, page_num)
+            while records := self.http.json(ahead.result()):
+                ahead = pool.submit(copy_context().run, self.get_page, mac, starting_id, page_num + 1)
+                yield page_num, records
+                page_num += 1
+
+    # --- HTTP -----------------------------------------------------------------------
+    def get_page(self, mac, starting_id, page_num):
+        """The HTTP response for one page, after logging in again once if the token is refused."""
+        # Reference: GET /api/v2/records?macaddress=&starting_id=&page=&per_page=
+        params = {"macaddress": mac, "starting_id": starting_id, "page": page_num, "per_page": self.params["per_page"]}
+        try:
+            return self.http.request("GET", "/api/v2/records", params=params, headers=self.auth_header())
+        except CredentialsError:
+            if not self.can_login():
+                raise CredentialsError(
+                    "MLS refused the token (HTTP 401): supply a fresh --token, or a username and password"
+                ) from None
+            self.login()
+        try:
+            return self.http.request("GET", "/api/v2/records", params=params, headers=self.auth_header())
+        except CredentialsError:
+            raise CredentialsError(
+                f"MLS refused a freshly issued token (HTTP 401): check that this account may read supervisor {mac}"
+            ) from None
+
+    def can_login(self):
+        return bool(self.source.username and self.source.password)
+
+    def auth_header(self):
+        if self.token is None or time.monotonic() >= self.token_expires:
+            if not self.can_login():
+                raise CredentialsError("MLS needs a --token, or a username and password to log in with")
+            self.login()
+        return {"Authorization": f"Bearer {self.token}"}
+
+    def login(self):
+        # Reference: POST /api/v2/login with the Metered Portal credentials, as PipelineFX's own page does.
+        body = {"username": self.source.username, "password": self.source.password}
+        try:
+            answer = self.http.post_json("/api/v2/login", body)
+        except CredentialsError:
+            raise CredentialsError(
+                f"MLS login refused for user {self.source.username!r} (HTTP 401): check the username and password"
+            ) from None
+        token = answer.get("token") or answer.get("access_token") if isinstance(answer, dict) else None
+        if not isinstance(token, str) or not token:
+            raise PayloadError("MLS login answered without a token")
+        self.http.add_secret(token)
+        self.token = token
+        self.token_expires = time.monotonic() + TOKEN_LIFETIME
+
+
+def parse_page(records, mac, supervisor_id, page_num):
+    """Validate one page; return its rows (database-ready), last id and first/last day.
+
+    The loop is the hot path of a year's backfill, so it is written inline;
+    when anything in it fails, `_explain` walks the page again to name the
+    record and the field.
+    """
+    if not isinstance(records, list):
+        raise PayloadError(
+            f"MLS page {page_num} for {mac}: expected a JSON list of records, got {type(records).__name__}"
+        )
+    rows, days, times = [], {}, _TIMES
+    try:
+        for r in records:
+            record_id, used, prepaid, metered = r["id"], r["lic_used"], r["lic_prepaid"], r["lic_metered"]
+            if (
+                not (type(record_id) is type(used) is type(prepaid) is type(metered) is int)
+                or min(used, prepaid, metered) < 0
+            ):
+                raise TypeError
+            day = days.get(r["ts_date"]) or days.setdefault(r["ts_date"], date.fromisoformat(r["ts_date"]).isoformat())
+            minute = times.get(r["ts_time"]) or times.setdefault(
+                r["ts_time"], dtime.fromisoformat(r["ts_time"]).isoformat()
+            )
+            rows.append((supervisor_id, record_id, day, minute, used, prepaid, metered))
+    except (KeyError, TypeError, ValueError, AttributeError):
+        raise PayloadError(f"MLS page {page_num} for {mac}, {_explain(records)}") from None
+    last_id = max(row[1] for row in rows)
+    return rows, last_id, min(days.values()), max(days.values())
+
+
+_TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
+
+
+def _explain(records):
+    """Name the first bad record of a page and what is wrong with it."""
+    for i, r in enumerate(records):
+        if not isinstance(r, dict):
+            return f"record {i}: expected an object, got {type(r).__name__}"
+        for field in ("id", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"):
+            if field not in r:
+                return f"record {i}: missing field '{field}'"
+        if type(r["id"]) is not int:
+            return f"record {i}: id is {type(r['id']).__name__}, not a whole number"
+        counts = (r["lic_used"], r["lic_prepaid"], r["lic_metered"])
+        if not all(type(c) is int and c >= 0 for c in counts):
+            return f"record {i}: license counts must be whole numbers ≥ 0, got {counts}"
+        for field, parse in (("ts_date", date.fromisoformat), ("ts_time", dtime.fromisoformat)):
+            try:
+                parse(r[field])
+            except (TypeError, ValueError):
+                return f"record {i}: {field} {r[field]!r} is not a valid {'date' if field == 'ts_date' else 'time'}"
+    return "a record could not be read"
+
+
+class HourOf(Func):
+    """The hour of a time column, natively: SQLite's own ExtractHour is a Python function called per row."""
+
+    function = "HOUR"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="CAST(SUBSTR(%(expressions)s, 1, 2) AS INTEGER)", **extra)
+
+
+def refresh_rollups(supervisor, rows, first_day, last_day):
+    """Recompute the hourly and daily rollups of every day the page touched, from whole days of minutes;
+    return how many minutes those days now hold.
+
+    A day whose stored minutes are exactly this page's (the count says so: every
+    minute of the page is stored, so equal counts mean nothing else is) is
+    summed from the rows in hand; a day shared with another page, or holding a
+    late record, is summed by the database.
+    """
+    keys = [(r[2], r[3]) for r in rows]
+    if all(a < b for a, b in pairwise(keys)):  # the usual page: in order, each minute once
+        latest = rows
+    else:  # sorted, and the row a repeated minute ends up as
+        latest = [row for _key, row in sorted(dict(zip(keys, rows, strict=True)).items())]
+    in_page = Counter(r[2] for r in latest)
+    stored = dict(
+        MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
+        .values_list("ts_date")
+        .annotate(Count("id"))
+        .order_by()
+    )
+    own = {day for day, n in in_page.items() if stored.get(date.fromisoformat(day)) == n}
+    hours = _hours_in_python(r for r in latest if r[2] in own)
+    shared = [day for day in in_page if day not in own]
+    if shared:
+        hours += _hours_in_sql(supervisor, shared)
+    hour_rows, days = [], {}
+    for day, hour, stats in hours:
+        hour_rows.append((supervisor.pk, "hour", datetime.combine(day, dtime(hour), tzinfo=UTC), *stats))
+        days[day] = stats if day not in days else merge_stats(days[day], stats)
+    day_rows = [(supervisor.pk, "day", datetime.combine(d, dtime(0), tzinfo=UTC), *s) for d, s in days.items()]
+    upsert(MlsRollup, ROLLUP_COLUMNS, hour_rows + day_rows, keys=ROLLUP_KEYS)
+    return sum(stored.values())
+
+
+def _hours_in_python(rows):
+    """(day, hour, stats) of rows sorted by day and time, in ROLLUP_COLUMNS[3:] order."""
+    hours = []
+    for (day, hour), group in groupby(rows, key=lambda r: (r[2], r[3][:2])):
+        _s, _id, _d, _t, used, prepaid, metered = zip(*group, strict=True)
+        stats = [len(used)]
+        for values in (used, prepaid, metered):
+            stats += [min(values), max(values), sum(values)]
+        hours.append((date.fromisoformat(day), int(hour), stats))
+    return hours
+
+
+def _hours_in_sql(supervisor, days):
+    hours = (
+        MlsRecord.objects.filter(supervisor=supervisor, ts_date__in=days)
+        .values("ts_date", hour=HourOf("ts_time"))
+        .annotate(
+            samples=Count("id"),
+            used_min=Min("lic_used"),
+            used_max=Max("lic_used"),
+            used_sum=Sum("lic_used"),
+            prepaid_min=Min("lic_prepaid"),
+            prepaid_max=Max("lic_prepaid"),
+            prepaid_sum=Sum("lic_prepaid"),
+            metered_min=Min("lic_metered"),
+            metered_max=Max("lic_metered"),
+            metered_sum=Sum("lic_metered"),
+        )  # fmt: skip
+        .order_by()
+    )
+    return [(h["ts_date"], h["hour"], [h[c] for c in ROLLUP_COLUMNS[3:]]) for h in hours]
+
+
+def merge_stats(a, b):
+    """Combine [samples, min, max, sum] x 3 of two buckets."""
+    merged = [a[0] + b[0]]
+    for i in range(1, len(a), 3):
+        merged += [min(a[i], b[i]), max(a[i + 1], b[i + 1]), a[i + 2] + b[i + 2]]
+    return merged

@@ -1,0 +1,210 @@
+"""IBM BigFix Inventory: peak license usage per product, metric, computer system and reporting period.
+
+BigFix reports each computer system's peak per reporting period. A product's
+figure for a period is the sum of its systems' peaks: what the systems could
+have needed at once, the conservative number a license review works with.
+"""
+
+from datetime import date
+
+from django.db.models import Count, Max, Sum
+from django.utils import timezone
+
+from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
+from reports.periods import Period
+
+# Sub-capacity PVU first: the metric most IBM contracts are measured by.
+METRIC_ORDER = ["PVU_SUB_CAP", "PVU_FULL_CAP", "RVU_SUB_CAP", "RVU_FULL_CAP"]
+TOP_PRODUCTS = 10
+
+
+def bigfix_metrics():
+    found = set(BigfixUsage.objects.values_list("metric_name", flat=True).distinct())
+    return sorted(found, key=lambda m: (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER), m))
+
+
+def bigfix_latest_day():
+    last = BigfixUsage.objects.aggregate(last=Max("reporting_period_end_date"))["last"]
+    return last or timezone.localdate()
+
+
+def peak_number(value):
+    """Whole numbers without a trailing .0 (PVUs are whole), others to two decimals."""
+    value = round(float(value), 2)
+    return int(value) if value.is_integer() else value
+
+
+def _in_period(queryset, period):
+    """Reporting periods that overlap the report's dates."""
+    return queryset.filter(reporting_period_start_date__lte=period.end, reporting_period_end_date__gte=period.start)
+
+
+def _titles():
+    return {(t.source_id, t.software_title_id): t for t in BigfixSoftwareTitle.objects.all()}
+
+
+def _product(titles, source_id, title_id):
+    title = titles.get((source_id, title_id))
+    return {
+        "product": title.name if title else f"Software title {title_id}",
+        "publisher": title.publisher_name if title else "",
+        "source_id": source_id,
+        "software_title_id": title_id,
+    }
+
+
+def bigfix_title(source_id, title_id):
+    """The product's name and publisher, or None when no usage of it is stored."""
+    if not BigfixUsage.objects.filter(source_id=source_id, software_title_id=title_id).exists():
+        return None
+    return _product(_titles(), source_id, title_id)
+
+
+def bigfix_product_series(period, metric=None):
+    """Per reporting period, product and metric: the sum of the computer systems' peaks."""
+    usages = _in_period(BigfixUsage.objects.all(), period)
+    if metric:
+        usages = usages.filter(metric_name=metric)
+    groups = (
+        usages.values("source_id", "software_title_id", "metric_name", "reporting_period_start_date")
+        .annotate(peak=Sum("peak_value"), systems=Count("id"), period_end=Max("reporting_period_end_date"))
+        .order_by("reporting_period_start_date", "software_title_id", "metric_name")
+    )
+    titles = _titles()
+    return [
+        {
+            "period_start": g["reporting_period_start_date"].isoformat(),
+            "period_end": g["period_end"].isoformat(),
+            **_product(titles, g["source_id"], g["software_title_id"]),
+            "metric": g["metric_name"],
+            "peak": peak_number(g["peak"]),
+            "systems": g["systems"],
+        }
+        for g in groups
+    ]
+
+
+def bigfix_product_peaks(series):
+    """Per product and metric: the highest period, the latest period and how many periods."""
+    peaks = {}
+    for row in series:  # ordered by period, so the last row seen is the latest period
+        key = (row["source_id"], row["software_title_id"], row["metric"])
+        p = peaks.get(key)
+        if p is None:
+            peaks[key] = p = {k: row[k] for k in ("product", "publisher", "source_id", "software_title_id", "metric")}
+            p.update(periods=0, peak=row["peak"], peak_period=row["period_start"], systems=0)
+        p["periods"] += 1
+        p["systems"] = max(p["systems"], row["systems"])
+        if row["peak"] > p["peak"]:
+            p["peak"], p["peak_period"] = row["peak"], row["period_start"]
+        p["latest_period"], p["latest"] = row["period_start"], row["peak"]
+    order = {m: i for i, m in enumerate(METRIC_ORDER)}
+    return sorted(peaks.values(), key=lambda p: (p["product"], order.get(p["metric"], len(order)), p["metric"]))
+
+
+def bigfix_top_products(peaks, metric, limit=TOP_PRODUCTS):
+    """The products with the highest peak of one metric, highest first."""
+    top = sorted((p for p in peaks if p["metric"] == metric), key=lambda p: (-p["peak"], p["product"]))[:limit]
+    return [{"rank": i, **p} for i, p in enumerate(top, 1)]
+
+
+def bigfix_systems(period, metric):
+    """Per computer system: how many products, and the sum of their peaks in its latest period."""
+    usages = _in_period(BigfixUsage.objects.filter(metric_name=metric), period)
+    groups = (
+        usages.values("source_id", "computer_system_id", "reporting_period_start_date")
+        .annotate(total=Sum("peak_value"), products=Count("software_title_id"))
+        .order_by("source_id", "computer_system_id", "reporting_period_start_date")
+    )
+    systems = {}
+    for g in groups:
+        s = systems.setdefault((g["source_id"], g["computer_system_id"]), {"periods": 0, "highest": 0})
+        s.update(
+            source_id=g["source_id"],
+            computer_system_id=g["computer_system_id"],
+            metric=metric,
+            latest_period=g["reporting_period_start_date"].isoformat(),
+            latest=peak_number(g["total"]),
+            products=g["products"],
+        )
+        s["periods"] += 1
+        s["highest"] = max(s["highest"], peak_number(g["total"]))
+    return list(systems.values())
+
+
+def bigfix_product_systems(source_id, title_id, period, metric):
+    """One product's peaks per reporting period and computer system."""
+    usages = _in_period(
+        BigfixUsage.objects.filter(source_id=source_id, software_title_id=title_id, metric_name=metric), period
+    ).order_by("reporting_period_start_date", "computer_system_id")
+    return [
+        {
+            "period_start": u.reporting_period_start_date.isoformat(),
+            "period_end": u.reporting_period_end_date.isoformat(),
+            "computer_system_id": u.computer_system_id,
+            "metric": u.metric_name,
+            "peak": peak_number(u.peak_value),
+            "peak_time": u.peak_time,
+            "fetched_at": u.fetched_at,
+        }
+        for u in usages
+    ]
+
+
+def bigfix_system_products(source_id, system_id, period, metric):
+    """One computer system's peaks per reporting period and product."""
+    usages = _in_period(
+        BigfixUsage.objects.filter(source_id=source_id, computer_system_id=system_id, metric_name=metric), period
+    ).order_by("reporting_period_start_date", "software_title_id")
+    titles = _titles()
+    return [
+        {
+            "period_start": u.reporting_period_start_date.isoformat(),
+            "period_end": u.reporting_period_end_date.isoformat(),
+            **_product(titles, source_id, u.software_title_id),
+            "metric": u.metric_name,
+            "peak": peak_number(u.peak_value),
+            "peak_time": u.peak_time,
+        }
+        for u in usages
+    ]
+
+
+def bigfix_system_exists(source_id, system_id):
+    return BigfixUsage.objects.filter(source_id=source_id, computer_system_id=system_id).exists()
+
+
+def bigfix_home():
+    """The overview card: the top products by the first metric over the stored history."""
+    metrics = bigfix_metrics()
+    if not metrics:
+        return {}
+    peaks = bigfix_product_peaks(bigfix_product_series(Period(date.min, date.max, "month"), metrics[0]))
+    return {"metric": metrics[0], "top": bigfix_top_products(peaks, metrics[0], limit=5)}
+
+
+SERIES_COLUMNS = [
+    ("period_start", "Period start"), ("period_end", "Period end"), ("product", "Product"),
+    ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak (sum over systems)"),
+    ("systems", "Computer systems"),
+]  # fmt: skip
+PEAK_COLUMNS = [
+    ("product", "Product"), ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak"),
+    ("peak_period", "Peak period"), ("latest", "Latest"), ("latest_period", "Latest period"),
+    ("periods", "Periods"), ("systems", "Computer systems (max)"),
+]  # fmt: skip
+TOP_COLUMNS = [("rank", "Rank"), ("product", "Product"), ("publisher", "Publisher"), ("metric", "Metric"),
+               ("peak", "Peak"), ("peak_period", "Peak period")]  # fmt: skip
+SYSTEM_COLUMNS = [
+    ("computer_system_id", "Computer system"), ("metric", "Metric"), ("products", "Products (latest period)"),
+    ("latest", "Latest period sum"), ("latest_period", "Latest period"), ("highest", "Highest period sum"),
+    ("periods", "Periods"),
+]  # fmt: skip
+PRODUCT_SYSTEM_COLUMNS = [
+    ("period_start", "Period start"), ("period_end", "Period end"), ("computer_system_id", "Computer system"),
+    ("metric", "Metric"), ("peak", "Peak"), ("peak_time", "Peak time"), ("fetched_at", "Last fetched"),
+]  # fmt: skip
+SYSTEM_PRODUCT_COLUMNS = [
+    ("period_start", "Period start"), ("period_end", "Period end"), ("product", "Product"),
+    ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak"), ("peak_time", "Peak time"),
+]  # fmt: skip

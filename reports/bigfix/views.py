@@ -1,0 +1,118 @@
+"""BigFix Inventory pages: products overview, one product per computer system, one computer system."""
+
+from django import forms
+from django.http import Http404
+
+from reports.bigfix import charts, selectors
+from reports.forms import PeriodForm
+from reports.views.common import Table, figure_json, invalid_form, query_with, render_tables
+
+
+class BigfixForm(PeriodForm):
+    """Reporting periods overlapping start..end, and the metric to chart (monthly periods only)."""
+
+    metric = forms.ChoiceField(required=False)
+
+    def __init__(self, data, *, metrics):
+        super().__init__(data, latest=selectors.bigfix_latest_day(), default_days=366, granularities=["month"])
+        self.metrics = metrics
+        self.fields["metric"].choices = [("", "default")] + [(m, m) for m in metrics]
+
+    def chosen_metric(self):
+        return self.cleaned_data.get("metric") or (self.metrics[0] if self.metrics else "")
+
+
+def _metric_tabs(request, form, metric):
+    return [(m, query_with(request, metric=m), m == metric) for m in form.metrics]
+
+
+def _form(request, template, **context):
+    metrics = selectors.bigfix_metrics()
+    form = BigfixForm(request.GET, metrics=metrics)
+    if not form.is_valid():
+        return None, invalid_form(request, template, form, **context)
+    return form, None
+
+
+def overview(request):
+    template = "reports/bigfix/overview.html"
+    form, error = _form(request, template)
+    if error:
+        return error
+    period, metric = form.period(), form.chosen_metric()
+    series = selectors.bigfix_product_series(period, metric)
+    peaks = selectors.bigfix_product_peaks(selectors.bigfix_product_series(period))
+    top = selectors.bigfix_top_products(peaks, metric)
+    tables = [
+        Table("peaks", selectors.PEAK_COLUMNS, peaks),
+        Table("series", selectors.SERIES_COLUMNS, series),
+        Table("top", selectors.TOP_COLUMNS, top),
+        Table("systems", selectors.SYSTEM_COLUMNS, selectors.bigfix_systems(period, metric)),
+    ]
+    return render_tables(
+        request, template, form=form, tables=tables, filename=f"bigfix-{period.start}-{period.end}",
+        figure=charts.product_series_figure(series, metric),
+        top_json=figure_json(charts.top_products_figure(top, metric)) if top else None,
+        period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
+        extra_filters=[("metric", metric)],
+    )  # fmt: skip
+
+
+def product(request, source_id, title_id):
+    template = "reports/bigfix/product.html"
+    title = selectors.bigfix_title(source_id, title_id)
+    if title is None:
+        raise Http404("No usage of this software title is stored")
+    form, error = _form(request, template, title=title)
+    if error:
+        return error
+    period, metric = form.period(), form.chosen_metric()
+    rows = selectors.bigfix_product_systems(source_id, title_id, period, metric)
+    return render_tables(
+        request, template, form=form, tables=[Table("systems", selectors.PRODUCT_SYSTEM_COLUMNS, rows)],
+        filename=f"bigfix-title{title_id}-{metric}-{period.start}-{period.end}",
+        figure=charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
+        title=title, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
+        extra_filters=[("metric", metric)], summary=_summary(rows),
+    )  # fmt: skip
+
+
+def system(request, source_id, system_id):
+    template = "reports/bigfix/system.html"
+    if not selectors.bigfix_system_exists(source_id, system_id):
+        raise Http404("No usage of this computer system is stored")
+    form, error = _form(request, template, system_id=system_id)
+    if error:
+        return error
+    period, metric = form.period(), form.chosen_metric()
+    rows = selectors.bigfix_system_products(source_id, system_id, period, metric)
+    return render_tables(
+        request, template, form=form, tables=[Table("products", selectors.SYSTEM_PRODUCT_COLUMNS, rows)],
+        filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
+        figure=charts.stacked_periods_figure(rows, "product", "", metric),
+        system_id=system_id, source_id=source_id, period=period, metric=metric,
+        tabs=_metric_tabs(request, form, metric), extra_filters=[("metric", metric)], summary=_summary(rows),
+    )  # fmt: skip
+
+
+def _summary(rows):
+    """Per period sums of the rows' peaks: the highest one and the latest one."""
+    if not rows:
+        return None
+    totals = {}
+    for row in rows:
+        totals[row["period_start"]] = totals.get(row["period_start"], 0) + row["peak"]
+    highest = max(totals, key=totals.get)
+    latest = max(totals)
+    return {
+        "highest": selectors.peak_number(totals[highest]),
+        "highest_period": highest,
+        "latest": selectors.peak_number(totals[latest]),
+        "latest_period": latest,
+        "periods": len(totals),
+    }
+
+
+def home_card():
+    """The context of this vendor's card on the home page."""
+    return selectors.bigfix_home()

@@ -1,0 +1,220 @@
+"""X-Formation License Statistics: usage history per feature, per server, compared; current and highest users.
+
+Usage is stored per hour (the recent window) and per day (the long history);
+week, month and quarter are built here from day rows, as MLS builds week and
+month. A bucket's minimum is the least of its rows' minimums, its maximum the
+greatest maximum, its average the mean of its rows' averages, its denials and
+hours used the sums, and its total the largest total of the period.
+"""
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from ingest.models import Source
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
+from reports.periods import bucket_start
+
+GRANULARITIES = ["hour", "day", "week", "month", "quarter"]
+
+USAGE_COLUMNS = [
+    ("feature", "Feature"),
+    ("bucket", "Period start"),
+    ("used_min", "Used min"), ("used_avg", "Used avg"), ("used_max", "Used max"),
+    ("total", "Total seats"),
+    ("utilization", "Utilization % (max / total)"),
+    ("borrowed_min", "Borrowed min"), ("borrowed_max", "Borrowed max"),
+    ("denials", "Denials"),
+    ("hours_used", "Hours used"),
+]  # fmt: skip
+
+SUMMARY_COLUMNS = [
+    ("feature", "Feature"),
+    ("version", "Version"),
+    ("ftype", "Type"),
+    ("total", "Total seats"),
+    ("peak", "Peak used"),
+    ("average", "Average used"),
+    ("utilization", "Utilization % (peak / total)"),
+    ("borrowed_peak", "Peak borrowed"),
+    ("denials", "Denials"),
+    ("hours_used", "Hours used"),
+]
+
+SESSION_COLUMNS = [
+    ("lsn", "License server"),
+    ("feature", "Feature"),
+    ("un", "User"),
+    ("hn", "Host"),
+    ("lco", "Checked out since"),
+    ("licenses", "Licenses"),
+]
+
+TOP_USER_COLUMNS = [("rank", "Rank"), ("un", "User"), ("licenses", "Licenses (most held at once)")]
+
+
+# --- servers and features ---------------------------------------------------------------
+def lstat_servers():
+    """Every license server with its features, their count and the last day with data."""
+    servers = (
+        LstatServer.objects.select_related("source")
+        .prefetch_related("features")
+        .annotate(feature_count=Count("features", distinct=True))
+        .order_by("name", "source__name")
+    )
+    last_days = dict(
+        LstatUsage.objects.filter(granularity="day")
+        .values_list("feature__server")
+        .annotate(last=Max("period_start"))
+        .order_by()
+    )
+    return [{"server": s, "features": s.features.all(), "last": last_days.get(s.pk)} for s in servers]
+
+
+def lstat_feature_choices():
+    """(pk, label) of every feature, for pickers."""
+    features = LstatFeature.objects.select_related("server").order_by("server__name", "name", "version")
+    return [(f.pk, feature_label(f)) for f in features]
+
+
+def feature_label(feature):
+    return f"{feature.name} {feature.version} ({feature.server.name})".replace("  ", " ")
+
+
+def lstat_latest_day(features):
+    """The last day with data for these features, in the shown zone (today if none)."""
+    last = LstatUsage.objects.filter(feature__in=features).aggregate(last=Max("period_start"))["last"]
+    return timezone.localtime(last).date() if last else timezone.localdate()
+
+
+def lstat_first_hour(features):
+    return LstatUsage.objects.filter(feature__in=features, granularity="hour").aggregate(f=Min("period_start"))["f"]
+
+
+# --- usage history ----------------------------------------------------------------------
+def lstat_bucket(moment, granularity):
+    """Floor to the granularity's period start; quarters start in January, April, July, October."""
+    if granularity != "quarter":
+        return bucket_start(moment, granularity)
+    month = bucket_start(moment, "month")
+    return month.replace(month=month.month - (month.month - 1) % 3)
+
+
+def lstat_usage(features, period):
+    """Rows per feature and bucket of the period: used min/avg/max, total, borrowed, denials, hours, utilization."""
+    labels = {f.pk: feature_label(f) for f in features}
+    stored = LstatUsage.objects.filter(
+        feature__in=list(labels),
+        granularity="hour" if period.granularity == "hour" else "day",
+        period_start__gte=period.start_dt,
+        period_start__lt=period.end_dt,
+    ).order_by("feature_id", "period_start")
+    buckets = {}
+    fields = ("feature_id", "period_start", "lumin", "lua", "lumax", "lbmin", "lbmax", "ldtc", "hu", "ft")
+    for r in stored.values(*fields).iterator(chunk_size=2000):
+        key = (r["feature_id"], lstat_bucket(r["period_start"], period.granularity))
+        b = buckets.get(key)
+        if b is None:
+            buckets[key] = b = {"rows": 0, "lua": 0.0, "lumin": r["lumin"], "lumax": r["lumax"], "lbmin": r["lbmin"],
+                                "lbmax": r["lbmax"], "ldtc": 0, "hu": 0.0, "ft": r["ft"]}  # fmt: skip
+        b["rows"] += 1
+        b["lua"] += r["lua"]
+        b["ldtc"] += r["ldtc"]
+        b["hu"] += r["hu"]
+        for name, pick in (("lumin", min), ("lumax", max), ("lbmin", min), ("lbmax", max), ("ft", max)):
+            b[name] = pick(b[name], r[name])
+    rows = [{"feature_id": fid, **_usage_row(labels[fid], bucket, b)} for (fid, bucket), b in buckets.items()]
+    rows.sort(key=lambda r: (r["feature"], r["bucket"]))
+    return rows
+
+
+def _usage_row(label, bucket, b):
+    return {
+        "feature": label,
+        "bucket": bucket,
+        "used_min": b["lumin"],
+        "used_avg": round(b["lua"] / b["rows"], 2),
+        "used_max": b["lumax"],
+        "total": b["ft"],
+        "utilization": utilization(b["lumax"], b["ft"]),
+        "borrowed_min": b["lbmin"],
+        "borrowed_max": b["lbmax"],
+        "denials": b["ldtc"],
+        "hours_used": round(b["hu"], 2),
+    }
+
+
+def utilization(peak, total):
+    """Peak as a percentage of the seats; None where a feature reports no total (e.g. uncounted)."""
+    return round(100 * peak / total, 1) if total else None
+
+
+def lstat_summary(features, rows):
+    """One row per feature over the whole period: peak, average, denials, utilization."""
+    by_feature = {}
+    for r in rows:
+        by_feature.setdefault(r["feature_id"], []).append(r)
+    summary = []
+    for f in features:
+        mine = by_feature.get(f.pk)
+        if not mine:
+            continue
+        peak, total = max(r["used_max"] for r in mine), max(r["total"] for r in mine)
+        summary.append({
+            "pk": f.pk, "feature": feature_label(f), "version": f.version, "ftype": f.ftype, "total": total, "peak": peak,
+            "average": round(sum(r["used_avg"] for r in mine) / len(mine), 2),
+            "utilization": utilization(peak, total),
+            "borrowed_peak": max(r["borrowed_max"] for r in mine),
+            "denials": sum(r["denials"] for r in mine),
+            "hours_used": round(sum(r["hours_used"] for r in mine), 2),
+        })  # fmt: skip
+    return summary
+
+
+# --- snapshots --------------------------------------------------------------------------
+def lstat_snapshot_sources(kind):
+    return Source.objects.filter(kind="lstat", pk__in=LstatSnapshot.objects.filter(kind=kind).values("source"))
+
+
+def lstat_snapshot_times(source, kind, limit=500):
+    """The latest snapshots of one kind, newest first, for the history picker."""
+    return list(LstatSnapshot.objects.filter(source=source, kind=kind).order_by("-taken_at")[:limit])
+
+
+def lstat_snapshot(source, kind, *, snapshot_id=None, at=None):
+    """A chosen snapshot, or the last one taken at or before `at`, or the latest one."""
+    snapshots = LstatSnapshot.objects.filter(source=source, kind=kind)
+    if snapshot_id:
+        return snapshots.filter(pk=snapshot_id).first()
+    if at:
+        snapshots = snapshots.filter(taken_at__lte=at)
+    return snapshots.order_by("-taken_at").first()
+
+
+def lstat_current_usage(snapshot):
+    """The current-usage figures fetched in the same run as a users snapshot, if any."""
+    return LstatSnapshot.objects.filter(
+        source=snapshot.source_id, kind=LstatSnapshot.Kind.CURRENT_USAGE, taken_at=snapshot.taken_at
+    ).first()
+
+
+def lstat_sessions(snapshot, *, server="", feature="", user=""):
+    """The rows of a users snapshot, filtered as the page asks."""
+    sessions = LstatSession.objects.filter(snapshot=snapshot)
+    if server:
+        sessions = sessions.filter(lsn=server)
+    if feature:
+        sessions = sessions.filter(Q(fns__icontains=feature) | Q(fv__icontains=feature))
+    if user:
+        sessions = sessions.filter(Q(un__icontains=user) | Q(hn__icontains=user))
+    return [
+        {**s, "feature": f"{s['fns']} {s['fv']}".strip()}
+        for s in sessions.order_by("lsn", "fns", "un", "hn").values("lsn", "fns", "fv", "un", "hn", "lco", "licenses")
+    ]
+
+
+def lstat_session_servers(snapshot):
+    return list(LstatSession.objects.filter(snapshot=snapshot).values_list("lsn", flat=True).distinct().order_by("lsn"))
+
+
+def lstat_top_users(snapshot):
+    return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "un", "licenses"))

@@ -1,0 +1,206 @@
+from django import forms
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from ingest.models import Source
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
+from reports.forms import PeriodForm
+from reports.lstat import selectors
+from reports.lstat.charts import (
+    COMPARE_METRICS,
+    lstat_compare_figure,
+    lstat_feature_figure,
+    lstat_server_figure,
+    lstat_top_users_figure,
+)
+from reports.periods import Period
+from reports.views.common import Table, invalid_form, render_report, render_tables
+
+MAX_COMPARED = 9
+
+
+class LstatPeriodForm(PeriodForm):
+    """The shared period form, plus quarters: License Statistics reports by quarter too."""
+
+    def __init__(self, data, *, latest, default_days=30):
+        super().__init__(data, latest=latest, default_days=default_days, granularities=selectors.GRANULARITIES)
+
+    def period(self):
+        data = self.cleaned_data
+        if data.get("granularity") == "quarter":  # never too many points: four a year
+            return Period(data["start"], data["end"], "quarter")
+        return super().period()
+
+
+class CompareForm(LstatPeriodForm):
+    features = forms.TypedMultipleChoiceField(coerce=int, help_text=f"Up to {MAX_COMPARED} features.")
+    metric = forms.ChoiceField(choices=list(COMPARE_METRICS.items()), required=False)
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["features"].choices = selectors.lstat_feature_choices()
+
+    def clean_features(self):
+        features = self.cleaned_data["features"]
+        if len(features) > MAX_COMPARED:
+            raise forms.ValidationError(f"Compare at most {MAX_COMPARED} features at once.")
+        return features
+
+
+class SnapshotForm(forms.Form):
+    """Which snapshot: a source, then a snapshot id or a moment ("as it was at"), else the latest."""
+
+    source = forms.ModelChoiceField(queryset=Source.objects.none(), required=False, empty_label=None)
+    snapshot = forms.IntegerField(required=False, min_value=1)
+    at = forms.DateTimeField(
+        required=False, label="As at", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+    )  # fmt: skip
+
+    def __init__(self, data, *, kind):
+        super().__init__(data)
+        self.kind = kind
+        self.fields["source"].queryset = selectors.lstat_snapshot_sources(kind)
+
+    def snapshot_or_none(self):
+        """The chosen snapshot; a bad choice becomes a form error."""
+        data = self.cleaned_data
+        source = data.get("source") or self.fields["source"].queryset.first()
+        if source is None:
+            return None
+        found = selectors.lstat_snapshot(source, self.kind, snapshot_id=data.get("snapshot"), at=data.get("at"))
+        if found is None and data.get("snapshot"):
+            self.add_error("snapshot", f"No snapshot {data['snapshot']} of {source}.")
+        elif found is None and data.get("at"):
+            self.add_error("at", f"{source} has no snapshot taken at or before then.")
+        return found
+
+
+class UsersForm(SnapshotForm):
+    server = forms.CharField(required=False, max_length=300)
+    feature = forms.CharField(required=False, max_length=300)
+    user = forms.CharField(required=False, max_length=300, label="User or host")
+
+
+def index(request):
+    return render(request, "reports/lstat/index.html", {"servers": selectors.lstat_servers()})
+
+
+def feature(request, pk):
+    feature = get_object_or_404(LstatFeature.objects.select_related("server", "source"), pk=pk)
+    template = "reports/lstat/feature.html"
+    form = LstatPeriodForm(request.GET, latest=selectors.lstat_latest_day([feature]))
+    if not form.is_valid():
+        return invalid_form(request, template, form, feature=feature)
+    period = _period(form, [feature])
+    rows = selectors.lstat_usage([feature], period)
+    return render_report(
+        request, template, form=form, rows=rows, columns=selectors.USAGE_COLUMNS,
+        filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
+        figure=lstat_feature_figure(rows) if rows else None, feature=feature, period=period,
+        summary=(selectors.lstat_summary([feature], rows) or [None])[0], hourly_note=_hourly_note([feature], period),
+    )  # fmt: skip
+
+
+def server(request, pk):
+    """All features of a server: a summary table, and small multiples whose rows download as ?table=usage."""
+    server = get_object_or_404(LstatServer.objects.select_related("source"), pk=pk)
+    template = "reports/lstat/server.html"
+    features = list(server.features.select_related("server"))
+    form = LstatPeriodForm(request.GET, latest=selectors.lstat_latest_day(features))
+    if not form.is_valid():
+        return invalid_form(request, template, form, server=server)
+    period = _period(form, features)
+    usage = selectors.lstat_usage(features, period)
+    summary = selectors.lstat_summary(features, usage)
+    # the page's table is the default download; the chart's rows download as ?table=usage
+    tables = [Table("summary", selectors.SUMMARY_COLUMNS, summary), Table("usage", selectors.USAGE_COLUMNS, usage)]
+    return render_tables(
+        request, template, form=form, tables=tables,
+        filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
+        figure=lstat_server_figure(summary, usage), server=server, period=period, summary=summary,
+        hourly_note=_hourly_note(features, period),
+    )  # fmt: skip
+
+
+def compare(request):
+    template = "reports/lstat/compare.html"
+    form = CompareForm(request.GET or None, latest=selectors.lstat_latest_day(LstatFeature.objects.all()))
+    if not request.GET:
+        return render(request, template, {"form": form, "rows": []})
+    if not form.is_valid():
+        return invalid_form(request, template, form)
+    features = list(LstatFeature.objects.filter(pk__in=form.cleaned_data["features"]).select_related("server"))
+    period = _period(form, features)
+    metric = form.cleaned_data["metric"] or "used_max"
+    rows = selectors.lstat_usage(features, period)
+    return render_report(
+        request, template, form=form, rows=rows, columns=selectors.USAGE_COLUMNS,
+        filename=f"lstat-compare-{period.start}-{period.end}-{period.granularity}",
+        figure=lstat_compare_figure(rows, metric) if rows else None, period=period,
+        metric_label=COMPARE_METRICS[metric], hourly_note=_hourly_note(features, period),
+    )  # fmt: skip
+
+
+def users(request):
+    template = "reports/lstat/users.html"
+    form = UsersForm(request.GET, kind=LstatSnapshot.Kind.USERS)
+    snapshot = form.snapshot_or_none() if form.is_valid() else None
+    if form.errors:
+        return invalid_form(request, template, form)
+    data = form.cleaned_data
+    rows = []
+    if snapshot:
+        rows = selectors.lstat_sessions(snapshot, server=data["server"], feature=data["feature"], user=data["user"])
+    return render_report(
+        request, template, form=form, rows=rows, columns=selectors.SESSION_COLUMNS,
+        filename=f"lstat-current-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-current-users",
+        snapshot=snapshot, usage=snapshot and selectors.lstat_current_usage(snapshot),
+        history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.USERS),
+        servers=snapshot and selectors.lstat_session_servers(snapshot),
+        licenses=sum(r["licenses"] for r in rows),
+    )  # fmt: skip
+
+
+def highest(request):
+    template = "reports/lstat/highest.html"
+    form = SnapshotForm(request.GET, kind=LstatSnapshot.Kind.HIGHEST_USAGE)
+    snapshot = form.snapshot_or_none() if form.is_valid() else None
+    if form.errors:
+        return invalid_form(request, template, form)
+    rows = selectors.lstat_top_users(snapshot) if snapshot else []
+    return render_report(
+        request, template, form=form, rows=rows, columns=selectors.TOP_USER_COLUMNS,
+        filename=f"lstat-highest-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-highest-users",
+        figure=lstat_top_users_figure(rows) if rows else None, snapshot=snapshot,
+        history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.HIGHEST_USAGE),
+    )  # fmt: skip
+
+
+def _period(form, features):
+    """The form's period; "auto" falls back to days where hours (kept for the recent window) don't reach."""
+    period = form.period()
+    if period.granularity == "hour" and not form.cleaned_data.get("granularity"):
+        first = selectors.lstat_first_hour(features)
+        if first is None or first > period.start_dt:
+            return Period(period.start, period.end, "day")
+    return period
+
+
+def _hourly_note(features, period):
+    """Hours are kept only for the recent window: say so when the range reaches further back."""
+    if period.granularity != "hour":
+        return ""
+    first = selectors.lstat_first_hour(features)
+    if first is None or first > period.start_dt:
+        if first is None:
+            return "No hourly rows are stored for these features; choose day or coarser."
+        return (
+            f"Hourly rows start at {timezone.localtime(first):%Y-%m-%d %H:%M}; choose day or coarser for earlier dates."
+        )
+    return ""
+
+
+def home_card():
+    """The context of this vendor's card on the home page."""
+    return {"servers": selectors.lstat_servers()}

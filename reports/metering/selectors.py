@@ -1,0 +1,209 @@
+"""Metering service: active hours derived from the created -> destroyed intervals.
+
+Every figure here comes from MeteringInterval, clipped to the report range;
+a location that is still active counts up to now. The service's own hourly
+summaries are shown beside them, never added up (their windows overlap).
+"""
+
+from collections import defaultdict
+from datetime import UTC, datetime, time, timedelta
+
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from ingest.vendors.metering.models import (
+    MeteringEvent,
+    MeteringHourSummary,
+    MeteringInterval,
+    MeteringLocationMetadata,
+)
+from reports.periods import bucket_start
+
+NONE = "(none)"
+GROUPS = {
+    "tenant": lambda i: i["tenant"],
+    "location": lambda i: i["loc_id"],
+    "user": lambda i: i["user"] or NONE,
+    "application": lambda i: i["application_id"] or NONE,
+}
+
+
+def metering_tenants():
+    """Every tenant with events: locations, first and last event, locations active now."""
+    active = dict(
+        MeteringInterval.objects.filter(ended_at__isnull=True)
+        .values("tenant")
+        .annotate(n=Count("loc_id", distinct=True))
+        .values_list("tenant", "n")
+    )
+    rows = (
+        MeteringEvent.objects.values("tenant")
+        .annotate(locations=Count("loc_id", distinct=True), first=Min("date"), last=Max("date"))
+        .order_by("tenant")
+    )
+    return [{**row, "active": active.get(row["tenant"], 0)} for row in rows]
+
+
+def metering_latest_day(**filters):
+    """Today while a location (of the tenant, or this one) is still active, else the day of the last event."""
+    if MeteringInterval.objects.filter(ended_at__isnull=True, **filters).exists():
+        return timezone.localdate()
+    last = MeteringEvent.objects.filter(**filters).aggregate(last=Max("date"))["last"]
+    return timezone.localtime(last).date() if last else timezone.localdate()
+
+
+def metering_exists(**filters):
+    return MeteringEvent.objects.filter(**filters).exists()
+
+
+def active_intervals(period, **filters):
+    """Intervals overlapping the period, with `start`/`end` clipped to it and to now."""
+    now = timezone.now()
+    high = min(period.end_dt, now)
+    overlapping = MeteringInterval.objects.filter(started_at__lt=high, **filters).filter(
+        Q(ended_at__isnull=True) | Q(ended_at__gt=period.start_dt)
+    )
+    rows = []
+    for i in overlapping.order_by("started_at", "loc_id").values():
+        start, end = max(i["started_at"], period.start_dt), min(i["ended_at"] or now, high)
+        if end > start:
+            rows.append({**i, "start": start, "end": end, "hours": hours_between(start, end)})
+    return rows
+
+
+def hours_between(start, end):
+    return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600
+
+
+def next_bucket(bucket, granularity):
+    """The start of the bucket after `bucket` (local time; DST-safe)."""
+    if granularity == "hour":
+        return timezone.localtime(bucket.astimezone(UTC) + timedelta(hours=1))
+    day = bucket.date()
+    if granularity == "month":
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    else:
+        following = day + timedelta(days=7 if granularity == "week" else 1)
+    return timezone.make_aware(datetime.combine(following, time.min), timezone.get_current_timezone())
+
+
+def split_hours(start, end, granularity):
+    """(bucket, hours) pieces of [start, end), cut at the bucket boundaries."""
+    bucket = bucket_start(start, granularity)
+    while bucket < end:
+        following = next_bucket(bucket, granularity)
+        yield bucket, hours_between(max(start, bucket), min(end, following))
+        bucket = following
+
+
+def hours_series(intervals, granularity, by):
+    """Rows of {bucket, group, hours}: active hours per bucket and per group (tenant, location, ...)."""
+    totals = defaultdict(float)
+    key = GROUPS[by]
+    for i in intervals:
+        for bucket, hours in split_hours(i["start"], i["end"], granularity):
+            totals[(bucket, key(i))] += hours
+    return [{"bucket": b, "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
+
+
+def hours_by(intervals, by):
+    """One row per group: active hours in the period, intervals, locations, locations still active."""
+    groups = {}
+    for i in intervals:
+        g = groups.setdefault(GROUPS[by](i), {"group": GROUPS[by](i), "hours": 0.0, "periods": 0, "locs": set(), "open": set()})  # fmt: skip
+        g["hours"] += i["hours"]
+        g["periods"] += 1
+        g["locs"].add((i["tenant"], i["loc_id"]))
+        if i["ended_at"] is None:
+            g["open"].add((i["tenant"], i["loc_id"]))
+    rows = [
+        {
+            "group": g["group"],
+            "hours": round(g["hours"], 2),
+            "periods": g["periods"],
+            "locations": len(g["locs"]),
+            "active": len(g["open"]),
+        }  # fmt: skip
+        for g in groups.values()
+    ]
+    return sorted(rows, key=lambda r: (-r["hours"], r["group"]))
+
+
+def location_rows(intervals):
+    """One row per location of a tenant: who, what, hours in the period, first start, last end."""
+    locations = {}
+    for i in intervals:
+        loc = locations.setdefault(i["loc_id"], {"loc_id": i["loc_id"], "amp_id": i["amp_id"], "users": set(), "applications": set(), "hours": 0.0, "periods": 0, "first": i["started_at"], "last": None, "active": "no"})  # fmt: skip
+        loc["hours"] += i["hours"]
+        loc["periods"] += 1
+        loc["users"].add(i["user"] or NONE)
+        loc["applications"].add(i["application_id"] or NONE)
+        if i["ended_at"] is None:
+            loc["active"] = "yes"
+        elif loc["last"] is None or i["ended_at"] > loc["last"]:
+            loc["last"] = i["ended_at"]
+    for loc in locations.values():
+        loc.update(users=", ".join(sorted(loc["users"])), applications=", ".join(sorted(loc["applications"])))
+        loc.update(hours=round(loc["hours"], 2), last=loc["last"] or "")
+    return sorted(locations.values(), key=lambda r: (-r["hours"], r["loc_id"]))
+
+
+def interval_rows(intervals):
+    """The intervals of one location as table rows; an open one has no end."""
+    return [
+        {
+            **i,
+            "ended_at": i["ended_at"] or "",
+            "hours": round(i["hours"], 2),
+            "active": "yes" if i["ended_at"] is None else "no",
+        }  # fmt: skip
+        for i in intervals
+    ]
+
+
+def location_metadata(tenant, loc_id):
+    rows = MeteringLocationMetadata.objects.filter(tenant=tenant, loc_id=loc_id).order_by("name")
+    return list(rows.values("name", "value", "seen_at"))
+
+
+def location_facts(tenant, loc_id):
+    """The location's latest event, which says its AMP, entity, user and application (None if unknown)."""
+    return MeteringEvent.objects.filter(tenant=tenant, loc_id=loc_id).order_by("-date").first()
+
+
+def location_events(tenant, loc_id, period):
+    events = MeteringEvent.objects.filter(
+        tenant=tenant, loc_id=loc_id, date__gte=period.start_dt, date__lt=period.end_dt
+    ).order_by("date", "state")
+    return [{**e, "user": e["user"] or "", "application_id": e["application_id"] or ""} for e in events.values()]
+
+
+def location_summaries(tenant, loc_id, period):
+    """The service's own hourly summaries for windows overlapping the period."""
+    summaries = MeteringHourSummary.objects.filter(
+        tenant=tenant, loc_id=loc_id, window_start__lt=period.end_dt, window_end__gt=period.start_dt
+    ).order_by("window_start")
+    return [{**s, "active_hours": round(s["active_hours"], 2)} for s in summaries.values()]
+
+
+SERIES_COLUMNS = [("bucket", "Period start"), ("group", "Group"), ("hours", "Active hours")]
+TENANT_COLUMNS = [("group", "Tenant"), ("hours", "Active hours"), ("locations", "Locations"), ("periods", "Active periods"), ("active", "Still active")]  # fmt: skip
+GROUP_COLUMNS = {
+    by: [(k, by.capitalize() if k == "group" else label) for k, label in TENANT_COLUMNS]
+    for by in ("user", "application")
+}
+LOCATION_COLUMNS = [
+    ("loc_id", "Location"), ("amp_id", "AMP"), ("users", "Users"), ("applications", "Applications"),
+    ("hours", "Active hours"), ("periods", "Active periods"), ("first", "First created"), ("last", "Last destroyed"),
+    ("active", "Still active"),
+]  # fmt: skip
+INTERVAL_COLUMNS = [
+    ("started_at", "Created"), ("ended_at", "Destroyed"), ("hours", "Active hours in range"), ("active", "Still active"),
+    ("user", "User"), ("application_id", "Application"), ("entity_id", "Entity"),
+]  # fmt: skip
+METADATA_COLUMNS = [("name", "Name"), ("value", "Value"), ("seen_at", "Last reported")]
+EVENT_COLUMNS = [
+    ("date", "Date"), ("state", "State"), ("user", "User"), ("application_id", "Application"),
+    ("entity_id", "Entity"), ("upstream_id", "Service id"),
+]  # fmt: skip
+SUMMARY_COLUMNS = [("window_start", "Window start"), ("window_end", "Window end"), ("active_hours", "Active hours (service)")]  # fmt: skip

@@ -1,0 +1,109 @@
+"""Metering service pages: tenants, one tenant (by location, user or application), one location."""
+
+from django import forms
+from django.http import Http404
+
+from reports.forms import PeriodForm
+from reports.metering import selectors
+from reports.metering.charts import active_hours_figure
+from reports.views.common import Table, invalid_form, query_with, render_tables
+
+BY_CHOICES = [("location", "location"), ("user", "user"), ("application", "application")]
+
+
+class TenantForm(PeriodForm):
+    by = forms.ChoiceField(required=False, choices=BY_CHOICES)
+
+
+def query(request):
+    """The query string, with day buckets unless a granularity (even auto) was chosen: hours over a month are noise."""
+    data = request.GET.copy()
+    data.setdefault("granularity", "day")
+    return data
+
+
+def overview(request):
+    template = "reports/metering/overview.html"
+    form = PeriodForm(query(request), latest=selectors.metering_latest_day())
+    if not form.is_valid():
+        return invalid_form(request, template, form)
+    period = form.period()
+    intervals = selectors.active_intervals(period)
+    series = selectors.hours_series(intervals, period.granularity, "tenant")
+    tables = [
+        Table("series", selectors.SERIES_COLUMNS, series, "Active hours per tenant and period"),
+        Table("tenants", selectors.TENANT_COLUMNS, selectors.hours_by(intervals, "tenant"), "Active hours per tenant"),
+    ]
+    return render_tables(
+        request, template, form=form, tables=tables, filename=f"metering-{period.start}-{period.end}",
+        figure=active_hours_figure(series), period=period, known=selectors.metering_tenants(),
+    )  # fmt: skip
+
+
+def tenant(request, tenant):
+    template = "reports/metering/tenant.html"
+    if not selectors.metering_exists(tenant=tenant):
+        raise Http404("No such tenant")
+    form = TenantForm(query(request), latest=selectors.metering_latest_day(tenant=tenant))
+    if not form.is_valid():
+        return invalid_form(request, template, form, tenant=tenant)
+    period, by = form.period(), form.cleaned_data["by"] or "location"
+    intervals = selectors.active_intervals(period, tenant=tenant)
+    series = selectors.hours_series(intervals, period.granularity, by)
+    tables = [
+        Table("series", selectors.SERIES_COLUMNS, series, f"Active hours per {by} and period"),
+        Table("locations", selectors.LOCATION_COLUMNS, selectors.location_rows(intervals), "Locations"),
+        Table("users", selectors.GROUP_COLUMNS["user"], selectors.hours_by(intervals, "user"), "By user"),
+        Table(
+            "applications",
+            selectors.GROUP_COLUMNS["application"],
+            selectors.hours_by(intervals, "application"),
+            "By application",
+        ),
+    ]
+    return render_tables(
+        request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
+        figure=active_hours_figure(series), tenant=tenant, by=by, by_links=by_links(request), period=period,
+        extra_filters=[("by", by)], total=round(sum(i["hours"] for i in intervals), 2),
+        still_active=len({i["loc_id"] for i in intervals if i["ended_at"] is None}),
+    )  # fmt: skip
+
+
+def location(request, tenant, loc_id):
+    template = "reports/metering/location.html"
+    facts = selectors.location_facts(tenant, loc_id)
+    if facts is None:
+        raise Http404("No such location")
+    form = PeriodForm(query(request), latest=selectors.metering_latest_day(tenant=tenant, loc_id=loc_id))
+    if not form.is_valid():
+        return invalid_form(request, template, form, tenant=tenant, loc_id=loc_id, facts=facts)
+    period = form.period()
+    intervals = selectors.active_intervals(period, tenant=tenant, loc_id=loc_id)
+    series = selectors.hours_series(intervals, period.granularity, "location")
+    tables = [
+        Table("series", selectors.SERIES_COLUMNS, series, "Active hours per period"),
+        Table("intervals", selectors.INTERVAL_COLUMNS, selectors.interval_rows(intervals), "Active periods"),
+        Table("metadata", selectors.METADATA_COLUMNS, selectors.location_metadata(tenant, loc_id), "Location metadata"),
+        Table("events", selectors.EVENT_COLUMNS, selectors.location_events(tenant, loc_id, period), "Events"),
+        Table(
+            "summaries",
+            selectors.SUMMARY_COLUMNS,
+            selectors.location_summaries(tenant, loc_id, period),
+            "The service's hourly summaries, per fetch window",
+        ),
+    ]
+    return render_tables(
+        request, template, form=form, tables=tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}",
+        figure=active_hours_figure(series), tenant=tenant, loc_id=loc_id, facts=facts, period=period,
+        total=round(sum(i["hours"] for i in intervals), 2), active=any(i["ended_at"] is None for i in intervals),
+    )  # fmt: skip
+
+
+def by_links(request):
+    """(value, label, query) of the page grouped another way, keeping the range."""
+    return [(value, label, query_with(request, by=value)) for value, label in BY_CHOICES]
+
+
+def home_card():
+    """The context of this vendor's card on the home page."""
+    return {"tenants": selectors.metering_tenants()}

@@ -1,0 +1,47 @@
+from django.http import Http404
+from django.shortcuts import render
+
+from ingest.vendors.mls.connector import normalize_mac
+from reports.forms import PeriodForm
+from reports.mls import selectors
+from reports.mls.charts import mls_usage_figure
+from reports.views.common import invalid_form, render_report
+
+TEMPLATE = "reports/mls/supervisor.html"
+
+
+def supervisor_list(request):
+    return render(request, "reports/mls/supervisors.html", {"supervisors": selectors.mls_supervisors()})
+
+
+def supervisor(request, mac):
+    try:
+        supervisor = selectors.mls_supervisor(normalize_mac(mac))
+    except ValueError:
+        supervisor = None
+    if supervisor is None:
+        raise Http404("No such supervisor")
+    mac = supervisor.macaddress
+    form = PeriodForm(request.GET, latest=selectors.mls_latest_day(supervisor))
+    if not form.is_valid():
+        return invalid_form(request, TEMPLATE, form, mac=mac)
+    period = form.period()
+    rows = selectors.mls_usage(supervisor, period)
+    return render_report(
+        request,
+        TEMPLATE,
+        form=form,
+        rows=rows,
+        columns=selectors.MLS_COLUMNS,
+        filename=f"mls-{mac.replace(':', '')}-{period.start}-{period.end}-{period.granularity}",
+        figure=mls_usage_figure(rows),
+        mac=mac,
+        supervisor=supervisor,
+        period=period,
+        summary=selectors.mls_summary(rows),
+    )
+
+
+def home_card():
+    """The context of this vendor's card on the home page."""
+    return {"supervisors": selectors.mls_supervisors()}

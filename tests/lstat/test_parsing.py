@@ -1,0 +1,124 @@
+"""Reading License Statistics' fields: every documented `lud` form, and clear errors for anything else."""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from ingest.errors import PayloadError
+from ingest.vendors.lstat.connector import parse_current_usage, parse_lud, parse_usage, separate_repeated_hours
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.mark.parametrize(
+    ("lud", "granularity", "start"),
+    [
+        ("2026-03-04 13:00", "hour", datetime(2026, 3, 4, 13)),
+        ("2026-03-04 13:00:00", "hour", datetime(2026, 3, 4, 13)),
+        ("2026-03-04", "day", datetime(2026, 3, 4)),
+        ("2026-03-02 - 2026-03-08", "week", datetime(2026, 3, 2)),
+        ("2026-03-04 - 2026-03-08", "week", datetime(2026, 3, 4)),  # a week cut by the report's start date
+        ("2026-03", "month", datetime(2026, 3, 1)),
+        ("2026-Q1", "quarter", datetime(2026, 1, 1)),
+        ("2026-Q4", "quarter", datetime(2026, 10, 1)),
+    ],
+)
+def test_it_parses_every_documented_lud_form(lud, granularity, start):
+    assert parse_lud(lud, UTC) == (granularity, start.replace(tzinfo=UTC))
+
+
+def test_it_reads_lud_in_the_given_zone():
+    _granularity, start = parse_lud("2026-07-01 10:00", BERLIN)
+    assert start.astimezone(UTC) == datetime(2026, 7, 1, 8, tzinfo=UTC)  # summer time: UTC+2
+
+
+@pytest.mark.parametrize(
+    "lud",
+    [
+        "2026/03/04",
+        "04.03.2026",
+        "2026-Q5",
+        "2026-13",
+        "2026-02-30",
+        "2026-03-04T13:00",
+        "2026-03-02 - 2026-03-20",
+        "",
+        20260304,
+    ],
+)
+def test_it_rejects_any_other_lud_with_a_clear_error(lud):
+    with pytest.raises(ValueError, match="lud"):
+        parse_lud(lud, UTC)
+
+
+ROW = {
+    "fid": 11,
+    "lud": "2026-03-04",
+    "lumin": 1,
+    "lua": 2.5,
+    "lumax": 4,
+    "lbmin": 0,
+    "lbmax": 1,
+    "ldtc": 0,
+    "hu": 60.0,
+    "ft": 20,
+}
+
+
+def test_a_usage_row_of_the_wrong_granularity_is_refused():
+    with pytest.raises(PayloadError, match=r"record 3: lud '2026-03-04' is a day, but hour rows were asked for"):
+        parse_usage(ROW, 3, "usage history", UTC, "hour")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"lumax": "four"}, "lumax is 'four', not a whole number"),
+        ({"lua": None}, "lua is None, not a number"),
+        ({"lud": "yesterday"}, "lud 'yesterday' is none of the forms"),
+    ],
+)
+def test_a_malformed_usage_row_names_its_field(change, message):
+    with pytest.raises(PayloadError, match=message):
+        parse_usage({**ROW, **change}, 0, "usage history", UTC, "day")
+
+
+def test_a_usage_row_without_a_field_names_it():
+    row = dict(ROW)
+    del row["ldtc"]
+    with pytest.raises(PayloadError, match="missing field 'ldtc'"):
+        parse_usage(row, 0, "usage history", UTC, "day")
+
+
+def test_current_usage_reads_both_shapes():
+    assert parse_current_usage([{"hu": 1, "tu": 7}, {"hu": 0, "tu": 13}]) == (
+        "hu_tu",
+        {"users_with_licenses": 7, "users_without_licenses": 13},
+    )
+    assert parse_current_usage({"current": 7, "licenseUsage": 9, "licenseLimit": 50}) == (
+        "current",
+        {"current": 7, "license_usage": 9, "license_limit": 50},
+    )
+
+
+def test_current_usage_of_neither_shape_is_refused():
+    with pytest.raises(PayloadError, match="neither hu/tu rows nor a current"):
+        parse_current_usage([{"users": 3}])
+
+
+def test_the_hour_repeated_when_clocks_go_back_is_stored_as_the_later_one():
+    first = datetime(2026, 10, 25, 2, tzinfo=BERLIN)  # 02:00 happens twice in Berlin that night
+    values = [(7, "hour", first, "2026-10-25 02:00"), (7, "hour", first, "2026-10-25 02:00")]
+
+    separated = separate_repeated_hours(values, "usage history")
+
+    assert [v[2].astimezone(UTC).hour for v in separated] == [0, 1]
+
+
+def test_a_period_arriving_twice_otherwise_means_the_pages_overlapped():
+    day = datetime(2026, 3, 4, tzinfo=UTC)
+    values = [(7, "day", day, "2026-03-04"), (7, "day", day, "2026-03-04")]
+
+    with pytest.raises(PayloadError, match="arrived twice; paging overlapped"):
+        separate_repeated_hours(values, "usage history")

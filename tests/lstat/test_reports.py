@@ -1,0 +1,168 @@
+"""The License Statistics pages: charts, tables and downloads of data fetched from the simulator."""
+
+import csv
+import io
+import json
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from ingest.services import run_fetch
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def fetched(sim, lstat_clock, lstat_source):
+    run = run_fetch(lstat_source)
+    assert run.error == ""
+    return lstat_source
+
+
+def csv_rows(response):
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def matlab():
+    return LstatFeature.objects.get(fid=11)
+
+
+def test_the_feature_page_charts_band_total_borrowed_and_denials(viewer, fetched):
+    response = viewer.get(reverse("reports:lstat_feature", args=[matlab().pk]), {"granularity": "day"})
+
+    assert response.status_code == 200
+    names = [trace["name"] for trace in json.loads(response.context["figure_json"])["data"]]
+    assert {"Used avg", "Used min–max", "Total seats", "Borrowed max", "Denials"} <= set(names)
+    summary = response.context["summary"]
+    assert summary["total"] == 20 and summary["utilization"] == round(100 * summary["peak"] / 20, 1)
+    assert [r["bucket"].day for r in response.context["rows"]] == [1, 2, 3, 4]
+
+
+def test_the_feature_download_is_the_table_shown(viewer, fetched):
+    url = reverse("reports:lstat_feature", args=[matlab().pk])
+    page = viewer.get(url, {"granularity": "hour", "start": "2026-03-04", "end": "2026-03-04"})
+
+    rows = csv_rows(
+        viewer.get(url, {"granularity": "hour", "start": "2026-03-04", "end": "2026-03-04", "format": "csv"})
+    )
+
+    assert rows[0][:3] == ["Feature", "Period start", "Used min"]
+    assert rows[1:] == [[str(c) for c in row] for row in page.context["table_rows"]]
+    assert len(rows) == 1 + 13
+
+
+def test_the_feature_page_builds_weeks_months_and_quarters_from_days(viewer, fetched):
+    url = reverse("reports:lstat_feature", args=[matlab().pk])
+    days = viewer.get(url, {"granularity": "day"}).context["rows"]
+
+    for granularity in ("week", "month", "quarter"):
+        rows = viewer.get(url, {"granularity": granularity}).context["rows"]
+        assert sum(r["denials"] for r in rows) == sum(r["denials"] for r in days)
+        assert max(r["used_max"] for r in rows) == max(r["used_max"] for r in days)
+    quarter = viewer.get(url, {"granularity": "quarter"}).context["rows"]
+    assert len(quarter) == 1 and quarter[0]["bucket"].month == 1  # March is in the first quarter
+
+
+@pytest.mark.parametrize("query", [{"granularity": "fortnight"}, {"start": "2026-03-05", "end": "2026-03-01"}])
+def test_a_bad_query_gets_the_page_back_with_a_400(viewer, fetched, query):
+    response = viewer.get(reverse("reports:lstat_feature", args=[matlab().pk]), query)
+
+    assert response.status_code == 400
+    assert response.context["form"].errors
+
+
+def test_the_server_page_shows_small_multiples_and_a_table_per_feature(viewer, fetched):
+    server = LstatServer.objects.get(lsid=1)
+    response = viewer.get(reverse("reports:lstat_server", args=[server.pk]), {"granularity": "day"})
+
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert [s["feature"].split()[0] for s in summary] == ["MATLAB", "Signal_Toolbox", "Simulink"]
+    assert all(s["utilization"] == round(100 * s["peak"] / s["total"], 1) for s in summary)
+    assert b"Signal_Toolbox" in response.content
+
+
+def test_the_server_page_downloads_its_table_and_its_chart_data(viewer, fetched):
+    url = reverse("reports:lstat_server", args=[LstatServer.objects.get(lsid=1).pk])
+
+    table = csv_rows(viewer.get(url, {"granularity": "day", "format": "csv"}))
+    chart = viewer.get(url, {"granularity": "day", "format": "xlsx", "table": "usage"})
+
+    assert table[0][0:5] == ["Feature", "Version", "Type", "Total seats", "Peak used"] and len(table) == 1 + 3
+    sheet = load_workbook(io.BytesIO(b"".join(chart.streaming_content))).active
+    assert [c.value for c in sheet[1]][:2] == ["Feature", "Period start"]
+    assert sheet.max_row == 1 + 3 * 4
+    assert viewer.get(url, {"table": "pie", "format": "csv"}).status_code == 400
+
+
+def test_the_comparison_puts_several_features_on_one_chart(viewer, fetched):
+    ids = [LstatFeature.objects.get(fid=fid).pk for fid in (11, 21, 22)]
+    response = viewer.get(
+        reverse("reports:lstat_compare"), {"features": ids, "metric": "utilization", "granularity": "day"}
+    )
+
+    assert response.status_code == 200
+    data = json.loads(response.context["figure_json"])["data"]
+    assert len(data) == 3 and all(len(trace["x"]) == 4 for trace in data)
+    assert viewer.get(reverse("reports:lstat_compare"), {"features": [999999]}).status_code == 400
+
+
+def test_current_users_show_the_latest_snapshot_filtered(viewer, fetched):
+    response = viewer.get(reverse("reports:lstat_users"), {"feature": "matlab"})
+
+    assert response.status_code == 200
+    rows = response.context["rows"]
+    assert rows and {r["fns"] for r in rows} == {"MATLAB"}
+    assert response.context["snapshot"] == LstatSnapshot.objects.get(kind="users")
+    download = csv_rows(viewer.get(reverse("reports:lstat_users"), {"feature": "matlab", "format": "csv"}))
+    assert download[0] == ["License server", "Feature", "User", "Host", "Checked out since", "Licenses"]
+    assert len(download) == 1 + len(rows)
+
+
+def test_current_users_history_answers_who_held_a_feature_at_an_earlier_time(sim, viewer, fetched, lstat_clock):
+    first = LstatSnapshot.objects.get(kind="users")
+    sim.simulators["lstat"].fixed_end += timedelta(hours=3)
+    lstat_clock.shift(timedelta(hours=3))
+    run_fetch(fetched)
+    moment = (first.taken_at + timedelta(hours=1)).astimezone().strftime("%Y-%m-%dT%H:%M")
+
+    latest = viewer.get(reverse("reports:lstat_users"))
+    earlier = viewer.get(reverse("reports:lstat_users"), {"at": moment})
+    chosen = viewer.get(reverse("reports:lstat_users"), {"snapshot": first.pk})
+
+    assert latest.context["snapshot"] != first
+    assert earlier.context["snapshot"] == first == chosen.context["snapshot"]
+    assert len(earlier.context["rows"]) == first.row_count
+    assert len(latest.context["history"]) == 2
+
+
+def test_an_unknown_snapshot_is_a_400_with_the_reason(viewer, fetched):
+    response = viewer.get(reverse("reports:lstat_users"), {"snapshot": 987654})
+
+    assert response.status_code == 400
+    assert "No snapshot 987654" in response.content.decode()
+
+
+def test_highest_users_are_a_bar_chart_of_the_top_users(viewer, fetched):
+    response = viewer.get(reverse("reports:lstat_highest"))
+
+    assert response.status_code == 200
+    bars = json.loads(response.context["figure_json"])["data"][0]
+    assert bars["type"] == "bar" and len(bars["y"]) == 10
+    assert bars["y"][-1] == response.context["rows"][0]["un"]  # the top user drawn on top
+    assert len(csv_rows(viewer.get(reverse("reports:lstat_highest"), {"format": "csv"}))) == 11
+
+
+def test_the_overview_and_index_list_the_servers(viewer, fetched):
+    assert b"flexlm-eng" in viewer.get(reverse("reports:home")).content
+    assert b"rlm-design" in viewer.get(reverse("reports:lstat")).content
+
+
+def test_pages_need_a_login(client, fetched):
+    response = client.get(reverse("reports:lstat_users"))
+
+    assert response.status_code == 302 and "/login/" in response["Location"]

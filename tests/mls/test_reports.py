@@ -1,0 +1,151 @@
+"""The supervisor report: its chart, its summary and its downloads show the same rows."""
+
+import csv
+import io
+import json
+
+import pytest
+from openpyxl import load_workbook
+
+from ingest.models import IngestRun
+from ingest.services import run_fetch
+from ingest.vendors.mls.models import MlsRecord
+from tests.conftest import MAC_A
+
+pytestmark = pytest.mark.django_db
+
+URL = f"/mls/{MAC_A}/"
+
+
+@pytest.fixture
+def fetched(mls_source):
+    run = run_fetch(mls_source)
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    return mls_source
+
+
+def figure(response):
+    html = response.content.decode()
+    start = html.index('<script type="application/json" id="chart-data">') + len(
+        '<script type="application/json" id="chart-data">'
+    )
+    return json.loads(html[start : html.index("</script>", start)])
+
+
+def test_every_page_requires_login(client, fetched):
+    for url in ["/", "/mls/", URL, "/sources/", f"{URL}?format=csv"]:
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith("/login/"), url
+
+
+def test_the_supervisor_page_charts_hourly_min_avg_max(viewer, fetched):
+    response = viewer.get(URL, {"start": "2026-03-03", "end": "2026-03-03", "granularity": "hour"})
+
+    assert response.status_code == 200
+    traces = {t["name"]: t for t in figure(response)["data"]}
+    assert {"Used avg", "Used min–max", "Prepaid avg", "Metered avg", "Metered min–max"} <= set(traces)
+    assert len(traces["Used avg"]["x"]) == 24
+    assert response.context["summary"]["used_peak"] == max(r["used_max"] for r in response.context["rows"])
+
+
+def test_the_summary_is_the_peak_and_minute_weighted_average_of_the_records(viewer, fetched):
+    response = viewer.get(URL, {"start": "2026-03-03", "end": "2026-03-03", "granularity": "day"})
+
+    used = list(
+        MlsRecord.objects.filter(supervisor__macaddress=MAC_A, ts_date="2026-03-03").values_list("lic_used", flat=True)
+    )
+    summary = response.context["summary"]
+    assert summary["used_peak"] == max(used)
+    assert summary["used_avg"] == pytest.approx(sum(used) / len(used), abs=0.01)
+    assert summary["minutes"] == 1440
+
+
+def test_the_csv_holds_exactly_the_rows_the_chart_shows(viewer, fetched):
+    query = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "hour"}
+    page = viewer.get(URL, query)
+
+    response = viewer.get(URL, {**query, "format": "csv"})
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="mls-001A2B3C4D5E-2026-03-02-2026-03-04-hour.csv"' in response["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
+    used_avg = next(t for t in figure(page)["data"] if t["name"] == "Used avg")
+    assert len(rows) == len(used_avg["y"]) == 48  # the history runs from noon on the 2nd to noon on the 4th
+    assert [float(r["Used avg"]) for r in rows] == used_avg["y"]
+    assert rows[0]["Period start"] == "2026-03-02 12:00"  # the history starts two days before the end
+    assert list(rows[0]) == [
+        "Period start", "Minutes", "Used min", "Used avg", "Used max", "Prepaid min", "Prepaid avg", "Prepaid max",
+        "Metered min", "Metered avg", "Metered max",
+    ]  # fmt: skip
+
+
+def test_the_xlsx_holds_the_same_rows_as_the_csv(viewer, fetched):
+    query = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "day"}
+    csv_rows = list(
+        csv.reader(io.StringIO(b"".join(viewer.get(URL, {**query, "format": "csv"}).streaming_content).decode()))
+    )
+
+    response = viewer.get(URL, {**query, "format": "xlsx"})
+
+    sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+    xlsx_rows = [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    assert len(xlsx_rows) == len(csv_rows) == 4
+    assert [[float(v) if v.replace(".", "").isdigit() else v for v in r] for r in xlsx_rows] == [
+        [float(v) if v.replace(".", "").isdigit() else v for v in r] for r in csv_rows
+    ]
+
+
+def test_week_and_month_buckets_combine_the_days(viewer, fetched):
+    response = viewer.get(URL, {"start": "2026-03-01", "end": "2026-03-31", "granularity": "month"})
+
+    (month,) = response.context["rows"]
+    assert month["samples"] == MlsRecord.objects.filter(supervisor__macaddress=MAC_A).count()
+
+
+def test_a_range_too_long_for_hourly_points_falls_back_to_days_and_says_so(viewer, fetched):
+    response = viewer.get(URL, {"start": "2025-01-01", "end": "2026-03-04", "granularity": "hour"})
+
+    assert response.context["period"].granularity == "day"
+    assert "would exceed 5,000 points; showing day buckets" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ({"start": "2026-13-01"}, "Enter a valid date"),
+        ({"start": "2026-03-04", "end": "2026-03-01"}, "The start date must not be after the end date"),
+        ({"granularity": "fortnight"}, "Select a valid choice"),
+    ],
+)
+def test_bad_query_parameters_get_a_clear_400(viewer, fetched, query, message):
+    response = viewer.get(URL, query)
+
+    assert response.status_code == 400
+    assert message in response.content.decode()
+
+
+def test_an_unknown_download_format_is_a_400(viewer, fetched):
+    response = viewer.get(URL, {"format": "pdf"})
+
+    assert response.status_code == 400
+    assert "choose csv or xlsx" in response.content.decode()
+
+
+def test_an_unknown_supervisor_is_a_404(viewer, fetched):
+    assert viewer.get("/mls/00:00:00:00:00:01/").status_code == 404
+    assert viewer.get("/mls/not-a-mac/").status_code == 404
+
+
+def test_the_supervisor_list_links_every_supervisor(viewer, fetched):
+    response = viewer.get("/mls/")
+
+    assert URL.encode() in response.content
+    assert b"test-mls" in response.content
+
+
+def test_the_date_boxes_show_the_default_range_in_effect(viewer, fetched):
+    response = viewer.get(URL)
+
+    html = response.content.decode()
+    assert 'name="end" value="2026-03-04"' in html
+    assert 'name="start" value="2026-02-03"' in html  # 30 days up to the last day with data
