@@ -21,13 +21,14 @@ def split_list(value, *, unique=True):
 class Connector:
     """Fetches one source's new data and stores it page by page.
 
-    A subclass sets `kind`, documents its parameters in `params_help`,
-    validates them in `clean_params` and implements `fetch()`. Everything it
-    stores goes through `self.run.page()`, which commits rows and cursors
-    together, so a failure never leaves a cursor ahead of its rows.
+    A subclass sets `kind` and `params_form` (a `ParamsForm`, one field per
+    `--param`, see ingest/vendors/params.py) and implements `fetch()`.
+    Everything it stores goes through `self.run.page()`, which commits rows
+    and cursors together, so a failure never leaves a cursor ahead of its rows.
     """
 
     kind = ""
+    params_form = None  # a ParamsForm subclass; None while a connector still validates by hand
     params_help: dict[str, str] = {}
 
     def __init__(self, source, run):
@@ -38,6 +39,8 @@ class Connector:
     @classmethod
     def clean_params(cls, params):
         """Return the validated parameters or raise ValueError naming the bad one."""
+        if cls.params_form is not None:
+            return cls.params_form.clean_params(params)
         unknown = set(params) - set(cls.params_help)
         if unknown:
             raise ValueError(
@@ -45,6 +48,13 @@ class Connector:
                 f"{cls.kind} takes {', '.join(cls.params_help) or 'none'}"
             )
         return dict(params)
+
+    @classmethod
+    def parameters_help(cls):
+        """{name: help text} of the connector's parameters."""
+        if cls.params_form is not None:
+            return cls.params_form.params_help()
+        return dict(cls.params_help)
 
     def fetch(self):
         raise NotImplementedError
