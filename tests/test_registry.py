@@ -48,6 +48,13 @@ def test_every_simulator_offers_a_demo_source_of_its_kind():
         connector_class(vendor.kind).clean_params(spec.get("params") or {})
 
 
+def test_every_vendor_has_a_source_fixture_from_its_simulator(request, sim):
+    for vendor in VENDORS:
+        source = request.getfixturevalue(f"{vendor.kind}_source")
+        assert source.kind == vendor.kind
+        assert source.base_url == sim.url(vendor.kind)
+
+
 def test_each_vendor_lives_in_its_two_folders():
     for vendor in VENDORS:
         for module in ("connector", "models", "admin", "simulator"):

@@ -125,6 +125,12 @@ class Simulator:
         """The add_source arguments (kind, base_url, credentials, params) of a source reading this simulator."""
         raise NotImplementedError
 
+    test_history_days = 2  # how many days of history the suite's `sim` fixture gives this simulator
+
+    def test_source(self, base_url):
+        """The suite's `<kind>_source` fixture: add_source arguments (with a name) over the test history."""
+        raise NotImplementedError
+
     def handle(self, request):
         for method, pattern, handler in self._routes:
             match = pattern.match(request.path)

@@ -93,6 +93,12 @@ class BigfixSimulator(Simulator):
         self.ignore_offset = False  # True: behave like a server without offset paging
         self.hidden_columns = True  # False: behave like a server that ignores columns[] for hidden columns
 
+    test_history_days = 60
+
+    def test_source(self, base_url):
+        """The `bigfix_source` test fixture: a token from get_token, 25 rows per page."""
+        return {**self.demo_source(base_url), "name": "test-bigfix", "params": {"limit": "25"}}
+
     def demo_source(self, base_url):
         username, user = next(iter(self.users.items()))
         return {

@@ -111,6 +111,13 @@ class LstatSimulator(Simulator):
         self.overstate_total = 0  # > 0: totalCount promises rows that never come, as a broken server might
         self.requests = deque(maxlen=1000)  # (path, query) of recent requests, for tests to inspect
 
+    test_history_days = 3
+
+    def test_source(self, base_url):
+        """The `lstat_source` test fixture: the simulator's three days, 25 rows per page."""
+        params = {"history_start": "2026-03-01", "hourly_days": "2", "page_size": "25", "timezone": "UTC"}
+        return {**self.demo_source(base_url), "name": "test-lstat", "params": params}
+
     def demo_source(self, base_url):
         """A source over the whole simulated history, reading `lud` in the simulator's zone."""
         return {

@@ -97,6 +97,13 @@ class MeteringSimulator(Simulator):
         self._generate(now + timedelta(days=30))
         self.requests = []  # (path, query) of every authorised read, for the tests
 
+    test_history_days = 2
+
+    def test_source(self, base_url):
+        """The `metering_source` test fixture: both tenants as the ADMIN user, 12-hour windows."""
+        params = {"tenants": ",".join(self.tenants), "since": "2026-03-02T12:00:00Z", "window_hours": "12"}
+        return {**self.demo_source(base_url), "name": "test-metering", "params": params}
+
     def demo_source(self, base_url):
         """A source reading every tenant as the first ADMIN user, from the start of the history."""
         username, password = next(iter(self.admins.items()))

@@ -74,6 +74,16 @@ class MlsSimulator(Simulator):
         self.dates = {}
         self.logins = 0
 
+    test_history_days = 2
+
+    def test_source(self, base_url):
+        """The `mls_source` test fixture: both supervisors, 1,000 records per page."""
+        return {
+            **self.demo_source(base_url),
+            "name": "test-mls",
+            "params": {"macaddresses": ",".join(s["macaddress"] for s in self.supervisors), "per_page": "1000"},
+        }
+
     def demo_source(self, base_url):
         username, password = next(iter(self.users.items()))
         macs = ",".join(s["macaddress"] for s in self.supervisors)
