@@ -1,0 +1,31 @@
+"""Start-up checks of the deployment around the code."""
+
+from django.conf import settings
+from django.core.checks import Warning, register
+from django.db import connection
+from django.db.utils import DatabaseError
+
+
+@register("database", deploy=False)
+def mysql_time_zone_tables(app_configs=None, databases=None, **kwargs):
+    """MySQL/MariaDB need their time zone tables for date queries in a display zone other than UTC.
+
+    Without them CONVERT_TZ returns NULL, so the admin's date drill-down finds nothing.
+    """
+    if connection.vendor != "mysql" or settings.TIME_ZONE == "UTC" or not databases:
+        return []
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT CONVERT_TZ('2000-01-01 00:00:00', 'UTC', %s)", [settings.TIME_ZONE])
+            (converted,) = cursor.fetchone()
+    except DatabaseError:
+        return []
+    if converted is not None:
+        return []
+    return [
+        Warning(
+            f"The database has no time zone tables, so it cannot convert dates to TIME_ZONE={settings.TIME_ZONE}.",
+            hint="Load them once: mysql_tzinfo_to_sql /usr/share/zoneinfo | mysql -u root mysql",
+            id="ingest.W001",
+        )
+    ]
