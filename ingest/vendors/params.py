@@ -174,12 +174,16 @@ class MomentField(ParamField):
 
 def default_text(field):
     """What a parameter is when it is left out, in words, for help texts and the README."""
-    if field.required:
-        return "required"
     if getattr(field, "default_text", None):
         return field.default_text
-    if field.initial in (None, "", [], ()):
-        return ""
-    if isinstance(field.initial, list | tuple):
-        return ",".join(str(item) for item in field.initial)
-    return str(field.initial)
+    if field.initial not in (None, "", [], ()):
+        initial = field.initial
+        return ",".join(str(item) for item in initial) if isinstance(initial, list | tuple) else str(initial)
+    return "required" if field.required else ""
+
+
+def default_note(default):
+    """' (default 500)', ' (required)' or '', to follow a parameter's name."""
+    if default == "required":
+        return " (required)"
+    return f" (default {default})" if default else ""
