@@ -1,10 +1,12 @@
 """Connector parameters as Django forms: validation, defaults, and where their help is shown."""
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from ingest.models import Source
+from ingest.readme import README, table
 from ingest.vendors.bigfix.forms import BigfixParamsForm
+from ingest.vendors.metering.connector import MeteringConnector
 from ingest.vendors.metering.forms import MeteringParamsForm
 
 
@@ -104,3 +106,46 @@ def test_the_admin_refuses_bad_parameters_with_a_form_error(admin_client, params
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not Source.objects.exists()
+
+
+def test_the_readme_parameter_tables_match_the_connectors():
+    call_command("params_readme", "--check")  # run `python manage.py params_readme` when this fails
+
+
+def test_a_table_lists_each_parameter_with_its_default_and_meaning():
+    lines = table(MeteringConnector).splitlines()
+
+    assert lines[:2] == ["| parameter | default | meaning |", "| --- | --- | --- |"]
+    assert "| `tenants` | required | tenant ids, comma-separated |" in lines
+    assert "| `window_hours` | 24 | hours per request window |" in lines
+
+
+@pytest.fixture
+def stale_readme(tmp_path):
+    text = README.read_text(encoding="utf-8").replace("| `limit` | 500 |", "| `limit` | 250 |")
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_the_check_names_the_vendor_whose_table_differs_and_changes_nothing(stale_readme):
+    before = stale_readme.read_text(encoding="utf-8")
+
+    with pytest.raises(CommandError, match="differ from the connectors for bigfix: run"):
+        call_command("params_readme", "--check", "--readme", stale_readme)
+
+    assert stale_readme.read_text(encoding="utf-8") == before
+
+
+def test_params_readme_rewrites_only_the_tables(stale_readme):
+    call_command("params_readme", "--readme", stale_readme)
+
+    assert stale_readme.read_text(encoding="utf-8") == README.read_text(encoding="utf-8")
+
+
+def test_a_readme_without_a_vendors_markers_is_refused_naming_it(tmp_path):
+    path = tmp_path / "README.md"
+    path.write_text(README.read_text(encoding="utf-8").replace("<!-- /params:lstat -->", ""), encoding="utf-8")
+
+    with pytest.raises(CommandError, match=r"no parameter table markers for lstat \(<!-- params:lstat -->"):
+        call_command("params_readme", "--check", "--readme", path)
