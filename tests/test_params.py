@@ -31,7 +31,8 @@ def test_values_are_normalised_and_clean_again_to_themselves():
     [
         (BigfixParamsForm, {"limit": "1e3"}, "limit: must be a whole number, not '1e3'"),
         (BigfixParamsForm, {"limit": 0}, "limit: must be between 1 and 100000"),
-        (BigfixParamsForm, {"limit": [5]}, "limit: must be a whole number"),
+        (BigfixParamsForm, {"limit": [5]}, "limit: must be a whole number, not '[5]'"),
+        (BigfixParamsForm, {"limit": "9" * 5000}, f"limit: must be a whole number, not '{'9' * 40}...'"),
         (MeteringParamsForm, {"tenants": "x" * 65}, "tenants: tenant ids are at most 64 characters"),
         (MeteringParamsForm, {"tenants": " , "}, "tenants: the metering source needs --param tenants="),
         (MeteringParamsForm, {"tenants": "a", "overlap_minutes": "-1"}, "overlap_minutes: must be between 0 and 1440"),

@@ -93,6 +93,12 @@ class ZoneField(forms.CharField):
                 raise ValidationError(f"{value!r} is not a known time zone such as Europe/Berlin") from None
 
 
+def shown(value):
+    """A bad value as an error message quotes it: as text, cut short."""
+    text = str(value)
+    return repr(text if len(text) <= 40 else text[:40] + "...")
+
+
 class ParamField(forms.Field):
     """A parameter field that may say in words what its default is ("30 days ago") when `initial` cannot."""
 
@@ -118,7 +124,7 @@ class WholeNumberField(ParamField):
         try:
             return int(str(value).strip())
         except ValueError:
-            raise ValidationError(f"must be a whole number, not {value!r}") from None
+            raise ValidationError(f"must be a whole number, not {shown(value)}") from None
 
     def validate(self, value):
         super().validate(value)
@@ -144,7 +150,7 @@ class OneOfField(ParamField):
     def validate(self, value):
         super().validate(value)
         if value and value not in self.choices:
-            raise ValidationError(f"must be {' or '.join(self.choices)}, not {value!r}")
+            raise ValidationError(f"must be {' or '.join(self.choices)}, not {shown(value)}")
 
 
 def parse_moment(text):
@@ -168,7 +174,7 @@ class MomentField(ParamField):
             return utc_text(parse_moment(value))
         except (TypeError, ValueError):
             raise ValidationError(
-                f"must be a date or datetime such as 2026-01-31 or 2026-01-31T08:00Z, not {value!r}"
+                f"must be a date or datetime such as 2026-01-31 or 2026-01-31T08:00Z, not {shown(value)}"
             ) from None
 
 
