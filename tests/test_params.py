@@ -35,6 +35,8 @@ def test_values_are_normalised_and_clean_again_to_themselves():
         (BigfixParamsForm, {"limit": "9" * 5000}, f"limit: must be a whole number, not '{'9' * 40}...'"),
         (MeteringParamsForm, {"tenants": "x" * 65}, "tenants: tenant ids are at most 64 characters"),
         (MeteringParamsForm, {"tenants": " , "}, "tenants: the metering source needs --param tenants="),
+        (MeteringParamsForm, {"tenants": {"acme": 1}}, "tenants: must be a comma-separated list, not \"{'acme': 1}\""),
+        (MeteringParamsForm, {"tenants": ["acme", ["globex"]]}, "tenants: must be a comma-separated list"),
         (MeteringParamsForm, {"tenants": "a", "overlap_minutes": "-1"}, "overlap_minutes: must be between 0 and 1440"),
     ],
 )

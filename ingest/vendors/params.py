@@ -61,6 +61,13 @@ class ListField(forms.Field):
         super().__init__(**kwargs)
 
     def to_python(self, value):
+        scalars = (str, int, float)
+        if value is None:
+            return []
+        if not isinstance(value, scalars + (list, tuple)) or (
+            isinstance(value, list | tuple) and not all(isinstance(item, scalars) for item in value)
+        ):
+            raise ValidationError(f"must be a comma-separated list, not {shown(value)}")
         items = split_list(value)
         if self.item is None:
             return items
