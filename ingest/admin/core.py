@@ -1,12 +1,28 @@
 from django import forms
 from django.contrib import admin, messages
+from django.utils.html import format_html, format_html_join
 
 from ingest.models import Cursor, IngestRun, Source
 from ingest.services import sync_schedules
 from ingest.tasks import enqueue_fetch
-from ingest.vendors import connector_class
+from ingest.vendors import VENDORS, connector_class
+from ingest.vendors.params import default_note
 
 SECRET_FIELDS = ("password", "token")
+
+
+def params_help():
+    """The help under the params field: each kind's parameters with their defaults, from its form."""
+    return format_html_join(
+        "",
+        "<p>{} (<code>{}</code>):</p><ul>{}</ul>",
+        ((vendor.label, vendor.kind, _parameter_items(vendor.connector_class())) for vendor in VENDORS),
+    )
+
+
+def _parameter_items(cls):
+    rows = [(name, default_note(default), text) for name, default, text in cls.parameters()]
+    return format_html_join("", "<li><code>{}</code>{}: {}</li>", rows) if rows else "no parameters"
 
 
 class SourceForm(forms.ModelForm):
@@ -25,9 +41,17 @@ class SourceForm(forms.ModelForm):
         model = Source
         fields = ["kind", "name", "base_url", "username", "password", "token", "params", "enabled", "interval_minutes"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["params"].help_text = format_html(
+            'A JSON object, such as <code>{{"limit": 500}}</code>. Each kind takes: {}', params_help()
+        )
+
     def clean(self):
         data = super().clean()
-        if data.get("kind"):
+        if not isinstance(data.get("params") or {}, dict):
+            self.add_error("params", 'Enter a JSON object of parameter names and values, such as {"limit": 500}.')
+        elif data.get("kind"):
             try:
                 data["params"] = connector_class(data["kind"]).clean_params(data.get("params") or {})
             except ValueError as exc:

@@ -56,6 +56,19 @@ class Connector:
             return cls.params_form.params_help()
         return dict(cls.params_help)
 
+    @classmethod
+    def parameters(cls):
+        """[(name, default in words, help text)] of the connector's parameters: the admin's and README's rows.
+
+        A connector that still validates by hand knows no defaults apart from its help text: "" then.
+        """
+        if cls.params_form is None:
+            return [(name, "", text) for name, text in cls.params_help.items()]
+        from ingest.vendors.params import default_text  # params.py imports this module
+
+        fields = cls.params_form.base_fields
+        return [(name, default_text(fields[name]), text) for name, text in cls.parameters_help().items()]
+
     def fetch(self):
         raise NotImplementedError
 

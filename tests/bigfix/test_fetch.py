@@ -172,7 +172,7 @@ def test_server_errors_are_retried_and_the_fetch_completes(sim, bigfix_source):
 
 @pytest.mark.parametrize("limit", ["0", "lots", "100001"])
 def test_a_bad_limit_parameter_is_refused_with_a_clear_message(sim, db, limit):
-    with pytest.raises(ValueError, match="limit must be"):
+    with pytest.raises(ValueError, match="limit: must be"):
         source_save(kind="bigfix", name="x", base_url=sim.url("bigfix"), token="t", params={"limit": limit})
 
 

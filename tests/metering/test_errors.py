@@ -128,10 +128,10 @@ def test_a_flaky_service_is_retried(sim):
     ("params", "message"),
     [
         ({}, "needs --param tenants="),
-        ({"tenants": "acme", "auth": "digest"}, "auth must be basic or bearer"),
-        ({"tenants": "acme", "window_hours": "0"}, "window_hours must be between 1 and 744"),
-        ({"tenants": "acme", "lag_minutes": "soon"}, "lag_minutes must be a whole number"),
-        ({"tenants": "acme", "since": "last tuesday"}, "since must be a date or datetime"),
+        ({"tenants": "acme", "auth": "digest"}, "auth: must be basic or bearer"),
+        ({"tenants": "acme", "window_hours": "0"}, "window_hours: must be between 1 and 744"),
+        ({"tenants": "acme", "lag_minutes": "soon"}, "lag_minutes: must be a whole number"),
+        ({"tenants": "acme", "since": "last tuesday"}, "since: must be a date or datetime"),
         ({"tenants": "acme", "colour": "blue"}, "unknown parameter(s) colour"),
     ],
 )
@@ -141,7 +141,7 @@ def test_bad_parameters_are_refused_with_a_clear_message(params, message):
 
 
 def test_add_source_reports_a_bad_parameter(sim):
-    with pytest.raises(CommandError, match="auth must be basic or bearer"):
+    with pytest.raises(CommandError, match="auth: must be basic or bearer"):
         call_command("add_source", "metering", "m", "--url", sim.url("metering"), "--param", "tenants=a", "--param", "auth=x")  # fmt: skip
 
 

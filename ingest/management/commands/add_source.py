@@ -1,8 +1,11 @@
+from argparse import RawDescriptionHelpFormatter
+
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, DjangoHelpFormatter
 
 from ingest.services import source_save
-from ingest.vendors import BY_KIND
+from ingest.vendors import BY_KIND, VENDORS
+from ingest.vendors.params import default_note
 
 
 def key_value(text):
@@ -12,8 +15,27 @@ def key_value(text):
     return key.strip(), value.strip()
 
 
+def params_epilog():
+    """Each kind's parameters, from its connector's form, for `add_source --help`."""
+    lines = ["parameters (--param KEY=VALUE) by kind:"]
+    for vendor in VENDORS:
+        lines.append(f"  {vendor.kind}:")
+        for name, default, text in vendor.connector_class().parameters():
+            lines.append(f"    {name}{default_note(default)}: {text}")
+    return "\n".join(lines)
+
+
+class HelpFormatter(DjangoHelpFormatter, RawDescriptionHelpFormatter):
+    """Django's order of options, with the parameters' epilog kept line by line."""
+
+
 class Command(BaseCommand):
     help = "Register a source of usage data, or update the one with that NAME."
+
+    def create_parser(self, prog_name, subcommand, **kwargs):
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        kwargs.setdefault("epilog", params_epilog())
+        return super().create_parser(prog_name, subcommand, **kwargs)
 
     def add_arguments(self, parser):
         parser.add_argument("kind", choices=list(BY_KIND))

@@ -26,10 +26,10 @@ from ingest.db import upsert
 from ingest.errors import CredentialsError, PayloadError
 from ingest.http import HttpClient
 from ingest.vendors.base import Connector
+from ingest.vendors.bigfix.forms import BigfixParamsForm
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
 
 LICENSE_USAGES = "/api/sam/license_usages"
-DEFAULT_LIMIT = 500
 DIMENSION = "software_title_dimension"
 # The default columns plus the hidden ones that give products their names.
 COLUMNS = [
@@ -49,20 +49,7 @@ IMPORT_MODES = {"none", "idle", "running", "pending"}
 
 class BigfixConnector(Connector):
     kind = "bigfix"
-    params_help = {
-        "limit": f"rows per request (default {DEFAULT_LIMIT}); BigFix pages with limit/offset",
-    }
-
-    @classmethod
-    def clean_params(cls, params):
-        params = super().clean_params(params)
-        try:
-            params["limit"] = int(params.get("limit", DEFAULT_LIMIT))
-        except (TypeError, ValueError):
-            raise ValueError(f"limit must be a whole number, not {params['limit']!r}") from None
-        if not 1 <= params["limit"] <= 100_000:
-            raise ValueError("limit must be between 1 and 100000")
-        return params
+    params_form = BigfixParamsForm
 
     def fetch(self):
         self.http = HttpClient(self.source.base_url, secrets=self.source.secrets())

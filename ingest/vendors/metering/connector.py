@@ -22,16 +22,16 @@ from requests.auth import HTTPBasicAuth
 from ingest.db import upsert
 from ingest.errors import CredentialsError, FetchError, PayloadError
 from ingest.http import HttpClient
-from ingest.vendors.base import Connector, split_list
+from ingest.vendors.base import Connector
+from ingest.vendors.metering.forms import SINCE_DAYS, MeteringParamsForm
 from ingest.vendors.metering.models import (
     MeteringEvent,
     MeteringHourSummary,
     MeteringInterval,
     MeteringLocationMetadata,
 )
+from ingest.vendors.params import parse_moment, utc_text
 
-DEFAULTS = {"window_hours": 24, "overlap_minutes": 60, "lag_minutes": 10, "since_days": 30}
-LIMITS = {"window_hours": (1, 24 * 31), "overlap_minutes": (0, 24 * 60), "lag_minutes": (0, 24 * 60)}
 EVENT_COLUMNS = [
     "source", "tenant", "amp_id", "loc_id", "date", "state", "entity_id", "entity_type",
     "application_id", "user", "metadata", "upstream_id",
@@ -44,53 +44,12 @@ METADATA_KEYS = ["source", "tenant", "loc_id", "name"]
 START, END = "created", "destroyed"  # the states that open and close an active interval (any case upstream)
 
 
-def fmt(moment):
-    """yyyy-MM-dd'T'HH:mm:ssX, in UTC: the seed's timestamp format."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def parse_since(value):
-    """A date or a datetime (UTC unless it says otherwise) -> aware datetime."""
-    try:
-        moment = datetime.fromisoformat(str(value).strip().replace(" ", "T"))
-    except ValueError:
-        raise ValueError(f"since must be a date or datetime such as 2026-01-31 or 2026-01-31T08:00Z, not {value!r}") from None  # fmt: skip
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+fmt = utc_text  # yyyy-MM-dd'T'HH:mm:ssX, in UTC: the seed's timestamp format
 
 
 class MeteringConnector(Connector):
     kind = "metering"
-    params_help = {
-        "tenants": "comma-separated tenant ids to read usage for (required)",
-        "auth": "basic (default: --username/--password of an ADMIN user) or bearer (--token)",
-        "since": f"where a tenant's first fetch starts (date or datetime, UTC; default {DEFAULTS['since_days']} days ago)",
-        "window_hours": f"hours per request window (default {DEFAULTS['window_hours']})",
-        "overlap_minutes": f"minutes each window re-reads before the cursor (default {DEFAULTS['overlap_minutes']})",
-        "lag_minutes": f"how far behind the service's clock the cursor stays (default {DEFAULTS['lag_minutes']})",
-    }
-
-    @classmethod
-    def clean_params(cls, params):
-        params = super().clean_params(params)
-        tenants = split_list(params.get("tenants", ""))
-        if not tenants:
-            raise ValueError("the metering source needs --param tenants=TENANT[,TENANT...]")
-        if any(len(t) > 64 for t in tenants):
-            raise ValueError("tenant ids are at most 64 characters")
-        params["tenants"] = tenants
-        params["auth"] = str(params.get("auth") or "basic").strip().lower()
-        if params["auth"] not in ("basic", "bearer"):
-            raise ValueError(f"auth must be basic or bearer, not {params['auth']!r}")
-        if params.get("since"):
-            params["since"] = fmt(parse_since(params["since"]))
-        for name, (low, high) in LIMITS.items():
-            try:
-                params[name] = int(params.get(name, DEFAULTS[name]))
-            except (TypeError, ValueError):
-                raise ValueError(f"{name} must be a whole number, not {params[name]!r}") from None
-            if not low <= params[name] <= high:
-                raise ValueError(f"{name} must be between {low} and {high}")
-        return params
+    params_form = MeteringParamsForm
 
     def fetch(self):
         auth, headers = self.credentials()
@@ -121,12 +80,10 @@ class MeteringConnector(Connector):
         return now.replace(microsecond=0) - self.lag
 
     def start_cursor(self, tenant):
-        stored = self.run.cursor(tenant)
-        if stored:
-            return parse_since(stored)
-        if self.params.get("since"):
-            return parse_since(self.params["since"])
-        return (timezone.now() - timedelta(days=DEFAULTS["since_days"])).replace(microsecond=0)
+        start = self.run.cursor(tenant) or self.params.get("since")
+        if start:
+            return parse_moment(start)
+        return (timezone.now() - timedelta(days=SINCE_DAYS)).replace(microsecond=0)
 
     def fetch_tenant(self, tenant):
         done = self.start_cursor(tenant)
