@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ingest.errors import PayloadError
-from ingest.vendors.lstat.connector import parse_current_usage, parse_lud, parse_usage, separate_repeated_hours
+from ingest.vendors.lstat.parsing import parse_current_usage, parse_lud, parse_usage
+from ingest.vendors.lstat.storage import separate_repeated_hours
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
