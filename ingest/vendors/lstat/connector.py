@@ -11,14 +11,15 @@ HTTP is in client.py, reading payloads in parsing.py, writes in storage.py.
 """
 
 from datetime import date, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.utils import timezone
 
 from ingest.errors import CredentialsError, FetchError, PayloadError
-from ingest.vendors.base import Connector, split_list
+from ingest.vendors.base import Connector
 from ingest.vendors.lstat.client import LstatClient, NotFound
+from ingest.vendors.lstat.forms import DEFAULT_HISTORY_DAYS, LstatParamsForm
 from ingest.vendors.lstat.models import LstatServer
 from ingest.vendors.lstat.parsing import (
     licenses_shape,
@@ -33,83 +34,13 @@ from ingest.vendors.lstat.storage import LstatStorage
 
 # License Statistics' granularity codes (usage history reports: 2 quarter, 3 month, 4 week, 5 day, 6 hour).
 GRANULARITY_CODES = {"quarter": 2, "month": 3, "week": 4, "day": 5, "hour": 6}
-DEFAULT_PAGE_SIZE = 1000
-DEFAULT_HOURLY_DAYS = 14
-DEFAULT_HISTORY_DAYS = 365
 CHUNK_DAYS = {"day": 92, "hour": 7}  # days per request series: bounded memory, whole-series transactions
-SNAPSHOT_KINDS = ["users", "current_usage", "highest_usage"]
-
-
-def _id_list(value, name):
-    items = value if isinstance(value, list) else split_list(value, unique=False)
-    try:
-        return [int(v) for v in items]
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} takes comma-separated whole numbers, e.g. {name}=3,7; got {value!r}") from None
-
-
-def _bounded_int(params, name, default, low, high):
-    try:
-        value = int(params.get(name, default))
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} must be a whole number, not {params[name]!r}") from None
-    if not low <= value <= high:
-        raise ValueError(f"{name} must be between {low} and {high}")
-    return value
 
 
 class LstatConnector(Connector):
     kind = "lstat"
-    params_help = {
-        "lsids": "comma-separated license server ids to cover (default: every server License Statistics lists)",
-        "fids": "comma-separated feature ids to fetch on their own instead of whole servers: one through the "
-        "feature endpoint, several through the comparison endpoint",
-        "history_start": f"first day of the daily history, YYYY-MM-DD (default: {DEFAULT_HISTORY_DAYS} days ago)",
-        "hourly_days": f"days of hourly history re-fetched on each run (default {DEFAULT_HOURLY_DAYS}; 0 for none)",
-        "timezone": "zone License Statistics writes its dates in, Area/City (default: TIME_ZONE)",
-        "page_size": f"rows per request, the `limit` (default {DEFAULT_PAGE_SIZE})",
-        "snapshots": "current-users reports to snapshot on each run: users,current_usage,highest_usage "
-        "(default all three; 'none' for none)",
-    }
+    params_form = LstatParamsForm
 
-    @classmethod
-    def clean_params(cls, params):
-        params = super().clean_params(params)
-        params["lsids"] = _id_list(params.get("lsids"), "lsids")
-        params["fids"] = _id_list(params.get("fids"), "fids")
-        start = params.get("history_start") or None
-        if start:
-            try:
-                start = date.fromisoformat(str(start)).isoformat()
-            except ValueError:
-                raise ValueError(f"history_start must be a date YYYY-MM-DD, not {start!r}") from None
-        params["history_start"] = start
-        params["hourly_days"] = _bounded_int(params, "hourly_days", DEFAULT_HOURLY_DAYS, 0, 92)
-        params["page_size"] = _bounded_int(params, "page_size", DEFAULT_PAGE_SIZE, 1, 100_000)
-        params["timezone"] = cls.clean_timezone(params.get("timezone") or "")
-        params["snapshots"] = cls.clean_snapshots(params.get("snapshots", ",".join(SNAPSHOT_KINDS)))
-        return params
-
-    @staticmethod
-    def clean_timezone(name):
-        if name:
-            try:
-                ZoneInfo(name)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"timezone {name!r} is not a known zone such as Europe/Berlin") from None
-        return name
-
-    @staticmethod
-    def clean_snapshots(value):
-        kinds = value if isinstance(value, list) else split_list(str(value), unique=False)
-        if kinds == ["none"]:
-            return []
-        unknown = set(kinds) - set(SNAPSHOT_KINDS)
-        if unknown:
-            raise ValueError(f"snapshots takes {', '.join(SNAPSHOT_KINDS)} or none; not {', '.join(sorted(unknown))}")
-        return kinds
-
-    # --- the run --------------------------------------------------------------------
     def fetch(self):
         if not self.source.token:
             raise CredentialsError("License Statistics needs an API token: add the source with --token")
