@@ -30,7 +30,7 @@ USAGE_COLUMNS = [
 SUMMARY_COLUMNS = [
     ("feature", "Feature"),
     ("version", "Version"),
-    ("ftype", "Type"),
+    ("feature_type", "Type"),
     ("total", "Total seats"),
     ("peak", "Peak used"),
     ("average", "Average used"),
@@ -41,15 +41,15 @@ SUMMARY_COLUMNS = [
 ]
 
 SESSION_COLUMNS = [
-    ("lsn", "License server"),
+    ("server_name", "License server"),
     ("feature", "Feature"),
-    ("un", "User"),
-    ("hn", "Host"),
-    ("lco", "Checked out since"),
+    ("user", "User"),
+    ("host", "Host"),
+    ("checked_out_at", "Checked out since"),
     ("licenses", "Licenses"),
 ]
 
-TOP_USER_COLUMNS = [("rank", "Rank"), ("un", "User"), ("licenses", "Licenses (most held at once)")]
+TOP_USER_COLUMNS = [("rank", "Rank"), ("user", "User"), ("licenses", "Licenses (most held at once)")]
 
 
 # --- servers and features ---------------------------------------------------------------
@@ -109,18 +109,26 @@ def lstat_usage(features, period):
         period_start__lt=period.end_dt,
     ).order_by("feature_id", "period_start")
     buckets = {}
-    fields = ("feature_id", "period_start", "lumin", "lua", "lumax", "lbmin", "lbmax", "ldtc", "hu", "ft")
-    for r in stored.values(*fields).iterator(chunk_size=2000):
+    fields = (
+        "used_min",
+        "used_avg",
+        "used_max",
+        "borrowed_min",
+        "borrowed_max",
+        "denials",
+        "hours_used",
+        "total_seats",
+    )
+    picks = (("used_min", min), ("used_max", max), ("borrowed_min", min), ("borrowed_max", max), ("total_seats", max))
+    for r in stored.values("feature_id", "period_start", *fields).iterator(chunk_size=2000):
         key = (r["feature_id"], lstat_bucket(r["period_start"], period.granularity))
         b = buckets.get(key)
         if b is None:
-            buckets[key] = b = {"rows": 0, "lua": 0.0, "lumin": r["lumin"], "lumax": r["lumax"], "lbmin": r["lbmin"],
-                                "lbmax": r["lbmax"], "ldtc": 0, "hu": 0.0, "ft": r["ft"]}  # fmt: skip
+            buckets[key] = b = {**r, "rows": 0, "used_avg": 0.0, "denials": 0, "hours_used": 0.0}
         b["rows"] += 1
-        b["lua"] += r["lua"]
-        b["ldtc"] += r["ldtc"]
-        b["hu"] += r["hu"]
-        for name, pick in (("lumin", min), ("lumax", max), ("lbmin", min), ("lbmax", max), ("ft", max)):
+        for name in ("used_avg", "denials", "hours_used"):
+            b[name] += r[name]
+        for name, pick in picks:
             b[name] = pick(b[name], r[name])
     rows = [{"feature_id": fid, **_usage_row(labels[fid], bucket, b)} for (fid, bucket), b in buckets.items()]
     rows.sort(key=lambda r: (r["feature"], r["bucket"]))
@@ -131,15 +139,15 @@ def _usage_row(label, bucket, b):
     return {
         "feature": label,
         "bucket": bucket,
-        "used_min": b["lumin"],
-        "used_avg": round(b["lua"] / b["rows"], 2),
-        "used_max": b["lumax"],
-        "total": b["ft"],
-        "utilization": utilization(b["lumax"], b["ft"]),
-        "borrowed_min": b["lbmin"],
-        "borrowed_max": b["lbmax"],
-        "denials": b["ldtc"],
-        "hours_used": round(b["hu"], 2),
+        "used_min": b["used_min"],
+        "used_avg": round(b["used_avg"] / b["rows"], 2),
+        "used_max": b["used_max"],
+        "total": b["total_seats"],
+        "utilization": utilization(b["used_max"], b["total_seats"]),
+        "borrowed_min": b["borrowed_min"],
+        "borrowed_max": b["borrowed_max"],
+        "denials": b["denials"],
+        "hours_used": round(b["hours_used"], 2),
     }
 
 
@@ -160,7 +168,7 @@ def lstat_summary(features, rows):
             continue
         peak, total = max(r["used_max"] for r in mine), max(r["total"] for r in mine)
         summary.append({
-            "pk": f.pk, "feature": feature_label(f), "version": f.version, "ftype": f.ftype, "total": total, "peak": peak,
+            "pk": f.pk, "feature": feature_label(f), "version": f.version, "feature_type": f.feature_type, "total": total, "peak": peak,
             "average": round(sum(r["used_avg"] for r in mine) / len(mine), 2),
             "utilization": utilization(peak, total),
             "borrowed_peak": max(r["borrowed_max"] for r in mine),
@@ -201,20 +209,26 @@ def lstat_sessions(snapshot, *, server="", feature="", user=""):
     """The rows of a users snapshot, filtered as the page asks."""
     sessions = LstatSession.objects.filter(snapshot=snapshot)
     if server:
-        sessions = sessions.filter(lsn=server)
+        sessions = sessions.filter(server_name=server)
     if feature:
-        sessions = sessions.filter(Q(fns__icontains=feature) | Q(fv__icontains=feature))
+        sessions = sessions.filter(Q(feature_name__icontains=feature) | Q(feature_version__icontains=feature))
     if user:
-        sessions = sessions.filter(Q(un__icontains=user) | Q(hn__icontains=user))
+        sessions = sessions.filter(Q(user__icontains=user) | Q(host__icontains=user))
+    fields = ("server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses")
     return [
-        {**s, "feature": f"{s['fns']} {s['fv']}".strip()}
-        for s in sessions.order_by("lsn", "fns", "un", "hn").values("lsn", "fns", "fv", "un", "hn", "lco", "licenses")
+        {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip()}
+        for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
     ]
 
 
 def lstat_session_servers(snapshot):
-    return list(LstatSession.objects.filter(snapshot=snapshot).values_list("lsn", flat=True).distinct().order_by("lsn"))
+    return list(
+        LstatSession.objects.filter(snapshot=snapshot)
+        .values_list("server_name", flat=True)
+        .distinct()
+        .order_by("server_name")
+    )
 
 
 def lstat_top_users(snapshot):
-    return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "un", "licenses"))
+    return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "user", "licenses"))

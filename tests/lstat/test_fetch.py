@@ -29,7 +29,7 @@ def test_it_discovers_every_server_and_feature(lstat_clock, lstat_source):
         (2, "rlm-design", "RLM"),
     ]
     matlab = LstatFeature.objects.get(fid=11)
-    assert (matlab.name, matlab.version, matlab.ftype, matlab.server.lsid) == ("MATLAB", "R2024b", "floating", 1)
+    assert (matlab.name, matlab.version, matlab.feature_type, matlab.server.lsid) == ("MATLAB", "R2024b", "floating", 1)
     assert LstatFeature.objects.count() == FEATURES
     assert run.details["feature_list"] == "/api/v1/feature/json"
 
@@ -50,25 +50,30 @@ def test_it_stores_daily_and_hourly_history_with_every_field(lstat_clock, lstat_
     assert LstatUsage.objects.filter(granularity="day").count() == FEATURES * DAYS
     assert LstatUsage.objects.filter(granularity="hour").count() == FEATURES * HOURS
     day = LstatUsage.objects.get(feature__fid=11, granularity="day", period_start=datetime(2026, 3, 2, tzinfo=UTC))
-    assert day.lud == "2026-03-02"
-    assert (day.fns, day.fv, day.ftype, day.ft) == ("MATLAB", "R2024b", "floating", 20)
-    assert day.lumin <= day.lua <= day.lumax <= day.ft
+    assert day.period_label == "2026-03-02"
+    assert (day.feature_name, day.feature_version, day.feature_type, day.total_seats) == (
+        "MATLAB",
+        "R2024b",
+        "floating",
+        20,
+    )
+    assert day.used_min <= day.used_avg <= day.used_max <= day.total_seats
     hours = LstatUsage.objects.filter(
         feature__fid=11, granularity="hour", period_start__date=date(2026, 3, 3)
-    ).values_list("lumin", "lumax", "ldtc", "hu", "lbmax")
-    day3 = LstatUsage.objects.get(feature__fid=11, granularity="day", lud="2026-03-03")
+    ).values_list("used_min", "used_max", "denials", "hours_used", "borrowed_max")
+    day3 = LstatUsage.objects.get(feature__fid=11, granularity="day", period_label="2026-03-03")
     # the server aggregates its hours into the day: check the stored day against the stored hours
-    assert day3.lumin == min(h[0] for h in hours) and day3.lumax == max(h[1] for h in hours)
-    assert day3.ldtc == sum(h[2] for h in hours) and day3.hu == pytest.approx(sum(h[3] for h in hours))
-    assert day3.lbmax == max(h[4] for h in hours)
+    assert day3.used_min == min(h[0] for h in hours) and day3.used_max == max(h[1] for h in hours)
+    assert day3.denials == sum(h[2] for h in hours) and day3.hours_used == pytest.approx(sum(h[3] for h in hours))
+    assert day3.borrowed_max == max(h[4] for h in hours)
 
 
 def test_denials_come_when_a_feature_hits_its_total(lstat_clock, lstat_source):
     run_fetch(lstat_source)
 
-    denied = LstatUsage.objects.filter(granularity="hour", ldtc__gt=0)
+    denied = LstatUsage.objects.filter(granularity="hour", denials__gt=0)
     assert denied.exists()
-    assert all(row.lumax == row.ft for row in denied)
+    assert all(row.used_max == row.total_seats for row in denied)
 
 
 def test_it_pages_with_limit_and_offset_until_total_count(sim, lstat_clock, lstat_source):
@@ -96,9 +101,9 @@ def test_an_open_period_is_updated_on_refetch_and_nothing_is_doubled(sim, lstat_
     lstat_source.params = {**lstat_source.params, "snapshots": []}  # snapshots add rows on every run by design
     lstat_source.save()
     run_fetch(lstat_source)
-    today = LstatUsage.objects.get(feature__fid=11, granularity="day", lud="2026-03-04")
-    open_hour = LstatUsage.objects.get(feature__fid=11, granularity="hour", lud="2026-03-04 12:00")
-    hours_used_before = (today.hu, open_hour.hu)
+    today = LstatUsage.objects.get(feature__fid=11, granularity="day", period_label="2026-03-04")
+    open_hour = LstatUsage.objects.get(feature__fid=11, granularity="hour", period_label="2026-03-04 12:00")
+    hours_used_before = (today.hours_used, open_hour.hours_used)
     sim.simulators["lstat"].fixed_end += timedelta(minutes=45)  # the 12:00 hour fills up; no new hour yet
     lstat_clock.shift(timedelta(minutes=45))
 
@@ -109,9 +114,9 @@ def test_an_open_period_is_updated_on_refetch_and_nothing_is_doubled(sim, lstat_
     assert LstatUsage.objects.filter(granularity="hour").count() == FEATURES * HOURS
     today.refresh_from_db()
     open_hour.refresh_from_db()
-    assert open_hour.hu > hours_used_before[1] and today.hu > hours_used_before[0]
-    hours_today = LstatUsage.objects.filter(feature__fid=11, granularity="hour", lud__startswith="2026-03-04")
-    assert today.hu == pytest.approx(sum(hours_today.values_list("hu", flat=True)))
+    assert open_hour.hours_used > hours_used_before[1] and today.hours_used > hours_used_before[0]
+    hours_today = LstatUsage.objects.filter(feature__fid=11, granularity="hour", period_label__startswith="2026-03-04")
+    assert today.hours_used == pytest.approx(sum(hours_today.values_list("hours_used", flat=True)))
     # servers and features, today's day row and the whole hourly window: all updated, none created
     assert (again.records_created, again.records_updated) == (0, 2 + FEATURES + FEATURES * (1 + HOURS))
 
@@ -162,7 +167,11 @@ def test_one_configured_feature_uses_the_feature_endpoint(sim, lstat_clock, lsta
         sim, "/usage-history/license-server/"
     )
     row = LstatUsage.objects.filter(feature__fid=22).first()
-    assert (row.fns, row.fv, row.ftype) == ("SolidWorks", "2025", "named user")  # from the feature list
+    assert (row.feature_name, row.feature_version, row.feature_type) == (
+        "SolidWorks",
+        "2025",
+        "named user",
+    )  # from the feature list
     assert LstatUsage.objects.exclude(feature__fid=22).count() == 0
 
 
@@ -185,9 +194,9 @@ def test_lud_is_read_in_the_configured_zone(sim, lstat_clock, lstat_source):
 
     run_fetch(lstat_source)
 
-    row = LstatUsage.objects.get(feature__fid=11, granularity="hour", lud="2026-03-04 13:00")
+    row = LstatUsage.objects.get(feature__fid=11, granularity="hour", period_label="2026-03-04 13:00")
     assert row.period_start == datetime(2026, 3, 4, 12, tzinfo=UTC)  # 13:00 in Berlin is noon UTC
-    day = LstatUsage.objects.get(feature__fid=11, granularity="day", lud="2026-03-04")
+    day = LstatUsage.objects.get(feature__fid=11, granularity="day", period_label="2026-03-04")
     assert day.period_start == datetime(2026, 3, 3, 23, tzinfo=UTC)
 
 

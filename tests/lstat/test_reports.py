@@ -116,7 +116,7 @@ def test_current_users_show_the_latest_snapshot_filtered(viewer, fetched):
 
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert rows and {r["fns"] for r in rows} == {"MATLAB"}
+    assert rows and {r["feature_name"] for r in rows} == {"MATLAB"}
     assert response.context["snapshot"] == LstatSnapshot.objects.get(kind="users")
     download = csv_rows(viewer.get(reverse("reports:lstat_users"), {"feature": "matlab", "format": "csv"}))
     assert download[0] == ["License server", "Feature", "User", "Host", "Checked out since", "Licenses"]
@@ -153,7 +153,7 @@ def test_highest_users_are_a_bar_chart_of_the_top_users(viewer, fetched):
     assert response.status_code == 200
     bars = json.loads(response.context["figure_json"])["data"][0]
     assert bars["type"] == "bar" and len(bars["y"]) == 10
-    assert bars["y"][-1] == response.context["rows"][0]["un"]  # the top user drawn on top
+    assert bars["y"][-1] == response.context["rows"][0]["user"]  # the top user drawn on top
     assert len(csv_rows(viewer.get(reverse("reports:lstat_highest"), {"format": "csv"}))) == 11
 
 

@@ -12,8 +12,8 @@ class LstatServerAdmin(admin.ModelAdmin):
 
 @admin.register(LstatFeature)
 class LstatFeatureAdmin(admin.ModelAdmin):
-    list_display = ["name", "version", "ftype", "fid", "server", "source", "seen_at"]
-    list_filter = ["source", "server", "ftype"]
+    list_display = ["name", "version", "feature_type", "fid", "server", "source", "seen_at"]
+    list_filter = ["source", "server", "feature_type"]
     search_fields = ["name", "version", "=fid"]
 
 
@@ -23,17 +23,17 @@ class LstatUsageAdmin(admin.ModelAdmin):
         "feature",
         "granularity",
         "period_start",
-        "lud",
-        "lumin",
-        "lua",
-        "lumax",
-        "lbmax",
-        "ldtc",
-        "hu",
-        "ft",
+        "period_label",
+        "used_min",
+        "used_avg",
+        "used_max",
+        "borrowed_max",
+        "denials",
+        "hours_used",
+        "total_seats",
     ]
     list_filter = ["granularity", "feature__server"]
-    search_fields = ["fns", "lud"]
+    search_fields = ["feature_name", "period_label"]
     list_select_related = ["feature"]
     date_hierarchy = "period_start"
     show_full_result_count = False
@@ -42,7 +42,7 @@ class LstatUsageAdmin(admin.ModelAdmin):
 class LstatSessionInline(admin.TabularInline):
     model = LstatSession
     extra = 0
-    fields = ["lsn", "fns", "fv", "un", "hn", "lco", "licenses"]
+    fields = ["server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses"]
     readonly_fields = fields
     can_delete = False
 
@@ -50,7 +50,7 @@ class LstatSessionInline(admin.TabularInline):
 class LstatTopUserInline(admin.TabularInline):
     model = LstatTopUser
     extra = 0
-    fields = ["rank", "un", "licenses"]
+    fields = ["rank", "user", "licenses"]
     readonly_fields = fields
     can_delete = False
 
@@ -66,8 +66,10 @@ class LstatSnapshotAdmin(admin.ModelAdmin):
 
 @admin.register(LstatSession)
 class LstatSessionAdmin(admin.ModelAdmin):
-    list_display = ["un", "hn", "fns", "fv", "lsn", "lco", "licenses", "snapshot"]
-    list_filter = ["lsn", "snapshot__kind"]
-    search_fields = ["un", "hn", "fns"]
+    list_display = [
+        "user", "host", "feature_name", "feature_version", "server_name", "checked_out_at", "licenses", "snapshot"
+    ]  # fmt: skip
+    list_filter = ["server_name", "snapshot__kind"]
+    search_fields = ["user", "host", "feature_name"]
     list_select_related = ["snapshot"]
     show_full_result_count = False

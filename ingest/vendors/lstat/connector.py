@@ -16,19 +16,20 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from ingest.errors import CredentialsError, FetchError, PayloadError
+from ingest.errors import CredentialsError, FetchError
 from ingest.vendors.base import Connector
 from ingest.vendors.lstat.client import LstatClient, NotFound
 from ingest.vendors.lstat.forms import DEFAULT_HISTORY_DAYS, LstatParamsForm
 from ingest.vendors.lstat.models import LstatServer
 from ingest.vendors.lstat.parsing import (
+    PERIOD_FIELD,
+    feature_rows,
     licenses_shape,
     parse_current_usage,
-    parse_feature,
-    parse_server,
-    parse_session,
-    parse_top_user,
-    parse_usage,
+    server_rows,
+    session_rows,
+    top_user_rows,
+    usage_rows,
 )
 from ingest.vendors.lstat.storage import LstatStorage
 
@@ -74,10 +75,10 @@ class LstatConnector(Connector):
 
     # --- discovery ------------------------------------------------------------------
     def discover(self):
-        # Reference: GET /api/v1/license-server/json (lsid, lsn, host, port, manager, status)
-        server_rows = [parse_server(r, i) for i, r in enumerate(self.client.get_all("/api/v1/license-server/json", {}))]
-        feature_rows = [parse_feature(r, i) for i, r in enumerate(self.feature_list())]
-        known = {s["lsid"] for s in server_rows}
+        # Reference: License Server API, GET /api/v1/license-server/json
+        servers = server_rows(self.client.get_all("/api/v1/license-server/json", {}))
+        features = feature_rows(self.feature_list())
+        known = {s["lsid"] for s in servers}
         wanted = self.params["lsids"] or sorted(known)
         missing = sorted(set(wanted) - known)
         if missing:
@@ -85,23 +86,23 @@ class LstatConnector(Connector):
                 f"License Statistics lists no license server with id {', '.join(map(str, missing))}; "
                 f"it lists {', '.join(map(str, sorted(known))) or 'none'}"
             )
-        feature_rows = [f for f in feature_rows if f["lsid"] in wanted]
-        unknown_fids = sorted(set(self.params["fids"]) - {f["fid"] for f in feature_rows})
+        features = [f for f in features if f["lsid"] in wanted]
+        unknown_fids = sorted(set(self.params["fids"]) - {f["fid"] for f in features})
         if unknown_fids:
             raise FetchError(
                 f"License Statistics lists no feature with id {', '.join(map(str, unknown_fids))} "
                 f"on license server(s) {', '.join(map(str, wanted))}"
             )
         with self.run.page() as page:
-            self.storage.store_servers(page, [s for s in server_rows if s["lsid"] in wanted])
-            self.storage.store_features(page, feature_rows)
+            self.storage.store_servers(page, [s for s in servers if s["lsid"] in wanted])
+            self.storage.store_features(page, features)
         self.covered = set(wanted)
         self.storage.load_features()
         return list(LstatServer.objects.filter(source=self.source, lsid__in=wanted).order_by("lsid"))
 
     def feature_list(self):
         try:
-            # Reference: GET /api/v1/feature/json (fid, fns, fv, ftype, lsid, lsn)
+            # Reference: Feature API, GET /api/v1/feature/json
             rows = self.client.get_all("/api/v1/feature/json", {})
             self.run.note(feature_list="/api/v1/feature/json")
         except NotFound:
@@ -145,14 +146,14 @@ class LstatConnector(Connector):
             "sd": start.isoformat(),
             "ed": end.isoformat(),
             "granularity": GRANULARITY_CODES[granularity],
-            "orderBy": "lud",
+            "orderBy": PERIOD_FIELD,
             "orderDirection": "ASC",
         }
         return self.client.get_all(stream.path, params)
 
     def store_usage(self, page, stream, raw_rows, granularity):
         where = f"{stream.path} ({granularity} rows)"
-        rows = [parse_usage(r, i, where, self.zone, granularity) for i, r in enumerate(raw_rows)]
+        rows = usage_rows(raw_rows, where, self.zone, granularity)
         self.storage.store_usage(page, stream.server, rows, granularity, where)
 
     # --- snapshots of the current-users reports -----------------------------------------
@@ -162,7 +163,7 @@ class LstatConnector(Connector):
             raw = self.client.get_all("/api/v1/report/users/current/json", {})
         except NotFound:
             return self.run.note(current_users="not offered by this License Statistics (removed in v6.3)")
-        rows = [parse_session(r, i, self.zone) for i, r in enumerate(raw)]
+        rows = session_rows(raw, self.zone)
         rows = [r for r in rows if r["lsid"] in self.covered]  # the servers this source covers
         shape = licenses_shape(rows)
         with self.run.page() as page:
@@ -180,14 +181,11 @@ class LstatConnector(Connector):
 
     def snapshot_highest_usage(self):
         try:
-            # Reference: GET /api/v1/report/users/license/highest-usage/json (highest license usage, fu or lus)
+            # Reference: GET /api/v1/report/users/license/highest-usage/json (highest license usage)
             body = self.client.get("/api/v1/report/users/license/highest-usage/json", {})
         except NotFound:
             return self.run.note(highest_usage="not offered by this License Statistics (removed in v6.3)")
-        data = body.get("data")
-        if not isinstance(data, list):
-            raise PayloadError(f"highest-usage: data is {type(data).__name__}, not a list of users")
-        rows = [parse_top_user(r, i) for i, r in enumerate(data)]
+        rows = top_user_rows(body.get("data"))
         shape = licenses_shape(rows)
         with self.run.page() as page:
             self.storage.store_top_users(page, shape, rows)

@@ -1,17 +1,36 @@
-"""License Statistics' JSON -> rows: usage history, license servers, features and the current-users reports.
+"""License Statistics' JSON -> rows under readable names. The vendor's field codes appear here and only here.
 
-Reference: X-Formation License Statistics REST API v1 documentation, usage
-history (fields lud, lumin, lua, lumax, lbmin, lbmax, ldtc, hu, ft, fns, fv,
-ftype) and the current-users reports (older and newer response shapes).
+Reference: X-Formation License Statistics REST API v1 documentation:
+- License Server API, GET /api/v1/license-server/json: lsid, lsn (name), lsh (hostname),
+  lsp (port), lsd (description), lsmn (license manager), vn (vendor), lss (status), gtn (gathering).
+- Feature API, GET /api/v1/feature/json: fid, fns (name), fv (version), ftype (type), lsid, lsn, vn, gtn.
+- Usage history (per feature, per license server, comparison): lud (the period), lumin, lua, lumax
+  (used min/avg/max), lbmin, lbmax (borrowed min/max), ldtc (denials), hu (hours used), ft (total),
+  and on per-server rows fns, fv, ftype.
+- Current users: lsid, lsn, fid, fns, fv, ftype, uid, un (user), hn (host), lco (checked out), and the
+  licenses held as fu (older versions) or lus (newer). Highest usage: un and fu or lus. Current usage:
+  rows of hu/tu (older) or one current/licenseUsage/licenseLimit record (newer).
+Only the ids are required of a server or feature; a descriptive field it lacks reads as blank.
 """
 
 import re
 from datetime import date, datetime, timedelta
 
 from ingest.errors import PayloadError
+from ingest.vendors.parsing import one_record, records
 
-INT_FIELDS = ("lumin", "lumax", "lbmin", "lbmax", "ldtc", "ft")
-FLOAT_FIELDS = ("lua", "hu")
+PERIOD_FIELD = "lud"  # usage history rows are ordered by their period
+
+# Usage history fields: (stored name, vendor code).
+WHOLE_FIELDS = [
+    ("used_min", "lumin"),
+    ("used_max", "lumax"),
+    ("borrowed_min", "lbmin"),
+    ("borrowed_max", "lbmax"),
+    ("denials", "ldtc"),
+    ("total_seats", "ft"),
+]
+NUMBER_FIELDS = [("used_avg", "lua"), ("hours_used", "hu")]
 
 # The `lud` forms License Statistics' documentation shows, one per granularity.
 _D = r"(\d{4})-(\d{2})-(\d{2})"
@@ -54,89 +73,73 @@ def _period_start(granularity, n, text, zone):
         raise ValueError(f"lud {text!r} is not a valid {granularity}: {exc}") from None
 
 
-def _text(r, name, required=False):
-    value = r.get(name)
-    if value is None and not required:
-        return None
-    if isinstance(value, bool) or not isinstance(value, str | int | float):
-        raise TypeError(f"{name} is {type(value).__name__}, not text")
-    return str(value)
+def _first_text(record, *names):
+    """The first of `names` the record carries (documented name first, then variants); blank if none."""
+    for name in names:
+        if record.get(name) is not None:
+            return record.text(name)
+    return ""
 
 
-def _whole(r, name, nullable=False):
-    value = r[name]
-    if value is None and nullable:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if type(value) is not int:
-        raise TypeError(f"{name} is {value!r}, not a whole number")
-    return value
+def server_rows(payload, where="license-server list"):
+    """The license server list; the simulator's older names host/port/manager/status are read as variants."""
+    return [
+        {
+            "lsid": r.whole("lsid"),
+            "name": r.text("lsn"),
+            "host": _first_text(r, "lsh", "host"),
+            "port": _first_text(r, "lsp", "port"),
+            "manager": _first_text(r, "lsmn", "manager"),
+            "status": _first_text(r, "lss", "status"),
+        }
+        for r in records(payload, where, ident="lsid")
+    ]
 
 
-def _number(r, name):
-    value = r[name]
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"{name} is {value!r}, not a number")
-    return float(value)
+def feature_rows(payload, where="feature list"):
+    return [
+        {
+            "fid": r.whole("fid"),
+            "lsid": r.whole("lsid"),
+            "name": r.text("fns"),
+            "version": r.text("fv"),
+            "feature_type": r.text("ftype"),
+        }
+        for r in records(payload, where, ident="fid")
+    ]
 
 
-def _record(kind, i, parse):
-    """Run `parse`, turning a missing or malformed field into a PayloadError naming the record."""
+def usage_rows(payload, where, zone, granularity):
+    """Usage history rows of one granularity; `period_start` is `lud` read in `zone`.
+
+    The feature's name, version and type are None where a row does not carry them
+    (per-feature and comparison reports), so that storage can fill them in.
+    """
+    return [_usage_row(r, zone, granularity) for r in records(payload, where, what="row", ident="fid")]
+
+
+def _usage_row(r, zone, granularity):
+    label = r.get("lud")
     try:
-        return parse()
-    except KeyError as exc:
-        raise PayloadError(f"{kind}, record {i}: missing field {exc}") from None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise PayloadError(f"{kind}, record {i}: {exc}") from None
-
-
-def parse_server(r, i):
-    return _record(
-        "license-server list",
-        i,
-        lambda: {
-            "lsid": _whole(r, "lsid"),
-            "lsn": _text(r, "lsn", required=True),
-            **{k: _text(r, k) or "" for k in ("host", "port", "manager", "status")},
-        },
-    )
-
-
-def parse_feature(r, i):
-    return _record(
-        "feature list",
-        i,
-        lambda: {
-            "fid": _whole(r, "fid"),
-            "lsid": _whole(r, "lsid"),
-            "fns": _text(r, "fns", required=True),
-            "fv": _text(r, "fv") or "",
-            "ftype": _text(r, "ftype") or "",
-        },
-    )
-
-
-def parse_usage(r, i, where, zone, granularity):
-    def parse():
-        found, start = parse_lud(r["lud"], zone)
-        if found != granularity:
-            raise ValueError(f"lud {r['lud']!r} is a {found}, but {granularity} rows were asked for")
-        row = {"fid": _whole(r, "fid"), "period_start": start, "lud": r["lud"]}
-        row.update({k: _whole(r, k) for k in INT_FIELDS})
-        row.update({k: _number(r, k) for k in FLOAT_FIELDS})
-        row.update({k: _text(r, k) for k in ("fns", "fv", "ftype")})
-        return row
-
-    return _record(where, i, parse)
+        found, start = parse_lud(label, zone)
+    except ValueError as exc:
+        r.fail(str(exc))
+    if found != granularity:
+        r.fail(f"lud {label!r} is a {found}, but {granularity} rows were asked for")
+    row = {"fid": r.whole("fid"), "period_start": start, "period_label": label}
+    row.update({name: r.whole(code) for name, code in WHOLE_FIELDS})
+    row.update({name: r.number(code) for name, code in NUMBER_FIELDS})
+    for name, code in (("feature_name", "fns"), ("feature_version", "fv"), ("feature_type", "ftype")):
+        row[name] = r.text(code, default=None)
+    return row
 
 
 def _licenses(r):
-    """Licenses held: `fu` in the older response shape, `lus` in the newer one (seed 003)."""
+    """Licenses held: `fu` in the older response shape, `lus` in the newer one."""
     for name in ("lus", "fu"):
         if name in r:
-            return name, _whole(r, name)
-    raise KeyError("'lus' (or 'fu')")
+            return name, r.whole(name)
+    r.fail("missing field 'lus' (or 'fu')")
 
 
 def licenses_shape(rows):
@@ -145,52 +148,44 @@ def licenses_shape(rows):
     return "lus" if "lus" in shapes else "fu"
 
 
-def parse_session(r, i, zone):
-    def parse():
+def session_rows(payload, zone, where="current users"):
+    """Current users: one row per license session; `lco` is read in `zone`."""
+    rows = []
+    for r in records(payload, where, ident="un"):
         shape, licenses = _licenses(r)
-        lco = _text(r, "lco")
-        return {
-            "lsid": _whole(r, "lsid"),
-            "lsn": _text(r, "lsn") or "",
-            "fid": _whole(r, "fid"),
-            "fns": _text(r, "fns", required=True),
-            "fv": _text(r, "fv") or "",
-            "ftype": _text(r, "ftype") or "",
-            "uid": _whole(r, "uid", nullable=True) if "uid" in r else None,
-            "un": _text(r, "un", required=True),
-            "hn": _text(r, "hn") or "",
-            "lco": datetime.fromisoformat(lco).replace(tzinfo=zone) if lco else None,
-            "licenses": licenses,
-            "shape": shape,
+        rows.append({
+            "lsid": r.whole("lsid"), "server_name": r.text("lsn"), "fid": r.whole("fid"),
+            "feature_name": r.text("fns", required=True), "feature_version": r.text("fv"),
+            "feature_type": r.text("ftype"), "user_id": r.whole("uid", required=False),
+            "user": r.text("un", required=True), "host": r.text("hn"),
+            "checked_out_at": r.instant("lco", required=False, zone=zone), "licenses": licenses, "shape": shape,
+        })  # fmt: skip
+    return rows
+
+
+def top_user_rows(payload, where="highest usage"):
+    rows = []
+    for r in records(payload, where, what="user"):
+        shape, licenses = _licenses(r)
+        rows.append({"user": r.text("un", required=True), "licenses": licenses, "shape": shape})
+    return rows
+
+
+def parse_current_usage(data, where="current usage"):
+    """Both documented shapes: rows of hu/tu (with and without licenses), or current/licenseUsage/licenseLimit."""
+    if isinstance(data, list) and data and all(isinstance(d, dict) and "hu" in d for d in data):
+        counts = {str(r.get("hu")): r.whole("tu") for r in records(data, where, what="row")}
+        if set(counts) != {"0", "1"}:
+            raise PayloadError(f"{where}: expected one row with hu 1 and one with hu 0, got hu {sorted(counts)}")
+        return "hu_tu", {"users_with_licenses": counts["1"], "users_without_licenses": counts["0"]}
+    data = data[0] if isinstance(data, list) and len(data) == 1 else data
+    if isinstance(data, dict) and "current" in data:
+        r = one_record(data, where)
+        return "current", {
+            "current": r.whole("current"),
+            "license_usage": r.whole("licenseUsage", required=False),
+            "license_limit": r.whole("licenseLimit", required=False),
         }
-
-    return _record("current users", i, parse)
-
-
-def parse_top_user(r, i):
-    def parse():
-        shape, licenses = _licenses(r)
-        return {"un": _text(r, "un", required=True), "licenses": licenses, "shape": shape}
-
-    return _record("highest usage", i, parse)
-
-
-def parse_current_usage(data):
-    """Both shapes of seed 003: rows of hu/tu (with and without licenses), or current/licenseUsage/licenseLimit."""
-
-    def parse():
-        if isinstance(data, list) and data and all(isinstance(d, dict) and "hu" in d for d in data):
-            counts = {str(d["hu"]): _whole(d, "tu") for d in data}
-            if set(counts) != {"0", "1"}:
-                raise ValueError(f"expected one row with hu 1 and one with hu 0, got hu {sorted(counts)}")
-            return "hu_tu", {"users_with_licenses": counts["1"], "users_without_licenses": counts["0"]}
-        record = data[0] if isinstance(data, list) and len(data) == 1 else data
-        if isinstance(record, dict) and "current" in record:
-            return "current", {
-                "current": _whole(record, "current"),
-                "license_usage": _whole(record, "licenseUsage", nullable=True),
-                "license_limit": _whole(record, "licenseLimit", nullable=True),
-            }
-        raise ValueError(f"data is neither hu/tu rows nor a current/licenseUsage/licenseLimit record: {data!r:.200}")
-
-    return _record("current usage", 0, parse)
+    raise PayloadError(
+        f"{where}: data is neither hu/tu rows nor a current/licenseUsage/licenseLimit record: {data!r:.200}"
+    )

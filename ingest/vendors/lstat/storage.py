@@ -6,8 +6,9 @@ from ingest.errors import PayloadError
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
 
 USAGE_COLUMNS = [
-    "feature", "granularity", "period_start", "lud",
-    "lumin", "lua", "lumax", "lbmin", "lbmax", "ldtc", "hu", "ft", "fns", "fv", "ftype",
+    "feature", "granularity", "period_start", "period_label", "used_min", "used_avg", "used_max",
+    "borrowed_min", "borrowed_max", "denials", "hours_used", "total_seats", "feature_name", "feature_version",
+    "feature_type",
 ]  # fmt: skip
 USAGE_KEYS = ["feature", "granularity", "period_start"]
 
@@ -41,7 +42,7 @@ class LstatStorage:
     def store_servers(self, page, rows):
         columns = ["source", "lsid", "name", "host", "port", "manager", "status", "seen_at"]
         values = [
-            (self.source.pk, r["lsid"], r["lsn"], r["host"], r["port"], r["manager"], r["status"], self.now)
+            (self.source.pk, r["lsid"], r["name"], r["host"], r["port"], r["manager"], r["status"], self.now)
             for r in rows
         ]
         scope = LstatServer.objects.filter(source=self.source)
@@ -50,9 +51,10 @@ class LstatStorage:
     def store_features(self, page, rows):
         """Upsert features (from the feature list or from usage rows) under their servers."""
         server_ids = dict(LstatServer.objects.filter(source=self.source).values_list("lsid", "pk"))
-        columns = ["source", "fid", "server", "name", "version", "ftype", "seen_at"]
+        columns = ["source", "fid", "server", "name", "version", "feature_type", "seen_at"]
         values = [
-            (self.source.pk, r["fid"], server_ids[r["lsid"]], r["fns"], r["fv"], r["ftype"], self.now) for r in rows
+            (self.source.pk, r["fid"], server_ids[r["lsid"]], r["name"], r["version"], r["feature_type"], self.now)
+            for r in rows
         ]
         scope = LstatFeature.objects.filter(source=self.source)
         page.upsert(LstatFeature, columns, values, keys=["source", "fid"], scope=scope)
@@ -69,9 +71,9 @@ class LstatStorage:
             feature = self.features.get(r["fid"])
             if feature is None:
                 raise PayloadError(f"{where}: row for feature {r['fid']}, which License Statistics does not list")
-            r["fns"] = r["fns"] or feature.name
-            r["fv"] = r["fv"] if r["fv"] is not None else feature.version
-            r["ftype"] = r["ftype"] if r["ftype"] is not None else feature.ftype
+            r["feature_name"] = r["feature_name"] or feature.name
+            r["feature_version"] = r["feature_version"] if r["feature_version"] is not None else feature.version
+            r["feature_type"] = r["feature_type"] if r["feature_type"] is not None else feature.feature_type
             values.append((feature.pk, granularity, *(r[c] for c in USAGE_COLUMNS[2:])))
         values = separate_repeated_hours(values, where)
         if values:
@@ -88,9 +90,15 @@ class LstatStorage:
         new = {}
         for r in rows:
             if r["fid"] not in self.features and r["fid"] not in new:
-                if not r["fns"]:
-                    raise PayloadError(f"usage row for unlisted feature {r['fid']} carries no feature name (fns)")
-                new[r["fid"]] = {**r, "lsid": server.lsid, "fv": r["fv"] or "", "ftype": r["ftype"] or ""}
+                if not r["feature_name"]:
+                    raise PayloadError(f"usage row for unlisted feature {r['fid']} carries no feature name")
+                new[r["fid"]] = {
+                    "fid": r["fid"],
+                    "lsid": server.lsid,
+                    "name": r["feature_name"],
+                    "version": r["feature_version"] or "",
+                    "feature_type": r["feature_type"] or "",
+                }
         if new:
             self.store_features(page, list(new.values()))
             for feature in LstatFeature.objects.filter(source=self.source, fid__in=new).select_related("server"):
