@@ -77,7 +77,9 @@ def lstat_feature_choices():
 
 
 def feature_label(feature):
-    return f"{feature.name} {feature.version} ({feature.server.name})".replace("  ", " ")
+    """Name, version and server; a feature known only by its id is "feature <fid>"."""
+    server = f" ({feature.server.name})" if feature.server else ""
+    return f"{feature} {server}".replace("  ", " ").strip()
 
 
 def lstat_latest_day(features):

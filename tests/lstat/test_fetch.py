@@ -207,3 +207,62 @@ def test_the_simulators_demo_source_fetches_the_whole_history(sim, lstat_clock, 
 
     assert run.status == IngestRun.Status.SUCCEEDED, run.error
     assert LstatUsage.objects.filter(granularity="day").count() == FEATURES * DAYS
+
+
+def test_discovery_reads_the_documented_license_server_fields(lstat_clock, lstat_source):
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    server = LstatServer.objects.get(lsid=1)
+    assert (server.name, server.host, server.port, server.manager, server.status) == (
+        "flexlm-eng", "lic-eng01", "27000", "FlexNet", "UP",
+    )  # fmt: skip
+
+
+def test_discovery_reads_the_older_field_names_as_variants(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].list_fields = "older"
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    server = LstatServer.objects.get(lsid=2)
+    assert (server.host, server.port, server.manager, server.status) == ("lic-des01", "5053", "RLM", "UP")
+
+
+def test_servers_and_features_without_descriptive_fields_are_stored_blank(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].list_fields = "ids"
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert list(LstatServer.objects.order_by("lsid").values_list("lsid", "name", "host")) == [(1, "", ""), (2, "", "")]
+    assert LstatFeature.objects.count() == FEATURES
+    # the server's usage rows still name each feature
+    assert LstatUsage.objects.filter(feature__fid=11).first().feature_name == "MATLAB"
+
+
+def test_configured_features_need_no_discovery(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].lists_removed = True
+    lstat_source.params = {**lstat_source.params, "fids": [11, 21], "snapshots": []}
+    lstat_source.save()
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert "skipped" in run.details["discovery"]
+    assert sorted(LstatFeature.objects.values_list("fid", "server")) == [(11, None), (21, None)]
+    assert LstatUsage.objects.filter(granularity="day").count() == 2 * DAYS
+
+    again = run_fetch(lstat_source)
+
+    assert again.status == IngestRun.Status.SUCCEEDED, again.error
+    assert LstatFeature.objects.count() == 2 and LstatUsage.objects.filter(granularity="day").count() == 2 * DAYS
+
+
+def test_without_the_lists_a_source_without_fids_fails_clearly(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].lists_removed = True
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.FAILED
+    assert "HTTP 404" in run.error and "configure fids" in run.error

@@ -166,3 +166,18 @@ def test_pages_need_a_login(client, fetched):
     response = client.get(reverse("reports:lstat_users"))
 
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_feature_known_only_by_id_has_its_pages(sim, viewer, lstat_clock, lstat_source):
+    sim.simulators["lstat"].lists_removed = True
+    lstat_source.params = {**lstat_source.params, "fids": [11], "snapshots": []}
+    lstat_source.save()
+    assert run_fetch(lstat_source).error == ""
+
+    page = viewer.get(reverse("reports:lstat_feature", args=[matlab().pk]), {"granularity": "day"})
+    compare = viewer.get(reverse("reports:lstat_compare"), {"features": [matlab().pk], "granularity": "day"})
+
+    assert page.status_code == 200 and "feature 11" in page.content.decode()
+    assert len(page.context["rows"]) == 4
+    assert compare.status_code == 200 and compare.context["rows"][0]["feature"] == "feature 11"
+    assert viewer.get(reverse("reports:lstat")).status_code == 200

@@ -105,3 +105,45 @@ def test_a_license_statistics_without_current_users_is_noted_not_failed(sim, lst
     assert "removed in v6.3" in run.details["current_users"]
     assert not LstatSnapshot.objects.exists()
     assert LstatUsage.objects.exists()
+
+
+def test_current_and_highest_usage_are_limited_to_the_selected_servers(sim, lstat_clock, lstat_source):
+    lstat_source.params = {**lstat_source.params, "lsids": [2]}
+    lstat_source.save()
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    server_2_users = set(LstatSession.objects.values_list("user", flat=True))
+    assert LstatSnapshot.objects.get(kind="current_usage").current == len(server_2_users)
+    top = set(LstatTopUser.objects.values_list("user", flat=True))
+    # the simulator samples the highest usage at 11:00 UTC on each day of its history (2 to 4 March)
+    sampled = [s for day in (2, 3, 4) for s in sim.simulators["lstat"].sessions(datetime(2026, 3, day, 11, tzinfo=UTC))]
+    assert top and top <= {s["un"] for s in sampled if s["f"]["lsid"] == 2}
+    asked = [q for path, q in sim.simulators["lstat"].requests if "/users/license/" in path]
+    assert len(asked) == 2 and all('"lsid"' in q["filter"] for q in asked)
+
+
+def test_every_server_needs_no_filter(sim, lstat_clock, lstat_source):
+    run_fetch(lstat_source)
+
+    asked = [q for path, q in sim.simulators["lstat"].requests if "/users/license/" in path]
+    assert len(asked) == 2 and not any("filter" in q for q in asked)
+
+
+def test_servers_the_filter_cannot_select_alone_are_noted_not_mixed(sim, lstat_clock, lstat_source):
+    lstat = sim.simulators["lstat"]
+    lstat.servers = [
+        *lstat.servers,
+        {"lsid": 3, "lsn": "lmx", "host": "h", "port": "1", "manager": "LM-X", "status": ""},
+    ]
+    lstat_source.params = {**lstat_source.params, "lsids": [1, 3]}
+    lstat_source.save()
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert "cannot select license servers 1, 3" in run.details["current_usage"]
+    assert "cannot select license servers 1, 3" in run.details["highest_usage"]
+    assert not LstatSnapshot.objects.filter(kind__in=["current_usage", "highest_usage"]).exists()
+    assert LstatSnapshot.objects.filter(kind="users").exists()

@@ -10,6 +10,7 @@ it is stored in one transaction, so an upstream failure stores nothing half.
 HTTP is in client.py, reading payloads in parsing.py, writes in storage.py.
 """
 
+import json
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -75,9 +76,14 @@ class LstatConnector(Connector):
 
     # --- discovery ------------------------------------------------------------------
     def discover(self):
-        # Reference: License Server API, GET /api/v1/license-server/json
-        servers = server_rows(self.client.get_all("/api/v1/license-server/json", {}))
-        features = feature_rows(self.feature_list())
+        """Servers and features; with `fids` configured, a License Statistics without the lists still works."""
+        try:
+            servers = server_rows(self.client.get_all("/api/v1/license-server/json", {}))  # License Server API
+            features = feature_rows(self.feature_list())
+        except NotFound as exc:
+            if not self.params["fids"]:
+                raise FetchError(f"{exc}; without the license server and feature lists, configure fids") from None
+            return self.discover_fids_only(exc)
         known = {s["lsid"] for s in servers}
         wanted = self.params["lsids"] or sorted(known)
         missing = sorted(set(wanted) - known)
@@ -97,8 +103,19 @@ class LstatConnector(Connector):
             self.storage.store_servers(page, [s for s in servers if s["lsid"] in wanted])
             self.storage.store_features(page, features)
         self.covered = set(wanted)
+        self.known_servers = known
         self.storage.load_features()
         return list(LstatServer.objects.filter(source=self.source, lsid__in=wanted).order_by("lsid"))
+
+    def discover_fids_only(self, reason):
+        """No lists to read (License Statistics 6.3 removed them): the configured features, by id."""
+        self.run.note(discovery=f"skipped, {reason}; the configured features are stored by id")
+        with self.run.page() as page:
+            self.storage.ensure_features(page, self.params["fids"])
+        self.covered = set(self.params["lsids"]) or None
+        self.known_servers = None
+        self.storage.load_features()
+        return []
 
     def feature_list(self):
         try:
@@ -164,7 +181,8 @@ class LstatConnector(Connector):
         except NotFound:
             return self.run.note(current_users="not offered by this License Statistics (removed in v6.3)")
         rows = session_rows(raw, self.zone)
-        rows = [r for r in rows if r["lsid"] in self.covered]  # the servers this source covers
+        if self.covered is not None:
+            rows = [r for r in rows if r["lsid"] in self.covered]  # the servers this source covers
         shape = licenses_shape(rows)
         with self.run.page() as page:
             self.storage.store_sessions(page, shape, rows)
@@ -172,7 +190,10 @@ class LstatConnector(Connector):
     def snapshot_current_usage(self):
         try:
             # Reference: GET /api/v1/report/users/license/current-usage/json (current license usage, both versions)
-            body = self.client.get("/api/v1/report/users/license/current-usage/json", {})
+            query = self.server_filter("current_usage")
+            if query is None:
+                return
+            body = self.client.get("/api/v1/report/users/license/current-usage/json", query)
         except NotFound:
             return self.run.note(current_usage="not offered by this License Statistics (removed in v6.3)")
         shape, figures = parse_current_usage(body.get("data"))
@@ -182,13 +203,41 @@ class LstatConnector(Connector):
     def snapshot_highest_usage(self):
         try:
             # Reference: GET /api/v1/report/users/license/highest-usage/json (highest license usage)
-            body = self.client.get("/api/v1/report/users/license/highest-usage/json", {})
+            query = self.server_filter("highest_usage")
+            if query is None:
+                return
+            body = self.client.get("/api/v1/report/users/license/highest-usage/json", query)
         except NotFound:
             return self.run.note(highest_usage="not offered by this License Statistics (removed in v6.3)")
         rows = top_user_rows(body.get("data"))
         shape = licenses_shape(rows)
         with self.run.page() as page:
             self.storage.store_top_users(page, shape, rows)
+
+    def server_filter(self, kind):
+        """The query that limits a current-usage or highest-usage report to the covered servers.
+
+        These reports count users, so they cannot be summed per server; they take the
+        current-users report's `filter`, numeric rules on lsid that must all hold.
+        The covered servers are selected exactly when no other listed server lies
+        between the first and the last; otherwise the snapshot is skipped with a note.
+        Returns {} for every server, None when the covered servers cannot be selected.
+        """
+        if self.covered is None or self.covered == self.known_servers:
+            return {}
+        low, high = min(self.covered), max(self.covered)
+        others = set(range(low, high + 1)) & ((self.known_servers or set()) - self.covered)
+        if others or (self.known_servers is None and len(self.covered) != high - low + 1):
+            self.run.note(**{
+                kind: f"not fetched: License Statistics' filter cannot select license servers "
+                f"{', '.join(map(str, sorted(self.covered)))} without others"
+            })  # fmt: skip
+            return None
+        rules = [
+            {"type": "numeric", "comparison": "gt", "field": "lsid", "value": low - 1},
+            {"type": "numeric", "comparison": "lt", "field": "lsid", "value": high + 1},
+        ]
+        return {"filter": json.dumps(rules)}
 
 
 class Stream:

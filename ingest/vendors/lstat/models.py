@@ -34,7 +34,14 @@ class LstatFeature(models.Model):
 
     source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
     fid = models.IntegerField("feature id")
-    server = models.ForeignKey(LstatServer, on_delete=models.CASCADE, related_name="features")
+    server = models.ForeignKey(
+        LstatServer,
+        on_delete=models.CASCADE,
+        related_name="features",
+        null=True,
+        blank=True,
+        help_text="Unknown for a feature fetched by id from a License Statistics without a feature list.",
+    )
     name = models.CharField(max_length=300)
     version = models.CharField(max_length=100, blank=True)
     feature_type = models.CharField("feature type", max_length=100, blank=True)
@@ -45,7 +52,7 @@ class LstatFeature(models.Model):
         ordering = ["name", "version"]
 
     def __str__(self):
-        return f"{self.name} {self.version}".strip()
+        return f"{self.name or f'feature {self.fid}'} {self.version}".strip()
 
 
 class LstatUsage(models.Model):

@@ -59,6 +59,15 @@ class LstatStorage:
         scope = LstatFeature.objects.filter(source=self.source)
         page.upsert(LstatFeature, columns, values, keys=["source", "fid"], scope=scope)
 
+    def ensure_features(self, page, fids):
+        """Features known only by id (no feature list to read): stored without a name or server."""
+        have = set(LstatFeature.objects.filter(source=self.source, fid__in=fids).values_list("fid", flat=True))
+        new = [LstatFeature(source=self.source, fid=fid, name="", seen_at=self.now) for fid in fids if fid not in have]
+        LstatFeature.objects.bulk_create(new)
+        LstatFeature.objects.filter(source=self.source, fid__in=have).update(seen_at=self.now)
+        page.tally(created=len(new), updated=len(have))
+        page.fetched += len(fids)
+
     def load_features(self):
         self.features = {f.fid: f for f in LstatFeature.objects.filter(source=self.source).select_related("server")}
 
