@@ -2,10 +2,15 @@
 
 Usage is stored per hour (the recent window) and per day (the long history);
 week, month and quarter are built here from day rows, as MLS builds week and
-month. A bucket's minimum is the least of its rows' minimums, its maximum the
+month. An hourly row is shown at its own instant in the display zone (TIME_ZONE);
+a daily row is a date of the source's zone and is shown on that date, whatever
+the display zone, so day rows are selected and bucketed by their date
+(`period_label`, YYYY-MM-DD), never by the instant its day began. A bucket's minimum is the least of its rows' minimums, its maximum the
 greatest maximum, its average the mean of its rows' averages, its denials and
 hours used the sums, and its total the largest total of the period.
 """
+
+from datetime import date, datetime, time
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -64,10 +69,14 @@ def lstat_servers():
     last_days = dict(
         LstatUsage.objects.filter(granularity="day")
         .values_list("feature__server")
-        .annotate(last=Max("period_start"))
+        .annotate(last=Max("period_label"))
         .order_by()
     )
-    return [{"server": s, "features": s.features.all(), "last": last_days.get(s.pk)} for s in servers]
+    return [{"server": s, "features": s.features.all(), "last": _date(last_days.get(s.pk))} for s in servers]
+
+
+def _date(label):
+    return date.fromisoformat(label) if label else None
 
 
 def lstat_feature_choices():
@@ -83,9 +92,12 @@ def feature_label(feature):
 
 
 def lstat_latest_day(features):
-    """The last day with data for these features, in the shown zone (today if none)."""
-    last = LstatUsage.objects.filter(feature__in=features).aggregate(last=Max("period_start"))["last"]
-    return timezone.localtime(last).date() if last else timezone.localdate()
+    """The last day with data for these features: a day row's date, an hour's date in the shown zone (or today)."""
+    usage = LstatUsage.objects.filter(feature__in=features)
+    last_day = _date(usage.filter(granularity="day").aggregate(last=Max("period_label"))["last"])
+    last_hour = usage.filter(granularity="hour").aggregate(last=Max("period_start"))["last"]
+    days = [d for d in (last_day, last_hour and timezone.localtime(last_hour).date()) if d]
+    return max(days) if days else timezone.localdate()
 
 
 def lstat_first_hour(features):
@@ -101,15 +113,26 @@ def lstat_bucket(moment, granularity):
     return month.replace(month=month.month - (month.month - 1) % 3)
 
 
+def _row_bucket(row, granularity):
+    """An hourly row's own start in the shown zone (exact in a half-hour zone too); a day row's date's bucket."""
+    if granularity == "hour":
+        return timezone.localtime(row["period_start"])
+    day = timezone.make_aware(datetime.combine(date.fromisoformat(row["period_label"]), time.min))
+    return lstat_bucket(day, granularity)
+
+
 def lstat_usage(features, period):
     """Rows per feature and bucket of the period: used min/avg/max, total, borrowed, denials, hours, utilization."""
     labels = {f.pk: feature_label(f) for f in features}
-    stored = LstatUsage.objects.filter(
-        feature__in=list(labels),
-        granularity="hour" if period.granularity == "hour" else "day",
-        period_start__gte=period.start_dt,
-        period_start__lt=period.end_dt,
-    ).order_by("feature_id", "period_start")
+    if period.granularity == "hour":
+        stored = LstatUsage.objects.filter(
+            granularity="hour", period_start__gte=period.start_dt, period_start__lt=period.end_dt
+        )
+    else:  # a day row's label is its date, YYYY-MM-DD, which sorts as text
+        stored = LstatUsage.objects.filter(
+            granularity="day", period_label__gte=period.start.isoformat(), period_label__lte=period.end.isoformat()
+        )
+    stored = stored.filter(feature__in=list(labels)).order_by("feature_id", "period_start")
     buckets = {}
     fields = (
         "used_min",
@@ -122,8 +145,8 @@ def lstat_usage(features, period):
         "total_seats",
     )
     picks = (("used_min", min), ("used_max", max), ("borrowed_min", min), ("borrowed_max", max), ("total_seats", max))
-    for r in stored.values("feature_id", "period_start", *fields).iterator(chunk_size=2000):
-        key = (r["feature_id"], lstat_bucket(r["period_start"], period.granularity))
+    for r in stored.values("feature_id", "period_start", "period_label", *fields).iterator(chunk_size=2000):
+        key = (r["feature_id"], _row_bucket(r, period.granularity))
         b = buckets.get(key)
         if b is None:
             buckets[key] = b = {**r, "rows": 0, "used_avg": 0.0, "denials": 0, "hours_used": 0.0}

@@ -3,14 +3,17 @@
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ingest.services import run_fetch
-from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot, LstatUsage
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +55,15 @@ def test_the_feature_download_is_the_table_shown(viewer, fetched):
 
     assert rows[0][:3] == ["Feature", "Period start", "Used min"]
     assert rows[1:] == [[str(c) for c in row] for row in page.context["table_rows"]]
-    assert len(rows) == 1 + 13
+    # the hours stored from midnight of 4 March in the display zone to the simulator's last, open hour at noon UTC
+    midnight = datetime(2026, 3, 4, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    assert (
+        len(rows)
+        == 1 + LstatUsage.objects.filter(feature=matlab(), granularity="hour", period_start__gte=midnight).count()
+    )
+    assert len(rows) == 1 + {"UTC": 13, "America/New_York": 8, "Asia/Kolkata": 18}.get(
+        settings.TIME_ZONE, len(rows) - 1
+    )
 
 
 def test_the_feature_page_builds_weeks_months_and_quarters_from_days(viewer, fetched):
@@ -128,7 +139,7 @@ def test_current_users_history_answers_who_held_a_feature_at_an_earlier_time(sim
     sim.simulators["lstat"].fixed_end += timedelta(hours=3)
     lstat_clock.shift(timedelta(hours=3))
     run_fetch(fetched)
-    moment = (first.taken_at + timedelta(hours=1)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    moment = timezone.localtime(first.taken_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
     latest = viewer.get(reverse("reports:lstat_users"))
     earlier = viewer.get(reverse("reports:lstat_users"), {"at": moment})
