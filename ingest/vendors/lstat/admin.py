@@ -3,6 +3,19 @@ from django.contrib import admin
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
 
 
+class RawRowsAdmin(admin.ModelAdmin):
+    """Rows as License Statistics sent them: shown, never edited (the next fetch or the reports would disagree)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(LstatServer)
 class LstatServerAdmin(admin.ModelAdmin):
     list_display = ["name", "lsid", "host", "port", "manager", "status", "source", "seen_at"]
@@ -18,7 +31,7 @@ class LstatFeatureAdmin(admin.ModelAdmin):
 
 
 @admin.register(LstatUsage)
-class LstatUsageAdmin(admin.ModelAdmin):
+class LstatUsageAdmin(RawRowsAdmin):
     list_display = [
         "feature",
         "granularity",
@@ -56,7 +69,7 @@ class LstatTopUserInline(admin.TabularInline):
 
 
 @admin.register(LstatSnapshot)
-class LstatSnapshotAdmin(admin.ModelAdmin):
+class LstatSnapshotAdmin(RawRowsAdmin):
     list_display = ["taken_at", "kind", "shape", "row_count", "current", "users_with_licenses", "source"]
     list_filter = ["kind", "shape", "source"]
     date_hierarchy = "taken_at"
@@ -65,7 +78,7 @@ class LstatSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(LstatSession)
-class LstatSessionAdmin(admin.ModelAdmin):
+class LstatSessionAdmin(RawRowsAdmin):
     list_display = [
         "user", "host", "feature_name", "feature_version", "server_name", "checked_out_at", "licenses", "snapshot"
     ]  # fmt: skip
