@@ -237,8 +237,10 @@ def test_servers_and_features_without_descriptive_fields_are_stored_blank(sim, l
     assert run.status == IngestRun.Status.SUCCEEDED, run.error
     assert list(LstatServer.objects.order_by("lsid").values_list("lsid", "name", "host")) == [(1, "", ""), (2, "", "")]
     assert LstatFeature.objects.count() == FEATURES
-    # the server's usage rows still name each feature
+    # the server's usage rows name each feature
     assert LstatUsage.objects.filter(feature__fid=11).first().feature_name == "MATLAB"
+    matlab = LstatFeature.objects.get(fid=11)
+    assert (matlab.name, matlab.version, matlab.feature_type) == ("MATLAB", "R2024b", "floating")
 
 
 def test_configured_features_need_no_discovery(sim, lstat_clock, lstat_source):

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from ingest.services import run_fetch
-from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatUsage
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatUsage
 
 pytestmark = pytest.mark.django_db
 
@@ -92,3 +92,33 @@ def test_the_server_index_shows_the_last_vendor_date(viewer, berlin_source):
 
     assert {s["server"].lsid: s["last"] for s in servers} == {1: date(2026, 3, 4), 2: date(2026, 3, 4)}
     assert LstatServer.objects.count() == 2
+
+
+def test_checked_out_times_are_read_in_the_sources_zone(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].zone = ZoneInfo("Europe/Berlin")
+    lstat_source.params = {**lstat_source.params, "timezone": "Europe/Berlin"}
+    lstat_source.save()
+
+    run_fetch(lstat_source)
+
+    held = sim.simulators["lstat"].sessions(datetime(2026, 3, 4, 12, tzinfo=UTC))
+    stored = set(LstatSession.objects.values_list("checked_out_at", flat=True))
+    assert stored == {s["lco"].replace(second=0, microsecond=0) for s in held}
+
+
+def test_the_page_says_whose_days_it_shows(viewer, berlin_source):
+    days = feature_page(viewer, granularity="day", start="2026-03-01", end="2026-03-04")
+    hours = feature_page(viewer, granularity="hour", start="2026-03-04", end="2026-03-04")
+
+    assert "Days are the dates License Statistics reports in Europe/Berlin" in days.content.decode()
+    assert "hours are shown in America/New_York" in days.content.decode()
+    assert hours.context["zone_note"] == ""
+
+
+def test_a_source_in_the_shown_zone_needs_no_note(sim, viewer, lstat_clock, lstat_source, settings):
+    sim.simulators["lstat"].zone = ZoneInfo(settings.TIME_ZONE)
+    lstat_source.params = {**lstat_source.params, "timezone": ""}
+    lstat_source.save()
+    run_fetch(lstat_source)
+
+    assert feature_page(viewer, granularity="day").context["zone_note"] == ""

@@ -95,10 +95,13 @@ class LstatStorage:
             page.upsert(LstatUsage, USAGE_COLUMNS, values, keys=USAGE_KEYS, scope=scope)
 
     def learn_features(self, page, server, rows):
-        """Server rows name each feature: store features the feature list did not show (yet)."""
+        """Server rows name each feature: store features the feature list did not show (yet) or left unnamed."""
         new = {}
         for r in rows:
-            if r["fid"] not in self.features and r["fid"] not in new:
+            known = self.features.get(r["fid"])
+            if known is not None and (known.name or not r["feature_name"]):
+                continue
+            if r["fid"] not in new:
                 if not r["feature_name"]:
                     raise PayloadError(f"usage row for unlisted feature {r['fid']} carries no feature name")
                 new[r["fid"]] = {
