@@ -79,6 +79,11 @@ def _date(label):
     return date.fromisoformat(label) if label else None
 
 
+def lstat_unplaced_features():
+    """Features fetched by id from a License Statistics without a feature list: no server is known."""
+    return list(LstatFeature.objects.filter(server=None).select_related("source").order_by("source__name", "fid"))
+
+
 def lstat_feature_choices():
     """(pk, label) of every feature, for pickers."""
     features = LstatFeature.objects.select_related("server").order_by("server__name", "name", "version")

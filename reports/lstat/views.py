@@ -84,7 +84,8 @@ class UsersForm(SnapshotForm):
 
 
 def index(request):
-    return render(request, "reports/lstat/index.html", {"servers": selectors.lstat_servers()})
+    context = {"servers": selectors.lstat_servers(), "unplaced": selectors.lstat_unplaced_features()}
+    return render(request, "reports/lstat/index.html", context)
 
 
 def feature(request, pk):

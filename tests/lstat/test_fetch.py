@@ -236,6 +236,7 @@ def test_servers_and_features_without_descriptive_fields_are_stored_blank(sim, l
 
     assert run.status == IngestRun.Status.SUCCEEDED, run.error
     assert list(LstatServer.objects.order_by("lsid").values_list("lsid", "name", "host")) == [(1, "", ""), (2, "", "")]
+    assert str(LstatServer.objects.get(lsid=2)) == "license server 2"
     assert LstatFeature.objects.count() == FEATURES
     # the server's usage rows name each feature
     assert LstatUsage.objects.filter(feature__fid=11).first().feature_name == "MATLAB"

@@ -191,4 +191,5 @@ def test_a_feature_known_only_by_id_has_its_pages(sim, viewer, lstat_clock, lsta
     assert page.status_code == 200 and "feature 11" in page.content.decode()
     assert len(page.context["rows"]) == 4
     assert compare.status_code == 200 and compare.context["rows"][0]["feature"] == "feature 11"
-    assert viewer.get(reverse("reports:lstat")).status_code == 200
+    index = viewer.get(reverse("reports:lstat"))
+    assert index.context["unplaced"] == [matlab()] and "feature 11" in index.content.decode()

@@ -26,7 +26,7 @@ class LstatServer(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.name or f"license server {self.lsid}"
 
 
 class LstatFeature(models.Model):

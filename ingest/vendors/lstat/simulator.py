@@ -361,7 +361,7 @@ def _floor(moment):
 
 
 def aggregate(samples, total):
-    """One period's row from its samples (or from its hours' samples): the fields of seed 001."""
+    """One period's row from its samples (or from its hours' samples): the usage history fields License Statistics documents."""
     flat = [s for hour in samples for s in hour] if samples and isinstance(samples[0], list) else samples
     used = [s[0] for s in flat]
     borrowed = [s[1] for s in flat]
