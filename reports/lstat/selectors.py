@@ -92,7 +92,7 @@ def lstat_feature_choices():
 
 def feature_label(feature):
     """Name, version and server; a feature known only by its id is "feature <fid>"."""
-    server = f" ({feature.server.name})" if feature.server else ""
+    server = f" ({feature.server})" if feature.server else ""
     return f"{feature} {server}".replace("  ", " ").strip()
 
 
