@@ -102,7 +102,7 @@ def lstat_compare_figure(rows, metric):
 def lstat_top_users_figure(rows):
     """Horizontal bars, the top user on top."""
     fig = go.Figure(go.Bar(
-        x=[r["licenses"] for r in rows][::-1], y=[r["un"] for r in rows][::-1], orientation="h",
+        x=[r["licenses"] for r in rows][::-1], y=[r["user"] for r in rows][::-1], orientation="h",
         marker={"color": COLORS["used"]}, hovertemplate="%{y}: %{x} licenses<extra></extra>",
     ))  # fmt: skip
     base_layout(fig, yaxis_title=None)

@@ -2,10 +2,15 @@
 
 Usage is stored per hour (the recent window) and per day (the long history);
 week, month and quarter are built here from day rows, as MLS builds week and
-month. A bucket's minimum is the least of its rows' minimums, its maximum the
+month. An hourly row is shown at its own instant in the display zone (TIME_ZONE);
+a daily row is a date of the source's zone and is shown on that date, whatever
+the display zone, so day rows are selected and bucketed by their date
+(`period_label`, YYYY-MM-DD), never by the instant its day began. A bucket's minimum is the least of its rows' minimums, its maximum the
 greatest maximum, its average the mean of its rows' averages, its denials and
 hours used the sums, and its total the largest total of the period.
 """
+
+from datetime import date, datetime, time
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -30,7 +35,7 @@ USAGE_COLUMNS = [
 SUMMARY_COLUMNS = [
     ("feature", "Feature"),
     ("version", "Version"),
-    ("ftype", "Type"),
+    ("feature_type", "Type"),
     ("total", "Total seats"),
     ("peak", "Peak used"),
     ("average", "Average used"),
@@ -41,15 +46,15 @@ SUMMARY_COLUMNS = [
 ]
 
 SESSION_COLUMNS = [
-    ("lsn", "License server"),
+    ("server_name", "License server"),
     ("feature", "Feature"),
-    ("un", "User"),
-    ("hn", "Host"),
-    ("lco", "Checked out since"),
+    ("user", "User"),
+    ("host", "Host"),
+    ("checked_out_at", "Checked out since"),
     ("licenses", "Licenses"),
 ]
 
-TOP_USER_COLUMNS = [("rank", "Rank"), ("un", "User"), ("licenses", "Licenses (most held at once)")]
+TOP_USER_COLUMNS = [("rank", "Rank"), ("user", "User"), ("licenses", "Licenses (most held at once)")]
 
 
 # --- servers and features ---------------------------------------------------------------
@@ -64,10 +69,19 @@ def lstat_servers():
     last_days = dict(
         LstatUsage.objects.filter(granularity="day")
         .values_list("feature__server")
-        .annotate(last=Max("period_start"))
+        .annotate(last=Max("period_label"))
         .order_by()
     )
-    return [{"server": s, "features": s.features.all(), "last": last_days.get(s.pk)} for s in servers]
+    return [{"server": s, "features": s.features.all(), "last": _date(last_days.get(s.pk))} for s in servers]
+
+
+def _date(label):
+    return date.fromisoformat(label) if label else None
+
+
+def lstat_unplaced_features():
+    """Features fetched by id from a License Statistics without a feature list: no server is known."""
+    return list(LstatFeature.objects.filter(server=None).select_related("source").order_by("source__name", "fid"))
 
 
 def lstat_feature_choices():
@@ -77,13 +91,18 @@ def lstat_feature_choices():
 
 
 def feature_label(feature):
-    return f"{feature.name} {feature.version} ({feature.server.name})".replace("  ", " ")
+    """Name, version and server; a feature known only by its id is "feature <fid>"."""
+    server = f" ({feature.server})" if feature.server else ""
+    return f"{feature} {server}".replace("  ", " ").strip()
 
 
 def lstat_latest_day(features):
-    """The last day with data for these features, in the shown zone (today if none)."""
-    last = LstatUsage.objects.filter(feature__in=features).aggregate(last=Max("period_start"))["last"]
-    return timezone.localtime(last).date() if last else timezone.localdate()
+    """The last day with data for these features: a day row's date, an hour's date in the shown zone (or today)."""
+    usage = LstatUsage.objects.filter(feature__in=features)
+    last_day = _date(usage.filter(granularity="day").aggregate(last=Max("period_label"))["last"])
+    last_hour = usage.filter(granularity="hour").aggregate(last=Max("period_start"))["last"]
+    days = [d for d in (last_day, last_hour and timezone.localtime(last_hour).date()) if d]
+    return max(days) if days else timezone.localdate()
 
 
 def lstat_first_hour(features):
@@ -99,28 +118,47 @@ def lstat_bucket(moment, granularity):
     return month.replace(month=month.month - (month.month - 1) % 3)
 
 
+def _row_bucket(row, granularity):
+    """An hourly row's own start in the shown zone (exact in a half-hour zone too); a day row's date's bucket."""
+    if granularity == "hour":
+        return timezone.localtime(row["period_start"])
+    day = timezone.make_aware(datetime.combine(date.fromisoformat(row["period_label"]), time.min))
+    return lstat_bucket(day, granularity)
+
+
 def lstat_usage(features, period):
     """Rows per feature and bucket of the period: used min/avg/max, total, borrowed, denials, hours, utilization."""
     labels = {f.pk: feature_label(f) for f in features}
-    stored = LstatUsage.objects.filter(
-        feature__in=list(labels),
-        granularity="hour" if period.granularity == "hour" else "day",
-        period_start__gte=period.start_dt,
-        period_start__lt=period.end_dt,
-    ).order_by("feature_id", "period_start")
+    if period.granularity == "hour":
+        stored = LstatUsage.objects.filter(
+            granularity="hour", period_start__gte=period.start_dt, period_start__lt=period.end_dt
+        )
+    else:  # a day row's label is its date, YYYY-MM-DD, which sorts as text
+        stored = LstatUsage.objects.filter(
+            granularity="day", period_label__gte=period.start.isoformat(), period_label__lte=period.end.isoformat()
+        )
+    stored = stored.filter(feature__in=list(labels)).order_by("feature_id", "period_start")
     buckets = {}
-    fields = ("feature_id", "period_start", "lumin", "lua", "lumax", "lbmin", "lbmax", "ldtc", "hu", "ft")
-    for r in stored.values(*fields).iterator(chunk_size=2000):
-        key = (r["feature_id"], lstat_bucket(r["period_start"], period.granularity))
+    fields = (
+        "used_min",
+        "used_avg",
+        "used_max",
+        "borrowed_min",
+        "borrowed_max",
+        "denials",
+        "hours_used",
+        "total_seats",
+    )
+    picks = (("used_min", min), ("used_max", max), ("borrowed_min", min), ("borrowed_max", max), ("total_seats", max))
+    for r in stored.values("feature_id", "period_start", "period_label", *fields).iterator(chunk_size=2000):
+        key = (r["feature_id"], _row_bucket(r, period.granularity))
         b = buckets.get(key)
         if b is None:
-            buckets[key] = b = {"rows": 0, "lua": 0.0, "lumin": r["lumin"], "lumax": r["lumax"], "lbmin": r["lbmin"],
-                                "lbmax": r["lbmax"], "ldtc": 0, "hu": 0.0, "ft": r["ft"]}  # fmt: skip
+            buckets[key] = b = {**r, "rows": 0, "used_avg": 0.0, "denials": 0, "hours_used": 0.0}
         b["rows"] += 1
-        b["lua"] += r["lua"]
-        b["ldtc"] += r["ldtc"]
-        b["hu"] += r["hu"]
-        for name, pick in (("lumin", min), ("lumax", max), ("lbmin", min), ("lbmax", max), ("ft", max)):
+        for name in ("used_avg", "denials", "hours_used"):
+            b[name] += r[name]
+        for name, pick in picks:
             b[name] = pick(b[name], r[name])
     rows = [{"feature_id": fid, **_usage_row(labels[fid], bucket, b)} for (fid, bucket), b in buckets.items()]
     rows.sort(key=lambda r: (r["feature"], r["bucket"]))
@@ -131,15 +169,15 @@ def _usage_row(label, bucket, b):
     return {
         "feature": label,
         "bucket": bucket,
-        "used_min": b["lumin"],
-        "used_avg": round(b["lua"] / b["rows"], 2),
-        "used_max": b["lumax"],
-        "total": b["ft"],
-        "utilization": utilization(b["lumax"], b["ft"]),
-        "borrowed_min": b["lbmin"],
-        "borrowed_max": b["lbmax"],
-        "denials": b["ldtc"],
-        "hours_used": round(b["hu"], 2),
+        "used_min": b["used_min"],
+        "used_avg": round(b["used_avg"] / b["rows"], 2),
+        "used_max": b["used_max"],
+        "total": b["total_seats"],
+        "utilization": utilization(b["used_max"], b["total_seats"]),
+        "borrowed_min": b["borrowed_min"],
+        "borrowed_max": b["borrowed_max"],
+        "denials": b["denials"],
+        "hours_used": round(b["hours_used"], 2),
     }
 
 
@@ -160,7 +198,7 @@ def lstat_summary(features, rows):
             continue
         peak, total = max(r["used_max"] for r in mine), max(r["total"] for r in mine)
         summary.append({
-            "pk": f.pk, "feature": feature_label(f), "version": f.version, "ftype": f.ftype, "total": total, "peak": peak,
+            "pk": f.pk, "feature": feature_label(f), "version": f.version, "feature_type": f.feature_type, "total": total, "peak": peak,
             "average": round(sum(r["used_avg"] for r in mine) / len(mine), 2),
             "utilization": utilization(peak, total),
             "borrowed_peak": max(r["borrowed_max"] for r in mine),
@@ -201,20 +239,26 @@ def lstat_sessions(snapshot, *, server="", feature="", user=""):
     """The rows of a users snapshot, filtered as the page asks."""
     sessions = LstatSession.objects.filter(snapshot=snapshot)
     if server:
-        sessions = sessions.filter(lsn=server)
+        sessions = sessions.filter(server_name=server)
     if feature:
-        sessions = sessions.filter(Q(fns__icontains=feature) | Q(fv__icontains=feature))
+        sessions = sessions.filter(Q(feature_name__icontains=feature) | Q(feature_version__icontains=feature))
     if user:
-        sessions = sessions.filter(Q(un__icontains=user) | Q(hn__icontains=user))
+        sessions = sessions.filter(Q(user__icontains=user) | Q(host__icontains=user))
+    fields = ("server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses")
     return [
-        {**s, "feature": f"{s['fns']} {s['fv']}".strip()}
-        for s in sessions.order_by("lsn", "fns", "un", "hn").values("lsn", "fns", "fv", "un", "hn", "lco", "licenses")
+        {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip()}
+        for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
     ]
 
 
 def lstat_session_servers(snapshot):
-    return list(LstatSession.objects.filter(snapshot=snapshot).values_list("lsn", flat=True).distinct().order_by("lsn"))
+    return list(
+        LstatSession.objects.filter(snapshot=snapshot)
+        .values_list("server_name", flat=True)
+        .distinct()
+        .order_by("server_name")
+    )
 
 
 def lstat_top_users(snapshot):
-    return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "un", "licenses"))
+    return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "user", "licenses"))

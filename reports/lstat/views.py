@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
@@ -83,7 +84,8 @@ class UsersForm(SnapshotForm):
 
 
 def index(request):
-    return render(request, "reports/lstat/index.html", {"servers": selectors.lstat_servers()})
+    context = {"servers": selectors.lstat_servers(), "unplaced": selectors.lstat_unplaced_features()}
+    return render(request, "reports/lstat/index.html", context)
 
 
 def feature(request, pk):
@@ -99,6 +101,7 @@ def feature(request, pk):
         filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
         figure=lstat_feature_figure(rows) if rows else None, feature=feature, period=period,
         summary=(selectors.lstat_summary([feature], rows) or [None])[0], hourly_note=_hourly_note([feature], period),
+        zone_note=_zone_note([feature], period),
     )  # fmt: skip
 
 
@@ -106,7 +109,7 @@ def server(request, pk):
     """All features of a server: a summary table, and small multiples whose rows download as ?table=usage."""
     server = get_object_or_404(LstatServer.objects.select_related("source"), pk=pk)
     template = "reports/lstat/server.html"
-    features = list(server.features.select_related("server"))
+    features = list(server.features.select_related("server", "source"))
     form = LstatPeriodForm(request.GET, latest=selectors.lstat_latest_day(features))
     if not form.is_valid():
         return invalid_form(request, template, form, server=server)
@@ -119,7 +122,7 @@ def server(request, pk):
         request, template, form=form, tables=tables,
         filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
         figure=lstat_server_figure(summary, usage), server=server, period=period, summary=summary,
-        hourly_note=_hourly_note(features, period),
+        hourly_note=_hourly_note(features, period), zone_note=_zone_note(features, period),
     )  # fmt: skip
 
 
@@ -130,7 +133,9 @@ def compare(request):
         return render(request, template, {"form": form, "rows": []})
     if not form.is_valid():
         return invalid_form(request, template, form)
-    features = list(LstatFeature.objects.filter(pk__in=form.cleaned_data["features"]).select_related("server"))
+    features = list(
+        LstatFeature.objects.filter(pk__in=form.cleaned_data["features"]).select_related("server", "source")
+    )
     period = _period(form, features)
     metric = form.cleaned_data["metric"] or "used_max"
     rows = selectors.lstat_usage(features, period)
@@ -139,6 +144,7 @@ def compare(request):
         filename=f"lstat-compare-{period.start}-{period.end}-{period.granularity}",
         figure=lstat_compare_figure(rows, metric) if rows else None, period=period,
         metric_label=COMPARE_METRICS[metric], hourly_note=_hourly_note(features, period),
+        zone_note=_zone_note(features, period),
     )  # fmt: skip
 
 
@@ -185,6 +191,20 @@ def _period(form, features):
         if first is None or first > period.start_dt:
             return Period(period.start, period.end, "day")
     return period
+
+
+def _zone_note(features, period):
+    """Day rows are License Statistics' dates in each source's zone: say so where that is not the shown zone."""
+    if period.granularity == "hour":
+        return ""
+    shown = timezone.get_current_timezone_name()
+    zones = sorted({f.source.params.get("timezone") or settings.TIME_ZONE for f in features} - {shown})
+    if not zones:
+        return ""
+    return (
+        f"Days are the dates License Statistics reports in {', '.join(zones)}, each shown on its own date; "
+        f"hours are shown in {shown}."
+    )
 
 
 def _hourly_note(features, period):

@@ -101,11 +101,11 @@ def test_a_missing_token_is_a_clear_error(lstat_clock, lstat_source):
 @pytest.mark.parametrize(
     ("params", "message"),
     [
-        ({"lsids": "3,x"}, "lsids takes comma-separated whole numbers"),
-        ({"history_start": "2026-13-01"}, "history_start must be a date"),
-        ({"hourly_days": "200"}, "hourly_days must be between 0 and 92"),
-        ({"timezone": "Mars/Olympus"}, "not a known zone"),
-        ({"snapshots": "users,weather"}, "not weather"),
+        ({"lsids": "3,x"}, "lsids: takes comma-separated whole numbers"),
+        ({"history_start": "2026-13-01"}, "history_start: must be a date YYYY-MM-DD"),
+        ({"hourly_days": "200"}, "hourly_days: must be a whole number between 0 and 92"),
+        ({"timezone": "Mars/Olympus"}, "timezone: 'Mars/Olympus' is not a known time zone"),
+        ({"snapshots": "users,weather"}, "snapshots: takes users, current_usage, highest_usage or none; not weather"),
         ({"colour": "blue"}, "unknown parameter(s) colour"),
     ],
 )
@@ -131,3 +131,15 @@ def test_malformed_json_is_a_clear_run_error(sim, lstat_clock, lstat_source):
     assert run.status == IngestRun.Status.FAILED
     assert "malformed JSON" in run.error and "/usage-history/license-server/1/json" in run.error
     assert not LstatUsage.objects.exists()
+
+
+def test_params_are_stored_cleaned_with_their_defaults(db):
+    source = source_save(
+        kind="lstat", name="ok", base_url="http://127.0.0.1:1/", token="t",
+        params={"lsids": " 3, 7 ,3", "history_start": "2026-01-05", "snapshots": "none"},
+    )  # fmt: skip
+
+    assert source.params == {
+        "lsids": [3, 7], "fids": [], "history_start": "2026-01-05", "hourly_days": 14, "timezone": "",
+        "page_size": 1000, "snapshots": [],
+    }  # fmt: skip

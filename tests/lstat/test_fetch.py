@@ -1,6 +1,6 @@
 """The License Statistics connector against its simulator over real HTTP: discovery, history, paging, upsert."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -29,7 +29,7 @@ def test_it_discovers_every_server_and_feature(lstat_clock, lstat_source):
         (2, "rlm-design", "RLM"),
     ]
     matlab = LstatFeature.objects.get(fid=11)
-    assert (matlab.name, matlab.version, matlab.ftype, matlab.server.lsid) == ("MATLAB", "R2024b", "floating", 1)
+    assert (matlab.name, matlab.version, matlab.feature_type, matlab.server.lsid) == ("MATLAB", "R2024b", "floating", 1)
     assert LstatFeature.objects.count() == FEATURES
     assert run.details["feature_list"] == "/api/v1/feature/json"
 
@@ -50,25 +50,30 @@ def test_it_stores_daily_and_hourly_history_with_every_field(lstat_clock, lstat_
     assert LstatUsage.objects.filter(granularity="day").count() == FEATURES * DAYS
     assert LstatUsage.objects.filter(granularity="hour").count() == FEATURES * HOURS
     day = LstatUsage.objects.get(feature__fid=11, granularity="day", period_start=datetime(2026, 3, 2, tzinfo=UTC))
-    assert day.lud == "2026-03-02"
-    assert (day.fns, day.fv, day.ftype, day.ft) == ("MATLAB", "R2024b", "floating", 20)
-    assert day.lumin <= day.lua <= day.lumax <= day.ft
+    assert day.period_label == "2026-03-02"
+    assert (day.feature_name, day.feature_version, day.feature_type, day.total_seats) == (
+        "MATLAB",
+        "R2024b",
+        "floating",
+        20,
+    )
+    assert day.used_min <= day.used_avg <= day.used_max <= day.total_seats
     hours = LstatUsage.objects.filter(
-        feature__fid=11, granularity="hour", period_start__date=date(2026, 3, 3)
-    ).values_list("lumin", "lumax", "ldtc", "hu", "lbmax")
-    day3 = LstatUsage.objects.get(feature__fid=11, granularity="day", lud="2026-03-03")
+        feature__fid=11, granularity="hour", period_label__startswith="2026-03-03"
+    ).values_list("used_min", "used_max", "denials", "hours_used", "borrowed_max")
+    day3 = LstatUsage.objects.get(feature__fid=11, granularity="day", period_label="2026-03-03")
     # the server aggregates its hours into the day: check the stored day against the stored hours
-    assert day3.lumin == min(h[0] for h in hours) and day3.lumax == max(h[1] for h in hours)
-    assert day3.ldtc == sum(h[2] for h in hours) and day3.hu == pytest.approx(sum(h[3] for h in hours))
-    assert day3.lbmax == max(h[4] for h in hours)
+    assert day3.used_min == min(h[0] for h in hours) and day3.used_max == max(h[1] for h in hours)
+    assert day3.denials == sum(h[2] for h in hours) and day3.hours_used == pytest.approx(sum(h[3] for h in hours))
+    assert day3.borrowed_max == max(h[4] for h in hours)
 
 
 def test_denials_come_when_a_feature_hits_its_total(lstat_clock, lstat_source):
     run_fetch(lstat_source)
 
-    denied = LstatUsage.objects.filter(granularity="hour", ldtc__gt=0)
+    denied = LstatUsage.objects.filter(granularity="hour", denials__gt=0)
     assert denied.exists()
-    assert all(row.lumax == row.ft for row in denied)
+    assert all(row.used_max == row.total_seats for row in denied)
 
 
 def test_it_pages_with_limit_and_offset_until_total_count(sim, lstat_clock, lstat_source):
@@ -96,9 +101,9 @@ def test_an_open_period_is_updated_on_refetch_and_nothing_is_doubled(sim, lstat_
     lstat_source.params = {**lstat_source.params, "snapshots": []}  # snapshots add rows on every run by design
     lstat_source.save()
     run_fetch(lstat_source)
-    today = LstatUsage.objects.get(feature__fid=11, granularity="day", lud="2026-03-04")
-    open_hour = LstatUsage.objects.get(feature__fid=11, granularity="hour", lud="2026-03-04 12:00")
-    hours_used_before = (today.hu, open_hour.hu)
+    today = LstatUsage.objects.get(feature__fid=11, granularity="day", period_label="2026-03-04")
+    open_hour = LstatUsage.objects.get(feature__fid=11, granularity="hour", period_label="2026-03-04 12:00")
+    hours_used_before = (today.hours_used, open_hour.hours_used)
     sim.simulators["lstat"].fixed_end += timedelta(minutes=45)  # the 12:00 hour fills up; no new hour yet
     lstat_clock.shift(timedelta(minutes=45))
 
@@ -109,9 +114,9 @@ def test_an_open_period_is_updated_on_refetch_and_nothing_is_doubled(sim, lstat_
     assert LstatUsage.objects.filter(granularity="hour").count() == FEATURES * HOURS
     today.refresh_from_db()
     open_hour.refresh_from_db()
-    assert open_hour.hu > hours_used_before[1] and today.hu > hours_used_before[0]
-    hours_today = LstatUsage.objects.filter(feature__fid=11, granularity="hour", lud__startswith="2026-03-04")
-    assert today.hu == pytest.approx(sum(hours_today.values_list("hu", flat=True)))
+    assert open_hour.hours_used > hours_used_before[1] and today.hours_used > hours_used_before[0]
+    hours_today = LstatUsage.objects.filter(feature__fid=11, granularity="hour", period_label__startswith="2026-03-04")
+    assert today.hours_used == pytest.approx(sum(hours_today.values_list("hours_used", flat=True)))
     # servers and features, today's day row and the whole hourly window: all updated, none created
     assert (again.records_created, again.records_updated) == (0, 2 + FEATURES + FEATURES * (1 + HOURS))
 
@@ -162,7 +167,11 @@ def test_one_configured_feature_uses_the_feature_endpoint(sim, lstat_clock, lsta
         sim, "/usage-history/license-server/"
     )
     row = LstatUsage.objects.filter(feature__fid=22).first()
-    assert (row.fns, row.fv, row.ftype) == ("SolidWorks", "2025", "named user")  # from the feature list
+    assert (row.feature_name, row.feature_version, row.feature_type) == (
+        "SolidWorks",
+        "2025",
+        "named user",
+    )  # from the feature list
     assert LstatUsage.objects.exclude(feature__fid=22).count() == 0
 
 
@@ -185,9 +194,9 @@ def test_lud_is_read_in_the_configured_zone(sim, lstat_clock, lstat_source):
 
     run_fetch(lstat_source)
 
-    row = LstatUsage.objects.get(feature__fid=11, granularity="hour", lud="2026-03-04 13:00")
+    row = LstatUsage.objects.get(feature__fid=11, granularity="hour", period_label="2026-03-04 13:00")
     assert row.period_start == datetime(2026, 3, 4, 12, tzinfo=UTC)  # 13:00 in Berlin is noon UTC
-    day = LstatUsage.objects.get(feature__fid=11, granularity="day", lud="2026-03-04")
+    day = LstatUsage.objects.get(feature__fid=11, granularity="day", period_label="2026-03-04")
     assert day.period_start == datetime(2026, 3, 3, 23, tzinfo=UTC)
 
 
@@ -198,3 +207,65 @@ def test_the_simulators_demo_source_fetches_the_whole_history(sim, lstat_clock, 
 
     assert run.status == IngestRun.Status.SUCCEEDED, run.error
     assert LstatUsage.objects.filter(granularity="day").count() == FEATURES * DAYS
+
+
+def test_discovery_reads_the_documented_license_server_fields(lstat_clock, lstat_source):
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    server = LstatServer.objects.get(lsid=1)
+    assert (server.name, server.host, server.port, server.manager, server.status) == (
+        "flexlm-eng", "lic-eng01", "27000", "FlexNet", "UP",
+    )  # fmt: skip
+
+
+def test_discovery_reads_the_older_field_names_as_variants(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].list_fields = "older"
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    server = LstatServer.objects.get(lsid=2)
+    assert (server.host, server.port, server.manager, server.status) == ("lic-des01", "5053", "RLM", "UP")
+
+
+def test_servers_and_features_without_descriptive_fields_are_stored_blank(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].list_fields = "ids"
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert list(LstatServer.objects.order_by("lsid").values_list("lsid", "name", "host")) == [(1, "", ""), (2, "", "")]
+    assert str(LstatServer.objects.get(lsid=2)) == "license server 2"
+    assert LstatFeature.objects.count() == FEATURES
+    # the server's usage rows name each feature
+    assert LstatUsage.objects.filter(feature__fid=11).first().feature_name == "MATLAB"
+    matlab = LstatFeature.objects.get(fid=11)
+    assert (matlab.name, matlab.version, matlab.feature_type) == ("MATLAB", "R2024b", "floating")
+
+
+def test_configured_features_need_no_discovery(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].lists_removed = True
+    lstat_source.params = {**lstat_source.params, "fids": [11, 21], "snapshots": []}
+    lstat_source.save()
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert "skipped" in run.details["discovery"]
+    assert sorted(LstatFeature.objects.values_list("fid", "server")) == [(11, None), (21, None)]
+    assert LstatUsage.objects.filter(granularity="day").count() == 2 * DAYS
+
+    again = run_fetch(lstat_source)
+
+    assert again.status == IngestRun.Status.SUCCEEDED, again.error
+    assert LstatFeature.objects.count() == 2 and LstatUsage.objects.filter(granularity="day").count() == 2 * DAYS
+
+
+def test_without_the_lists_a_source_without_fids_fails_clearly(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].lists_removed = True
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.FAILED
+    assert "HTTP 404" in run.error and "configure fids" in run.error

@@ -6,7 +6,8 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from ingest.errors import PayloadError
-from ingest.vendors.lstat.connector import parse_current_usage, parse_lud, parse_usage, separate_repeated_hours
+from ingest.vendors.lstat.parsing import feature_rows, parse_current_usage, parse_lud, server_rows, usage_rows
+from ingest.vendors.lstat.storage import separate_repeated_hours
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -66,29 +67,63 @@ ROW = {
 }
 
 
+def test_a_usage_row_is_read_under_readable_names():
+    (row,) = usage_rows([ROW], "usage history", UTC, "day")
+
+    assert row == {
+        "fid": 11, "period_start": datetime(2026, 3, 4, tzinfo=UTC), "period_label": "2026-03-04",
+        "used_min": 1, "used_avg": 2.5, "used_max": 4, "borrowed_min": 0, "borrowed_max": 1, "denials": 0,
+        "hours_used": 60.0, "total_seats": 20, "feature_name": None, "feature_version": None, "feature_type": None,
+    }  # fmt: skip
+
+
 def test_a_usage_row_of_the_wrong_granularity_is_refused():
-    with pytest.raises(PayloadError, match=r"record 3: lud '2026-03-04' is a day, but hour rows were asked for"):
-        parse_usage(ROW, 3, "usage history", UTC, "hour")
+    with pytest.raises(PayloadError, match=r"row 0 \(fid 11\): lud '2026-03-04' is a day, but hour rows were asked"):
+        usage_rows([ROW], "usage history", UTC, "hour")
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"lumax": "four"}, "lumax is 'four', not a whole number"),
-        ({"lua": None}, "lua is None, not a number"),
+        ({"lumax": "four"}, "'lumax' is 'four', not a whole number"),
+        ({"lua": None}, "'lua' is null"),
         ({"lud": "yesterday"}, "lud 'yesterday' is none of the forms"),
     ],
 )
 def test_a_malformed_usage_row_names_its_field(change, message):
     with pytest.raises(PayloadError, match=message):
-        parse_usage({**ROW, **change}, 0, "usage history", UTC, "day")
+        usage_rows([ROW, {**ROW, **change}], "usage history", UTC, "day")
 
 
 def test_a_usage_row_without_a_field_names_it():
     row = dict(ROW)
     del row["ldtc"]
-    with pytest.raises(PayloadError, match="missing field 'ldtc'"):
-        parse_usage(row, 0, "usage history", UTC, "day")
+    with pytest.raises(PayloadError, match=r"usage history, row 0 \(fid 11\): missing field 'ldtc'"):
+        usage_rows([row], "usage history", UTC, "day")
+
+
+def test_the_server_list_reads_the_documented_names_and_the_simulators_older_ones():
+    documented = {"lsid": 3, "lsn": "flexlm", "lsh": "lic01", "lsp": 27000, "lsmn": "FlexNet", "lss": "UP", "vn": "x"}
+    variant = {"lsid": 4, "lsn": "rlm", "host": "lic02", "port": "5053", "manager": "RLM", "status": "DOWN"}
+
+    assert server_rows([documented, variant]) == [
+        {"lsid": 3, "name": "flexlm", "host": "lic01", "port": "27000", "manager": "FlexNet", "status": "UP"},
+        {"lsid": 4, "name": "rlm", "host": "lic02", "port": "5053", "manager": "RLM", "status": "DOWN"},
+    ]
+
+
+def test_a_server_or_feature_without_descriptive_fields_reads_them_as_blank():
+    assert server_rows([{"lsid": 3}]) == [{"lsid": 3, "name": "", "host": "", "port": "", "manager": "", "status": ""}]
+    assert feature_rows([{"fid": 5, "lsid": 3}]) == [
+        {"fid": 5, "lsid": 3, "name": "", "version": "", "feature_type": ""}
+    ]
+
+
+def test_a_server_or_feature_without_its_id_is_refused():
+    with pytest.raises(PayloadError, match=r"license-server list, record 0: missing field 'lsid'"):
+        server_rows([{"lsn": "flexlm"}])
+    with pytest.raises(PayloadError, match=r"feature list, record 1 \(fid 6\): missing field 'lsid'"):
+        feature_rows([{"fid": 5, "lsid": 3}, {"fid": 6}])
 
 
 def test_current_usage_reads_both_shapes():
@@ -103,7 +138,7 @@ def test_current_usage_reads_both_shapes():
 
 
 def test_current_usage_of_neither_shape_is_refused():
-    with pytest.raises(PayloadError, match="neither hu/tu rows nor a current"):
+    with pytest.raises(PayloadError, match="current usage: data is neither hu/tu rows nor a current"):
         parse_current_usage([{"users": 3}])
 
 

@@ -3,14 +3,17 @@
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ingest.services import run_fetch
-from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot, LstatUsage
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +55,15 @@ def test_the_feature_download_is_the_table_shown(viewer, fetched):
 
     assert rows[0][:3] == ["Feature", "Period start", "Used min"]
     assert rows[1:] == [[str(c) for c in row] for row in page.context["table_rows"]]
-    assert len(rows) == 1 + 13
+    # the hours stored from midnight of 4 March in the display zone to the simulator's last, open hour at noon UTC
+    midnight = datetime(2026, 3, 4, tzinfo=ZoneInfo(settings.TIME_ZONE))
+    assert (
+        len(rows)
+        == 1 + LstatUsage.objects.filter(feature=matlab(), granularity="hour", period_start__gte=midnight).count()
+    )
+    assert len(rows) == 1 + {"UTC": 13, "America/New_York": 8, "Asia/Kolkata": 18}.get(
+        settings.TIME_ZONE, len(rows) - 1
+    )
 
 
 def test_the_feature_page_builds_weeks_months_and_quarters_from_days(viewer, fetched):
@@ -116,7 +127,7 @@ def test_current_users_show_the_latest_snapshot_filtered(viewer, fetched):
 
     assert response.status_code == 200
     rows = response.context["rows"]
-    assert rows and {r["fns"] for r in rows} == {"MATLAB"}
+    assert rows and {r["feature_name"] for r in rows} == {"MATLAB"}
     assert response.context["snapshot"] == LstatSnapshot.objects.get(kind="users")
     download = csv_rows(viewer.get(reverse("reports:lstat_users"), {"feature": "matlab", "format": "csv"}))
     assert download[0] == ["License server", "Feature", "User", "Host", "Checked out since", "Licenses"]
@@ -128,7 +139,7 @@ def test_current_users_history_answers_who_held_a_feature_at_an_earlier_time(sim
     sim.simulators["lstat"].fixed_end += timedelta(hours=3)
     lstat_clock.shift(timedelta(hours=3))
     run_fetch(fetched)
-    moment = (first.taken_at + timedelta(hours=1)).astimezone().strftime("%Y-%m-%dT%H:%M")
+    moment = timezone.localtime(first.taken_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
     latest = viewer.get(reverse("reports:lstat_users"))
     earlier = viewer.get(reverse("reports:lstat_users"), {"at": moment})
@@ -153,7 +164,7 @@ def test_highest_users_are_a_bar_chart_of_the_top_users(viewer, fetched):
     assert response.status_code == 200
     bars = json.loads(response.context["figure_json"])["data"][0]
     assert bars["type"] == "bar" and len(bars["y"]) == 10
-    assert bars["y"][-1] == response.context["rows"][0]["un"]  # the top user drawn on top
+    assert bars["y"][-1] == response.context["rows"][0]["user"]  # the top user drawn on top
     assert len(csv_rows(viewer.get(reverse("reports:lstat_highest"), {"format": "csv"}))) == 11
 
 
@@ -166,3 +177,19 @@ def test_pages_need_a_login(client, fetched):
     response = client.get(reverse("reports:lstat_users"))
 
     assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_a_feature_known_only_by_id_has_its_pages(sim, viewer, lstat_clock, lstat_source):
+    sim.simulators["lstat"].lists_removed = True
+    lstat_source.params = {**lstat_source.params, "fids": [11], "snapshots": []}
+    lstat_source.save()
+    assert run_fetch(lstat_source).error == ""
+
+    page = viewer.get(reverse("reports:lstat_feature", args=[matlab().pk]), {"granularity": "day"})
+    compare = viewer.get(reverse("reports:lstat_compare"), {"features": [matlab().pk], "granularity": "day"})
+
+    assert page.status_code == 200 and "feature 11" in page.content.decode()
+    assert len(page.context["rows"]) == 4
+    assert compare.status_code == 200 and compare.context["rows"][0]["feature"] == "feature 11"
+    index = viewer.get(reverse("reports:lstat"))
+    assert index.context["unplaced"] == [matlab()] and "feature 11" in index.content.decode()

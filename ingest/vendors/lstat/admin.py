@@ -3,6 +3,19 @@ from django.contrib import admin
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
 
 
+class RawRowsAdmin(admin.ModelAdmin):
+    """Rows as License Statistics sent them: shown, never edited (the next fetch or the reports would disagree)."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(LstatServer)
 class LstatServerAdmin(admin.ModelAdmin):
     list_display = ["name", "lsid", "host", "port", "manager", "status", "source", "seen_at"]
@@ -12,28 +25,28 @@ class LstatServerAdmin(admin.ModelAdmin):
 
 @admin.register(LstatFeature)
 class LstatFeatureAdmin(admin.ModelAdmin):
-    list_display = ["name", "version", "ftype", "fid", "server", "source", "seen_at"]
-    list_filter = ["source", "server", "ftype"]
+    list_display = ["name", "version", "feature_type", "fid", "server", "source", "seen_at"]
+    list_filter = ["source", "server", "feature_type"]
     search_fields = ["name", "version", "=fid"]
 
 
 @admin.register(LstatUsage)
-class LstatUsageAdmin(admin.ModelAdmin):
+class LstatUsageAdmin(RawRowsAdmin):
     list_display = [
         "feature",
         "granularity",
         "period_start",
-        "lud",
-        "lumin",
-        "lua",
-        "lumax",
-        "lbmax",
-        "ldtc",
-        "hu",
-        "ft",
+        "period_label",
+        "used_min",
+        "used_avg",
+        "used_max",
+        "borrowed_max",
+        "denials",
+        "hours_used",
+        "total_seats",
     ]
     list_filter = ["granularity", "feature__server"]
-    search_fields = ["fns", "lud"]
+    search_fields = ["feature_name", "period_label"]
     list_select_related = ["feature"]
     date_hierarchy = "period_start"
     show_full_result_count = False
@@ -42,7 +55,7 @@ class LstatUsageAdmin(admin.ModelAdmin):
 class LstatSessionInline(admin.TabularInline):
     model = LstatSession
     extra = 0
-    fields = ["lsn", "fns", "fv", "un", "hn", "lco", "licenses"]
+    fields = ["server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses"]
     readonly_fields = fields
     can_delete = False
 
@@ -50,13 +63,13 @@ class LstatSessionInline(admin.TabularInline):
 class LstatTopUserInline(admin.TabularInline):
     model = LstatTopUser
     extra = 0
-    fields = ["rank", "un", "licenses"]
+    fields = ["rank", "user", "licenses"]
     readonly_fields = fields
     can_delete = False
 
 
 @admin.register(LstatSnapshot)
-class LstatSnapshotAdmin(admin.ModelAdmin):
+class LstatSnapshotAdmin(RawRowsAdmin):
     list_display = ["taken_at", "kind", "shape", "row_count", "current", "users_with_licenses", "source"]
     list_filter = ["kind", "shape", "source"]
     date_hierarchy = "taken_at"
@@ -65,9 +78,11 @@ class LstatSnapshotAdmin(admin.ModelAdmin):
 
 
 @admin.register(LstatSession)
-class LstatSessionAdmin(admin.ModelAdmin):
-    list_display = ["un", "hn", "fns", "fv", "lsn", "lco", "licenses", "snapshot"]
-    list_filter = ["lsn", "snapshot__kind"]
-    search_fields = ["un", "hn", "fns"]
+class LstatSessionAdmin(RawRowsAdmin):
+    list_display = [
+        "user", "host", "feature_name", "feature_version", "server_name", "checked_out_at", "licenses", "snapshot"
+    ]  # fmt: skip
+    list_filter = ["server_name", "snapshot__kind"]
+    search_fields = ["user", "host", "feature_name"]
     list_select_related = ["snapshot"]
     show_full_result_count = False

@@ -26,7 +26,7 @@ class LstatServer(models.Model):
         ordering = ["name"]
 
     def __str__(self):
-        return self.name
+        return self.name or f"license server {self.lsid}"
 
 
 class LstatFeature(models.Model):
@@ -34,10 +34,17 @@ class LstatFeature(models.Model):
 
     source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
     fid = models.IntegerField("feature id")
-    server = models.ForeignKey(LstatServer, on_delete=models.CASCADE, related_name="features")
+    server = models.ForeignKey(
+        LstatServer,
+        on_delete=models.CASCADE,
+        related_name="features",
+        null=True,
+        blank=True,
+        help_text="Unknown for a feature fetched by id from a License Statistics without a feature list.",
+    )
     name = models.CharField(max_length=300)
     version = models.CharField(max_length=100, blank=True)
-    ftype = models.CharField("feature type", max_length=100, blank=True)
+    feature_type = models.CharField("feature type", max_length=100, blank=True)
     seen_at = models.DateTimeField(help_text="Last fetch that listed this feature.")
 
     class Meta:
@@ -45,14 +52,14 @@ class LstatFeature(models.Model):
         ordering = ["name", "version"]
 
     def __str__(self):
-        return f"{self.name} {self.version}".strip()
+        return f"{self.name or f'feature {self.fid}'} {self.version}".strip()
 
 
 class LstatUsage(models.Model):
     """One period of one feature's usage history, with every field of the report row.
 
-    `period_start` is `lud` read in the source's zone and stored in UTC; `lud`
-    keeps the text as License Statistics sent it.
+    `period_start` is the period's label read in the source's zone and stored in
+    UTC; `period_label` keeps the label as License Statistics sent it.
     """
 
     class Granularity(models.TextChoices):
@@ -62,18 +69,18 @@ class LstatUsage(models.Model):
     feature = models.ForeignKey(LstatFeature, on_delete=models.CASCADE, related_name="usage")
     granularity = models.CharField(max_length=4, choices=Granularity.choices)
     period_start = models.DateTimeField()
-    lud = models.CharField(max_length=40)
-    lumin = models.IntegerField("used min")
-    lua = models.FloatField("used avg")
-    lumax = models.IntegerField("used max")
-    lbmin = models.IntegerField("borrowed min")
-    lbmax = models.IntegerField("borrowed max")
-    ldtc = models.IntegerField("denials")
-    hu = models.FloatField("hours used")
-    ft = models.IntegerField("total")
-    fns = models.CharField("feature name", max_length=300, blank=True)
-    fv = models.CharField("feature version", max_length=100, blank=True)
-    ftype = models.CharField("feature type", max_length=100, blank=True)
+    period_label = models.CharField(max_length=40)
+    used_min = models.IntegerField("used min")
+    used_avg = models.FloatField("used avg")
+    used_max = models.IntegerField("used max")
+    borrowed_min = models.IntegerField("borrowed min")
+    borrowed_max = models.IntegerField("borrowed max")
+    denials = models.IntegerField("denials")
+    hours_used = models.FloatField("hours used")
+    total_seats = models.IntegerField("total")
+    feature_name = models.CharField("feature name", max_length=300, blank=True)
+    feature_version = models.CharField("feature version", max_length=100, blank=True)
+    feature_type = models.CharField("feature type", max_length=100, blank=True)
 
     class Meta:
         constraints = [
@@ -122,19 +129,19 @@ class LstatSession(models.Model):
 
     snapshot = models.ForeignKey(LstatSnapshot, on_delete=models.CASCADE, related_name="sessions")
     lsid = models.IntegerField()
-    lsn = models.CharField("license server", max_length=300)
+    server_name = models.CharField("license server", max_length=300)
     fid = models.IntegerField()
-    fns = models.CharField("feature", max_length=300)
-    fv = models.CharField("version", max_length=100, blank=True)
-    ftype = models.CharField("feature type", max_length=100, blank=True)
-    uid = models.IntegerField(null=True, blank=True)
-    un = models.CharField("user", max_length=300)
-    hn = models.CharField("host", max_length=300, blank=True)
-    lco = models.DateTimeField("checked out", null=True, blank=True)
-    licenses = models.IntegerField(help_text="fu in the older response shape, lus in the newer one.")
+    feature_name = models.CharField("feature", max_length=300)
+    feature_version = models.CharField("version", max_length=100, blank=True)
+    feature_type = models.CharField("feature type", max_length=100, blank=True)
+    user_id = models.IntegerField(null=True, blank=True)
+    user = models.CharField("user", max_length=300)
+    host = models.CharField("host", max_length=300, blank=True)
+    checked_out_at = models.DateTimeField("checked out", null=True, blank=True)
+    licenses = models.IntegerField(help_text="Licenses held, as the older or the newer response shape names them.")
 
     def __str__(self):
-        return f"{self.un}@{self.hn} {self.fns}"
+        return f"{self.user}@{self.host} {self.feature_name}"
 
 
 class LstatTopUser(models.Model):
@@ -142,11 +149,11 @@ class LstatTopUser(models.Model):
 
     snapshot = models.ForeignKey(LstatSnapshot, on_delete=models.CASCADE, related_name="top_users")
     rank = models.IntegerField()
-    un = models.CharField("user", max_length=300)
-    licenses = models.IntegerField(help_text="fu in the older response shape, lus in the newer one.")
+    user = models.CharField("user", max_length=300)
+    licenses = models.IntegerField(help_text="Licenses held, as the older or the newer response shape names them.")
 
     class Meta:
         ordering = ["rank"]
 
     def __str__(self):
-        return f"{self.rank}. {self.un}"
+        return f"{self.rank}. {self.user}"

@@ -9,12 +9,18 @@ License Statistics' own reports do. The hour and the day holding `end` are
 open: they grow as `end` moves. Sessions for the current-users reports are
 drawn from a pool of users and hosts so that they add up to the usage at `end`.
 
-Switches for tests: `shape` "new" or "old" (the two versions compared in seed
-003), `feature_path` "new" (/api/v1/feature/json) or "old"
-(/api/v1/report/feature/json), `current_users_removed` (v6.3 and newer), and
-`fail_next()` for a `success: false` answer.
+Switches for tests: `shape` "new" or "old" (the two documented versions of the
+current-users reports), `feature_path` "new" (/api/v1/feature/json) or "old"
+(/api/v1/report/feature/json), `list_fields` "documented" (the License Server
+API's lsh/lsp/lsmn/lss), "older" (this simulator's earlier host/port/manager/
+status) or "ids" (ids only, no descriptive field), `lists_removed` (the license
+server and feature lists answer 404, as in v6.3 and newer),
+`current_users_removed` (v6.3 and newer), and `fail_next()` for a
+`success: false` answer. The current-users reports honour a `filter` on lsid
+(numeric eq/gt/lt rules, all of which must hold).
 """
 
+import json
 from collections import deque
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -105,6 +111,8 @@ class LstatSimulator(Simulator):
         self.shape = kw.get("shape", "new")
         self.feature_path = kw.get("feature_path", "new")
         self.current_users_removed = kw.get("current_users_removed", False)
+        self.list_fields = kw.get("list_fields", "documented")
+        self.lists_removed = kw.get("lists_removed", False)
         self.fixed_end = end
         self.start = _floor((end or datetime.now(UTC)) - timedelta(days=history_days))
         self.failures = []  # see fail_next()
@@ -154,9 +162,27 @@ class LstatSimulator(Simulator):
 
     # --- lists ----------------------------------------------------------------------
     def servers_list(self, request):
-        return self.paged(request, list(self.servers))
+        if self.lists_removed:
+            return fail(404, "The License Server API was removed in License Statistics 6.3", 404)
+        names = {"host": "lsh", "port": "lsp", "manager": "lsmn", "status": "lss"}
+        rows = []
+        for server in self.servers:
+            if self.list_fields == "ids":
+                rows.append({"lsid": server["lsid"]})
+            elif self.list_fields == "older":
+                rows.append(dict(server))
+            else:
+                row = {"lsid": server["lsid"], "lsn": server["lsn"], "vn": "", "lsd": ""}
+                row.update({names[k]: v for k, v in server.items() if k in names})
+                row["lsp"] = int(row["lsp"])
+                rows.append(row)
+        return self.paged(request, rows)
 
     def features_list(self, request, where):
+        if self.lists_removed:
+            return fail(404, "The Feature API was removed in License Statistics 6.3", 404)
+        if self.list_fields == "ids":
+            return self.paged(request, [{"fid": f["fid"], "lsid": f["lsid"]} for f in self.features])
         if (where == "feature") != (self.feature_path == "new"):
             return fail(404, f"No endpoint /api/v1/{where}/json in this version", 404)
         names = {s["lsid"]: s["lsn"] for s in self.servers}
@@ -255,10 +281,15 @@ class LstatSimulator(Simulator):
         return f"{day.year}-Q{quarter}", (day.year, quarter)
 
     # --- current users --------------------------------------------------------------
-    def sessions(self, when):
-        """Who holds each feature at the sample time `when`: sessions adding up to its usage."""
+    def sessions(self, when, request=None):
+        """Who holds each feature at the sample time `when`: sessions adding up to its usage.
+
+        A request's `filter` keeps the features of the license servers it selects.
+        """
         out = []
         for f in self.features:
+            if request is not None and not lsid_filter(request)(f["lsid"]):
+                continue
             used = sample(f["fid"], f["peak"], f["total"], f["borrow"], when)[0]
             j = 0
             while used > 0:
@@ -292,14 +323,14 @@ class LstatSimulator(Simulator):
                 "lsid": s["f"]["lsid"], "lsn": names[s["f"]["lsid"]], "uid": s["uid"], "un": s["un"], "hn": s["hn"],
                 "lco": s["lco"].astimezone(self.zone).strftime("%Y-%m-%d %H:%M:%S"), self.licenses_key(): s["n"],
             }
-            for s in self.sessions(_floor(self.end))
+            for s in self.sessions(_floor(self.end), request)
         ]  # fmt: skip
         return self.paged(request, rows)
 
     def current_usage(self, request):
         if self.current_users_removed:
             return fail(404, "The Current Users report was removed in License Statistics 6.3", 404)
-        sessions = self.sessions(_floor(self.end))
+        sessions = self.sessions(_floor(self.end), request)
         users = {s["un"] for s in sessions}
         if self.shape == "old":
             return ok([{"hu": 1, "tu": len(users)}, {"hu": 0, "tu": len(USERS) - len(users)}], total=2)
@@ -316,12 +347,19 @@ class LstatSimulator(Simulator):
             if not self.start <= when <= self.end:
                 continue
             held = {}
-            for s in self.sessions(when):
+            for s in self.sessions(when, request):
                 held[s["un"]] = held.get(s["un"], 0) + s["n"]
             for user, n in held.items():
                 best[user] = max(best.get(user, 0), n)
         top = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:10]
         return ok([{"un": user, self.licenses_key(): n} for user, n in top], total=len(top))
+
+
+def lsid_filter(request):
+    """A predicate on lsid from the request's `filter` (numeric rules on lsid; others are ignored)."""
+    rules = [r for r in json.loads(request.arg("filter", "") or "[]") if r.get("field") == "lsid"]
+    tests = {"eq": lambda a, b: a == b, "gt": lambda a, b: a > b, "lt": lambda a, b: a < b}
+    return lambda lsid: all(tests[r["comparison"]](lsid, int(r["value"])) for r in rules)
 
 
 def _floor(moment):
@@ -330,7 +368,7 @@ def _floor(moment):
 
 
 def aggregate(samples, total):
-    """One period's row from its samples (or from its hours' samples): the fields of seed 001."""
+    """One period's row from its samples (or from its hours' samples): the usage history fields License Statistics documents."""
     flat = [s for hour in samples for s in hour] if samples and isinstance(samples[0], list) else samples
     used = [s[0] for s in flat]
     borrowed = [s[1] for s in flat]
