@@ -222,8 +222,9 @@ class HourOf(Func):
 
 
 def refresh_rollups(supervisor, rows, first_day, last_day):
-    """Recompute the hourly and daily rollups of every day the page touched, from whole days of minutes;
-    return how many minutes those days now hold.
+    """Recompute the hourly rollups (UTC) of every day the page touched, from whole days of minutes;
+    return how many minutes those days now hold. Reports build days, weeks and months from these
+    hours in the display zone.
 
     A day whose stored minutes are exactly this page's (the count says so: every
     minute of the page is stored, so equal counts mean nothing else is) is
@@ -247,12 +248,8 @@ def refresh_rollups(supervisor, rows, first_day, last_day):
     shared = [day for day in in_page if day not in own]
     if shared:
         hours += _hours_in_sql(supervisor, shared)
-    hour_rows, days = [], {}
-    for day, hour, stats in hours:
-        hour_rows.append((supervisor.pk, "hour", datetime.combine(day, dtime(hour), tzinfo=UTC), *stats))
-        days[day] = stats if day not in days else merge_stats(days[day], stats)
-    day_rows = [(supervisor.pk, "day", datetime.combine(d, dtime(0), tzinfo=UTC), *s) for d, s in days.items()]
-    upsert(MlsRollup, ROLLUP_COLUMNS, hour_rows + day_rows, keys=ROLLUP_KEYS)
+    hour_rows = [(supervisor.pk, "hour", datetime.combine(day, dtime(hour), tzinfo=UTC), *s) for day, hour, s in hours]
+    upsert(MlsRollup, ROLLUP_COLUMNS, hour_rows, keys=ROLLUP_KEYS)
     return sum(stored.values())
 
 
@@ -287,11 +284,3 @@ def _hours_in_sql(supervisor, days):
         .order_by()
     )
     return [(h["ts_date"], h["hour"], [h[c] for c in ROLLUP_COLUMNS[3:]]) for h in hours]
-
-
-def merge_stats(a, b):
-    """Combine [samples, min, max, sum] x 3 of two buckets."""
-    merged = [a[0] + b[0]]
-    for i in range(1, len(a), 3):
-        merged += [min(a[i], b[i]), max(a[i + 1], b[i + 1]), a[i + 2] + b[i + 2]]
-    return merged
