@@ -102,8 +102,9 @@ def hours_series(intervals, granularity, by):
     key = GROUPS[by]
     for i in intervals:
         for bucket, hours in split_hours(i["start"], i["end"], granularity):
-            totals[(bucket, key(i))] += hours
-    return [{"bucket": b, "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
+            # keyed by the UTC instant: the two 01:00s of a night that repeats an hour compare equal in local time
+            totals[(bucket.astimezone(UTC), key(i))] += hours
+    return [{"bucket": timezone.localtime(b), "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
 
 
 def hours_by(intervals, by):
