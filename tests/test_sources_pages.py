@@ -108,7 +108,7 @@ def test_the_admin_rejects_bad_parameters_with_a_message(admin_client, secret_so
 
     assert response.status_code == 200
     assert "&#x27;zz&#x27; is not a MAC address" in response.content.decode()
-    assert Source.objects.get().params == {"macaddresses": [MAC_A], "per_page": 10080}
+    assert Source.objects.get().params == {"macaddresses": [MAC_A], "per_page": 10080, "timezone": "UTC"}
 
 
 def test_an_unknown_page_is_a_friendly_404(viewer, settings):
