@@ -6,7 +6,7 @@ summaries are shown beside them, never added up (their windows overlap).
 """
 
 from collections import defaultdict
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -17,7 +17,7 @@ from ingest.vendors.metering.models import (
     MeteringInterval,
     MeteringLocationMetadata,
 )
-from reports.periods import bucket_start
+from reports.periods import bucket_start, next_bucket
 
 NONE = "(none)"
 GROUPS = {
@@ -73,18 +73,6 @@ def active_intervals(period, **filters):
 
 def hours_between(start, end):
     return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600
-
-
-def next_bucket(bucket, granularity):
-    """The start of the bucket after `bucket` (local time; DST-safe)."""
-    if granularity == "hour":
-        return timezone.localtime(bucket.astimezone(UTC) + timedelta(hours=1))
-    day = bucket.date()
-    if granularity == "month":
-        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    else:
-        following = day + timedelta(days=7 if granularity == "week" else 1)
-    return timezone.make_aware(datetime.combine(following, time.min), timezone.get_current_timezone())
 
 
 def split_hours(start, end, granularity):

@@ -15,11 +15,12 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
-from reports.periods import bucket_start
+from reports.periods import bucket_start, bucket_starts
 
 MLS_METRICS = ["used", "prepaid", "metered"]
 HOUR = timedelta(hours=1)
 LAST_MINUTE = timedelta(minutes=59)
+ROLLUP_FIELDS = ["bucket", "samples"] + [f"{m}_{s}" for m in MLS_METRICS for s in ("min", "max", "sum")]
 
 
 def mls_supervisors():
@@ -52,28 +53,25 @@ def mls_usage(supervisor, period):
         supervisor=supervisor, granularity="hour", bucket__gt=start - HOUR, bucket__lt=end
     ).order_by("bucket")
     buckets = defaultdict(lambda: {"samples": 0})
-    split = []
-    for r in hours.values().iterator(chunk_size=2000):
-        hour = r["bucket"]
-        if granularity == "hour":
-            key = hour if hour >= start else None  # a UTC hour, not shifted onto a local hour
+    if granularity == "hour":  # UTC hours, labelled with their local start; never shifted onto a local hour
+        for hour, *stats in hours.values_list(*ROLLUP_FIELDS).iterator(chunk_size=2000):
+            if hour >= start:
+                _add(buckets[hour], *stats)
+        return [_row(key, buckets[key]) for key in sorted(buckets)]
+    starts = bucket_starts(start, end, granularity)  # walked alongside the sorted hours
+    i, split = 0, []
+    for hour, *stats in hours.values_list(*ROLLUP_FIELDS).iterator(chunk_size=2000):
+        while hour >= starts[i + 1]:
+            i += 1
+        if hour < starts[i] or hour + LAST_MINUTE >= starts[i + 1]:
+            split.append(hour)  # a local boundary falls inside this UTC hour: read its minutes
         else:
-            key = _bucket(hour, granularity)
-            if key != _bucket(hour + LAST_MINUTE, granularity):
-                split.append(hour)  # a local boundary falls inside this UTC hour: read its minutes
-                continue
-        if key is not None:
-            _add(buckets[key], r["samples"], *(r[f"{m}_{s}"] for m in MLS_METRICS for s in ("min", "max", "sum")))
+            _add(buckets[starts[i]], *stats)
     for moment, used, prepaid, metered in _minutes(supervisor, split):
         if start <= moment < end:
             stats = (used, used, used, prepaid, prepaid, prepaid, metered, metered, metered)
-            _add(buckets[_bucket(moment, granularity)], 1, *stats)
+            _add(buckets[bucket_start(moment, granularity).astimezone(UTC)], 1, *stats)
     return [_row(key, buckets[key]) for key in sorted(buckets)]
-
-
-def _bucket(moment, granularity):
-    """The UTC instant a local day, week or month starts (comparable and hashable whatever the fold)."""
-    return bucket_start(moment, granularity).astimezone(UTC)
 
 
 def _minutes(supervisor, hours):
