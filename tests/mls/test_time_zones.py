@@ -125,3 +125,25 @@ def test_hourly_buckets_in_kolkata_say_they_are_utc_hours(viewer, fetched):
     assert "Hour buckets are UTC hours: in Asia/Kolkata they start at :30 past each hour." in response.content.decode()
     assert [r["bucket"].strftime("%H:%M") for r in response.context["rows"]][:2] == ["00:30", "01:30"]
     assert all(r["samples"] == 60 for r in response.context["rows"])
+
+
+def test_the_day_summer_time_ends_has_25_hours_in_new_york(viewer, db):
+    server = SimulatorServer(
+        options={"mls": {"history_days": 3, "end": datetime(2026, 11, 3, 12, tzinfo=UTC)}}, kinds=["mls"]
+    ).start()
+    try:
+        source = source_save(
+            kind="mls", name="fall", base_url=server.url("mls"), username="demo", password="demo-password",
+            params={"macaddresses": MAC_A},
+        )  # fmt: skip
+        assert run_fetch(source).status == "succeeded"
+        expected = expected_days(server.simulators["mls"], "America/New_York")["2026-11-01"]
+    finally:
+        server.stop()
+
+    with override_settings(TIME_ZONE="America/New_York"):
+        days = csv_days(viewer, {"start": "2026-11-01", "end": "2026-11-01", "granularity": "day"})
+        hours = csv_days(viewer, {"start": "2026-11-01", "end": "2026-11-01", "granularity": "hour"})
+
+    assert days == {"2026-11-01 00:00": expected} and expected[0] == 25 * 60
+    assert len(hours) == 25 and {"2026-11-01 01:00 EDT", "2026-11-01 01:00 EST"} <= set(hours)
