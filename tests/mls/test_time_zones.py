@@ -147,3 +147,10 @@ def test_the_day_summer_time_ends_has_25_hours_in_new_york(viewer, db):
 
     assert days == {"2026-11-01 00:00": expected} and expected[0] == 25 * 60
     assert len(hours) == 25 and {"2026-11-01 01:00 EDT", "2026-11-01 01:00 EST"} <= set(hours)
+
+
+@pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
+def test_the_admin_lists_minutes_and_hours_outside_utc(admin_client, fetched, zone):
+    with override_settings(TIME_ZONE=zone):
+        for url in ("/admin/ingest/mlsrecord/", "/admin/ingest/mlsrollup/"):
+            assert admin_client.get(url).status_code == 200, url
