@@ -23,7 +23,12 @@ class _Echo:
 def cell(value):
     """Datetimes in the configured zone, as the page shows them."""
     if isinstance(value, datetime):
-        return timezone.localtime(value).strftime("%Y-%m-%d %H:%M")
+        local = timezone.localtime(value)
+        text = local.strftime("%Y-%m-%d %H:%M")
+        # a local time that happens twice (the hour repeated when DST ends) says which one it is
+        return (
+            f"{text} {local.tzname()}" if local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset() else text
+        )
     return value
 
 

@@ -1,7 +1,7 @@
 """Report periods: granularities, ranges and buckets shared by every report."""
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
@@ -66,3 +66,25 @@ def bucket_start(moment, granularity):
     if granularity == "month":
         return day.replace(day=1)
     return day
+
+
+def next_bucket(bucket, granularity):
+    """The start of the bucket after `bucket` (local time; DST-safe)."""
+    if granularity == "hour":
+        return timezone.localtime(bucket.astimezone(UTC) + timedelta(hours=1))
+    day = bucket.date()
+    if granularity == "month":
+        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    else:
+        following = day + timedelta(days=7 if granularity == "week" else 1)
+    return timezone.make_aware(datetime.combine(following, time.min), timezone.get_current_timezone())
+
+
+def bucket_starts(start, end, granularity):
+    """The UTC instants at which the buckets covering [start, end) begin, then the first one at or after `end`."""
+    bucket, starts = bucket_start(start, granularity), []
+    while True:
+        starts.append(bucket.astimezone(UTC))
+        if bucket >= end:
+            return starts
+        bucket = next_bucket(bucket, granularity)

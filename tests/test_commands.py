@@ -22,7 +22,7 @@ def test_add_source_registers_a_source_with_normalised_macs(sim):
 
     source = Source.objects.get(name="studio")
     assert (source.kind, source.base_url, source.username) == ("mls", sim.url("mls"), "demo")
-    assert source.params == {"macaddresses": [MAC_A], "per_page": 10080}
+    assert source.params == {"macaddresses": [MAC_A], "per_page": 10080, "timezone": "UTC"}
 
 
 def test_add_source_again_updates_the_source_and_keeps_its_password(sim):

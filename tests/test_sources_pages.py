@@ -1,6 +1,7 @@
 """The Sources page, fetch-now, and the admin's write-only credentials."""
 
 import pytest
+from django.test import override_settings
 
 from ingest.models import IngestRun, Source
 from ingest.services import run_fetch, source_save
@@ -108,7 +109,7 @@ def test_the_admin_rejects_bad_parameters_with_a_message(admin_client, secret_so
 
     assert response.status_code == 200
     assert "&#x27;zz&#x27; is not a MAC address" in response.content.decode()
-    assert Source.objects.get().params == {"macaddresses": [MAC_A], "per_page": 10080}
+    assert Source.objects.get().params == {"macaddresses": [MAC_A], "per_page": 10080, "timezone": "UTC"}
 
 
 def test_an_unknown_page_is_a_friendly_404(viewer, settings):
@@ -118,3 +119,10 @@ def test_an_unknown_page_is_a_friendly_404(viewer, settings):
 
     assert response.status_code == 404
     assert "Back to the overview" in response.content.decode()
+
+
+def test_the_admin_lists_runs_outside_utc(admin_client, mls_source):
+    run_fetch(mls_source)
+
+    with override_settings(TIME_ZONE="America/New_York"):
+        assert admin_client.get("/admin/ingest/ingestrun/").status_code == 200

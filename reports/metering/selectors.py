@@ -6,7 +6,7 @@ summaries are shown beside them, never added up (their windows overlap).
 """
 
 from collections import defaultdict
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC
 
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
@@ -17,7 +17,7 @@ from ingest.vendors.metering.models import (
     MeteringInterval,
     MeteringLocationMetadata,
 )
-from reports.periods import bucket_start
+from reports.periods import bucket_start, next_bucket
 
 NONE = "(none)"
 GROUPS = {
@@ -75,18 +75,6 @@ def hours_between(start, end):
     return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600
 
 
-def next_bucket(bucket, granularity):
-    """The start of the bucket after `bucket` (local time; DST-safe)."""
-    if granularity == "hour":
-        return timezone.localtime(bucket.astimezone(UTC) + timedelta(hours=1))
-    day = bucket.date()
-    if granularity == "month":
-        following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
-    else:
-        following = day + timedelta(days=7 if granularity == "week" else 1)
-    return timezone.make_aware(datetime.combine(following, time.min), timezone.get_current_timezone())
-
-
 def split_hours(start, end, granularity):
     """(bucket, hours) pieces of [start, end), cut at the bucket boundaries."""
     bucket = bucket_start(start, granularity)
@@ -102,8 +90,9 @@ def hours_series(intervals, granularity, by):
     key = GROUPS[by]
     for i in intervals:
         for bucket, hours in split_hours(i["start"], i["end"], granularity):
-            totals[(bucket, key(i))] += hours
-    return [{"bucket": b, "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
+            # keyed by the UTC instant: the two 01:00s of a night that repeats an hour compare equal in local time
+            totals[(bucket.astimezone(UTC), key(i))] += hours
+    return [{"bucket": timezone.localtime(b), "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
 
 
 def hours_by(intervals, by):

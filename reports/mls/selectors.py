@@ -1,22 +1,36 @@
-"""PipelineFX MLS supervisors: usage per bucket, read from the rollups."""
+"""PipelineFX MLS supervisors: usage per bucket, built from the UTC hour rollups in the display zone.
 
-from django.db.models import Max, OuterRef, Subquery
+Days, weeks and months are the display zone's (TIME_ZONE): a New York day runs
+from midnight to midnight in New York, 23 or 25 hours long at DST changes. They
+are built from the hour rollups; an hour that a bucket boundary splits (a day
+starting at 18:30 UTC in Asia/Kolkata) is read from its minutes instead, so
+every bucket holds exactly its own minutes. Hour buckets are UTC hours, labelled
+with their local start (10:30 in Kolkata).
+"""
+
+from collections import defaultdict
+from datetime import UTC, date, datetime, timedelta
+
+from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from ingest.vendors.mls.models import MlsRollup, MlsSupervisor
-from reports.periods import bucket_start
+from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
+from reports.periods import bucket_start, bucket_starts
 
 MLS_METRICS = ["used", "prepaid", "metered"]
+HOUR = timedelta(hours=1)
+LAST_MINUTE = timedelta(minutes=59)
+ROLLUP_FIELDS = ["bucket", "samples"] + [f"{m}_{s}" for m in MLS_METRICS for s in ("min", "max", "sum")]
 
 
 def mls_supervisors():
-    """Every supervisor with data: MAC, source, first and last day."""
-    days = MlsRollup.objects.filter(supervisor=OuterRef("pk"), granularity="day").order_by()
+    """Every supervisor with data: MAC, source, first and last hour with minutes."""
+    hours = MlsRollup.objects.filter(supervisor=OuterRef("pk"), granularity="hour").order_by()
     return (
         MlsSupervisor.objects.select_related("source")
         .annotate(
-            first=Subquery(days.order_by("bucket").values("bucket")[:1]),
-            last=Subquery(days.order_by("-bucket").values("bucket")[:1]),
+            first=Subquery(hours.order_by("bucket").values("bucket")[:1]),
+            last=Subquery(hours.order_by("-bucket").values("bucket")[:1]),
         )
         .filter(last__isnull=False)
     )
@@ -27,42 +41,86 @@ def mls_supervisor(mac):
 
 
 def mls_latest_day(supervisor):
-    last = MlsRollup.objects.filter(supervisor=supervisor, granularity="day").aggregate(last=Max("bucket"))["last"]
-    return timezone.localtime(last).date() if last else timezone.localdate()
+    """The local day of the supervisor's last minute."""
+    last = MlsRollup.objects.filter(supervisor=supervisor, granularity="hour").aggregate(last=Max("bucket"))["last"]
+    return timezone.localtime(last + LAST_MINUTE).date() if last else timezone.localdate()
 
 
 def mls_usage(supervisor, period):
-    """Rows of min/avg/max used, prepaid and metered licenses per bucket of the period."""
-    stored = "hour" if period.granularity == "hour" else "day"
-    rollups = (
-        MlsRollup.objects.filter(
-            supervisor=supervisor, granularity=stored, bucket__gte=period.start_dt, bucket__lt=period.end_dt
-        )
-        .order_by("bucket")
-        .values()
+    """Rows of min/avg/max used, prepaid and metered licenses per bucket of the period, in the display zone."""
+    granularity, start, end = period.granularity, period.start_dt, period.end_dt
+    hours = MlsRollup.objects.filter(
+        supervisor=supervisor, granularity="hour", bucket__gt=start - HOUR, bucket__lt=end
+    ).order_by("bucket")
+    buckets = defaultdict(lambda: {"samples": 0})
+    if granularity == "hour":  # UTC hours, labelled with their local start; never shifted onto a local hour
+        for hour, *stats in hours.values_list(*ROLLUP_FIELDS).iterator(chunk_size=2000):
+            if hour >= start:
+                _add(buckets[hour], *stats)
+        return [_row(key, buckets[key]) for key in sorted(buckets)]
+    starts = bucket_starts(start, end, granularity)  # walked alongside the sorted hours
+    i, split = 0, []
+    for hour, *stats in hours.values_list(*ROLLUP_FIELDS).iterator(chunk_size=2000):
+        while hour >= starts[i + 1]:
+            i += 1
+        if hour < starts[i] or hour + LAST_MINUTE >= starts[i + 1]:
+            split.append(hour)  # a local boundary falls inside this UTC hour: read its minutes
+        else:
+            _add(buckets[starts[i]], *stats)
+    for moment, used, prepaid, metered in _minutes(supervisor, split):
+        if start <= moment < end:
+            stats = (used, used, used, prepaid, prepaid, prepaid, metered, metered, metered)
+            _add(buckets[bucket_start(moment, granularity).astimezone(UTC)], 1, *stats)
+    return [_row(key, buckets[key]) for key in sorted(buckets)]
+
+
+def _minutes(supervisor, hours):
+    """(UTC instant, used, prepaid, metered) of every minute in these UTC hours."""
+    if not hours:
+        return []
+    by_time = defaultdict(list)  # the same UTC hour of day, on many days: one range per hour of day
+    for hour in hours:
+        by_time[hour.time()].append(hour.date())
+    match = Q()
+    for time_of_day, days in by_time.items():
+        last = (datetime.combine(date.min, time_of_day) + LAST_MINUTE).time()
+        match |= Q(ts_date__in=days, ts_time__gte=time_of_day, ts_time__lte=last)
+    records = MlsRecord.objects.filter(match, supervisor=supervisor).values_list(
+        "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"
     )
-    buckets = {}
-    for r in rollups.iterator(chunk_size=2000):
-        key = bucket_start(r["bucket"], period.granularity)
-        b = buckets.get(key)
-        if b is None:
-            buckets[key] = b = {"bucket": key, "samples": 0}
-            for m in MLS_METRICS:
-                b[f"{m}_min"], b[f"{m}_max"], b[f"{m}_sum"] = r[f"{m}_min"], r[f"{m}_max"], 0
-        b["samples"] += r["samples"]
-        for m in MLS_METRICS:
-            b[f"{m}_min"] = min(b[f"{m}_min"], r[f"{m}_min"])
-            b[f"{m}_max"] = max(b[f"{m}_max"], r[f"{m}_max"])
-            b[f"{m}_sum"] += r[f"{m}_sum"]
-    rows = []
-    for b in buckets.values():
-        row = {"bucket": b["bucket"], "samples": b["samples"]}
-        for m in MLS_METRICS:
-            row[f"{m}_min"] = b[f"{m}_min"]
-            row[f"{m}_avg"] = round(b[f"{m}_sum"] / b["samples"], 2)
-            row[f"{m}_max"] = b[f"{m}_max"]
-        rows.append(row)
-    return rows
+    return [(datetime.combine(d, t, tzinfo=UTC), u, p, m) for d, t, u, p, m in records]
+
+
+def _add(bucket, samples, *stats):
+    """Fold [min, max, sum] x 3 of `samples` minutes into a bucket."""
+    first = bucket["samples"] == 0
+    bucket["samples"] += samples
+    for i, m in enumerate(MLS_METRICS):
+        low, high, total = stats[3 * i : 3 * i + 3]
+        bucket[f"{m}_min"] = low if first else min(bucket[f"{m}_min"], low)
+        bucket[f"{m}_max"] = high if first else max(bucket[f"{m}_max"], high)
+        bucket[f"{m}_sum"] = bucket.get(f"{m}_sum", 0) + total
+
+
+def _row(key, b):
+    row = {"bucket": timezone.localtime(key), "samples": b["samples"]}
+    for m in MLS_METRICS:
+        row[f"{m}_sum"] = b[f"{m}_sum"]
+        row[f"{m}_min"] = b[f"{m}_min"]
+        row[f"{m}_avg"] = round(b[f"{m}_sum"] / b["samples"], 2)
+        row[f"{m}_max"] = b[f"{m}_max"]
+    return row
+
+
+def mls_bucket_note(period):
+    """What the buckets are, where the display zone's offset is not a whole number of hours."""
+    offset = timezone.localtime(period.start_dt).utcoffset()
+    if period.granularity != "hour" or offset.total_seconds() % 3600 == 0:
+        return ""
+    return (
+        f"Hour buckets are UTC hours: in {timezone.get_current_timezone_name()} they start at "
+        f":{int(offset.total_seconds() % 3600 // 60):02d} past each hour."
+    )
 
 
 def mls_summary(rows):
@@ -73,7 +131,7 @@ def mls_summary(rows):
     summary = {"minutes": minutes}
     for m in MLS_METRICS:
         summary[f"{m}_peak"] = max(r[f"{m}_max"] for r in rows)
-        summary[f"{m}_avg"] = round(sum(r[f"{m}_avg"] * r["samples"] for r in rows) / minutes, 2)
+        summary[f"{m}_avg"] = round(sum(r[f"{m}_sum"] for r in rows) / minutes, 2)
     return summary
 
 

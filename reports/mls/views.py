@@ -1,5 +1,6 @@
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 
 from ingest.vendors.mls.connector import normalize_mac
 from reports.forms import PeriodForm
@@ -39,6 +40,8 @@ def supervisor(request, mac):
         supervisor=supervisor,
         period=period,
         summary=selectors.mls_summary(rows),
+        bucket_note=selectors.mls_bucket_note(period),
+        time_zone=timezone.get_current_timezone_name(),
     )
 
 

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from ingest.models import Cursor, IngestRun
 from ingest.services import run_fetch
@@ -46,7 +47,10 @@ def test_it_keeps_the_import_headers_of_an_idle_server_on_the_run(bigfix_source)
     assert run.details["import_progress"] is None
     assert run.details["import_last_status"] == "successful"
     assert run.details["import_last_success_time"] == LAST_IMPORT.isoformat()
-    assert run.details["import_summary"] == "BigFix import idle; last successful import 2026-03-04 04:20 UTC"
+    local = timezone.localtime(LAST_IMPORT)  # 2026-03-04 04:20 UTC, 2026-03-03 23:20 EST, 2026-03-04 09:50 IST
+    assert run.details["import_summary"] == (
+        f"BigFix import idle; last successful import {local:%Y-%m-%d %H:%M} {local.tzname()}"
+    )
     assert cursor(bigfix_source, "last_import") == LAST_IMPORT.isoformat()
 
 

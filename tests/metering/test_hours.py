@@ -7,7 +7,8 @@ from django.utils import timezone
 
 from ingest.services import run_fetch, source_save
 from ingest.vendors.metering.models import MeteringInterval
-from reports.metering.selectors import split_hours
+from reports.exports import cell
+from reports.metering.selectors import hours_series, split_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,40 @@ def test_the_admin_lists_every_metering_model(admin_client, sim):
         response = admin_client.get(f"/admin/ingest/{model}/?q=lab")
         assert response.status_code == 200, model
     assert b"lab-5" in admin_client.get("/admin/ingest/meteringinterval/?ended_at__isempty=1").content
+
+
+def test_the_hour_repeated_when_summer_time_ends_is_two_buckets_of_one_hour():
+    start, end = datetime(2026, 11, 1, 4, tzinfo=UTC), datetime(2026, 11, 1, 8, tzinfo=UTC)  # 00:00-02:00 EST
+
+    with timezone.override("America/New_York"):
+        rows = hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
+        labels = [cell(r["bucket"]) for r in rows]
+
+    assert [r["hours"] for r in rows] == [1.0, 1.0, 1.0, 1.0]
+    assert labels == ["2026-11-01 00:00", "2026-11-01 01:00 EDT", "2026-11-01 01:00 EST", "2026-11-01 02:00"]
+
+
+def test_the_hour_skipped_when_summer_time_starts_is_no_bucket():
+    start, end = datetime(2026, 3, 8, 5, tzinfo=UTC), datetime(2026, 3, 8, 9, tzinfo=UTC)  # 00:00-05:00 EDT
+
+    with timezone.override("America/New_York"):
+        rows = hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
+        days = [
+            (cell(d["bucket"]), d["hours"])
+            for d in hours_series([{"start": start, "end": end, "tenant": "acme"}], "day", "tenant")
+        ]
+        labels = [cell(r["bucket"]) for r in rows]
+
+    assert labels == ["2026-03-08 00:00", "2026-03-08 01:00", "2026-03-08 03:00", "2026-03-08 04:00"]
+    assert [r["hours"] for r in rows] == [1.0, 1.0, 1.0, 1.0]
+    assert days == [("2026-03-08 00:00", 4.0)]
+
+
+def test_hour_buckets_in_kolkata_are_local_hours():
+    start, end = datetime(2026, 3, 3, 4, 30, tzinfo=UTC), datetime(2026, 3, 3, 5, 45, tzinfo=UTC)  # 10:00-11:15 IST
+
+    with timezone.override("Asia/Kolkata"):
+        rows = hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
+        buckets = [(cell(r["bucket"]), r["hours"]) for r in rows]
+
+    assert buckets == [("2026-03-03 10:00", 1.0), ("2026-03-03 11:00", 0.25)]

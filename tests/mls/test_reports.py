@@ -3,14 +3,16 @@
 import csv
 import io
 import json
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ingest.models import IngestRun
 from ingest.services import run_fetch
 from ingest.vendors.mls.models import MlsRecord
-from tests.conftest import MAC_A
+from tests.conftest import MAC_A, SIM_END
 
 pytestmark = pytest.mark.django_db
 
@@ -51,9 +53,12 @@ def test_the_supervisor_page_charts_hourly_min_avg_max(viewer, fetched):
 def test_the_summary_is_the_peak_and_minute_weighted_average_of_the_records(viewer, fetched):
     response = viewer.get(URL, {"start": "2026-03-03", "end": "2026-03-03", "granularity": "day"})
 
-    used = list(
-        MlsRecord.objects.filter(supervisor__macaddress=MAC_A, ts_date="2026-03-03").values_list("lic_used", flat=True)
-    )
+    day_start = timezone.make_aware(datetime(2026, 3, 3))  # midnight in the display zone
+    used = [
+        r.lic_used
+        for r in MlsRecord.objects.filter(supervisor__macaddress=MAC_A)
+        if day_start <= datetime.combine(r.ts_date, r.ts_time, tzinfo=UTC) < day_start + timedelta(days=1)
+    ]
     summary = response.context["summary"]
     assert summary["used_peak"] == max(used)
     assert summary["used_avg"] == pytest.approx(sum(used) / len(used), abs=0.01)
@@ -72,7 +77,8 @@ def test_the_csv_holds_exactly_the_rows_the_chart_shows(viewer, fetched):
     used_avg = next(t for t in figure(page)["data"] if t["name"] == "Used avg")
     assert len(rows) == len(used_avg["y"]) == 48  # the history runs from noon on the 2nd to noon on the 4th
     assert [float(r["Used avg"]) for r in rows] == used_avg["y"]
-    assert rows[0]["Period start"] == "2026-03-02 12:00"  # the history starts two days before the end
+    # the history starts two days before the end, shown in the display zone
+    assert rows[0]["Period start"] == timezone.localtime(SIM_END - timedelta(days=2)).strftime("%Y-%m-%d %H:%M")
     assert list(rows[0]) == [
         "Period start", "Minutes", "Used min", "Used avg", "Used max", "Prepaid min", "Prepaid avg", "Prepaid max",
         "Metered min", "Metered avg", "Metered max",

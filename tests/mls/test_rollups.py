@@ -15,12 +15,11 @@ pytestmark = pytest.mark.django_db
 
 
 def ground_truth():
-    """Every hourly and daily rollup, computed here from the stored minutes."""
+    """Every hourly rollup, computed here from the stored minutes."""
     buckets = defaultdict(list)
     for r in MlsRecord.objects.select_related("supervisor"):
         hour = datetime.combine(r.ts_date, r.ts_time.replace(minute=0, second=0), tzinfo=UTC)
-        for key in ((r.supervisor.macaddress, "hour", hour), (r.supervisor.macaddress, "day", hour.replace(hour=0))):
-            buckets[key].append((r.lic_used, r.lic_prepaid, r.lic_metered))
+        buckets[(r.supervisor.macaddress, "hour", hour)].append((r.lic_used, r.lic_prepaid, r.lic_metered))
     truth = {}
     for key, values in buckets.items():
         stats = [len(values)]
@@ -51,10 +50,10 @@ def test_rollups_equal_the_minutes_whatever_the_page_size(sim, per_page):
     assert run_fetch(mls(sim, per_page)).status == "succeeded"
 
     assert stored_rollups() == ground_truth()
-    assert len(stored_rollups()) == 2 * (48 + 3)  # per supervisor: 48 hours over 3 days
+    assert len(stored_rollups()) == 2 * 48  # per supervisor: 48 hours
 
 
-def test_a_late_correction_of_an_old_minute_updates_its_hour_and_day(sim):
+def test_a_late_correction_of_an_old_minute_updates_its_hour(sim):
     source = mls(sim, 10080)
     run_fetch(source)
     simulator = sim.simulators["mls"]

@@ -1,3 +1,6 @@
+"""Raw rows, read-only. Date filters rather than date_hierarchy: its drill-down converts times in
+MySQL/MariaDB (CONVERT_TZ), which fails outside UTC on a server without time zone tables."""
+
 from django.contrib import admin
 
 from ingest.vendors.metering.models import (
@@ -11,18 +14,21 @@ from ingest.vendors.metering.models import (
 @admin.register(MeteringEvent)
 class MeteringEventAdmin(admin.ModelAdmin):
     list_display = ["date", "tenant", "loc_id", "state", "amp_id", "user", "application_id", "upstream_id", "source"]
-    list_filter = ["source", "tenant", "state"]
+    list_filter = ["source", "tenant", "state", ("date", admin.DateFieldListFilter)]
     search_fields = ["loc_id", "amp_id", "user", "application_id", "entity_id", "=upstream_id"]
-    date_hierarchy = "date"
     show_full_result_count = False
 
 
 @admin.register(MeteringInterval)
 class MeteringIntervalAdmin(admin.ModelAdmin):
     list_display = ["tenant", "loc_id", "started_at", "ended_at", "user", "application_id", "amp_id", "source"]
-    list_filter = ["source", "tenant", ("ended_at", admin.EmptyFieldListFilter)]
+    list_filter = [
+        "source",
+        "tenant",
+        ("ended_at", admin.EmptyFieldListFilter),
+        ("started_at", admin.DateFieldListFilter),
+    ]
     search_fields = ["loc_id", "user", "application_id", "amp_id"]
-    date_hierarchy = "started_at"
     show_full_result_count = False
 
 
@@ -36,7 +42,6 @@ class MeteringLocationMetadataAdmin(admin.ModelAdmin):
 @admin.register(MeteringHourSummary)
 class MeteringHourSummaryAdmin(admin.ModelAdmin):
     list_display = ["tenant", "loc_id", "window_start", "window_end", "active_hours", "source"]
-    list_filter = ["source", "tenant"]
+    list_filter = ["source", "tenant", ("window_start", admin.DateFieldListFilter)]
     search_fields = ["loc_id"]
-    date_hierarchy = "window_start"
     show_full_result_count = False

@@ -1,3 +1,6 @@
+"""Raw rows, read-only. Date filters rather than date_hierarchy: its drill-down converts times in
+MySQL/MariaDB (CONVERT_TZ), which fails outside UTC on a server without time zone tables."""
+
 from django.contrib import admin
 
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
@@ -31,8 +34,7 @@ class MlsRollupAdmin(admin.ModelAdmin):
         "prepaid_max",
         "metered_max",
     ]
-    list_filter = ["granularity", "supervisor"]
+    list_filter = ["supervisor", ("bucket", admin.DateFieldListFilter)]
     search_fields = ["supervisor__macaddress"]
     list_select_related = ["supervisor"]
-    date_hierarchy = "bucket"
     show_full_result_count = False

@@ -15,17 +15,18 @@ from contextvars import copy_context
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from itertools import groupby, pairwise
+from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Func, IntegerField, Max, Min, Sum
 
 from ingest.db import upsert
 from ingest.errors import CredentialsError, FetchError, PayloadError
 from ingest.http import HttpClient
-from ingest.vendors.base import Connector, split_list
+from ingest.vendors.base import Connector
+from ingest.vendors.mls.forms import MlsParamsForm
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
 
 TOKEN_LIFETIME = 6 * 3600 - 300  # MLS tokens last 6 hours; renew a little early
-DEFAULT_PER_PAGE = 1440 * 7  # a week of minutes, as the seed's sample asks for
 RECORD_COLUMNS = ["supervisor", "record_id", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"]
 RECORD_KEYS = ["supervisor", "ts_date", "ts_time"]
 ROLLUP_COLUMNS = [
@@ -47,26 +48,7 @@ def normalize_mac(value):
 
 class MlsConnector(Connector):
     kind = "mls"
-    params_help = {
-        "macaddresses": "comma-separated supervisor MAC addresses (any case or separator)",
-        "per_page": f"records per request (default {DEFAULT_PER_PAGE}, a week of minutes)",
-    }
-
-    @classmethod
-    def clean_params(cls, params):
-        params = super().clean_params(params)
-        macs = split_list(params.get("macaddresses"))
-        if not macs:
-            raise ValueError("MLS needs --param macaddresses=AA:BB:CC:DD:EE:FF[,...]")
-        # the same supervisor written two ways is still one supervisor
-        params["macaddresses"] = list(dict.fromkeys(normalize_mac(m) for m in macs))
-        try:
-            params["per_page"] = int(params.get("per_page", DEFAULT_PER_PAGE))
-        except (TypeError, ValueError):
-            raise ValueError(f"per_page must be a whole number, not {params['per_page']!r}") from None
-        if not 1 <= params["per_page"] <= 100_000:
-            raise ValueError("per_page must be between 1 and 100000")
-        return params
+    params_form = MlsParamsForm
 
     def fetch(self):
         self.http = HttpClient(self.source.base_url, secrets=self.source.secrets())
@@ -86,6 +68,9 @@ class MlsConnector(Connector):
         starting_id = int(self.run.cursor(mac, "0"))
         for page_num, records in self.pages(mac, starting_id):
             rows, last_id, first_day, last_day = parse_page(records, mac, supervisor.pk, page_num)
+            if self.params["timezone"] != "UTC":
+                rows = to_utc(rows, ZoneInfo(self.params["timezone"]), supervisor, f"MLS page {page_num} for {mac}")
+                first_day, last_day = min(r[2] for r in rows), max(r[2] for r in rows)
             with self.run.page() as page:
                 days = MlsRecord.objects.filter(supervisor=supervisor, ts_date__range=(first_day, last_day))
                 before = days.count()
@@ -190,6 +175,48 @@ def parse_page(records, mac, supervisor_id, page_num):
 _TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
 
 
+def to_utc(rows, zone, supervisor, where):
+    """The page's rows with ts_date/ts_time read in `zone` and written in UTC.
+
+    A local time that happens twice (the hour repeated when DST ends) is its
+    first occurrence, unless that same local time already came with a lower id,
+    in this page or a stored one: then it is the second. A local time that DST
+    skips cannot be placed and fails the page, naming the zone to check.
+    """
+    instants, seen, converted = {}, {}, []
+    for row in sorted(rows, key=lambda r: r[1]):  # by MLS id: the order the server wrote them
+        key = (row[2], row[3])
+        if key not in instants:
+            instants[key] = _local_instant(key, zone, where)
+        first, second = instants[key]
+        moment = first
+        if second is not None and (seen.get(key, row[1]) != row[1] or _stored_earlier(supervisor, first, row[1])):
+            moment = second
+        seen[key] = row[1]
+        converted.append((*row[:2], moment.date().isoformat(), moment.time().isoformat(), *row[4:]))
+    return converted
+
+
+def _local_instant(key, zone, where):
+    """(UTC instant of the first occurrence, of the second or None) of a local date and time."""
+    local = datetime.fromisoformat(f"{key[0]}T{key[1]}").replace(tzinfo=zone)
+    first = local.astimezone(UTC)
+    if first.astimezone(zone).replace(tzinfo=None) != local.replace(tzinfo=None):
+        raise PayloadError(
+            f"{where}: {key[0]} {key[1]} does not exist in {zone.key} (the clocks skip it): "
+            "check the source's timezone parameter"
+        )
+    second = local.replace(fold=1).astimezone(UTC)
+    return first, (second if second != first else None)
+
+
+def _stored_earlier(supervisor, first, record_id):
+    """Whether a record with a lower id already holds the first occurrence of this local time."""
+    return MlsRecord.objects.filter(
+        supervisor=supervisor, ts_date=first.date(), ts_time=first.time(), record_id__lt=record_id
+    ).exists()
+
+
 def _explain(records):
     """Name the first bad record of a page and what is wrong with it."""
     for i, r in enumerate(records):
@@ -222,8 +249,9 @@ class HourOf(Func):
 
 
 def refresh_rollups(supervisor, rows, first_day, last_day):
-    """Recompute the hourly and daily rollups of every day the page touched, from whole days of minutes;
-    return how many minutes those days now hold.
+    """Recompute the hourly rollups (UTC) of every day the page touched, from whole days of minutes;
+    return how many minutes those days now hold. Reports build days, weeks and months from these
+    hours in the display zone.
 
     A day whose stored minutes are exactly this page's (the count says so: every
     minute of the page is stored, so equal counts mean nothing else is) is
@@ -247,12 +275,8 @@ def refresh_rollups(supervisor, rows, first_day, last_day):
     shared = [day for day in in_page if day not in own]
     if shared:
         hours += _hours_in_sql(supervisor, shared)
-    hour_rows, days = [], {}
-    for day, hour, stats in hours:
-        hour_rows.append((supervisor.pk, "hour", datetime.combine(day, dtime(hour), tzinfo=UTC), *stats))
-        days[day] = stats if day not in days else merge_stats(days[day], stats)
-    day_rows = [(supervisor.pk, "day", datetime.combine(d, dtime(0), tzinfo=UTC), *s) for d, s in days.items()]
-    upsert(MlsRollup, ROLLUP_COLUMNS, hour_rows + day_rows, keys=ROLLUP_KEYS)
+    hour_rows = [(supervisor.pk, "hour", datetime.combine(day, dtime(hour), tzinfo=UTC), *s) for day, hour, s in hours]
+    upsert(MlsRollup, ROLLUP_COLUMNS, hour_rows, keys=ROLLUP_KEYS)
     return sum(stored.values())
 
 
@@ -287,11 +311,3 @@ def _hours_in_sql(supervisor, days):
         .order_by()
     )
     return [(h["ts_date"], h["hour"], [h[c] for c in ROLLUP_COLUMNS[3:]]) for h in hours]
-
-
-def merge_stats(a, b):
-    """Combine [samples, min, max, sum] x 3 of two buckets."""
-    merged = [a[0] + b[0]]
-    for i in range(1, len(a), 3):
-        merged += [min(a[i], b[i]), max(a[i + 1], b[i + 1]), a[i + 2] + b[i + 2]]
-    return merged

@@ -48,15 +48,15 @@ class MlsRecord(models.Model):
 
 
 class MlsRollup(models.Model):
-    """Min/sum/max of one supervisor's minutes per hour or per day (UTC), kept up to date by ingest.
+    """Min/sum/max of one supervisor's minutes per UTC hour, kept up to date by ingest.
 
-    Charts read these, never the minute records; averages are sum / samples so
-    that coarser buckets (week, month) can be built exactly from days.
+    Charts read these, never the minute records (except the minutes of an hour
+    that a local day boundary splits, in zones like Asia/Kolkata); averages are
+    sum / samples so that local days, weeks and months are built exactly from hours.
     """
 
     class Granularity(models.TextChoices):
         HOUR = "hour"
-        DAY = "day"
 
     supervisor = models.ForeignKey(MlsSupervisor, on_delete=models.CASCADE, related_name="+", db_index=False)
     granularity = models.CharField(max_length=4, choices=Granularity.choices)

@@ -9,6 +9,7 @@ weekends, and now and then runs past the prepaid seats into metered ones.
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from ingest.simulators.server import Response, Simulator, error
 
@@ -61,8 +62,11 @@ class MlsSimulator(Simulator):
         ("GET", r"/api/v2/records", "records"),
     ]
 
-    def __init__(self, *, users=None, supervisors=None, history_days=30, end=None, token_lifetime=6 * 3600, **kw):
+    def __init__(
+        self, *, users=None, supervisors=None, history_days=30, end=None, token_lifetime=6 * 3600, timezone=None, **kw
+    ):
         super().__init__(**kw)
+        self.zone = ZoneInfo(timezone) if timezone else None  # the zone ts_date/ts_time are written in (UTC if None)
         self.users = users or {"demo": "demo-password"}
         self.supervisors = supervisors or DEFAULT_SUPERVISORS
         self.token_lifetime = token_lifetime
@@ -145,10 +149,15 @@ class MlsSimulator(Simulator):
         ts_date = self.dates.get(day)
         if ts_date is None:
             ts_date = self.dates[day] = (EPOCH + timedelta(days=day)).strftime("%Y-%m-%d")
+        if self.zone is not None:  # the same minutes, written in local time: a repeated hour is written twice
+            local = (EPOCH + timedelta(minutes=self.start_minute + m)).astimezone(self.zone)
+            ts_date, ts_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M:00")
+        else:
+            ts_time = TIMES[minute_of_day]
         used = demand(k, day, minute_of_day, supervisor["peak"])
         prepaid = min(used, supervisor["prepaid"])
         record_id = m * len(self.supervisors) + k + 1
-        return record_id, supervisor["macaddress"], ts_date, TIMES[minute_of_day], used, prepaid, used - prepaid
+        return record_id, supervisor["macaddress"], ts_date, ts_time, used, prepaid, used - prepaid
 
     def record(self, k, m):
         return dict(zip(RECORD_FIELDS, self.values(k, m), strict=True))
