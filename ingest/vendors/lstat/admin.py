@@ -1,3 +1,6 @@
+"""Servers and features, and read-only usage rows and snapshots. Date filters rather than date_hierarchy: its
+drill-down converts times in MySQL/MariaDB (CONVERT_TZ), which fails outside UTC without time zone tables."""
+
 from django.contrib import admin
 
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
@@ -45,10 +48,9 @@ class LstatUsageAdmin(RawRowsAdmin):
         "hours_used",
         "total_seats",
     ]
-    list_filter = ["granularity", "feature__server"]
+    list_filter = ["granularity", "period_start", "feature__server"]
     search_fields = ["feature_name", "period_label"]
     list_select_related = ["feature"]
-    date_hierarchy = "period_start"
     show_full_result_count = False
 
 
@@ -71,8 +73,7 @@ class LstatTopUserInline(admin.TabularInline):
 @admin.register(LstatSnapshot)
 class LstatSnapshotAdmin(RawRowsAdmin):
     list_display = ["taken_at", "kind", "shape", "row_count", "current", "users_with_licenses", "source"]
-    list_filter = ["kind", "shape", "source"]
-    date_hierarchy = "taken_at"
+    list_filter = ["kind", "shape", "taken_at", "source"]
     inlines = [LstatSessionInline, LstatTopUserInline]
     show_full_result_count = False
 

@@ -9,7 +9,7 @@ def delete_day_rollups(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ingest", "0006_ingestrun_ordering"),
+        ("ingest", "0008_lstat_feature_server_optional"),
     ]
 
     operations = [
