@@ -130,10 +130,10 @@ def test_while_bigfix_reports_the_same_import_nothing_is_fetched_again(sim, bigf
 
 
 def test_a_failure_mid_fetch_leaves_the_cursors_so_the_next_run_fetches_the_whole_window(sim, bigfix_source):
-    sim.faults.add("500", "/bigfix/api/sam/license_usages", times=3, after=2)
+    sim.faults.add("503", "/bigfix/api/sam/license_usages", times=3, after=2)
     failed = run_fetch(bigfix_source)
     assert failed.status == IngestRun.Status.FAILED
-    assert "answered HTTP 500 after 3 attempts" in failed.error
+    assert "answered HTTP 503 after 3 attempts" in failed.error
     assert cursor(bigfix_source, "last_import") is None
 
     run = run_fetch(bigfix_source)
