@@ -14,6 +14,7 @@ from contextvars import copy_context
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from itertools import groupby, pairwise
+from operator import methodcaller
 
 from django.db.models import Count, Func, IntegerField, Max, Min, Sum
 
@@ -75,7 +76,11 @@ class MlsConnector(Connector):
             retry_statuses=RETRY_STATUSES | {500},  # the MLS document names no 500 that a retry cannot cure
         )
         for mac in self.params["macaddresses"]:
-            self.fetch_supervisor(self.supervisor(mac))
+            supervisor = self.supervisor(mac)
+            self.fetch_supervisor(supervisor)
+            if not MlsRecord.objects.filter(supervisor=supervisor).exists():
+                # MLS answers a MAC address it does not know with no records, as it would a quiet one.
+                self.run.warn(f"no records for {mac}: check the MAC address")
 
     def supervisor(self, mac):
         supervisor, _ = MlsSupervisor.objects.get_or_create(macaddress=mac, defaults={"source": self.source})
@@ -174,8 +179,24 @@ def parse_page(records, mac, supervisor_id, page_num):
             rows.append((supervisor_id, record_id, day, minute, used, prepaid, metered))
     except (KeyError, TypeError, ValueError, AttributeError):
         raise PayloadError(f"MLS page {page_num} for {mac}, {_explain(records)}") from None
+    check_supervisor(records, mac, page_num)
     last_id = max(row[1] for row in rows)
     return rows, last_id, min(days.values()), max(days.values())
+
+
+def check_supervisor(records, mac, page_num):
+    """Every record of the page is the requested supervisor's (a record may leave `macaddress` out)."""
+    for other in set(map(methodcaller("get", "macaddress"), records)) - {mac, None}:
+        try:
+            if normalize_mac(other) == mac:
+                continue
+        except ValueError:
+            pass
+        i = next(i for i, r in enumerate(records) if r.get("macaddress") == other)
+        raise PayloadError(
+            f"MLS page {page_num} for {mac}, record {i}: macaddress is {other!r}, not the requested {mac}: "
+            "the server answered with another supervisor's records"
+        )
 
 
 _TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
