@@ -35,7 +35,7 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
-from urllib3.exceptions import MaxRetryError, NewConnectionError, ReadTimeoutError
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
 
@@ -66,17 +66,16 @@ class LoggedRetry(Retry):
 
 
 def describe(error):
-    """What went wrong below HTTP, in a few words."""
-    if isinstance(error, MaxRetryError):
-        error = error.reason
-    if isinstance(error, requests.ConnectionError) and error.args and isinstance(error.args[0], MaxRetryError):
-        error = error.args[0].reason
-    if isinstance(error, requests.ConnectionError) and error.args and isinstance(error.args[0], NewConnectionError):
-        error = error.args[0]
-    if isinstance(error, NewConnectionError):  # a subclass of urllib3's timeout errors, but not a timeout
-        return f"could not connect ({type(error).__name__})"
-    if isinstance(error, requests.Timeout | ReadTimeoutError | Urllib3Timeout):
-        return "timed out"
+    """What went wrong below HTTP, in a few words (never the URL, which may carry a token)."""
+    while True:  # requests wraps urllib3's MaxRetryError, which wraps the cause
+        if isinstance(error, MaxRetryError):
+            error = error.reason
+        elif isinstance(error, requests.RequestException) and error.args and isinstance(error.args[0], Exception):
+            error = error.args[0]
+        else:
+            break
+    if isinstance(error, Urllib3Timeout) and not isinstance(error, NewConnectionError):
+        return "timed out"  # (urllib3 counts a refused connection as a connect timeout)
     return f"could not connect ({type(error).__name__})"
 
 
