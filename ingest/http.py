@@ -23,6 +23,10 @@ The whole interface a vendor client uses:
 - Session tokens: pass `login=` a `TokenLogin` subclass, which says only how to log in and where the token
   goes (a header, a query parameter, or several places to try in order). The client logs in when it has no
   token or the token has expired, and exactly once more when a request with the token is refused (401).
+
+A client that must tell statuses apart (License Statistics' 400/404) catches HttpError and reads `.status`,
+and gives its error bodies' message through `vendor_message`; overriding `_check(what, response)` still
+works for a client written before that.
 """
 
 import base64
