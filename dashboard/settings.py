@@ -175,7 +175,12 @@ LOGGING = {
     "filters": {"redact": {"()": "ingest.errors.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"urllib3": {"level": "WARNING"}},
+    "loggers": {
+        "urllib3": {"level": "WARNING"},
+        # urllib3 logs whole URLs, and BigFix may take its token only in the query string: scrub at the source,
+        # whichever handlers are configured.
+        "urllib3.connectionpool": {"filters": ["redact"]},
+    },
 }
 
 # Outbound HTTP to vendor APIs: timeouts in seconds, retries with exponential backoff.

@@ -1,7 +1,9 @@
 """The one error type a connector raises, and the redaction of secrets."""
 
 import contextvars
+import json
 import logging
+from urllib.parse import quote, quote_plus
 
 REDACTED = "********"
 
@@ -21,7 +23,15 @@ class FetchError(Exception):
     """A fetch failed for a reason worth telling the license admin."""
 
 
-class CredentialsError(FetchError):
+class HttpError(FetchError):
+    """A vendor answered with an HTTP error; `status` is its code."""
+
+    def __init__(self, message, status=None):
+        super().__init__(message)
+        self.status = status
+
+
+class CredentialsError(HttpError):
     """The vendor rejected our credentials (HTTP 401)."""
 
 
@@ -29,11 +39,19 @@ class PayloadError(FetchError):
     """The vendor answered with something we cannot read."""
 
 
+def secret_forms(secret):
+    """The ways a secret can appear in text: as is, URL-encoded (a query string), JSON-escaped (a body)."""
+    forms = {secret, quote(secret), quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
+    forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    return sorted(forms, key=len, reverse=True)
+
+
 def redact(text, secrets=None):
     text = str(text)
     for secret in secrets if secrets is not None else active_secrets.get():
         if secret:
-            text = text.replace(secret, REDACTED)
+            for form in secret_forms(secret):
+                text = text.replace(form, REDACTED)
     return text
 
 

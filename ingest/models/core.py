@@ -100,6 +100,11 @@ class IngestRun(models.Model):
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.status}"
 
     @property
+    def warnings(self):
+        """What a connector asked the license admin to look at (RunContext.warn)."""
+        return self.details.get("warnings", [])
+
+    @property
     def duration(self):
         if self.finished_at:
             return self.finished_at - self.started_at

@@ -126,6 +126,11 @@ class RunContext:
         self.run.save(update_fields=["records_fetched", "records_created", "records_updated"])
         self.progress(page)
 
+    def warn(self, message):
+        """Something the license admin should look at, although the run succeeded: shown with the run."""
+        self.run.details.setdefault("warnings", []).append(message)
+        self.run.save(update_fields=["details"])
+
     def note(self, **details):
         """Keep vendor facts (e.g. an import in progress) on the run record."""
         self.run.details.update(details)

@@ -83,12 +83,12 @@ def test_a_wrong_password_names_the_user_but_not_the_password(sim, bigfix_source
 
 def test_a_token_from_get_token_is_in_no_log_record_and_no_stored_error(sim, bigfix_source, all_logs):
     sim.faults.add("503", "/bigfix/api/sam/license_usages", times=1)  # a retry logs a warning
-    sim.faults.add("500", "/bigfix/api/sam/license_usages", times=3, after=1)  # then the run fails
+    sim.faults.add("503", "/bigfix/api/sam/license_usages", times=3, after=1)  # then the run fails
 
     run = run_fetch(bigfix_source)
 
     assert run.status == IngestRun.Status.FAILED
-    assert "GET /api/sam/license_usages answered HTTP 500 after 3 attempts" in run.error
+    assert "GET /api/sam/license_usages answered HTTP 503 after 3 attempts" in run.error
     assert any("retrying" in r.getMessage() for r in all_logs.records)
     assert any("license_usages" in r.getMessage() for r in all_logs.records if r.name.startswith("urllib3"))
     assert leaks(TOKEN, all_logs, run) == []

@@ -61,7 +61,7 @@ def test_a_late_correction_of_an_old_minute_updates_its_hour(sim):
 
     def records_with_a_late_correction(request):
         rows = json.loads(original(request).body)
-        if int(request.arg("starting_id")) > 0 and request.arg("page") == "1":
+        if int(request.arg("starting_id")) > 0 and request.arg("page") == "1" and request.arg("macaddress") == MAC_A:
             rows.append({"id": 10**9, "macaddress": MAC_A, "ts_date": "2026-03-03", "ts_time": "10:07:00",
                          "lic_used": 99, "lic_prepaid": 20, "lic_metered": 79})  # fmt: skip
         return Response(rows)

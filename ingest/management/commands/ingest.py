@@ -36,4 +36,5 @@ def summary(run):
         f"{run.source.name}: {run.status}, {run.records_fetched} fetched, {run.records_created} new, "
         f"{run.records_updated} updated in {seconds:.1f}s"
     )
-    return f"{line}: {run.error}" if run.error else line
+    line = f"{line}: {run.error}" if run.error else line
+    return "\n".join([line] + [f"  warning: {warning}" for warning in run.warnings])

@@ -23,8 +23,8 @@ from email.utils import parsedate_to_datetime
 from django.utils import timezone
 
 from ingest.db import upsert
-from ingest.errors import CredentialsError, PayloadError
-from ingest.http import HttpClient
+from ingest.errors import PayloadError
+from ingest.http import HttpClient, TokenLogin
 from ingest.vendors.base import Connector
 from ingest.vendors.bigfix.forms import BigfixParamsForm
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
@@ -44,6 +44,9 @@ USAGE_COLUMNS = [
 USAGE_KEYS = ["source", "software_title_id", "metric_name", "computer_system_id", "reporting_period_start_date"]
 TITLE_COLUMNS = ["source", "software_title_id", "name", "guid", "publisher_name"]
 TITLE_KEYS = ["source", "software_title_id"]
+# A total order (the rows' unique key): BigFix's default order (computer system, software title, metric)
+# ties across reporting periods, and limit/offset paging over ties can skip or repeat rows.
+ORDER = ["computer_system_id", "software_title_id", "metric_name", "reporting_period_start_date"]
 IMPORT_MODES = {"none", "idle", "running", "pending"}
 
 
@@ -52,8 +55,7 @@ class BigfixConnector(Connector):
     params_form = BigfixParamsForm
 
     def fetch(self):
-        self.http = HttpClient(self.source.base_url, secrets=self.source.secrets())
-        self.token = self.source.token or None
+        self.http = BigfixHttp(self.source.base_url, secrets=self.source.secrets(), login=BigfixLogin(self.source))
         self.fetched_at = timezone.now()
         refetch = self.run.cursor("refetch", "0") == "1"
         known_import = self.run.cursor("last_import")
@@ -98,9 +100,10 @@ class BigfixConnector(Connector):
     # --- HTTP -----------------------------------------------------------------------
     def get_page(self, offset):
         """One page of rows, BigFix's total if it gave one, and its import state (noted on the run)."""
-        # Reference: GET /api/sam/license_usages?columns[]=...&limit=&offset= (token in the Token header)
-        params = {"columns[]": COLUMNS, "limit": self.params["limit"], "offset": offset}
-        response = self.authorized_get(LICENSE_USAGES, params)
+        # Reference: GET /api/sam/license_usages?columns[]=...&order[]=...&limit=&offset=
+        params = {"columns[]": COLUMNS, "order[]": ORDER, "limit": self.params["limit"], "offset": offset}
+        response = self.http.request("GET", LICENSE_USAGES, params=params)
+        self.run.note(token_sent_in=self.http.login.placement)
         state = import_state(response.headers)
         if state:
             self.run.note(**state)
@@ -117,52 +120,60 @@ class BigfixConnector(Connector):
             )
         return rows, total, state
 
-    def authorized_get(self, path, params):
-        headers = self.auth_header()
+
+class BigfixHttp(HttpClient):
+    """BigFix's error bodies: {"error": "Bad Request", "message": "..."} (HTTP 500 for a bad parameter)."""
+
+    def vendor_message(self, response):
         try:
-            return self.http.request("GET", path, params=params, headers=headers)
-        except CredentialsError:
-            if not self.can_login():
-                raise CredentialsError(
-                    "BigFix refused the token (HTTP 401): supply a fresh --token, or a username and password"
-                ) from None
-            self.token = None  # a regenerated token: get the current one
-        headers = self.auth_header()
-        try:
-            return self.http.request("GET", path, params=params, headers=headers)
-        except CredentialsError:
-            raise CredentialsError(
-                "BigFix refused a freshly issued token (HTTP 401): the user needs the View License Metrics "
-                "permission and membership of the All Computers group"
-            ) from None
+            body = response.json()
+        except ValueError:
+            return None
+        if isinstance(body, dict) and isinstance(body.get("error"), str):
+            message = body.get("message")
+            return f"{body['error']}: {message}" if isinstance(message, str) and message else body["error"]
+        return None
 
-    def can_login(self):
-        return bool(self.source.username and self.source.password)
 
-    def auth_header(self):
-        # The Token header keeps the token out of URLs, where the seed's ?token= would put it.
-        if self.token is None:
-            if not self.can_login():
-                raise CredentialsError("BigFix needs a --token, or a username and password to get one")
-            self.login()
-        return {"Token": self.token}
+class BigfixLogin(TokenLogin):
+    """BigFix API tokens: POST /api/get_token; sent in the Token header, else as the documented ?token=.
 
-    def login(self):
+    The seed documents only the `token` query parameter, but a URL carrying the token ends up in proxy
+    and access logs, so the Token header that newer servers take is tried first; a server that answers
+    it with 401 gets the parameter, and whichever was accepted is used for the rest of the run.
+    """
+
+    vendor = "BigFix"
+    placements = ("header", "query parameter")
+
+    def login(self, http):
         # Reference: POST /api/get_token {"user": ..., "password": ...} -> {"token": ...}
-        body = {"user": self.source.username, "password": self.source.password}
-        try:
-            answer = self.http.post_json("/api/get_token", body)
-        except CredentialsError:
-            raise CredentialsError(
-                f"BigFix refused user {self.source.username!r} (HTTP 401): check the username and password "
-                "(Active Directory users need their domain)"
-            ) from None
+        answer = http.post_json("/api/get_token", {"user": self.username, "password": self.password}, with_token=False)
         token = answer.get("token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise PayloadError("BigFix get_token answered without a token")
-        # From now on the token is a secret of this fetch: scrubbed from errors and from log records.
-        self.http.add_secret(token)
-        self.token = token
+        return token
+
+    def place(self, placement, token, headers, params):
+        if placement == "header":
+            headers["Token"] = token
+        else:
+            params["token"] = token
+
+    def no_credentials(self):
+        return "BigFix needs a --token, or a username and password to get one"
+
+    def refused_login(self):
+        return (
+            f"BigFix refused user {self.username!r} (HTTP 401): check the username and password "
+            "(Active Directory users need their domain)"
+        )
+
+    def refused_fresh_token(self, params):
+        return (
+            "BigFix refused a freshly issued token (HTTP 401): the user needs the View License Metrics "
+            "permission and membership of the All Computers group"
+        )
 
 
 def unchanged(state, known_import):

@@ -42,6 +42,9 @@ DEFAULT_COLUMNS = [
     "software_title_id", "metric_name", "computer_system_id", "peak_value", "peak_date", "peak_time",
     "reporting_period_start_date", "reporting_period_end_date",
 ]  # fmt: skip
+# Reference: "By default, the data retrieves is sorted by computer_system_id, software_title_id, and
+# metric_name columns": one row per reporting period ties on all three.
+DEFAULT_ORDER = ["computer_system_id", "software_title_id", "metric_name"]
 DIMENSION = "software_title_dimension"
 HIDDEN_COLUMNS = [f"{DIMENSION}.{c}" for c in ("name", "guid", "publisher_name", "publisher_guid")]
 
@@ -92,6 +95,8 @@ class BigfixSimulator(Simulator):
         self.import_starts_after = None  # an import starts once this many usage requests were answered
         self.ignore_offset = False  # True: behave like a server without offset paging
         self.hidden_columns = True  # False: behave like a server that ignores columns[] for hidden columns
+        self.token_in = "both"  # "header": a server that reads only the Token header; "query": only ?token=
+        self.known_columns = DEFAULT_COLUMNS + HIDDEN_COLUMNS  # narrow it to act as an older server
 
     test_history_days = 60
 
@@ -176,17 +181,18 @@ class BigfixSimulator(Simulator):
         if self.import_starts_after is not None and len(self.requests) > self.import_starts_after:
             self.import_starts_after = None
             self.start_import(progress=5)
-        token = request.headers.get("token") or request.arg("token")
+        header = request.headers.get("token") if self.token_in in ("both", "header") else None
+        token = header or (request.arg("token") if self.token_in in ("both", "query") else None)
         if not token or token not in {u["token"] for u in self.users.values()}:
             return error(401, "Unauthorized: the token is missing or not valid")
         try:
             limit = _whole(request.arg("limit"), "limit")
             offset = _whole(request.arg("offset"), "offset") or 0
             columns = self.columns(request.args("columns[]"))
+            rows = self.ordered(self.rows(), request.args("order[]") or request.args("order"))
         except ValueError as exc:
             # BigFix answers a bad query parameter with HTTP 500 "Bad Request" and a message.
             return Response({"error": "Bad Request", "message": str(exc)}, status=500, headers=self.import_headers())
-        rows = self.rows()
         offset = 0 if self.ignore_offset else offset
         page = rows[offset : offset + limit if limit is not None else None]
         body = [self.project(r, columns) for r in page]
@@ -197,10 +203,28 @@ class BigfixSimulator(Simulator):
     def columns(self, requested):
         if not requested:
             return DEFAULT_COLUMNS
-        unknown = [c for c in requested if c not in DEFAULT_COLUMNS + HIDDEN_COLUMNS]
+        unknown = [c for c in requested if c not in self.known_columns]
         if unknown:
             raise ValueError(f"unknown column(s) in columns[]: {', '.join(unknown)}")
         return requested
+
+    def ordered(self, rows, order):
+        """Rows sorted by `order` ("column" or "column desc"), else by BigFix's default columns.
+
+        Rows that tie on the sort columns come in an order that flips from one request to the next
+        (a database promises nothing about ties), so paging with limit/offset over ties skips and
+        repeats rows unless the client asks for a total order.
+        """
+        keys = []
+        for item in order or DEFAULT_ORDER:
+            column, _, direction = item.strip().partition(" ")
+            if column not in DEFAULT_COLUMNS or direction.strip().lower() not in ("", "asc", "desc"):
+                raise ValueError(f"cannot order by {item!r}")
+            keys.append((column, direction.strip().lower() == "desc"))
+        rows = sorted(rows, key=lambda r: r["reporting_period_start_date"], reverse=len(self.requests) % 2 == 1)
+        for column, descending in reversed(keys):
+            rows.sort(key=lambda r, c=column: r[c], reverse=descending)
+        return rows
 
     def project(self, row, columns):
         out = {}
@@ -215,7 +239,7 @@ class BigfixSimulator(Simulator):
 
     # --- data ------------------------------------------------------------------------
     def rows(self):
-        """Every row BigFix serves now, sorted as BigFix sorts them."""
+        """Every row BigFix serves now, sorted by their unique key."""
         mode, _progress, _status, last = self.state()
         if last is None:
             return []  # no import yet, no data

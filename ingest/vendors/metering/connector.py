@@ -20,7 +20,7 @@ from django.utils import timezone
 from requests.auth import HTTPBasicAuth
 
 from ingest.db import upsert
-from ingest.errors import CredentialsError, FetchError, PayloadError
+from ingest.errors import CredentialsError, HttpError, PayloadError
 from ingest.http import HttpClient
 from ingest.vendors.base import Connector
 from ingest.vendors.metering.forms import SINCE_DAYS, MeteringParamsForm
@@ -139,9 +139,9 @@ class MeteringConnector(Connector):
             raise CredentialsError(
                 f"the metering service refused GET {path} (HTTP 401): check the credentials"
             ) from None
-        except FetchError as exc:
-            if " answered HTTP 403" in str(exc):
-                raise CredentialsError(f"{exc} (reading usage needs an account with the ADMIN role)") from None
+        except HttpError as exc:
+            if exc.status == 403:
+                raise CredentialsError(f"{exc} (reading usage needs an account with the ADMIN role)", 403) from None
             raise
         self.note_clock(response.headers.get("Date"))
         return self.http.json(response)

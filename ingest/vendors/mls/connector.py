@@ -8,20 +8,20 @@ the same transaction as its rollups and its cursor.
 """
 
 import re
-import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from itertools import groupby, pairwise
+from operator import methodcaller
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Func, IntegerField, Max, Min, Sum
 
 from ingest.db import upsert
-from ingest.errors import CredentialsError, FetchError, PayloadError
-from ingest.http import HttpClient
+from ingest.errors import FetchError, PayloadError
+from ingest.http import RETRY_STATUSES, HttpClient, TokenLogin
 from ingest.vendors.base import Connector
 from ingest.vendors.mls.forms import MlsParamsForm
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
@@ -51,11 +51,18 @@ class MlsConnector(Connector):
     params_form = MlsParamsForm
 
     def fetch(self):
-        self.http = HttpClient(self.source.base_url, secrets=self.source.secrets())
-        self.token = self.source.token or None
-        self.token_expires = float("inf") if self.token else 0.0
+        self.http = HttpClient(
+            self.source.base_url,
+            secrets=self.source.secrets(),
+            login=MlsLogin(self.source),
+            retry_statuses=RETRY_STATUSES | {500},  # the MLS document names no 500 that a retry cannot cure
+        )
         for mac in self.params["macaddresses"]:
-            self.fetch_supervisor(self.supervisor(mac))
+            supervisor = self.supervisor(mac)
+            self.fetch_supervisor(supervisor)
+            if not MlsRecord.objects.filter(supervisor=supervisor).exists():
+                # MLS answers a MAC address it does not know with no records, as it would a quiet one.
+                self.run.warn(f"no records for {mac}: check the MAC address")
 
     def supervisor(self, mac):
         supervisor, _ = MlsSupervisor.objects.get_or_create(macaddress=mac, defaults={"source": self.source})
@@ -96,49 +103,38 @@ class MlsConnector(Connector):
 
     # --- HTTP -----------------------------------------------------------------------
     def get_page(self, mac, starting_id, page_num):
-        """The HTTP response for one page, after logging in again once if the token is refused."""
+        """The HTTP response for one page."""
         # Reference: GET /api/v2/records?macaddress=&starting_id=&page=&per_page=
         params = {"macaddress": mac, "starting_id": starting_id, "page": page_num, "per_page": self.params["per_page"]}
-        try:
-            return self.http.request("GET", "/api/v2/records", params=params, headers=self.auth_header())
-        except CredentialsError:
-            if not self.can_login():
-                raise CredentialsError(
-                    "MLS refused the token (HTTP 401): supply a fresh --token, or a username and password"
-                ) from None
-            self.login()
-        try:
-            return self.http.request("GET", "/api/v2/records", params=params, headers=self.auth_header())
-        except CredentialsError:
-            raise CredentialsError(
-                f"MLS refused a freshly issued token (HTTP 401): check that this account may read supervisor {mac}"
-            ) from None
+        return self.http.request("GET", "/api/v2/records", params=params)
 
-    def can_login(self):
-        return bool(self.source.username and self.source.password)
 
-    def auth_header(self):
-        if self.token is None or time.monotonic() >= self.token_expires:
-            if not self.can_login():
-                raise CredentialsError("MLS needs a --token, or a username and password to log in with")
-            self.login()
-        return {"Authorization": f"Bearer {self.token}"}
+class MlsLogin(TokenLogin):
+    """MLS session tokens: POST /api/v2/login, then `Authorization: Bearer <token>` for 6 hours."""
 
-    def login(self):
+    vendor = "MLS"
+    lifetime = TOKEN_LIFETIME
+
+    def login(self, http):
         # Reference: POST /api/v2/login with the Metered Portal credentials, as PipelineFX's own page does.
-        body = {"username": self.source.username, "password": self.source.password}
-        try:
-            answer = self.http.post_json("/api/v2/login", body)
-        except CredentialsError:
-            raise CredentialsError(
-                f"MLS login refused for user {self.source.username!r} (HTTP 401): check the username and password"
-            ) from None
+        body = {"username": self.username, "password": self.password}
+        answer = http.post_json("/api/v2/login", body, with_token=False)
         token = answer.get("token") or answer.get("access_token") if isinstance(answer, dict) else None
         if not isinstance(token, str) or not token:
             raise PayloadError("MLS login answered without a token")
-        self.http.add_secret(token)
-        self.token = token
-        self.token_expires = time.monotonic() + TOKEN_LIFETIME
+        return token
+
+    def place(self, placement, token, headers, params):
+        headers["Authorization"] = f"Bearer {token}"
+
+    def refused_login(self):
+        return f"MLS login refused for user {self.username!r} (HTTP 401): check the username and password"
+
+    def refused_fresh_token(self, params):
+        return (
+            "MLS refused a freshly issued token (HTTP 401): "
+            f"check that this account may read supervisor {params.get('macaddress')}"
+        )
 
 
 def parse_page(records, mac, supervisor_id, page_num):
@@ -168,8 +164,24 @@ def parse_page(records, mac, supervisor_id, page_num):
             rows.append((supervisor_id, record_id, day, minute, used, prepaid, metered))
     except (KeyError, TypeError, ValueError, AttributeError):
         raise PayloadError(f"MLS page {page_num} for {mac}, {_explain(records)}") from None
+    check_supervisor(records, mac, page_num)
     last_id = max(row[1] for row in rows)
     return rows, last_id, min(days.values()), max(days.values())
+
+
+def check_supervisor(records, mac, page_num):
+    """Every record of the page is the requested supervisor's (a record may leave `macaddress` out)."""
+    for other in set(map(methodcaller("get", "macaddress"), records)) - {mac, None}:
+        try:
+            if normalize_mac(other) == mac:
+                continue
+        except ValueError:
+            pass
+        i = next(i for i, r in enumerate(records) if r.get("macaddress") == other)
+        raise PayloadError(
+            f"MLS page {page_num} for {mac}, record {i}: macaddress is {other!r}, not the requested {mac}: "
+            "the server answered with another supervisor's records"
+        )
 
 
 _TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
