@@ -130,10 +130,17 @@ STORAGES = {
 }
 
 # --- Email ------------------------------------------------------------------
-# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 ; console by default.
+# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 ; console by default; with filemail://
+# (what `make run` uses) each email is written as a file under EMAIL_FILE_PATH (sent-emails/).
+# https://docs.djangoproject.com/en/5.2/topics/email/#email-backends
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+EMAIL_FILE_PATH = str(BASE_DIR / env.str("EMAIL_FILE_PATH", default="sent-emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="meterboard@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The dashboard's address as readers of emailed reports reach it: their "Open in Meterboard" link.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The Chromium that kaleido drives to draw charts as PNG for emails; without it emails carry tables only.
+CHROMIUM = env.str("CHROMIUM", default="/usr/bin/chromium")
 
 # --- Security (production) -----------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
