@@ -99,6 +99,7 @@ def feature(request, pk):
         filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
         figure=lstat_feature_figure(rows) if rows else None, feature=feature, period=period,
         summary=(selectors.lstat_summary([feature], rows) or [None])[0], hourly_note=_hourly_note([feature], period),
+        alert_query=f"kind=denials&feature={feature.pk}&hours=1",
     )  # fmt: skip
 
 
