@@ -134,6 +134,8 @@ STORAGES = {
 # (what `make run` uses) each email is written as a file under EMAIL_FILE_PATH (sent-emails/).
 # https://docs.djangoproject.com/en/5.2/topics/email/#email-backends
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set by email_url)
+    EMAIL_BACKEND = "dashboard.mail.EmlFileBackend"  # one .eml per email, not one log per connection
 EMAIL_FILE_PATH = str(BASE_DIR / env.str("EMAIL_FILE_PATH", default="sent-emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="meterboard@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -182,7 +184,8 @@ LOGGING = {
     "filters": {"redact": {"()": "ingest.errors.RedactSecretsFilter"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"urllib3": {"level": "WARNING"}},
+    # kaleido and choreographer (charts for emails) narrate every Chromium start at INFO.
+    "loggers": {name: {"level": "WARNING"} for name in ("urllib3", "kaleido", "choreographer")},
 }
 
 # Outbound HTTP to vendor APIs: timeouts in seconds, retries with exponential backoff.

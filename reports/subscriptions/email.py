@@ -38,6 +38,12 @@ class RelatedEmail(EmailMultiAlternatives):
         return related
 
 
+def text(value):
+    """A cell as the page shows it, as text (the text part joins cells with " | ")."""
+    value = cell(value)
+    return "" if value is None else str(value)
+
+
 def summary_figures(summary):
     """The page's summary as (label, value) pairs, or a table of rows when it is one row per item."""
     if isinstance(summary, dict):
@@ -69,6 +75,7 @@ def build_email(subscription, captured, *, start, end):
             charts_note = f"Charts were unavailable: {exc}. The figures and tables below are complete."
     pairs, summary_table = summary_figures(report.get("summary")) if subscription.include_summary else ([], None)
     rows, columns = report["rows"], report["columns"]
+    formats = [fmt for fmt, on in (("csv", subscription.attach_csv), ("xlsx", subscription.attach_xlsx)) if on]
     context = {
         "subscription": subscription,
         "start": start,
@@ -80,12 +87,11 @@ def build_email(subscription, captured, *, start, end):
         "figures": pairs,
         "summary_table": summary_table,
         "labels": [label for _key, label in columns],
-        "table": [[cell(row[key]) for key, _label in columns] for row in rows[:TABLE_ROWS]],
+        "table": [[text(row[key]) for key, _label in columns] for row in rows[:TABLE_ROWS]],
         "row_count": len(rows),
         "more_rows": max(0, len(rows) - TABLE_ROWS),
-        "attachments": [
-            fmt for fmt, on in (("csv", subscription.attach_csv), ("xlsx", subscription.attach_xlsx)) if on
-        ],
+        "attachments": formats,
+        "attachment_names": " and ".join(fmt.upper() for fmt in formats),
         "generated_at": timezone.localtime(),
     }
     subject = render_to_string("emails/report-subject.txt", context).strip()

@@ -90,3 +90,14 @@ def test_send_report_exits_non_zero_when_the_report_is_gone(mls_fetched, no_chro
 def test_send_report_of_an_unknown_name_fails():
     with pytest.raises(CommandError, match="No subscription named 'nope'"):
         call_command("send_report", "nope")
+
+
+def test_the_demo_subscribes_to_a_report_and_sends_it_once(mls_fetched, sim, no_chromium):
+    from ingest.management.commands.demo import Command
+
+    Command().demo_subscription(list(sim.simulators.values()))
+
+    subscription = Subscription.objects.get()
+    assert subscription.report == f"/mls/{MAC_A}/?granularity=day"
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["admin@localhost"]
+    assert {name.rsplit(".", 1)[1] for name, _content, _type in mail.outbox[0].attachments} == {"csv", "xlsx"}

@@ -129,3 +129,11 @@ def test_without_chromium_the_email_goes_with_tables_and_says_so(mls_fetched, no
     assert (entry.status, entry.charts) == ("sent", 0)
     assert "image/png" not in parts(mail.outbox[0])
     assert "Charts were unavailable: Chromium was not found" in mail.outbox[0].body
+
+
+def test_the_text_part_lists_the_rows_and_names_the_attachments(mls_fetched, no_chromium):
+    send_subscription(subscription(), now=SEND_AT)
+    body = mail.outbox[0].body
+
+    assert "all of them in the attached CSV and XLSX." in body
+    assert "Period start | Minutes | Used min" in body and "['" not in body

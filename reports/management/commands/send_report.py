@@ -28,7 +28,7 @@ def _backend():
     from django.conf import settings
 
     backend = settings.EMAIL_BACKEND.rsplit(".", 2)[-2]
-    if backend == "filebased":
+    if backend in ("filebased", "mail"):
         return f"files in {settings.EMAIL_FILE_PATH}"
     if backend == "smtp":
         return f"SMTP {settings.EMAIL_HOST}:{settings.EMAIL_PORT}"
