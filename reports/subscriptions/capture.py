@@ -1,5 +1,6 @@
 """Run a report page's own view for an email: the same view, form and selectors as the page and its download."""
 
+import logging
 from urllib.parse import urlsplit
 
 from django.contrib.auth.models import AnonymousUser
@@ -7,6 +8,8 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
 
 from reports.views.common import CapturedReport
+
+log = logging.getLogger(__name__)
 
 
 class ReportError(Exception):
@@ -38,6 +41,9 @@ def capture(report, *, start=None, end=None):
         response = match.func(request, *match.args, **match.kwargs)
     except Http404 as exc:
         raise ReportError(f"the report at {path} no longer exists ({exc})") from None
+    except Exception as exc:  # a page that is no report (or a bug): the send fails visibly, the traceback is logged
+        log.exception("Rendering %s for an email failed", path)
+        raise ReportError(f"{path} could not be rendered as a report ({type(exc).__name__})") from None
     if not isinstance(response, CapturedReport):
         raise ReportError(f"{path} is a list of reports, not a report: subscribe to one of the reports it links to")
     if response.status_code != 200:

@@ -101,3 +101,9 @@ def test_the_demo_subscribes_to_a_report_and_sends_it_once(mls_fetched, sim, no_
     assert subscription.report == f"/mls/{MAC_A}/?granularity=day"
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["admin@localhost"]
     assert {name.rsplit(".", 1)[1] for name, _content, _type in mail.outbox[0].attachments} == {"csv", "xlsx"}
+
+
+@pytest.mark.parametrize("page", ["/subscriptions/new/", "/logout/", "/admin/", "/sources/"])
+def test_pages_that_are_not_reports_are_refused(mls_fetched, page):
+    with pytest.raises(CommandError, match="--report"):
+        add("not-a-report", "--report", page, "--to", "a@example.com")
