@@ -145,3 +145,28 @@ def test_a_supervisor_page_offers_staff_an_alert_rule_pre_filled(mls_source, cli
     assert link in html
     form = client.get(link.replace("&amp;", "&")).context["adminform"].form
     assert form.initial["kind"] == "utilization" and str(form.initial["supervisor"]) == str(supervisor.pk)
+
+
+def test_lstat_utilization_of_total_seats(lstat_clock, lstat_source):
+    assert run_fetch(lstat_source).status == IngestRun.Status.SUCCEEDED
+    feature = LstatFeature.objects.first()
+    watch = rule(kind="utilization", feature=feature, threshold=100, hours=3)
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+    usage(feature, now - timedelta(hours=3), 3, used=10, total=10)
+    assert evaluate(watch, now).change == "fired"
+    assert f"{feature.name}: utilization of total seats at or above 100 % for 3 h" in mail.outbox[0].body
+    usage(feature, now, 1, used=9, total=10)
+    assert evaluate(watch, now + timedelta(minutes=10)).change == "cleared"
+
+
+def test_an_alert_email_that_cannot_go_is_kept_with_its_reason(mls_source, sim, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    watch = rule(kind="failing", source=mls_source)
+    sim.faults.add("500", RECORDS, times=-1)
+
+    run_fetch(mls_source)
+
+    event = watch.events.get()
+    assert event.change == "fired" and not event.emailed and event.error
