@@ -79,7 +79,7 @@ def send_subscription(subscription, *, trigger="manual", now=None):
         message.send()
         entry.status = SubscriptionSend.Status.SENT
     except (ReportError, ValueError) as exc:
-        entry.status, entry.error = SubscriptionSend.Status.FAILED, f"{exc}"
+        entry.status, entry.error = SubscriptionSend.Status.FAILED, str(exc).removeprefix("--to: ")
     except (OSError, smtplib.SMTPException) as exc:
         entry.status, entry.error = (
             SubscriptionSend.Status.FAILED,

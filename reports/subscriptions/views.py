@@ -1,9 +1,12 @@
 """The Subscriptions page, a subscription's sends, the Subscribe form and Send now."""
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.forms import SubscriptionForm
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.services import send_subscription, subscription_save
@@ -34,8 +37,22 @@ def subscription_new(request):
                 return redirect(subscription)
         return render(request, "reports/subscriptions/new.html", {"form": form}, status=400)
     report = request.GET.get("report", "")
-    initial = {"report": report, "recipients": request.user.email, "name": request.GET.get("title", "")[:100]}
+    initial = {"report": report, "recipients": request.user.email, "period": on_screen_period(report)}
     return render(request, "reports/subscriptions/new.html", {"form": SubscriptionForm(initial=initial)})
+
+
+def on_screen_period(report):
+    """The period closest to the range the report shows: 7 or 30 days, or a whole month."""
+    try:
+        data = capture(report).form.cleaned_data
+    except ReportError:
+        return Subscription.Period.LAST_7_DAYS
+    start, end = data.get("start"), data.get("end")
+    if not (start and end):
+        return Subscription.Period.LAST_7_DAYS
+    if start.day == 1 and (end + timedelta(days=1)).day == 1 and start.month == end.month:
+        return Subscription.Period.LAST_MONTH
+    return Subscription.Period.LAST_30_DAYS if (end - start).days + 1 >= 28 else Subscription.Period.LAST_7_DAYS
 
 
 @require_POST

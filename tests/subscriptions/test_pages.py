@@ -32,6 +32,20 @@ def test_every_report_page_has_a_subscribe_button_with_what_is_on_screen(viewer,
     assert f'href="/subscriptions/new/?report={quote(on_screen, safe="/")}"' in html
     form = viewer.get("/subscriptions/new/", {"report": on_screen}).context["form"]
     assert form.initial["report"] == on_screen
+    assert form.initial["period"] == "last-7-days"
+
+
+@pytest.mark.parametrize(
+    "query, period",
+    [
+        ("granularity=day", "last-30-days"),  # the page's default range: 30 days
+        ("start=2026-02-01&end=2026-02-28", "last-month"),
+        ("start=2026-02-25&end=2026-03-03", "last-7-days"),
+    ],
+)
+def test_the_subscribe_form_picks_the_period_nearest_the_range_on_screen(viewer, mls_fetched, query, period):
+    form = viewer.get("/subscriptions/new/", {"report": f"/mls/{MAC_A}/?{query}"}).context["form"]
+    assert form.initial["period"] == period
 
 
 def test_the_subscribe_form_saves_a_subscription(viewer, mls_fetched):
