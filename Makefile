@@ -28,9 +28,9 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt $(VENV)/.system-deps |
 	$(BIN)/pip install --quiet -r requirements-dev.txt
 	touch $@
 
-## run: install, migrate, start the simulators, register demo sources, fetch, then serve http://127.0.0.1:8000
+## run: install, migrate, start the simulators, register demo sources, fetch, email one report to sent-emails/, serve http://127.0.0.1:8000
 run: $(VENV)/.installed
-	DEBUG=$${DEBUG:-true} $(BIN)/python manage.py demo
+	DEBUG=$${DEBUG:-true} EMAIL_URL=$${EMAIL_URL:-filemail://} $(BIN)/python manage.py demo
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

@@ -130,10 +130,19 @@ STORAGES = {
 }
 
 # --- Email ------------------------------------------------------------------
-# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 ; console by default.
+# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 ; console by default; with filemail://
+# (what `make run` uses) each email is written as a file under EMAIL_FILE_PATH (sent-emails/).
+# https://docs.djangoproject.com/en/5.2/topics/email/#email-backends
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set by email_url)
+    EMAIL_BACKEND = "dashboard.mail.EmlFileBackend"  # one .eml per email, not one log per connection
+EMAIL_FILE_PATH = str(BASE_DIR / env.str("EMAIL_FILE_PATH", default="sent-emails"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="meterboard@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The dashboard's address as readers of emailed reports reach it: their "Open in Meterboard" link.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# The Chromium that kaleido drives to draw charts as PNG for emails; without it emails carry tables only.
+CHROMIUM = env.str("CHROMIUM", default="/usr/bin/chromium")
 
 # --- Security (production) -----------------------------------------------------
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
@@ -176,7 +185,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "urllib3": {"level": "WARNING"},
+        # kaleido and choreographer (charts for emails) narrate every Chromium start at INFO.
+        **{name: {"level": "WARNING"} for name in ("urllib3", "kaleido", "choreographer")},
         # urllib3 logs whole URLs, and BigFix may take its token only in the query string: scrub at the source,
         # whichever handlers are configured.
         "urllib3.connectionpool": {"filters": ["redact"]},

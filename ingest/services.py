@@ -10,6 +10,7 @@ from django_q.models import Schedule
 
 from ingest.errors import FetchError, active_secrets, redact
 from ingest.models import Cursor, IngestRun, Source
+from ingest.signals import fetch_finished
 from ingest.vendors import connector_class
 from ingest.vendors.base import RunContext
 
@@ -87,7 +88,15 @@ def _run(source, trigger, progress, started_at):
         run.finished_at = timezone.now()
         run.cursor_after = _cursors(source)
         run.save()
+    _announce(source, run)
     return run
+
+
+def _announce(source, run):
+    """Tell listeners (alerts) a run ended; their failures are logged, never the fetch's."""
+    for receiver, result in fetch_finished.send_robust(sender=Source, source=source, run=run):
+        if isinstance(result, Exception):
+            log.error("After the fetch of %s, %s failed: %s", source.name, receiver, redact(result))
 
 
 def _cursors(source):

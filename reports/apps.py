@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = "Reports"
+
+    def ready(self):
+        from ingest.signals import fetch_finished
+        from reports.alerts.services import on_fetch_finished
+
+        fetch_finished.connect(on_fetch_finished, dispatch_uid="reports.alerts")

@@ -102,6 +102,7 @@ def feature(request, pk):
         figure=lstat_feature_figure(rows) if rows else None, feature=feature, period=period,
         summary=(selectors.lstat_summary([feature], rows) or [None])[0], hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
+        alert_query=f"kind=denials&feature={feature.pk}&hours=1",
     )  # fmt: skip
 
 

@@ -38,6 +38,7 @@ def supervisor(request, mac):
         figure=mls_usage_figure(rows),
         mac=mac,
         supervisor=supervisor,
+        alert_query=f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
         period=period,
         summary=selectors.mls_summary(rows),
         bucket_note=selectors.mls_bucket_note(period),

@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass
 
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
 from reports.exports import FORMATS, cell, download
@@ -17,6 +17,8 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
 
     The download is built from the very rows the page charts and tables.
     """
+    if getattr(request, "capture_report", False):
+        return CapturedReport(form=form, rows=rows, columns=columns, filename=filename, figure=figure, **context)
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in FORMATS:
@@ -32,6 +34,19 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         xlsx_query=query_with(request, format="xlsx"),
     )
     return render(request, template, context, status=status)
+
+
+class CapturedReport(HttpResponse):
+    """What a report view would render, handed back instead of a page (see reports.subscriptions.capture).
+
+    render_report returns one when the request asks for it, so an emailed report reads the same
+    view and selectors as the page and its download, for every vendor, without a copy per report.
+    """
+
+    def __init__(self, *, form, status=200, **report):
+        super().__init__(status=status)
+        self.form = form
+        self.report = report
 
 
 @dataclass
@@ -89,6 +104,8 @@ def table_rows(columns, rows):
 
 def invalid_form(request, template, form, **context):
     """A bad query string gets the page back with its errors and a 400, never a 500."""
+    if getattr(request, "capture_report", False):
+        return CapturedReport(form=form, status=400)
     return render(request, template, {"form": form, "rows": [], **context}, status=400)
 
 

@@ -99,6 +99,10 @@ class MlsSimulator(Simulator):
             "params": {"macaddresses": macs},
         }
 
+    def demo_report(self):
+        """The report `make run` emails once (see the demo command): the first supervisor, day by day."""
+        return f"/mls/{self.supervisors[0]['macaddress']}/?granularity=day"
+
     def minutes(self):
         """How many minutes of history exist now (grows with time unless `end` is fixed)."""
         end = self.fixed_end or datetime.now(UTC)

@@ -1,0 +1,96 @@
+"""Subscriptions and alert rules in the admin, with Send now and their logs."""
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from reports.alerts.models import AlertEvent, AlertRule
+from reports.alerts.services import evaluate
+from reports.subscriptions.forms import SubscriptionForm
+from reports.subscriptions.models import Subscription, SubscriptionSend
+from reports.subscriptions.services import parse_recipients, send_subscription
+
+
+class SendInline(admin.TabularInline):
+    model = SubscriptionSend
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = [
+        "sent_at",
+        "trigger",
+        "recipients",
+        "period_start",
+        "period_end",
+        "status",
+        "charts",
+        "error",
+    ]
+    ordering = ["-sent_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(admin.ModelAdmin):
+    form = SubscriptionForm
+    list_display = ["name", "report", "recipients", "schedule_text", "next_send_at", "last_status", "enabled"]
+    list_filter = ["enabled", "every", "period"]
+    search_fields = ["name", "report", "recipients"]
+    readonly_fields = ["next_send_at"]
+    inlines = [SendInline]
+    actions = ["send_now"]
+
+    @admin.display(description="last send")
+    def last_status(self, subscription):
+        last = subscription.last_send
+        return f"{last.status} {last.sent_at:%Y-%m-%d %H:%M}" if last else "never"
+
+    def save_model(self, request, obj, form, change):
+        obj.next_send_at = obj.next_after(timezone.now()) if obj.enabled else None
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Send now")
+    def send_now(self, request, queryset):
+        for subscription in queryset:
+            entry = send_subscription(subscription, trigger="manual")
+            if entry.status == SubscriptionSend.Status.SENT:
+                self.message_user(request, f"{subscription.name}: sent to {entry.recipients}.", messages.SUCCESS)
+            else:
+                self.message_user(request, f"{subscription.name}: failed: {entry.error}", messages.ERROR)
+
+
+class AlertRuleForm(forms.ModelForm):
+    def clean_recipients(self):
+        try:
+            return ", ".join(parse_recipients(self.cleaned_data["recipients"]))
+        except ValueError as exc:
+            raise ValidationError(str(exc).removeprefix("--to: ")) from None
+
+
+class EventInline(admin.TabularInline):
+    model = AlertEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "change", "message", "emailed", "error"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AlertRule)
+class AlertRuleAdmin(admin.ModelAdmin):
+    form = AlertRuleForm
+    list_display = ["name", "kind", "state", "state_since", "detail", "enabled"]
+    list_filter = ["kind", "state", "enabled"]
+    raw_id_fields = ["feature", "supervisor"]
+    readonly_fields = ["state", "state_since", "detail", "checked_at"]
+    inlines = [EventInline]
+    actions = ["check_now"]
+
+    @admin.action(description="Check now (emails only if the state changes)")
+    def check_now(self, request, queryset):
+        for rule in queryset:
+            event = evaluate(rule)
+            self.message_user(request, f"{rule.name}: {event.change if event else rule.state}: {rule.detail}")

@@ -1,0 +1,1 @@
+"""Alerts: rules on denials, utilization and source health, evaluated after fetches, emailed on change."""

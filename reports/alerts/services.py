@@ -1,0 +1,158 @@
+"""Evaluate alert rules (cheaply, from rollups and run records) and email each change of state once."""
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import Sum
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from ingest.errors import redact
+from ingest.models import IngestRun
+from ingest.vendors.lstat.models import LstatUsage
+from ingest.vendors.mls.models import MlsRollup
+from reports.alerts.models import AlertEvent, AlertRule
+
+log = logging.getLogger(__name__)
+
+
+def check(rule, now):
+    """(holds, detail): whether the rule's condition holds now, and what was found, in words."""
+    return CHECKS[rule.kind](rule, now)
+
+
+def _denials(rule, now):
+    since = now - timedelta(hours=rule.hours)
+    total = (
+        LstatUsage.objects.filter(feature=rule.feature_id, granularity="hour", period_start__gte=since).aggregate(
+            total=Sum("denials")
+        )["total"]
+        or 0
+    )
+    limit = int(rule.threshold)
+    holds = total > limit
+    return holds, f"{total} denial{'s' if total != 1 else ''} of {rule.feature.name} in the last {rule.hours} h" + (
+        f" (more than {limit})" if holds and limit else ""
+    )
+
+
+def _hourly_peaks(rule, now):
+    """(peak, seats) of each of the last `hours` hours with data, newest first."""
+    since = now - timedelta(hours=rule.hours + 1)
+    if rule.feature_id:
+        rows = LstatUsage.objects.filter(feature=rule.feature_id, granularity="hour", period_start__gte=since)
+        return list(rows.order_by("-period_start").values_list("used_max", "total_seats")[: rule.hours])
+    rows = MlsRollup.objects.filter(supervisor=rule.supervisor_id, granularity="hour", bucket__gte=since)
+    return list(rows.order_by("-bucket").values_list("used_max", "prepaid_max")[: rule.hours])
+
+
+def _utilization(rule, now):
+    what = rule.feature.name if rule.feature_id else f"supervisor {rule.supervisor.macaddress}"
+    seats_name = "total seats" if rule.feature_id else "prepaid licenses"
+    hours = _hourly_peaks(rule, now)
+    shares = [100.0 * peak / seats if seats else 0.0 for peak, seats in hours]
+    holds = len(shares) >= rule.hours and all(share >= rule.threshold for share in shares)
+    latest = f"{shares[0]:.0f} %" if shares else "no hourly data"
+    return holds, (
+        f"{what}: utilization of {seats_name} at or above {rule.threshold:g} % for {rule.hours} h "
+        if holds
+        else f"{what}: utilization {latest} of {seats_name} (alert at {rule.threshold:g} % for {rule.hours} h)"
+    ).strip()
+
+
+def _stale(rule, now):
+    source = rule.source
+    success = (
+        source.runs.filter(status=IngestRun.Status.SUCCEEDED)
+        .order_by("-finished_at")
+        .values_list("finished_at", flat=True)
+        .first()
+    )
+    allowed = timedelta(minutes=rule.stale_multiple * source.interval_minutes)
+    if success is None:
+        return True, f"{source.name} has never been fetched successfully"
+    age = now - success
+    minutes = int(age.total_seconds() // 60)
+    return (
+        age > allowed,
+        f"{source.name}: last successful fetch {minutes} min ago (stale after {allowed.total_seconds() / 60:g} min)",
+    )
+
+
+def _failing(rule, now):
+    run = rule.source.runs.exclude(status__in=[IngestRun.Status.SKIPPED, IngestRun.Status.RUNNING]).first()
+    if run is None:
+        return False, f"{rule.source.name} has not been fetched yet"
+    if run.status == IngestRun.Status.FAILED:
+        return True, f"{rule.source.name}: the last fetch failed: {run.error}"
+    return False, f"{rule.source.name}: the last fetch succeeded"
+
+
+CHECKS = {
+    AlertRule.Kind.DENIALS: _denials,
+    AlertRule.Kind.UTILIZATION: _utilization,
+    AlertRule.Kind.STALE: _stale,
+    AlertRule.Kind.FAILING: _failing,
+}
+
+
+def evaluate(rule, now=None):
+    """Check one rule; on a change of state record an event and email it. Returns the event or None."""
+    now = now or timezone.now()
+    holds, detail = check(rule, now)
+    firing = rule.state == AlertRule.State.FIRING
+    rule.detail, rule.checked_at = redact(detail, rule_secrets(rule)), now
+    if holds == firing:
+        rule.save(update_fields=["detail", "checked_at"])
+        return None
+    rule.state = AlertRule.State.FIRING if holds else AlertRule.State.OK
+    rule.state_since = now
+    rule.save(update_fields=["detail", "checked_at", "state", "state_since"])
+    change = AlertEvent.Change.FIRED if holds else AlertEvent.Change.CLEARED
+    event = AlertEvent.objects.create(rule=rule, at=now, change=change, message=rule.detail)
+    _email(rule, event)
+    return event
+
+
+def rule_secrets(rule):
+    source = rule.source if rule.source_id else None
+    return source.secrets() if source else []
+
+
+def _email(rule, event):
+    context = {"rule": rule, "event": event, "link": f"{settings.SITE_URL.rstrip('/')}/alerts/"}
+    message = EmailMultiAlternatives(
+        subject=" ".join(render_to_string("emails/alert-subject.txt", context).split()),
+        body=render_to_string("emails/alert-body.txt", context),
+        to=rule.recipient_list,
+    )
+    message.attach_alternative(render_to_string("emails/alert-body.html", context), "text/html")
+    try:
+        message.send()
+        event.emailed = True
+    except Exception as exc:  # SMTP down, bad address: the event stays, with why no email went
+        event.error = redact(f"{type(exc).__name__}: {exc}", [settings.EMAIL_HOST_PASSWORD])
+        log.warning("Alert email for %s failed: %s", rule.name, event.error)
+    event.save(update_fields=["emailed", "error"])
+
+
+def rules_for_source(source):
+    rules = AlertRule.objects.filter(enabled=True).select_related("feature", "supervisor", "source")
+    return [rule for rule in rules if rule.watched_source_id == source.pk]
+
+
+def evaluate_source(source, now=None):
+    """After a fetch of `source`: every rule that watches it."""
+    return [event for rule in rules_for_source(source) if (event := evaluate(rule, now))]
+
+
+def evaluate_stale_sources(now=None):
+    """On the schedule: staleness changes without any fetch, so stale rules are checked by the clock."""
+    rules = AlertRule.objects.filter(enabled=True, kind=AlertRule.Kind.STALE).select_related("source")
+    return [event for rule in rules if (event := evaluate(rule, now))]
+
+
+def on_fetch_finished(sender, source, run, **kwargs):
+    evaluate_source(source)

@@ -1,0 +1,114 @@
+"""The email of a subscription: HTML with inline PNG charts and styles, a text alternative, CSV/XLSX attachments."""
+
+from email.mime.image import MIMEImage
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import SafeMIMEMultipart
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from reports.exports import cell, download
+from reports.subscriptions.capture import split_report
+from reports.subscriptions.charts import ChartsUnavailable, figure_pngs, report_figures
+
+TABLE_ROWS = 25
+
+
+class RelatedEmail(EmailMultiAlternatives):
+    """multipart/mixed[ multipart/related[ alternative[text, html], images ], attachments ]:
+    the structure mail clients expect for inline images beside real attachments."""
+
+    def __init__(self, *args, images=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.images = list(images)
+
+    def _create_alternatives(self, msg):
+        msg = super()._create_alternatives(msg)
+        if not self.images:
+            return msg
+        related = SafeMIMEMultipart(_subtype="related", encoding=self.encoding or settings.DEFAULT_CHARSET)
+        related.attach(msg)
+        for cid, png in self.images:
+            image = MIMEImage(png, "png")
+            image.add_header("Content-ID", f"<{cid}>")
+            image.add_header("Content-Disposition", "inline", filename=f"{cid}.png")
+            related.attach(image)
+        return related
+
+
+def text(value):
+    """A cell as the page shows it, as text (the text part joins cells with " | ")."""
+    value = cell(value)
+    return "" if value is None else str(value)
+
+
+def summary_figures(summary):
+    """The page's summary as (label, value) pairs, or a table of rows when it is one row per item."""
+    if isinstance(summary, dict):
+        return [(key.replace("_", " ").capitalize(), cell(value)) for key, value in summary.items()], None
+    if isinstance(summary, list) and summary and isinstance(summary[0], dict):
+        keys = list(summary[0])
+        return [], {
+            "labels": [k.replace("_", " ") for k in keys],
+            "rows": [[cell(r[k]) for k in keys] for r in summary],
+        }
+    return [], None
+
+
+def report_link(subscription, start, end):
+    path, query = split_report(subscription.report)
+    params = dict(pair.split("=", 1) if "=" in pair else (pair, "") for pair in query.split("&") if pair)
+    params.update(start=start.isoformat(), end=end.isoformat())
+    return f"{settings.SITE_URL.rstrip('/')}{path}?{urlencode(params)}"
+
+
+def build_email(subscription, captured, *, start, end):
+    """The message for one send, and how many charts it embeds."""
+    report = captured.report
+    charts, charts_note = [], ""
+    if subscription.include_charts:
+        try:
+            charts = figure_pngs(report_figures(report))
+        except ChartsUnavailable as exc:
+            charts_note = f"Charts were unavailable: {exc}. The figures and tables below are complete."
+    pairs, summary_table = summary_figures(report.get("summary")) if subscription.include_summary else ([], None)
+    rows, columns = report["rows"], report["columns"]
+    formats = [fmt for fmt, on in (("csv", subscription.attach_csv), ("xlsx", subscription.attach_xlsx)) if on]
+    context = {
+        "subscription": subscription,
+        "start": start,
+        "end": end,
+        "period": report.get("period"),
+        "link": report_link(subscription, start, end),
+        "charts": [f"chart{i}" for i in range(len(charts))],
+        "charts_note": charts_note,
+        "figures": pairs,
+        "summary_table": summary_table,
+        "labels": [label for _key, label in columns],
+        "table": [[text(row[key]) for key, _label in columns] for row in rows[:TABLE_ROWS]],
+        "row_count": len(rows),
+        "more_rows": max(0, len(rows) - TABLE_ROWS),
+        "attachments": formats,
+        "attachment_names": " and ".join(fmt.upper() for fmt in formats),
+        "generated_at": timezone.localtime(),
+    }
+    subject = render_to_string("emails/report-subject.txt", context).strip()
+    message = RelatedEmail(
+        subject=" ".join(subject.split()),
+        body=render_to_string("emails/report-body.txt", context),
+        to=subscription.recipient_list,
+        images=zip(context["charts"], charts, strict=True),
+    )
+    message.attach_alternative(render_to_string("emails/report-body.html", context), "text/html")
+    for fmt in context["attachments"]:
+        message.attach(*attachment(fmt, report))
+    return message, len(charts)
+
+
+def attachment(fmt, report):
+    """(filename, content, mimetype) of the report's own download in `fmt`."""
+    response = download(fmt, report["filename"], report["columns"], report["rows"], sheet=report["filename"])
+    content = b"".join(response.streaming_content)
+    return f"{report['filename']}.{fmt}", content, response["Content-Type"].split(";")[0]

@@ -1,0 +1,41 @@
+from django import forms
+
+from reports.subscriptions.capture import ReportError, capture
+from reports.subscriptions.models import Subscription
+from reports.subscriptions.schedule import zone
+from reports.subscriptions.services import parse_recipients
+
+
+class SubscriptionForm(forms.ModelForm):
+    """A subscription from the Subscribe button: the report on screen, and when and to whom to send it."""
+
+    class Meta:
+        model = Subscription
+        fields = [
+            "name", "report", "period", "recipients", "every", "weekday", "day_of_month", "at", "timezone",
+            "include_charts", "include_summary", "attach_csv", "attach_xlsx", "enabled",
+        ]  # fmt: skip
+        widgets = {
+            "report": forms.TextInput(attrs={"size": 70}),
+            "recipients": forms.TextInput(attrs={"size": 70, "placeholder": "you@example.com, boss@example.com"}),
+            "at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        }
+
+    def clean(self):
+        data = super().clean()
+        checks = [
+            ("recipients", lambda value: ", ".join(parse_recipients(value))),
+            ("timezone", lambda value: zone(value) and value),
+            ("report", lambda value: capture(value) and value),
+        ]
+        for field, check in checks:
+            if data.get(field):
+                try:
+                    data[field] = check(data[field])
+                except (ValueError, ReportError) as exc:
+                    self.add_error(field, str(exc).removeprefix("--to: "))
+        return data
+
+    def fields_for_save(self):
+        data = dict(self.cleaned_data)
+        return {"name": data.pop("name"), "report": data.pop("report"), "recipients": data.pop("recipients"), **data}

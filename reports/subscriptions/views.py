@@ -1,0 +1,66 @@
+"""The Subscriptions page, a subscription's sends, the Subscribe form and Send now."""
+
+from datetime import timedelta
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from reports.subscriptions.capture import ReportError, capture
+from reports.subscriptions.forms import SubscriptionForm
+from reports.subscriptions.models import Subscription
+from reports.subscriptions.services import send_subscription, subscription_save
+
+
+def subscription_list(request):
+    subscriptions = Subscription.objects.prefetch_related("sends")
+    return render(request, "reports/subscriptions/list.html", {"subscriptions": subscriptions})
+
+
+def subscription_detail(request, pk):
+    subscription = get_object_or_404(Subscription, pk=pk)
+    sends = subscription.sends.all()[:50]
+    return render(request, "reports/subscriptions/detail.html", {"subscription": subscription, "sends": sends})
+
+
+def subscription_new(request):
+    """GET: the form pre-filled with the report on screen (?report=path?query); POST: save it."""
+    if request.method == "POST":
+        form = SubscriptionForm(request.POST)
+        if form.is_valid():
+            try:
+                subscription = subscription_save(**form.fields_for_save())
+            except ValueError as exc:
+                form.add_error(None, str(exc).replace("--report ", "Report ").replace("--to: ", ""))
+            else:
+                messages.success(request, f"Subscription {subscription.name!r} saved: {subscription.schedule_text}.")
+                return redirect(subscription)
+        return render(request, "reports/subscriptions/new.html", {"form": form}, status=400)
+    report = request.GET.get("report", "")
+    initial = {"report": report, "recipients": request.user.email, "period": on_screen_period(report)}
+    return render(request, "reports/subscriptions/new.html", {"form": SubscriptionForm(initial=initial)})
+
+
+def on_screen_period(report):
+    """The period closest to the range the report shows: 7 or 30 days, or a whole month."""
+    try:
+        data = capture(report).form.cleaned_data
+    except ReportError:
+        return Subscription.Period.LAST_7_DAYS
+    start, end = data.get("start"), data.get("end")
+    if not (start and end):
+        return Subscription.Period.LAST_7_DAYS
+    if start.day == 1 and (end + timedelta(days=1)).day == 1 and start.month == end.month:
+        return Subscription.Period.LAST_MONTH
+    return Subscription.Period.LAST_30_DAYS if (end - start).days + 1 >= 28 else Subscription.Period.LAST_7_DAYS
+
+
+@require_POST
+def send_now(request, pk):
+    subscription = get_object_or_404(Subscription, pk=pk)
+    entry = send_subscription(subscription, trigger="manual")
+    if entry.status == entry.Status.SENT:
+        messages.success(request, f"{subscription.name} sent to {entry.recipients}.")
+    else:
+        messages.error(request, f"{subscription.name} failed: {entry.error}")
+    return redirect(subscription)

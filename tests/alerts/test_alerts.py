@@ -1,0 +1,172 @@
+"""Alert rules: one email when the condition starts, none while it holds, one when it clears."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.core import mail
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from ingest.models import IngestRun
+from ingest.services import run_fetch
+from ingest.vendors.lstat.models import LstatFeature, LstatUsage
+from ingest.vendors.mls.models import MlsRollup, MlsSupervisor
+from reports.alerts.models import AlertRule
+from reports.alerts.services import evaluate, evaluate_stale_sources
+from tests.conftest import MAC_A
+
+pytestmark = pytest.mark.django_db
+
+RECORDS = "/mls/api/v2/records"
+
+
+def rule(**fields):
+    return AlertRule.objects.create(**{"name": "watch", "recipients": "admin@example.com", **fields})
+
+
+def subjects():
+    return [message.subject for message in mail.outbox]
+
+
+def test_a_failing_source_alerts_once_then_clears_once_after_its_fetches(mls_source, sim):
+    watch = rule(kind="failing", source=mls_source)
+    sim.faults.add("500", RECORDS, times=-1)
+
+    first, second = run_fetch(mls_source), run_fetch(mls_source)
+    assert first.status == second.status == IngestRun.Status.FAILED
+    assert subjects() == ["[Meterboard] ALERT: watch"]
+    assert "the last fetch failed" in mail.outbox[0].body and mail.outbox[0].to == ["admin@example.com"]
+    assert "demo-password" not in mail.outbox[0].body
+
+    sim.faults.clear()
+    assert run_fetch(mls_source).status == IngestRun.Status.SUCCEEDED
+    run_fetch(mls_source)
+
+    assert subjects() == ["[Meterboard] ALERT: watch", "[Meterboard] Cleared: watch"]
+    watch.refresh_from_db()
+    assert watch.state == "ok"
+    assert list(watch.events.values_list("change", flat=True)) == ["cleared", "fired"]
+
+
+def test_a_stale_source_alerts_on_the_clock_and_clears_with_a_successful_fetch(mls_source):
+    watch = rule(kind="stale", source=mls_source, stale_multiple=2)
+    assert run_fetch(mls_source).status == IngestRun.Status.SUCCEEDED
+    assert evaluate_stale_sources() == [] and mail.outbox == []
+
+    later = timezone.now() + timedelta(minutes=2 * mls_source.interval_minutes + 1)
+    assert [e.change for e in evaluate_stale_sources(now=later)] == ["fired"]
+    assert evaluate_stale_sources(now=later + timedelta(hours=1)) == []
+    assert subjects() == ["[Meterboard] ALERT: watch"]
+
+    with time_machine.travel(later + timedelta(hours=2), tick=True):
+        run_fetch(mls_source)
+    watch.refresh_from_db()
+    assert watch.state == "ok" and subjects()[-1] == "[Meterboard] Cleared: watch"
+
+
+def usage(feature, start, hours, *, used, total, denials=0):
+    for hour in range(hours):
+        LstatUsage.objects.update_or_create(
+            feature=feature, granularity="hour", period_start=start + timedelta(hours=hour),
+            defaults={"period_label": "", "used_min": 0, "used_avg": used, "used_max": used, "borrowed_min": 0, "borrowed_max": 0, "denials": denials,
+                      "hours_used": 1, "total_seats": total},
+        )  # fmt: skip
+
+
+def test_denials_fire_once_hold_quietly_and_clear(lstat_clock, lstat_source):
+    assert run_fetch(lstat_source).status == IngestRun.Status.SUCCEEDED
+    feature = LstatFeature.objects.first()
+    LstatUsage.objects.filter(feature=feature).update(denials=0)
+    watch = rule(kind="denials", feature=feature, hours=3, threshold=4)
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+    usage(feature, now - timedelta(hours=2), 1, used=5, total=5, denials=3)
+    assert evaluate(watch, now) is None  # 3 is not more than 4
+    usage(feature, now - timedelta(hours=1), 1, used=5, total=5, denials=2)
+    assert evaluate(watch, now).change == "fired"
+    assert evaluate(watch, now + timedelta(minutes=30)) is None
+    assert "5 denials" in mail.outbox[0].body and feature.name in mail.outbox[0].body
+    assert evaluate(watch, now + timedelta(hours=4)).change == "cleared"  # the denials left the window
+    assert len(mail.outbox) == 2
+
+
+def test_mls_utilization_of_prepaid_licenses_for_n_hours(mls_source):
+    assert run_fetch(mls_source).status == IngestRun.Status.SUCCEEDED
+    supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
+    watch = rule(kind="utilization", supervisor=supervisor, threshold=90, hours=2)
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+    def hour(at, used, prepaid=10):
+        MlsRollup.objects.update_or_create(
+            supervisor=supervisor, granularity="hour", bucket=at,
+            defaults={"samples": 60, "used_min": 0, "used_max": used, "used_sum": used * 60, "prepaid_min": prepaid,
+                      "prepaid_max": prepaid, "prepaid_sum": prepaid * 60, "metered_min": 0, "metered_max": 0,
+                      "metered_sum": 0},
+        )  # fmt: skip
+
+    hour(now - timedelta(hours=2), 10)
+    hour(now - timedelta(hours=1), 8)
+    assert evaluate(watch, now) is None  # 80 % in the latest hour
+    hour(now - timedelta(hours=1), 9)
+    hour(now, 9)
+    assert evaluate(watch, now + timedelta(minutes=5)).change == "fired"  # 90 % for the last two hours
+    assert evaluate(watch, now + timedelta(minutes=35)) is None
+    assert "at or above 90 % for 2 h" in mail.outbox[0].body
+
+    hour(now + timedelta(hours=1), 5)
+    assert evaluate(watch, now + timedelta(hours=1, minutes=5)).change == "cleared"
+    assert [m.subject for m in mail.outbox] == ["[Meterboard] ALERT: watch", "[Meterboard] Cleared: watch"]
+
+
+def test_the_alerts_page_lists_rules_state_and_history(viewer, mls_source, sim):
+    rule(kind="failing", source=mls_source)
+    sim.faults.add("500", RECORDS, times=-1)
+    run_fetch(mls_source)
+
+    html = viewer.get("/alerts/").content.decode()
+    assert "watch" in html and "firing" in html and "fired" in html and "the last fetch failed" in html
+
+
+def test_a_rule_without_what_it_watches_is_refused(mls_source):
+    with pytest.raises(ValidationError, match="needs a feature"):
+        AlertRule(name="x", kind="denials", recipients="a@example.com").full_clean()
+    with pytest.raises(ValidationError, match="one License Statistics feature or one MLS supervisor"):
+        AlertRule(name="x", kind="utilization", threshold=90, recipients="a@example.com").full_clean()
+
+
+def test_a_supervisor_page_offers_staff_an_alert_rule_pre_filled(mls_source, client, django_user_model):
+    run_fetch(mls_source)
+    client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "boss-pass-123"))
+    supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
+
+    html = client.get(f"/mls/{MAC_A}/").content.decode()
+    link = f"/admin/reports/alertrule/add/?kind=utilization&amp;supervisor={supervisor.pk}&amp;threshold=90&amp;hours=2"
+    assert link in html
+    form = client.get(link.replace("&amp;", "&")).context["adminform"].form
+    assert form.initial["kind"] == "utilization" and str(form.initial["supervisor"]) == str(supervisor.pk)
+
+
+def test_lstat_utilization_of_total_seats(lstat_clock, lstat_source):
+    assert run_fetch(lstat_source).status == IngestRun.Status.SUCCEEDED
+    feature = LstatFeature.objects.first()
+    watch = rule(kind="utilization", feature=feature, threshold=100, hours=3)
+    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+
+    usage(feature, now - timedelta(hours=3), 3, used=10, total=10)
+    assert evaluate(watch, now).change == "fired"
+    assert f"{feature.name}: utilization of total seats at or above 100 % for 3 h" in mail.outbox[0].body
+    usage(feature, now, 1, used=9, total=10)
+    assert evaluate(watch, now + timedelta(minutes=10)).change == "cleared"
+
+
+def test_an_alert_email_that_cannot_go_is_kept_with_its_reason(mls_source, sim, settings):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", 9, 2
+    watch = rule(kind="failing", source=mls_source)
+    sim.faults.add("500", RECORDS, times=-1)
+
+    run_fetch(mls_source)
+
+    event = watch.events.get()
+    assert event.change == "fired" and not event.emailed and event.error
