@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from ingest.admin.readonly import RawRowsAdmin
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
 
 
@@ -11,7 +12,7 @@ class BigfixSoftwareTitleAdmin(admin.ModelAdmin):
 
 
 @admin.register(BigfixUsage)
-class BigfixUsageAdmin(admin.ModelAdmin):
+class BigfixUsageAdmin(RawRowsAdmin):
     list_display = [
         "reporting_period_start_date",
         "reporting_period_end_date",
@@ -26,4 +27,3 @@ class BigfixUsageAdmin(admin.ModelAdmin):
     list_filter = ["source", "metric_name", "reporting_period_start_date"]
     search_fields = ["=software_title_id", "=computer_system_id", "metric_name"]
     date_hierarchy = "reporting_period_start_date"
-    show_full_result_count = False

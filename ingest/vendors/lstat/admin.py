@@ -3,20 +3,8 @@ drill-down converts times in MySQL/MariaDB (CONVERT_TZ), which fails outside UTC
 
 from django.contrib import admin
 
+from ingest.admin.readonly import RawRowsAdmin
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
-
-
-class RawRowsAdmin(admin.ModelAdmin):
-    """Rows as License Statistics sent them: shown, never edited (the next fetch or the reports would disagree)."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(LstatServer)
@@ -51,7 +39,6 @@ class LstatUsageAdmin(RawRowsAdmin):
     list_filter = ["granularity", "period_start", "feature__server"]
     search_fields = ["feature_name", "period_label"]
     list_select_related = ["feature"]
-    show_full_result_count = False
 
 
 class LstatSessionInline(admin.TabularInline):
@@ -75,7 +62,6 @@ class LstatSnapshotAdmin(RawRowsAdmin):
     list_display = ["taken_at", "kind", "shape", "row_count", "current", "users_with_licenses", "source"]
     list_filter = ["kind", "shape", "taken_at", "source"]
     inlines = [LstatSessionInline, LstatTopUserInline]
-    show_full_result_count = False
 
 
 @admin.register(LstatSession)
@@ -86,4 +72,3 @@ class LstatSessionAdmin(RawRowsAdmin):
     list_filter = ["server_name", "snapshot__kind"]
     search_fields = ["user", "host", "feature_name"]
     list_select_related = ["snapshot"]
-    show_full_result_count = False

@@ -3,6 +3,7 @@ MySQL/MariaDB (CONVERT_TZ), which fails outside UTC on a server without time zon
 
 from django.contrib import admin
 
+from ingest.admin.readonly import RawRowsAdmin
 from ingest.vendors.metering.models import (
     MeteringEvent,
     MeteringHourSummary,
@@ -12,15 +13,14 @@ from ingest.vendors.metering.models import (
 
 
 @admin.register(MeteringEvent)
-class MeteringEventAdmin(admin.ModelAdmin):
+class MeteringEventAdmin(RawRowsAdmin):
     list_display = ["date", "tenant", "loc_id", "state", "amp_id", "user", "application_id", "upstream_id", "source"]
     list_filter = ["source", "tenant", "state", ("date", admin.DateFieldListFilter)]
     search_fields = ["loc_id", "amp_id", "user", "application_id", "entity_id", "=upstream_id"]
-    show_full_result_count = False
 
 
 @admin.register(MeteringInterval)
-class MeteringIntervalAdmin(admin.ModelAdmin):
+class MeteringIntervalAdmin(RawRowsAdmin):
     list_display = ["tenant", "loc_id", "started_at", "ended_at", "user", "application_id", "amp_id", "source"]
     list_filter = [
         "source",
@@ -29,19 +29,17 @@ class MeteringIntervalAdmin(admin.ModelAdmin):
         ("started_at", admin.DateFieldListFilter),
     ]
     search_fields = ["loc_id", "user", "application_id", "amp_id"]
-    show_full_result_count = False
 
 
 @admin.register(MeteringLocationMetadata)
-class MeteringLocationMetadataAdmin(admin.ModelAdmin):
+class MeteringLocationMetadataAdmin(RawRowsAdmin):
     list_display = ["tenant", "loc_id", "name", "value", "seen_at", "source"]
     list_filter = ["source", "tenant", "name"]
     search_fields = ["loc_id", "name", "value"]
 
 
 @admin.register(MeteringHourSummary)
-class MeteringHourSummaryAdmin(admin.ModelAdmin):
+class MeteringHourSummaryAdmin(RawRowsAdmin):
     list_display = ["tenant", "loc_id", "window_start", "window_end", "active_hours", "source"]
     list_filter = ["source", "tenant", ("window_start", admin.DateFieldListFilter)]
     search_fields = ["loc_id"]
-    show_full_result_count = False

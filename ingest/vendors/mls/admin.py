@@ -3,6 +3,7 @@ MySQL/MariaDB (CONVERT_TZ), which fails outside UTC on a server without time zon
 
 from django.contrib import admin
 
+from ingest.admin.readonly import RawRowsAdmin
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
 
 
@@ -14,16 +15,17 @@ class MlsSupervisorAdmin(admin.ModelAdmin):
 
 
 @admin.register(MlsRecord)
-class MlsRecordAdmin(admin.ModelAdmin):
+class MlsRecordAdmin(RawRowsAdmin):
     list_display = ["supervisor", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered", "record_id"]
     list_filter = ["supervisor"]
     search_fields = ["supervisor__macaddress", "=record_id"]
+    # The unique key's order, so the database reads its index instead of sorting every record (ORDER BY id).
+    ordering = ["-supervisor_id", "-ts_date", "-ts_time"]
     list_select_related = ["supervisor"]
-    show_full_result_count = False
 
 
 @admin.register(MlsRollup)
-class MlsRollupAdmin(admin.ModelAdmin):
+class MlsRollupAdmin(RawRowsAdmin):
     list_display = [
         "supervisor",
         "granularity",
@@ -37,4 +39,3 @@ class MlsRollupAdmin(admin.ModelAdmin):
     list_filter = ["supervisor", ("bucket", admin.DateFieldListFilter)]
     search_fields = ["supervisor__macaddress"]
     list_select_related = ["supervisor"]
-    show_full_result_count = False
