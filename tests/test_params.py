@@ -69,7 +69,7 @@ def test_add_source_help_lists_each_kinds_parameters_with_defaults(capsys):
     help_text = capsys.readouterr().out
     assert "limit (default 500): rows per request, at most 100000" in help_text
     assert "tenants (required): tenant ids, comma-separated" in help_text
-    assert "since (default 30 days ago):" in help_text
+    assert "since (default 365 days ago):" in help_text
 
 
 def bigfix_form(**changes):

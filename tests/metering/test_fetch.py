@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from ingest.models import Cursor, IngestRun
 from ingest.services import run_fetch, source_save
@@ -221,3 +222,20 @@ def test_the_simulators_demo_source_reads_every_tenant_from_the_start(sim):
     assert run.status == IngestRun.Status.SUCCEEDED, run.error
     for tenant in TENANTS:
         assert stored_events(tenant) == visible_events(sim, tenant)
+
+
+def test_a_first_fetch_without_since_reads_a_year_back(sim, db):
+    source = source_save(
+        kind="metering",
+        name="metering-no-since",
+        base_url=sim.url("metering"),
+        username="admin",
+        password="admin-password",
+        params={"tenants": "acme", "window_hours": "744"},
+    )
+    with time_machine.travel(SIM_END, tick=False):
+        run_fetch(source)
+
+    first_start, _ = event_windows(sim, "acme")[0]
+    year_ago = SIM_END - timedelta(days=365)
+    assert year_ago - timedelta(hours=1) <= first_start <= year_ago  # less the window's re-read overlap

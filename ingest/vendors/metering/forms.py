@@ -2,7 +2,7 @@
 
 from ingest.vendors.params import ListField, MomentField, OneOfField, ParamsForm, WholeNumberField
 
-SINCE_DAYS = 30  # a tenant's first fetch starts this many days ago unless `since` says otherwise
+SINCE_DAYS = 365  # a first fetch reads a year back, as License Statistics does, unless `since` says otherwise
 
 
 def tenant_id(text):
