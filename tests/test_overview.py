@@ -12,7 +12,9 @@ from django.utils import timezone
 
 from ingest.services import run_fetch
 from ingest.vendors import VENDORS
+from ingest.vendors.bigfix.models import BigfixUsage
 from ingest.vendors.lstat.models import LstatFeature, LstatUsage
+from ingest.vendors.metering.models import MeteringEvent, MeteringInterval
 from ingest.vendors.mls.models import MlsRecord
 from reports.overview.models import SeatPrice
 from reports.overview.things import seats_covering
@@ -128,8 +130,6 @@ def test_the_percentile_comes_from_the_query(viewer, fetched):
 
 
 def _metering_keys():
-    from ingest.vendors.metering.models import MeteringEvent
-
     return [f"{s}:{t}" for s, t in MeteringEvent.objects.values_list("source_id", "tenant").distinct()]
 
 
@@ -245,3 +245,50 @@ def test_the_overview_with_no_sources_says_how_to_add_one(viewer):
 
     assert page.status_code == 200
     assert "No licensed things match: add a source and fetch it." in text(page)
+
+
+def test_a_tenant_row_counts_locations_active_at_once_hour_by_hour(viewer, fetched):
+    start, end = period_bounds()
+    now = timezone.now()
+    intervals = MeteringInterval.objects.filter(tenant="acme")
+    by_hour = {}
+    for i in intervals:
+        low, high = max(i.started_at, start), min(i.ended_at or now, end, now)
+        hour = low.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        while hour < high:
+            by_hour.setdefault(hour, set()).add(i.loc_id)
+            hour += timedelta(hours=1)
+    active_hours = sum(
+        max(0, (min(i.ended_at or now, end, now) - max(i.started_at, start)).total_seconds()) / 3600 for i in intervals
+    )
+
+    page = overview(viewer)
+    row = next(r for r in page.context["rows"] if r.thing.kind == "metering" and r.thing.name == "acme")
+
+    assert row.thing.peak == max(len(locs) for locs in by_hour.values())
+    assert row.thing.average == pytest.approx(active_hours / ((min(end, now) - start).total_seconds() / 3600), abs=0.01)
+    assert row.thing.owned is None and row.thing.denials is None
+
+
+def test_a_bigfix_row_peaks_at_its_highest_reporting_period_sum(viewer, fetched):
+    usage = BigfixUsage.objects.filter(reporting_period_start_date__lte=END, reporting_period_end_date__gte=START)
+    sums = Counter()
+    for u in usage:
+        sums[(u.source_id, u.software_title_id, u.metric_name, u.reporting_period_start_date)] += u.peak_value
+    source_id, title_id, metric, _start = next(iter(sums))
+    mine = [v for (s, t, m, _p), v in sums.items() if (s, t, m) == (source_id, title_id, metric)]
+
+    row = row_of(overview(viewer), "bigfix", f"{source_id}:{title_id}:{metric}")
+
+    assert row.thing.peak == pytest.approx(max(mine))
+    assert row.thing.detail == metric
+    assert row.needed is None and row.utilization is None  # BigFix knows no hours and no owned seats
+
+
+def test_each_row_draws_its_trend_and_links_to_its_report(viewer, fetched):
+    page = overview(viewer, kind="lstat")
+    html = page.content.decode()
+
+    assert html.count('<svg class="spark"') == len(page.context["rows"]) == 5
+    for r in page.context["rows"]:
+        assert f'href="{r.thing.url.replace("&", "&amp;")}"' in html

@@ -223,7 +223,7 @@ def licensed_things(period):
         thing = things.get(key)
         if thing is None:
             things[key] = thing = LicensedThing(
-                kind="bigfix", key=key, name=row["product"], source_id=row["source_id"], server=row["publisher"],
+                kind="bigfix", key=key, name=row["product"], source_id=row["source_id"],
                 detail=row["metric"], url=link("reports:bigfix_product", row["source_id"], row["software_title_id"],
                                                metric=row["metric"], start=period.start, end=period.end),
             )  # fmt: skip

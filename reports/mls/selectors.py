@@ -160,7 +160,7 @@ def licensed_things(period):
         mine = hours.get(supervisor.pk, [])
         thing = LicensedThing(
             kind="mls", key=supervisor.macaddress, name=f"Supervisor {supervisor.macaddress}",
-            source_id=supervisor.source_id, server=supervisor.source.name,
+            source_id=supervisor.source_id,
             url=link("reports:mls_supervisor", supervisor.macaddress, start=period.start, end=period.end),
         )  # fmt: skip
         if mine:

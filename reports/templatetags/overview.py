@@ -7,7 +7,7 @@ from django.utils.html import format_html
 register = template.Library()
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "INR": "₹"}
-WIDTH, HEIGHT = 120, 26
+WIDTH, HEIGHT = 90, 24
 
 
 @register.filter

@@ -20,12 +20,12 @@ from reports.overview.selectors import SORTS, all_things, callouts, overview_row
 
 TEMPLATE = "reports/home.html"
 COLUMNS = [
-    ("name", "Licensed thing"), ("kind", "Vendor"), ("source", "Source"), ("server", "Server"),
+    ("name", "Licensed thing"), ("source", "Source · server"),
     ("owned", "Owned"), ("peak", "Peak"), ("average", "Average"), ("utilization", "Utilization"),
-    ("denials", "Denials"), ("", "Trend (daily peak)"), ("needed", "Right-size"), ("denied_hours", "Hours denied"),
-    ("unused", "Unused seats"), ("", "Price / seat / year"), ("unused_cost", "Unused cost / year"), ("", "Last fetch"),
+    ("denials", "Denials"), ("", "Trend"), ("needed", "Right-size"), ("denied_hours", "Hours denied"),
+    ("unused", "Unused"), ("", "Seat / year"), ("unused_cost", "Unused / year"), ("", "Fetched"),
 ]  # fmt: skip
-TEXT_COLUMNS = {"name", "kind", "source", "server"}
+TEXT_COLUMNS = {"name", "source"}
 
 
 def home(request):
