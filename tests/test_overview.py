@@ -292,3 +292,16 @@ def test_each_row_draws_its_trend_and_links_to_its_report(viewer, fetched):
     assert html.count('<svg class="spark"') == len(page.context["rows"]) == 5
     for r in page.context["rows"]:
         assert f'href="{r.thing.url.replace("&", "&amp;")}"' in html
+
+
+def test_the_table_downloads_as_csv_and_xlsx_with_the_same_rows(viewer, fetched):
+    response = viewer.get(HOME, {"start": START, "end": END, "kind": "lstat", "sort": "-denials", "format": "csv"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+
+    assert response.status_code == 200
+    assert lines[0].startswith("Vendor,Licensed thing,Metric,Source,Server,Owned,Peak")
+    assert len(lines) == 1 + 5
+    assert lines[1].startswith("License Statistics,SolidWorks 2025,,test-lstat,rlm-design,")
+    xlsx = viewer.get(HOME, {"start": START, "end": END, "format": "xlsx"})
+    assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert viewer.get(HOME, {"format": "pdf"}).status_code == 400

@@ -220,7 +220,8 @@ def licensed_things(period):
             locations[tenant][hour].add(i["loc_id"])
             hour += timedelta(hours=1)
     period_hours = max(hours_between(period.start_dt, last), 1)
-    tenants = MeteringEvent.objects.values_list("source_id", "tenant").distinct().order_by("tenant", "source_id")
+    # from the intervals' (source, tenant, location) index: the overview never scans the events
+    tenants = MeteringInterval.objects.values_list("source_id", "tenant").distinct().order_by("tenant", "source_id")
     things = []
     for source_id, tenant in tenants:
         thing = LicensedThing(

@@ -91,3 +91,26 @@ def sort_rows(rows, sort):
     known = [r for r in rows if key(r) is not None]
     missing = [r for r in rows if key(r) is None]
     return sorted(known, key=key, reverse=sort.startswith("-")) + missing
+
+
+DOWNLOAD_COLUMNS = [
+    ("vendor", "Vendor"), ("name", "Licensed thing"), ("detail", "Metric"), ("source", "Source"),
+    ("server", "Server"), ("owned", "Owned"), ("peak", "Peak"), ("average", "Average"),
+    ("utilization", "Utilization %"), ("denials", "Denials"), ("needed", "Right-size seats"),
+    ("denied_hours", "Hours denied at right-size"), ("unused", "Unused seats"),
+    ("price", "Price per seat per year"), ("unused_cost", "Unused seats cost per year"),
+    ("last_success", "Last successful fetch"),
+]  # fmt: skip
+
+
+def download_row(row):
+    t, success = row.thing, row.status.last_success if row.status else None
+    return {
+        "vendor": row.kind_label, "name": t.name, "detail": t.detail, "source": row.source_name,
+        "server": t.server, "owned": t.owned, "peak": t.peak, "average": t.average,
+        "utilization": row.utilization, "denials": t.denials, "needed": row.needed,
+        "denied_hours": row.denied_hours, "unused": row.unused,
+        "price": float(row.price) if row.price is not None else None,
+        "unused_cost": float(row.unused_cost) if row.unused_cost is not None else None,
+        "last_success": success.finished_at if success else None,
+    }  # fmt: skip

@@ -5,6 +5,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -14,9 +15,19 @@ from django.views.decorators.http import require_POST
 from ingest.models import Source
 from ingest.selectors import source_statuses
 from ingest.vendors import BY_KIND, VENDORS
+from reports.exports import FORMATS, download
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
 from reports.overview.models import SeatPrice
-from reports.overview.selectors import SORTS, all_things, callouts, overview_rows, sort_rows
+from reports.overview.selectors import (
+    DOWNLOAD_COLUMNS,
+    SORTS,
+    all_things,
+    callouts,
+    download_row,
+    overview_rows,
+    sort_rows,
+)
+from reports.views.common import query_with
 
 TEMPLATE = "reports/home.html"
 COLUMNS = [
@@ -46,6 +57,12 @@ def home(request):
     rows = [r for r in rows if _matches(r, data)]
     if data["sort"]:
         rows = sort_rows(rows, data["sort"])
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in FORMATS:
+            return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose csv or xlsx.", content_type="text/plain")
+        name = f"overview-{period.start}-{period.end}"
+        return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview")
     days = (period.end - period.start).days + 1
     costs = [r.unused_cost for r in rows if r.unused_cost is not None]
     return render(request, TEMPLATE, {
@@ -54,6 +71,7 @@ def home(request):
         "unused_total": sum(costs) if costs else None, "sort_links": _sort_links(request, data["sort"]),
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
         "columns": COLUMNS, "text_columns": TEXT_COLUMNS,
+        "downloads": {"csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx")},
     })  # fmt: skip
 
 
