@@ -305,3 +305,14 @@ def test_the_table_downloads_as_csv_and_xlsx_with_the_same_rows(viewer, fetched)
     xlsx = viewer.get(HOME, {"start": START, "end": END, "format": "xlsx"})
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
     assert viewer.get(HOME, {"format": "pdf"}).status_code == 400
+
+
+def test_seat_prices_are_listed_and_editable_in_the_admin(admin_client):
+    price = SeatPrice.objects.create(kind="lstat", key="3:11", label="MATLAB R2024b (flexlm-eng)", price_per_year=2150)
+
+    listing = admin_client.get(reverse("admin:reports_seatprice_changelist"))
+    change = admin_client.get(reverse("admin:reports_seatprice_change", args=[price.pk]))
+
+    assert listing.status_code == change.status_code == 200
+    assert "MATLAB R2024b (flexlm-eng)" in listing.content.decode()
+    assert "X-Formation License Statistics" in listing.content.decode()

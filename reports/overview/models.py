@@ -3,6 +3,8 @@
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from ingest.vendors import kind_choices
+
 
 class SeatPrice(models.Model):
     """What one seat of a licensed thing costs a year, keyed by its vendor kind and its key there.
@@ -11,7 +13,7 @@ class SeatPrice(models.Model):
     Statistics "source:fid", ...), so a price outlives renamed features.
     """
 
-    kind = models.CharField(max_length=20)
+    kind = models.CharField(max_length=20, choices=kind_choices())
     key = models.CharField(max_length=300)
     label = models.CharField(max_length=300, blank=True, help_text="What the thing was called when priced.")
     price_per_year = models.DecimalField(
