@@ -8,6 +8,7 @@ that (utilization, right-sizing, cost, callouts) is computed here, the same way 
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -41,7 +42,7 @@ def daily_peaks(points):
 
 def link(name, *args, **query):
     url = reverse(name, args=args)
-    return f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}" if query else url
+    return f"{url}?{urlencode(query)}" if query else url
 
 
 def seats_covering(hours, percentile):
