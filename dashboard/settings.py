@@ -176,6 +176,8 @@ else:
 FETCH_LOCK_TIMEOUT = env.int("FETCH_LOCK_TIMEOUT", default=Q_CLUSTER["timeout"] + 300)
 # Charts never draw more points than this per trace; coarser buckets are chosen.
 MAX_POINTS_PER_TRACE = env.int("MAX_POINTS_PER_TRACE", default=5000)
+# The currency of seat prices on the overview (an ISO 4217 code: EUR, USD, GBP, ...).
+CURRENCY = env.str("CURRENCY", default="EUR").upper()
 
 LOGGING = {
     "version": 1,

@@ -8,6 +8,7 @@ from reports.views import home
 app_name = "reports"
 urlpatterns = [
     path("", home.home, name="home"),
+    path("seat-price/", home.seat_price, name="seat_price"),
     path("subscriptions/", subscriptions.subscription_list, name="subscriptions"),
     path("subscriptions/new/", subscriptions.subscription_new, name="subscription_new"),
     path("subscriptions/<int:pk>/", subscriptions.subscription_detail, name="subscription"),

@@ -1,7 +1,7 @@
 """The vendor registry: one record per vendor, and everything that lists vendors is built from it.
 
 The kind choices, the connectors, the simulators, the `demo` sources, the
-report URLs, the navigation and the home page cards all read `VENDORS`. A
+report URLs, the navigation, the overview's licensed things and the home page cards all read `VENDORS`. A
 vendor's code lives in two folders, `ingest/vendors/<kind>/` (connector,
 models, admin, simulator) and `reports/<kind>/` (selectors, charts, views,
 urls), with its templates under `templates/reports/<kind>/` and its tests
@@ -35,6 +35,11 @@ class Vendor:
     def home_card(self):
         """(template, dotted path of the function that returns its context)."""
         return f"reports/{self.kind}/home_card.html", f"reports.{self.kind}.views.home_card"
+
+    @property
+    def licensed_things(self):
+        """Dotted path of the function giving the overview this vendor's licensed things for a period."""
+        return f"reports.{self.kind}.selectors.licensed_things"
 
     def connector_class(self):
         return import_string(self.connector)

@@ -208,3 +208,27 @@ SYSTEM_PRODUCT_COLUMNS = [
     ("period_start", "Period start"), ("period_end", "Period end"), ("product", "Product"),
     ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak"), ("peak_time", "Peak time"),
 ]  # fmt: skip
+
+
+def licensed_things(period):
+    """Every product and metric for the overview: the peak (sum over systems) per reporting period.
+
+    BigFix knows neither owned seats nor denials, nor hours: right-sizing does not apply.
+    """
+    from reports.overview.things import LicensedThing, link
+
+    things = {}
+    for row in bigfix_product_series(period):
+        key = f"{row['source_id']}:{row['software_title_id']}:{row['metric']}"
+        thing = things.get(key)
+        if thing is None:
+            things[key] = thing = LicensedThing(
+                kind="bigfix", key=key, name=row["product"], source_id=row["source_id"],
+                detail=row["metric"], url=link("reports:bigfix_product", row["source_id"], row["software_title_id"],
+                                               metric=row["metric"], start=period.start, end=period.end),
+            )  # fmt: skip
+        thing.trend.append(row["peak"])
+    for thing in things.values():
+        thing.peak = max(thing.trend)
+        thing.average = round(sum(thing.trend) / len(thing.trend), 2)
+    return sorted(things.values(), key=lambda t: (t.name, t.detail))

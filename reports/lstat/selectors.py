@@ -262,3 +262,43 @@ def lstat_session_servers(snapshot):
 
 def lstat_top_users(snapshot):
     return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "user", "licenses"))
+
+
+def licensed_things(period):
+    """Every feature on its server for the overview: total seats, used peak and average, denials, hours.
+
+    Day rows give the average and denials (hour rows where a feature has no day rows); right-sizing
+    reads hour rows, and a day with only a day row counts as 24 hours at that day's peak (an upper bound).
+    """
+    from collections import defaultdict
+
+    from reports.overview.things import LicensedThing, daily_peaks, link
+
+    rows = defaultdict(lambda: {"day": [], "hour": []})
+    usage = LstatUsage.objects.filter(period_start__gte=period.start_dt, period_start__lt=period.end_dt)
+    for feature_id, granularity, *row in usage.order_by("period_start").values_list(
+        "feature_id", "granularity", "period_start", "used_max", "used_avg", "denials", "total_seats"
+    ):
+        rows[feature_id][granularity].append(row)
+    things = []
+    for feature in LstatFeature.objects.select_related("server").order_by("name", "version", "pk"):
+        thing = LicensedThing(
+            kind="lstat", key=f"{feature.source_id}:{feature.fid}", source_id=feature.source_id,
+            name=f"{feature}", server=feature.server.name if feature.server else "",
+            url=link("reports:lstat_feature", feature.pk, start=period.start, end=period.end),
+        )  # fmt: skip
+        days, hours = rows[feature.pk]["day"], rows[feature.pk]["hour"]
+        if days or hours:
+            summary = days or hours
+            thing.owned = max(days + hours, key=lambda r: r[0])[4]
+            thing.peak = max(r[1] for r in days + hours)
+            thing.average = round(sum(r[2] for r in summary) / len(summary), 2)
+            thing.denials = sum(r[3] for r in summary)
+            thing.trend = daily_peaks((r[0], r[1]) for r in days + hours)
+            thing.hours.update(r[1] for r in hours)
+            hour_days = {timezone.localtime(r[0]).date() for r in hours}
+            for r in days:
+                if timezone.localtime(r[0]).date() not in hour_days:
+                    thing.hours[r[1]] += 24
+        things.append(thing)
+    return things

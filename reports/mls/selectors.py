@@ -142,3 +142,32 @@ MLS_COLUMNS = [
     ("prepaid_min", "Prepaid min"), ("prepaid_avg", "Prepaid avg"), ("prepaid_max", "Prepaid max"),
     ("metered_min", "Metered min"), ("metered_avg", "Metered avg"), ("metered_max", "Metered max"),
 ]  # fmt: skip
+
+
+def licensed_things(period):
+    """Every supervisor for the overview: prepaid licenses owned, used peak and average, hour by UTC hour.
+
+    Hours are the UTC hours starting in the period; owned is the prepaid count of the last of them.
+    """
+    from reports.overview.things import LicensedThing, daily_peaks, link
+
+    hours = defaultdict(list)
+    rollups = MlsRollup.objects.filter(granularity="hour", bucket__gte=period.start_dt, bucket__lt=period.end_dt)
+    for row in rollups.order_by("bucket").values_list("supervisor_id", "bucket", "samples", "used_max", "used_sum", "prepaid_max"):  # fmt: skip
+        hours[row[0]].append(row[1:])
+    things = []
+    for supervisor in mls_supervisors():
+        mine = hours.get(supervisor.pk, [])
+        thing = LicensedThing(
+            kind="mls", key=supervisor.macaddress, name=f"Supervisor {supervisor.macaddress}",
+            source_id=supervisor.source_id,
+            url=link("reports:mls_supervisor", supervisor.macaddress, start=period.start, end=period.end),
+        )  # fmt: skip
+        if mine:
+            thing.owned = mine[-1][4]
+            thing.peak = max(h[2] for h in mine)
+            thing.average = round(sum(h[3] for h in mine) / sum(h[1] for h in mine), 2)
+            thing.trend = daily_peaks((h[0], h[2]) for h in mine)
+            thing.hours.update(h[2] for h in mine)
+        things.append(thing)
+    return things

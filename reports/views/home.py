@@ -1,13 +1,137 @@
-from django.shortcuts import render
-from django.utils.module_loading import import_string
+"""The overview: every licensed thing of every source in one table, with callouts, right-sizing and cost."""
 
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.module_loading import import_string
+from django.views.decorators.http import require_POST
+
+from ingest.models import Source
 from ingest.selectors import source_statuses
-from ingest.vendors import VENDORS
+from ingest.vendors import BY_KIND, VENDORS
+from reports.exports import FORMATS, download
+from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
+from reports.overview.models import SeatPrice
+from reports.overview.selectors import (
+    DOWNLOAD_COLUMNS,
+    SORTS,
+    all_things,
+    callouts,
+    download_row,
+    overview_rows,
+    sort_rows,
+)
+from reports.views.common import query_with
+
+TEMPLATE = "reports/home.html"
+COLUMNS = [
+    ("name", "Licensed thing"), ("source", "Source · server"),
+    ("owned", "Owned"), ("peak", "Peak"), ("average", "Average"), ("utilization", "Utilization"),
+    ("denials", "Denials"), ("", "Trend"), ("needed", "Right-size"), ("denied_hours", "Hours denied"),
+    ("unused", "Unused"), ("", "Seat / year"), ("unused_cost", "Unused / year"), ("", "Fetched"),
+]  # fmt: skip
+TEXT_COLUMNS = {"name", "source"}
 
 
 def home(request):
+    sources = Source.objects.order_by("name")
+    form = OverviewForm(request.GET, latest=timezone.localdate(), sources=sources)
+    context = {
+        "statuses": source_statuses(), "cards": _cards(), "currency": settings.CURRENCY,
+        "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE,
+    }  # fmt: skip
+    if not form.is_valid():
+        return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
+    period, data = form.period(), form.cleaned_data
+    rows = overview_rows(all_things(period), form.percentile())
+    servers = sorted({r.thing.server for r in rows if r.thing.server})
+    if data["server"] and data["server"] not in {r.thing.server for r in rows}:
+        form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
+        return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
+    rows = [r for r in rows if _matches(r, data)]
+    if data["sort"]:
+        rows = sort_rows(rows, data["sort"])
+    fmt = request.GET.get("format")
+    if fmt:
+        if fmt not in FORMATS:
+            return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose csv or xlsx.", content_type="text/plain")
+        name = f"overview-{period.start}-{period.end}"
+        return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview")
+    days = (period.end - period.start).days + 1
+    costs = [r.unused_cost for r in rows if r.unused_cost is not None]
+    return render(request, TEMPLATE, {
+        **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
+        "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
+        "unused_total": sum(costs) if costs else None, "sort_links": _sort_links(request, data["sort"]),
+        "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
+        "columns": COLUMNS, "text_columns": TEXT_COLUMNS,
+        "downloads": {"csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx")},
+    })  # fmt: skip
+
+
+def _sort_links(request, current):
+    """?sort= for each column header: descending first (the biggest figures matter), again to flip."""
+    links = {}
+    for key in SORTS:
+        query = request.GET.copy()
+        query["sort"] = key if current == f"-{key}" else f"-{key}"
+        links[key] = {"query": "?" + query.urlencode(), "dir": _direction(current, key)}
+    return links
+
+
+def _direction(current, key):
+    return "desc" if current == f"-{key}" else "asc" if current == key else ""
+
+
+def _matches(row, data):
+    t = row.thing
+    return (
+        (not data["kind"] or t.kind == data["kind"])
+        and (data["source"] is None or t.source_id == data["source"])
+        and (not data["server"] or t.server == data["server"])
+    )
+
+
+def _cards():
     cards = []
     for vendor in VENDORS:
         template, context = vendor.home_card
         cards.append((template, import_string(context)()))
-    return render(request, "reports/home.html", {"statuses": source_statuses(), "cards": cards})
+    return cards
+
+
+@require_POST
+def seat_price(request):
+    """Staff set (or, with a blank price, clear) the price per seat per year of one licensed thing."""
+    if not request.user.is_staff:
+        raise PermissionDenied("Only staff can set seat prices.")
+    kind, key, label = request.POST.get("kind", ""), request.POST.get("key", ""), request.POST.get("label", "")
+    raw = request.POST.get("price", "").strip().replace(",", "")
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, require_https=request.is_secure()):
+        target = "reports:home"
+    if kind not in BY_KIND or not key or len(key) > 300:
+        messages.error(request, "Unknown licensed thing: the price was not saved.")
+        return redirect(target)
+    if not raw:
+        SeatPrice.objects.filter(kind=kind, key=key).delete()
+        messages.success(request, f"Price of {label or key} cleared.")
+        return redirect(target)
+    try:
+        price = Decimal(raw)
+        if not price.is_finite() or price < 0 or price >= Decimal("1e10"):
+            raise InvalidOperation
+    except InvalidOperation:
+        messages.error(request, f"{raw!r} is not a price: enter a number of {settings.CURRENCY} per seat per year.")
+        return redirect(target)
+    SeatPrice.objects.update_or_create(
+        kind=kind, key=key, defaults={"price_per_year": price.quantize(Decimal("0.01")), "label": label[:300]}
+    )
+    messages.success(request, f"Price of {label or key} set to {price:,.2f} {settings.CURRENCY} per seat per year.")
+    return redirect(target)
