@@ -3,9 +3,9 @@
 from django import forms
 from django.http import Http404
 
-from reports.bigfix import charts, selectors
+from reports.bigfix import charts, selectors, tables
 from reports.forms import PeriodForm
-from reports.views.common import Table, figure_json, invalid_form, query_with, render_tables
+from reports.views.common import figure_json, invalid_form, query_with, render_tables
 
 
 class BigfixForm(PeriodForm):
@@ -43,14 +43,10 @@ def overview(request):
     series = selectors.bigfix_product_series(period, metric)
     peaks = selectors.bigfix_product_peaks(selectors.bigfix_product_series(period))
     top = selectors.bigfix_top_products(peaks, metric)
-    tables = [
-        Table("peaks", selectors.PEAK_COLUMNS, peaks),
-        Table("series", selectors.SERIES_COLUMNS, series),
-        Table("top", selectors.TOP_COLUMNS, top),
-        Table("systems", selectors.SYSTEM_COLUMNS, selectors.bigfix_systems(period, metric)),
-    ]
+    systems = selectors.bigfix_systems(period, metric)
     return render_tables(
-        request, template, form=form, tables=tables, filename=f"bigfix-{period.start}-{period.end}",
+        request, template, form=form,
+        tables=tables.overview_tables(period, peaks=peaks, series=series, top=top, systems=systems), filename=f"bigfix-{period.start}-{period.end}",
         figure=charts.product_series_figure(series, metric),
         top_json=figure_json(charts.top_products_figure(top, metric)) if top else None,
         period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
@@ -69,7 +65,7 @@ def product(request, source_id, title_id):
     period, metric = form.period(), form.chosen_metric()
     rows = selectors.bigfix_product_systems(source_id, title_id, period, metric)
     return render_tables(
-        request, template, form=form, tables=[Table("systems", selectors.PRODUCT_SYSTEM_COLUMNS, rows)],
+        request, template, form=form, tables=[tables.title_systems_table(rows, period, metric, source_id)],
         filename=f"bigfix-title{title_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
         title=title, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
@@ -87,7 +83,7 @@ def system(request, source_id, system_id):
     period, metric = form.period(), form.chosen_metric()
     rows = selectors.bigfix_system_products(source_id, system_id, period, metric)
     return render_tables(
-        request, template, form=form, tables=[Table("products", selectors.SYSTEM_PRODUCT_COLUMNS, rows)],
+        request, template, form=form, tables=[tables.system_titles_table(rows, period, metric)],
         filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "product", "", metric),
         system_id=system_id, source_id=source_id, period=period, metric=metric,

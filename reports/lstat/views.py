@@ -3,6 +3,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from dashboard.tables import Column, Table, columns_of
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports.forms import PeriodForm
@@ -15,7 +16,7 @@ from reports.lstat.charts import (
     lstat_top_users_figure,
 )
 from reports.periods import Period
-from reports.views.common import Table, invalid_form, render_report, render_tables
+from reports.views.common import invalid_form, render_report, render_tables
 
 MAX_COMPARED = 9
 
@@ -118,7 +119,11 @@ def server(request, pk):
     usage = selectors.lstat_usage(features, period)
     summary = selectors.lstat_summary(features, usage)
     # the page's table is the default download; the chart's rows download as ?table=usage
-    tables = [Table("summary", selectors.SUMMARY_COLUMNS, summary), Table("usage", selectors.USAGE_COLUMNS, usage)]
+    feature_link = Column("feature", "Feature", link="reports:lstat_feature", link_args=("pk",))
+    tables = [
+        Table(columns_of(selectors.SUMMARY_COLUMNS, feature=feature_link), summary, "summary"),
+        Table(columns_of(selectors.USAGE_COLUMNS), usage, "usage"),
+    ]
     return render_tables(
         request, template, form=form, tables=tables,
         filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
@@ -166,6 +171,7 @@ def users(request):
         history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.USERS),
         servers=snapshot and selectors.lstat_session_servers(snapshot),
         licenses=sum(r["licenses"] for r in rows),
+        table=Table(columns_of(selectors.SESSION_COLUMNS), rows, id="sessions"),
     )  # fmt: skip
 
 

@@ -2,11 +2,13 @@
 
 from django import forms
 from django.http import Http404
+from django.urls import reverse
 
+from dashboard.tables import Column, Table, columns_of
 from reports.forms import PeriodForm
 from reports.metering import selectors
 from reports.metering.charts import active_hours_figure
-from reports.views.common import Table, invalid_form, query_with, render_tables
+from reports.views.common import invalid_form, query_with, render_tables
 
 BY_CHOICES = [("location", "location"), ("user", "user"), ("application", "application")]
 
@@ -31,13 +33,33 @@ def overview(request):
     intervals = selectors.active_intervals(period)
     series = selectors.hours_series(intervals, period.granularity, "tenant")
     tables = [
-        Table("series", selectors.SERIES_COLUMNS, series, "Active hours per tenant and period"),
-        Table("tenants", selectors.TENANT_COLUMNS, selectors.hours_by(intervals, "tenant"), "Active hours per tenant"),
+        Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per tenant and period"),
+        Table(
+            columns_of(selectors.TENANT_COLUMNS),
+            selectors.hours_by(intervals, "tenant"),
+            "tenants",
+            "Active hours per tenant",
+        ),
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{period.start}-{period.end}",
-        figure=active_hours_figure(series), period=period, known=selectors.metering_tenants(),
+        figure=active_hours_figure(series), period=period, known=tenants_table(selectors.metering_tenants()),
     )  # fmt: skip
+
+
+def tenants_table(tenants):
+    """Every tenant whatever the range, linked to its page."""
+    return Table(
+        [
+            Column("tenant", "Tenant", link="reports:metering_tenant", link_args=("tenant",)),
+            Column("locations", "Locations"),
+            Column("active", "Active now"),
+            Column("first", "First event", format="Y-m-d H:i"),
+            Column("last", "Last event", format="Y-m-d H:i"),
+        ],
+        tenants,
+        sortable=False,
+    )
 
 
 def tenant(request, tenant):
@@ -50,14 +72,23 @@ def tenant(request, tenant):
     period, by = form.period(), form.cleaned_data["by"] or "location"
     intervals = selectors.active_intervals(period, tenant=tenant)
     series = selectors.hours_series(intervals, period.granularity, by)
+    location = Column(
+        "loc_id", "Location", link=lambda row: reverse("reports:metering_location", args=[tenant, row["loc_id"]])
+    )
     tables = [
-        Table("series", selectors.SERIES_COLUMNS, series, f"Active hours per {by} and period"),
-        Table("locations", selectors.LOCATION_COLUMNS, selectors.location_rows(intervals), "Locations"),
-        Table("users", selectors.GROUP_COLUMNS["user"], selectors.hours_by(intervals, "user"), "By user"),
+        Table(columns_of(selectors.SERIES_COLUMNS), series, "series", f"Active hours per {by} and period"),
         Table(
-            "applications",
-            selectors.GROUP_COLUMNS["application"],
+            columns_of(selectors.LOCATION_COLUMNS, loc_id=location),
+            selectors.location_rows(intervals),
+            "locations",
+            "Locations",
+            id="metering-locations",
+        ),
+        Table(columns_of(selectors.GROUP_COLUMNS["user"]), selectors.hours_by(intervals, "user"), "users", "By user"),
+        Table(
+            columns_of(selectors.GROUP_COLUMNS["application"]),
             selectors.hours_by(intervals, "application"),
+            "applications",
             "By application",
         ),
     ]
@@ -81,14 +112,23 @@ def location(request, tenant, loc_id):
     intervals = selectors.active_intervals(period, tenant=tenant, loc_id=loc_id)
     series = selectors.hours_series(intervals, period.granularity, "location")
     tables = [
-        Table("series", selectors.SERIES_COLUMNS, series, "Active hours per period"),
-        Table("intervals", selectors.INTERVAL_COLUMNS, selectors.interval_rows(intervals), "Active periods"),
-        Table("metadata", selectors.METADATA_COLUMNS, selectors.location_metadata(tenant, loc_id), "Location metadata"),
-        Table("events", selectors.EVENT_COLUMNS, selectors.location_events(tenant, loc_id, period), "Events"),
+        Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per period"),
         Table(
-            "summaries",
-            selectors.SUMMARY_COLUMNS,
+            columns_of(selectors.INTERVAL_COLUMNS), selectors.interval_rows(intervals), "intervals", "Active periods"
+        ),
+        Table(
+            columns_of(selectors.METADATA_COLUMNS),
+            selectors.location_metadata(tenant, loc_id),
+            "metadata",
+            "Location metadata",
+        ),
+        Table(
+            columns_of(selectors.EVENT_COLUMNS), selectors.location_events(tenant, loc_id, period), "events", "Events"
+        ),
+        Table(
+            columns_of(selectors.SUMMARY_COLUMNS),
             selectors.location_summaries(tenant, loc_id, period),
+            "summaries",
             "The service's hourly summaries, per fetch window",
         ),
     ]

@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from dashboard.tables import Column, Table
 from ingest.vendors.mls.connector import normalize_mac
 from reports.forms import PeriodForm
 from reports.mls import selectors
@@ -12,7 +13,17 @@ TEMPLATE = "reports/mls/supervisor.html"
 
 
 def supervisor_list(request):
-    return render(request, "reports/mls/supervisors.html", {"supervisors": selectors.mls_supervisors()})
+    supervisors = Table(
+        [
+            Column("macaddress", "Supervisor", link="reports:mls_supervisor", link_args=("macaddress",)),
+            Column("source", "Source"),
+            Column("first", "First day", format="Y-m-d"),
+            Column("last", "Last day", format="Y-m-d"),
+        ],
+        selectors.mls_supervisors(),
+        sortable=False,
+    )
+    return render(request, "reports/mls/supervisors.html", {"supervisors": supervisors})
 
 
 def supervisor(request, mac):
