@@ -3,6 +3,7 @@
 from django import forms
 from django.http import Http404
 
+from dashboard.tables import Kpi
 from reports.bigfix import charts, selectors, tables
 from reports.forms import PeriodForm
 from reports.views.common import figure_json, invalid_form, query_with, render_tables
@@ -64,12 +65,13 @@ def product(request, source_id, title_id):
         return error
     period, metric = form.period(), form.chosen_metric()
     rows = selectors.bigfix_product_systems(source_id, title_id, period, metric)
+    summary = _summary(rows)
     return render_tables(
         request, template, form=form, tables=[tables.title_systems_table(rows, period, metric, source_id)],
         filename=f"bigfix-title{title_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
         title=title, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
-        extra_filters=[("metric", metric)], summary=_summary(rows),
+        extra_filters=[("metric", metric)], summary=summary, kpis=_kpis(summary),
     )  # fmt: skip
 
 
@@ -82,12 +84,14 @@ def system(request, source_id, system_id):
         return error
     period, metric = form.period(), form.chosen_metric()
     rows = selectors.bigfix_system_products(source_id, system_id, period, metric)
+    summary = _summary(rows)
     return render_tables(
         request, template, form=form, tables=[tables.system_titles_table(rows, period, metric)],
         filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "product", "", metric),
         system_id=system_id, source_id=source_id, period=period, metric=metric,
-        tabs=_metric_tabs(request, form, metric), extra_filters=[("metric", metric)], summary=_summary(rows),
+        tabs=_metric_tabs(request, form, metric), extra_filters=[("metric", metric)], summary=summary,
+        kpis=_kpis(summary),
     )  # fmt: skip
 
 
@@ -107,6 +111,16 @@ def _summary(rows):
         "latest_period": latest,
         "periods": len(totals),
     }
+
+
+def _kpis(summary):
+    if not summary:
+        return []
+    return [
+        Kpi(f"Highest period ({summary['highest_period']})", summary["highest"]),
+        Kpi(f"Latest period ({summary['latest_period']})", summary["latest"]),
+        Kpi("Reporting periods", summary["periods"]),
+    ]
 
 
 def home_card():

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from dashboard.tables import Column, Table, columns_of
+from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports.forms import PeriodForm
@@ -97,11 +97,12 @@ def feature(request, pk):
         return invalid_form(request, template, form, feature=feature)
     period = _period(form, [feature])
     rows = selectors.lstat_usage([feature], period)
+    summary = (selectors.lstat_summary([feature], rows) or [None])[0]
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.USAGE_COLUMNS,
         filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
         figure=lstat_feature_figure(rows) if rows else None, feature=feature, period=period,
-        summary=(selectors.lstat_summary([feature], rows) or [None])[0], hourly_note=_hourly_note([feature], period),
+        summary=summary, kpis=_feature_kpis(summary), hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
         alert_query=f"kind=denials&feature={feature.pk}&hours=1",
     )  # fmt: skip
@@ -161,16 +162,15 @@ def users(request):
     if form.errors:
         return invalid_form(request, template, form)
     data = form.cleaned_data
-    rows = []
+    rows, usage = [], snapshot and selectors.lstat_current_usage(snapshot)
     if snapshot:
         rows = selectors.lstat_sessions(snapshot, server=data["server"], feature=data["feature"], user=data["user"])
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.SESSION_COLUMNS,
         filename=f"lstat-current-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-current-users",
-        snapshot=snapshot, usage=snapshot and selectors.lstat_current_usage(snapshot),
+        snapshot=snapshot, usage=usage, kpis=_session_kpis(rows, usage) if snapshot else [],
         history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.USERS),
         servers=snapshot and selectors.lstat_session_servers(snapshot),
-        licenses=sum(r["licenses"] for r in rows),
         table=Table(columns_of(selectors.SESSION_COLUMNS), rows, id="sessions"),
     )  # fmt: skip
 
@@ -188,6 +188,35 @@ def highest(request):
         figure=lstat_top_users_figure(rows) if rows else None, snapshot=snapshot,
         history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.HIGHEST_USAGE),
     )  # fmt: skip
+
+
+def _feature_kpis(summary):
+    if not summary:
+        return []
+    utilization = summary["utilization"]
+    return [
+        Kpi("Total seats", summary["total"]),
+        Kpi("Peak used", summary["peak"]),
+        Kpi("Average used", summary["average"]),
+        Kpi("Utilization (peak / total)", "—" if utilization is None else f"{utilization} %"),
+        Kpi("Denials", summary["denials"]),
+        Kpi("Peak borrowed", summary["borrowed_peak"]),
+    ]
+
+
+def _session_kpis(rows, usage):
+    """The sessions shown, then the server's own counts: current usage where it reports them, else users."""
+    kpis = [Kpi("Sessions shown", len(rows)), Kpi("Licenses held", sum(r["licenses"] for r in rows))]
+    if usage and usage.current is not None:
+        counted = "—" if usage.license_usage is None else usage.license_usage
+        limit = f" / {usage.license_limit}" if usage.license_limit else ""
+        kpis += [Kpi("Users now", usage.current), Kpi("Counted for licensing", f"{counted}{limit}")]
+    elif usage:
+        kpis += [
+            Kpi("Users with licenses", usage.users_with_licenses),
+            Kpi("Users without", usage.users_without_licenses),
+        ]
+    return kpis
 
 
 def _period(form, features):

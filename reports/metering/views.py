@@ -4,7 +4,7 @@ from django import forms
 from django.http import Http404
 from django.urls import reverse
 
-from dashboard.tables import Column, Table, columns_of
+from dashboard.tables import Column, Kpi, Table, columns_of
 from reports.forms import PeriodForm
 from reports.metering import selectors
 from reports.metering.charts import active_hours_figure
@@ -95,8 +95,11 @@ def tenant(request, tenant):
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
         figure=active_hours_figure(series), tenant=tenant, by=by, by_links=by_links(request), period=period,
-        extra_filters=[("by", by)], total=round(sum(i["hours"] for i in intervals), 2),
-        still_active=len({i["loc_id"] for i in intervals if i["ended_at"] is None}),
+        extra_filters=[("by", by)], kpis=[
+            Kpi("Active location hours", _total_hours(intervals)),
+            Kpi("Locations active in range", len(tables[1].rows)),
+            Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
+        ],
     )  # fmt: skip
 
 
@@ -135,8 +138,16 @@ def location(request, tenant, loc_id):
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}",
         figure=active_hours_figure(series), tenant=tenant, loc_id=loc_id, facts=facts, period=period,
-        total=round(sum(i["hours"] for i in intervals), 2), active=any(i["ended_at"] is None for i in intervals),
+        kpis=[
+            Kpi("Active hours in range", _total_hours(intervals)),
+            Kpi("Active periods", len(tables[1].rows)),
+            Kpi("Still active", "yes" if any(i["ended_at"] is None for i in intervals) else "no"),
+        ],
     )  # fmt: skip
+
+
+def _total_hours(intervals):
+    return round(sum(i["hours"] for i in intervals), 2)
 
 
 def by_links(request):
