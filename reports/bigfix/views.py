@@ -1,26 +1,11 @@
 """BigFix Inventory pages: products overview, one product per computer system, one computer system."""
 
-from django import forms
 from django.http import Http404
 
 from dashboard.tables import Kpi
 from reports.bigfix import charts, selectors, tables
-from reports.forms import PeriodForm
+from reports.bigfix.forms import BigfixForm
 from reports.views.common import figure_json, invalid_form, query_with, render_tables
-
-
-class BigfixForm(PeriodForm):
-    """Reporting periods overlapping start..end, and the metric to chart (monthly periods only)."""
-
-    metric = forms.ChoiceField(required=False)
-
-    def __init__(self, data, *, metrics):
-        super().__init__(data, latest=selectors.bigfix_latest_day(), default_days=366, granularities=["month"])
-        self.metrics = metrics
-        self.fields["metric"].choices = [("", "default")] + [(m, m) for m in metrics]
-
-    def chosen_metric(self):
-        return self.cleaned_data.get("metric") or (self.metrics[0] if self.metrics else "")
 
 
 def _metric_tabs(request, form, metric):

@@ -1,6 +1,5 @@
 """Metering service pages: tenants, one tenant (by location, user or application), one location."""
 
-from django import forms
 from django.http import Http404
 from django.urls import reverse
 
@@ -8,13 +7,8 @@ from dashboard.tables import Column, Kpi, Table, columns_of
 from reports.forms import PeriodForm
 from reports.metering import selectors
 from reports.metering.charts import active_hours_figure
+from reports.metering.forms import BY_CHOICES, TenantForm
 from reports.views.common import invalid_form, query_with, render_tables
-
-BY_CHOICES = [("location", "location"), ("user", "user"), ("application", "application")]
-
-
-class TenantForm(PeriodForm):
-    by = forms.ChoiceField(required=False, choices=BY_CHOICES)
 
 
 def query(request):
