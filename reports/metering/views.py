@@ -24,13 +24,13 @@ def overview(request):
     if not form.is_valid():
         return invalid_form(request, template, form)
     period = form.period()
-    intervals = selectors.active_intervals(period)
-    series = selectors.hours_series(intervals, period.granularity, "tenant")
+    intervals = selectors.metering_intervals(period)
+    series = selectors.metering_hours_series(intervals, period.granularity, "tenant")
     tables = [
         Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per tenant and period"),
         Table(
             columns_of(selectors.TENANT_COLUMNS),
-            selectors.hours_by(intervals, "tenant"),
+            selectors.metering_hours_by(intervals, "tenant"),
             "tenants",
             "Active hours per tenant",
         ),
@@ -64,8 +64,8 @@ def tenant(request, tenant):
     if not form.is_valid():
         return invalid_form(request, template, form, tenant=tenant)
     period, by = form.period(), form.cleaned_data["by"] or "location"
-    intervals = selectors.active_intervals(period, tenant=tenant)
-    series = selectors.hours_series(intervals, period.granularity, by)
+    intervals = selectors.metering_intervals(period, tenant=tenant)
+    series = selectors.metering_hours_series(intervals, period.granularity, by)
     location = Column(
         "loc_id", "Location", link=lambda row: reverse("reports:metering_location", args=[tenant, row["loc_id"]])
     )
@@ -73,15 +73,20 @@ def tenant(request, tenant):
         Table(columns_of(selectors.SERIES_COLUMNS), series, "series", f"Active hours per {by} and period"),
         Table(
             columns_of(selectors.LOCATION_COLUMNS, loc_id=location),
-            selectors.location_rows(intervals),
+            selectors.metering_locations(intervals),
             "locations",
             "Locations",
             id="metering-locations",
         ),
-        Table(columns_of(selectors.GROUP_COLUMNS["user"]), selectors.hours_by(intervals, "user"), "users", "By user"),
+        Table(
+            columns_of(selectors.GROUP_COLUMNS["user"]),
+            selectors.metering_hours_by(intervals, "user"),
+            "users",
+            "By user",
+        ),
         Table(
             columns_of(selectors.GROUP_COLUMNS["application"]),
-            selectors.hours_by(intervals, "application"),
+            selectors.metering_hours_by(intervals, "application"),
             "applications",
             "By application",
         ),
@@ -99,32 +104,38 @@ def tenant(request, tenant):
 
 def location(request, tenant, loc_id):
     template = "reports/metering/location.html"
-    facts = selectors.location_facts(tenant, loc_id)
+    facts = selectors.metering_location(tenant, loc_id)
     if facts is None:
         raise Http404("No such location")
     form = PeriodForm(query(request), latest=selectors.metering_latest_day(tenant=tenant, loc_id=loc_id))
     if not form.is_valid():
         return invalid_form(request, template, form, tenant=tenant, loc_id=loc_id, facts=facts)
     period = form.period()
-    intervals = selectors.active_intervals(period, tenant=tenant, loc_id=loc_id)
-    series = selectors.hours_series(intervals, period.granularity, "location")
+    intervals = selectors.metering_intervals(period, tenant=tenant, loc_id=loc_id)
+    series = selectors.metering_hours_series(intervals, period.granularity, "location")
     tables = [
         Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per period"),
         Table(
-            columns_of(selectors.INTERVAL_COLUMNS), selectors.interval_rows(intervals), "intervals", "Active periods"
+            columns_of(selectors.INTERVAL_COLUMNS),
+            selectors.metering_interval_rows(intervals),
+            "intervals",
+            "Active periods",
         ),
         Table(
             columns_of(selectors.METADATA_COLUMNS),
-            selectors.location_metadata(tenant, loc_id),
+            selectors.metering_location_metadata(tenant, loc_id),
             "metadata",
             "Location metadata",
         ),
         Table(
-            columns_of(selectors.EVENT_COLUMNS), selectors.location_events(tenant, loc_id, period), "events", "Events"
+            columns_of(selectors.EVENT_COLUMNS),
+            selectors.metering_location_events(tenant, loc_id, period),
+            "events",
+            "Events",
         ),
         Table(
             columns_of(selectors.SUMMARY_COLUMNS),
-            selectors.location_summaries(tenant, loc_id, period),
+            selectors.metering_location_summaries(tenant, loc_id, period),
             "summaries",
             "The service's hourly summaries, per fetch window",
         ),
