@@ -40,22 +40,22 @@ def overview(request):
     )  # fmt: skip
 
 
-def product(request, source_id, title_id):
+def product(request, source_id, product_id):
     template = "reports/bigfix/product.html"
-    title = selectors.bigfix_title(source_id, title_id)
-    if title is None:
-        raise Http404("No usage of this software title is stored")
-    form, error = _form(request, template, title=title)
+    product = selectors.bigfix_product(source_id, product_id)
+    if product is None:
+        raise Http404("No usage of this product is stored")
+    form, error = _form(request, template, product=product)
     if error:
         return error
     period, metric = form.period(), form.chosen_metric()
-    rows = selectors.bigfix_product_systems(source_id, title_id, period, metric)
+    rows = selectors.bigfix_product_systems(source_id, product_id, period, metric)
     summary = _summary(rows)
     return render_tables(
-        request, template, form=form, tables=[tables.title_systems_table(rows, period, metric, source_id)],
-        filename=f"bigfix-title{title_id}-{metric}-{period.start}-{period.end}",
+        request, template, form=form, tables=[tables.product_systems_table(rows, period, metric, source_id)],
+        filename=f"bigfix-product{product_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
-        title=title, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
+        product=product, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
         extra_filters=[("metric", metric)], summary=summary, kpis=_kpis(summary),
     )  # fmt: skip
 
@@ -71,7 +71,7 @@ def system(request, source_id, system_id):
     rows = selectors.bigfix_system_products(source_id, system_id, period, metric)
     summary = _summary(rows)
     return render_tables(
-        request, template, form=form, tables=[tables.system_titles_table(rows, period, metric)],
+        request, template, form=form, tables=[tables.system_products_table(rows, period, metric)],
         filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "product", "", metric),
         system_id=system_id, source_id=source_id, period=period, metric=metric,
