@@ -5,17 +5,18 @@ from django.views.decorators.http import require_POST
 
 from ingest.models import Source
 from ingest.selectors import source_statuses
+from ingest.tables import runs_table, status_table
 from ingest.tasks import enqueue_fetch
 
 
 def source_list(request):
-    return render(request, "ingest/source_list.html", {"statuses": source_statuses()})
+    return render(request, "ingest/source_list.html", {"statuses": status_table(source_statuses())})
 
 
 def source_detail(request, pk):
     source = get_object_or_404(Source, pk=pk)
     runs = source.runs.all()[:50]
-    return render(request, "ingest/source_detail.html", {"source": source, "runs": runs})
+    return render(request, "ingest/source_detail.html", {"source": source, "runs": runs_table(runs)})
 
 
 @require_POST

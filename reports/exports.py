@@ -6,11 +6,11 @@ memory flat whatever the number of rows.
 
 import csv
 import tempfile
-from datetime import datetime
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import timezone
 from openpyxl import Workbook
+
+from dashboard.tables import cell
 
 FORMATS = ("csv", "xlsx")
 
@@ -18,18 +18,6 @@ FORMATS = ("csv", "xlsx")
 class _Echo:
     def write(self, value):
         return value
-
-
-def cell(value):
-    """Datetimes in the configured zone, as the page shows them."""
-    if isinstance(value, datetime):
-        local = timezone.localtime(value)
-        text = local.strftime("%Y-%m-%d %H:%M")
-        # a local time that happens twice (the hour repeated when DST ends) says which one it is
-        return (
-            f"{text} {local.tzname()}" if local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset() else text
-        )
-    return value
 
 
 def csv_response(filename, columns, rows):

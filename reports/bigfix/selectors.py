@@ -1,5 +1,8 @@
 """IBM BigFix Inventory: peak license usage per product, metric, computer system and reporting period.
 
+"Product" is what BigFix's license reports call a licensed software title; the vendor's API and our
+models keep its id as `software_title_id`, and these selectors call it a product throughout.
+
 BigFix reports each computer system's peak per reporting period. A product's
 figure for a period is the sum of its systems' peaks: what the systems could
 have needed at once, the conservative number a license review works with.
@@ -39,25 +42,25 @@ def _in_period(queryset, period):
     return queryset.filter(reporting_period_start_date__lte=period.end, reporting_period_end_date__gte=period.start)
 
 
-def _titles():
+def _catalog():
     return {(t.source_id, t.software_title_id): t for t in BigfixSoftwareTitle.objects.all()}
 
 
-def _product(titles, source_id, title_id):
-    title = titles.get((source_id, title_id))
+def _product(catalog, source_id, product_id):
+    entry = catalog.get((source_id, product_id))
     return {
-        "product": title.name if title else f"Software title {title_id}",
-        "publisher": title.publisher_name if title else "",
+        "product": entry.name if entry else f"Product {product_id}",
+        "publisher": entry.publisher_name if entry else "",
         "source_id": source_id,
-        "software_title_id": title_id,
+        "software_title_id": product_id,
     }
 
 
-def bigfix_title(source_id, title_id):
+def bigfix_product(source_id, product_id):
     """The product's name and publisher, or None when no usage of it is stored."""
-    if not BigfixUsage.objects.filter(source_id=source_id, software_title_id=title_id).exists():
+    if not BigfixUsage.objects.filter(source_id=source_id, software_title_id=product_id).exists():
         return None
-    return _product(_titles(), source_id, title_id)
+    return _product(_catalog(), source_id, product_id)
 
 
 def bigfix_product_series(period, metric=None):
@@ -70,12 +73,12 @@ def bigfix_product_series(period, metric=None):
         .annotate(peak=Sum("peak_value"), systems=Count("id"), period_end=Max("reporting_period_end_date"))
         .order_by("reporting_period_start_date", "software_title_id", "metric_name")
     )
-    titles = _titles()
+    catalog = _catalog()
     return [
         {
             "period_start": g["reporting_period_start_date"].isoformat(),
             "period_end": g["period_end"].isoformat(),
-            **_product(titles, g["source_id"], g["software_title_id"]),
+            **_product(catalog, g["source_id"], g["software_title_id"]),
             "metric": g["metric_name"],
             "peak": peak_number(g["peak"]),
             "systems": g["systems"],
@@ -132,10 +135,10 @@ def bigfix_systems(period, metric):
     return list(systems.values())
 
 
-def bigfix_product_systems(source_id, title_id, period, metric):
+def bigfix_product_systems(source_id, product_id, period, metric):
     """One product's peaks per reporting period and computer system."""
     usages = _in_period(
-        BigfixUsage.objects.filter(source_id=source_id, software_title_id=title_id, metric_name=metric), period
+        BigfixUsage.objects.filter(source_id=source_id, software_title_id=product_id, metric_name=metric), period
     ).order_by("reporting_period_start_date", "computer_system_id")
     return [
         {
@@ -156,12 +159,12 @@ def bigfix_system_products(source_id, system_id, period, metric):
     usages = _in_period(
         BigfixUsage.objects.filter(source_id=source_id, computer_system_id=system_id, metric_name=metric), period
     ).order_by("reporting_period_start_date", "software_title_id")
-    titles = _titles()
+    catalog = _catalog()
     return [
         {
             "period_start": u.reporting_period_start_date.isoformat(),
             "period_end": u.reporting_period_end_date.isoformat(),
-            **_product(titles, source_id, u.software_title_id),
+            **_product(catalog, source_id, u.software_title_id),
             "metric": u.metric_name,
             "peak": peak_number(u.peak_value),
             "peak_time": u.peak_time,

@@ -6,6 +6,6 @@ from reports.bigfix import views
 
 urlpatterns = [
     path("", views.overview, name="bigfix"),
-    path("<int:source_id>/products/<int:title_id>/", views.product, name="bigfix_product"),
+    path("<int:source_id>/products/<int:product_id>/", views.product, name="bigfix_product"),
     path("<int:source_id>/systems/<int:system_id>/", views.system, name="bigfix_system"),
 ]

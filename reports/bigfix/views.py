@@ -1,25 +1,11 @@
 """BigFix Inventory pages: products overview, one product per computer system, one computer system."""
 
-from django import forms
 from django.http import Http404
 
-from reports.bigfix import charts, selectors
-from reports.forms import PeriodForm
-from reports.views.common import Table, figure_json, invalid_form, query_with, render_tables
-
-
-class BigfixForm(PeriodForm):
-    """Reporting periods overlapping start..end, and the metric to chart (monthly periods only)."""
-
-    metric = forms.ChoiceField(required=False)
-
-    def __init__(self, data, *, metrics):
-        super().__init__(data, latest=selectors.bigfix_latest_day(), default_days=366, granularities=["month"])
-        self.metrics = metrics
-        self.fields["metric"].choices = [("", "default")] + [(m, m) for m in metrics]
-
-    def chosen_metric(self):
-        return self.cleaned_data.get("metric") or (self.metrics[0] if self.metrics else "")
+from dashboard.tables import Kpi
+from reports.bigfix import charts, selectors, tables
+from reports.bigfix.forms import BigfixForm
+from reports.views.common import figure_json, invalid_form, query_with, render_tables
 
 
 def _metric_tabs(request, form, metric):
@@ -43,14 +29,10 @@ def overview(request):
     series = selectors.bigfix_product_series(period, metric)
     peaks = selectors.bigfix_product_peaks(selectors.bigfix_product_series(period))
     top = selectors.bigfix_top_products(peaks, metric)
-    tables = [
-        Table("peaks", selectors.PEAK_COLUMNS, peaks),
-        Table("series", selectors.SERIES_COLUMNS, series),
-        Table("top", selectors.TOP_COLUMNS, top),
-        Table("systems", selectors.SYSTEM_COLUMNS, selectors.bigfix_systems(period, metric)),
-    ]
+    systems = selectors.bigfix_systems(period, metric)
     return render_tables(
-        request, template, form=form, tables=tables, filename=f"bigfix-{period.start}-{period.end}",
+        request, template, form=form,
+        tables=tables.overview_tables(period, peaks=peaks, series=series, top=top, systems=systems), filename=f"bigfix-{period.start}-{period.end}",
         figure=charts.product_series_figure(series, metric),
         top_json=figure_json(charts.top_products_figure(top, metric)) if top else None,
         period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
@@ -58,22 +40,23 @@ def overview(request):
     )  # fmt: skip
 
 
-def product(request, source_id, title_id):
+def product(request, source_id, product_id):
     template = "reports/bigfix/product.html"
-    title = selectors.bigfix_title(source_id, title_id)
-    if title is None:
-        raise Http404("No usage of this software title is stored")
-    form, error = _form(request, template, title=title)
+    product = selectors.bigfix_product(source_id, product_id)
+    if product is None:
+        raise Http404("No usage of this product is stored")
+    form, error = _form(request, template, product=product)
     if error:
         return error
     period, metric = form.period(), form.chosen_metric()
-    rows = selectors.bigfix_product_systems(source_id, title_id, period, metric)
+    rows = selectors.bigfix_product_systems(source_id, product_id, period, metric)
+    summary = _summary(rows)
     return render_tables(
-        request, template, form=form, tables=[Table("systems", selectors.PRODUCT_SYSTEM_COLUMNS, rows)],
-        filename=f"bigfix-title{title_id}-{metric}-{period.start}-{period.end}",
+        request, template, form=form, tables=[tables.product_systems_table(rows, period, metric, source_id)],
+        filename=f"bigfix-product{product_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
-        title=title, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
-        extra_filters=[("metric", metric)], summary=_summary(rows),
+        product=product, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
+        extra_filters=[("metric", metric)], summary=summary, kpis=_kpis(summary),
     )  # fmt: skip
 
 
@@ -86,12 +69,14 @@ def system(request, source_id, system_id):
         return error
     period, metric = form.period(), form.chosen_metric()
     rows = selectors.bigfix_system_products(source_id, system_id, period, metric)
+    summary = _summary(rows)
     return render_tables(
-        request, template, form=form, tables=[Table("products", selectors.SYSTEM_PRODUCT_COLUMNS, rows)],
+        request, template, form=form, tables=[tables.system_products_table(rows, period, metric)],
         filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
         figure=charts.stacked_periods_figure(rows, "product", "", metric),
         system_id=system_id, source_id=source_id, period=period, metric=metric,
-        tabs=_metric_tabs(request, form, metric), extra_filters=[("metric", metric)], summary=_summary(rows),
+        tabs=_metric_tabs(request, form, metric), extra_filters=[("metric", metric)], summary=summary,
+        kpis=_kpis(summary),
     )  # fmt: skip
 
 
@@ -111,6 +96,16 @@ def _summary(rows):
         "latest_period": latest,
         "periods": len(totals),
     }
+
+
+def _kpis(summary):
+    if not summary:
+        return []
+    return [
+        Kpi(f"Highest period ({summary['highest_period']})", summary["highest"]),
+        Kpi(f"Latest period ({summary['latest_period']})", summary["latest"]),
+        Kpi("Reporting periods", summary["periods"]),
+    ]
 
 
 def home_card():

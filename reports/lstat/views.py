@@ -1,11 +1,9 @@
-from django import forms
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from ingest.models import Source
+from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
-from reports.forms import PeriodForm
 from reports.lstat import selectors
 from reports.lstat.charts import (
     COMPARE_METRICS,
@@ -14,73 +12,9 @@ from reports.lstat.charts import (
     lstat_server_figure,
     lstat_top_users_figure,
 )
+from reports.lstat.forms import CompareForm, LstatPeriodForm, SnapshotForm, UsersForm
 from reports.periods import Period
-from reports.views.common import Table, invalid_form, render_report, render_tables
-
-MAX_COMPARED = 9
-
-
-class LstatPeriodForm(PeriodForm):
-    """The shared period form, plus quarters: License Statistics reports by quarter too."""
-
-    def __init__(self, data, *, latest, default_days=30):
-        super().__init__(data, latest=latest, default_days=default_days, granularities=selectors.GRANULARITIES)
-
-    def period(self):
-        data = self.cleaned_data
-        if data.get("granularity") == "quarter":  # never too many points: four a year
-            return Period(data["start"], data["end"], "quarter")
-        return super().period()
-
-
-class CompareForm(LstatPeriodForm):
-    features = forms.TypedMultipleChoiceField(coerce=int, help_text=f"Up to {MAX_COMPARED} features.")
-    metric = forms.ChoiceField(choices=list(COMPARE_METRICS.items()), required=False)
-
-    def __init__(self, data, **kwargs):
-        super().__init__(data, **kwargs)
-        self.fields["features"].choices = selectors.lstat_feature_choices()
-
-    def clean_features(self):
-        features = self.cleaned_data["features"]
-        if len(features) > MAX_COMPARED:
-            raise forms.ValidationError(f"Compare at most {MAX_COMPARED} features at once.")
-        return features
-
-
-class SnapshotForm(forms.Form):
-    """Which snapshot: a source, then a snapshot id or a moment ("as it was at"), else the latest."""
-
-    source = forms.ModelChoiceField(queryset=Source.objects.none(), required=False, empty_label=None)
-    snapshot = forms.IntegerField(required=False, min_value=1)
-    at = forms.DateTimeField(
-        required=False, label="As at", input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-    )  # fmt: skip
-
-    def __init__(self, data, *, kind):
-        super().__init__(data)
-        self.kind = kind
-        self.fields["source"].queryset = selectors.lstat_snapshot_sources(kind)
-
-    def snapshot_or_none(self):
-        """The chosen snapshot; a bad choice becomes a form error."""
-        data = self.cleaned_data
-        source = data.get("source") or self.fields["source"].queryset.first()
-        if source is None:
-            return None
-        found = selectors.lstat_snapshot(source, self.kind, snapshot_id=data.get("snapshot"), at=data.get("at"))
-        if found is None and data.get("snapshot"):
-            self.add_error("snapshot", f"No snapshot {data['snapshot']} of {source}.")
-        elif found is None and data.get("at"):
-            self.add_error("at", f"{source} has no snapshot taken at or before then.")
-        return found
-
-
-class UsersForm(SnapshotForm):
-    server = forms.CharField(required=False, max_length=300)
-    feature = forms.CharField(required=False, max_length=300)
-    user = forms.CharField(required=False, max_length=300, label="User or host")
+from reports.views.common import invalid_form, render_report, render_tables
 
 
 def index(request):
@@ -96,11 +30,12 @@ def feature(request, pk):
         return invalid_form(request, template, form, feature=feature)
     period = _period(form, [feature])
     rows = selectors.lstat_usage([feature], period)
+    summary = (selectors.lstat_summary([feature], rows) or [None])[0]
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.USAGE_COLUMNS,
         filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
         figure=lstat_feature_figure(rows) if rows else None, feature=feature, period=period,
-        summary=(selectors.lstat_summary([feature], rows) or [None])[0], hourly_note=_hourly_note([feature], period),
+        summary=summary, kpis=_feature_kpis(summary), hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
         alert_query=f"kind=denials&feature={feature.pk}&hours=1",
     )  # fmt: skip
@@ -118,7 +53,11 @@ def server(request, pk):
     usage = selectors.lstat_usage(features, period)
     summary = selectors.lstat_summary(features, usage)
     # the page's table is the default download; the chart's rows download as ?table=usage
-    tables = [Table("summary", selectors.SUMMARY_COLUMNS, summary), Table("usage", selectors.USAGE_COLUMNS, usage)]
+    feature_link = Column("feature", "Feature", link="reports:lstat_feature", link_args=("pk",))
+    tables = [
+        Table(columns_of(selectors.SUMMARY_COLUMNS, feature=feature_link), summary, "summary"),
+        Table(columns_of(selectors.USAGE_COLUMNS), usage, "usage"),
+    ]
     return render_tables(
         request, template, form=form, tables=tables,
         filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
@@ -156,16 +95,16 @@ def users(request):
     if form.errors:
         return invalid_form(request, template, form)
     data = form.cleaned_data
-    rows = []
+    rows, usage = [], snapshot and selectors.lstat_current_usage(snapshot)
     if snapshot:
         rows = selectors.lstat_sessions(snapshot, server=data["server"], feature=data["feature"], user=data["user"])
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.SESSION_COLUMNS,
         filename=f"lstat-current-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-current-users",
-        snapshot=snapshot, usage=snapshot and selectors.lstat_current_usage(snapshot),
+        snapshot=snapshot, usage=usage, kpis=_session_kpis(rows, usage) if snapshot else [],
         history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.USERS),
         servers=snapshot and selectors.lstat_session_servers(snapshot),
-        licenses=sum(r["licenses"] for r in rows),
+        table=Table(columns_of(selectors.SESSION_COLUMNS), rows, id="sessions"),
     )  # fmt: skip
 
 
@@ -182,6 +121,35 @@ def highest(request):
         figure=lstat_top_users_figure(rows) if rows else None, snapshot=snapshot,
         history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.HIGHEST_USAGE),
     )  # fmt: skip
+
+
+def _feature_kpis(summary):
+    if not summary:
+        return []
+    utilization = summary["utilization"]
+    return [
+        Kpi("Total seats", summary["total"]),
+        Kpi("Peak used", summary["peak"]),
+        Kpi("Average used", summary["average"]),
+        Kpi("Utilization (peak / total)", "—" if utilization is None else f"{utilization} %"),
+        Kpi("Denials", summary["denials"]),
+        Kpi("Peak borrowed", summary["borrowed_peak"]),
+    ]
+
+
+def _session_kpis(rows, usage):
+    """The sessions shown, then the server's own counts: current usage where it reports them, else users."""
+    kpis = [Kpi("Sessions shown", len(rows)), Kpi("Licenses held", sum(r["licenses"] for r in rows))]
+    if usage and usage.current is not None:
+        counted = "—" if usage.license_usage is None else usage.license_usage
+        limit = f" / {usage.license_limit}" if usage.license_limit else ""
+        kpis += [Kpi("Users now", usage.current), Kpi("Counted for licensing", f"{counted}{limit}")]
+    elif usage:
+        kpis += [
+            Kpi("Users with licenses", usage.users_with_licenses),
+            Kpi("Users without", usage.users_without_licenses),
+        ]
+    return kpis
 
 
 def _period(form, features):

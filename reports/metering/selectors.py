@@ -56,7 +56,7 @@ def metering_exists(**filters):
     return MeteringEvent.objects.filter(**filters).exists()
 
 
-def active_intervals(period, **filters):
+def metering_intervals(period, **filters):
     """Intervals overlapping the period, with `start`/`end` clipped to it and to now."""
     now = timezone.now()
     high = min(period.end_dt, now)
@@ -84,7 +84,7 @@ def split_hours(start, end, granularity):
         bucket = following
 
 
-def hours_series(intervals, granularity, by):
+def metering_hours_series(intervals, granularity, by):
     """Rows of {bucket, group, hours}: active hours per bucket and per group (tenant, location, ...)."""
     totals = defaultdict(float)
     key = GROUPS[by]
@@ -95,7 +95,7 @@ def hours_series(intervals, granularity, by):
     return [{"bucket": timezone.localtime(b), "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
 
 
-def hours_by(intervals, by):
+def metering_hours_by(intervals, by):
     """One row per group: active hours in the period, intervals, locations, locations still active."""
     groups = {}
     for i in intervals:
@@ -118,7 +118,7 @@ def hours_by(intervals, by):
     return sorted(rows, key=lambda r: (-r["hours"], r["group"]))
 
 
-def location_rows(intervals):
+def metering_locations(intervals):
     """One row per location of a tenant: who, what, hours in the period, first start, last end."""
     locations = {}
     for i in intervals:
@@ -137,7 +137,7 @@ def location_rows(intervals):
     return sorted(locations.values(), key=lambda r: (-r["hours"], r["loc_id"]))
 
 
-def interval_rows(intervals):
+def metering_interval_rows(intervals):
     """The intervals of one location as table rows; an open one has no end."""
     return [
         {
@@ -150,24 +150,24 @@ def interval_rows(intervals):
     ]
 
 
-def location_metadata(tenant, loc_id):
+def metering_location_metadata(tenant, loc_id):
     rows = MeteringLocationMetadata.objects.filter(tenant=tenant, loc_id=loc_id).order_by("name")
     return list(rows.values("name", "value", "seen_at"))
 
 
-def location_facts(tenant, loc_id):
+def metering_location(tenant, loc_id):
     """The location's latest event, which says its AMP, entity, user and application (None if unknown)."""
     return MeteringEvent.objects.filter(tenant=tenant, loc_id=loc_id).order_by("-date").first()
 
 
-def location_events(tenant, loc_id, period):
+def metering_location_events(tenant, loc_id, period):
     events = MeteringEvent.objects.filter(
         tenant=tenant, loc_id=loc_id, date__gte=period.start_dt, date__lt=period.end_dt
     ).order_by("date", "state")
     return [{**e, "user": e["user"] or "", "application_id": e["application_id"] or ""} for e in events.values()]
 
 
-def location_summaries(tenant, loc_id, period):
+def metering_location_summaries(tenant, loc_id, period):
     """The service's own hourly summaries for windows overlapping the period."""
     summaries = MeteringHourSummary.objects.filter(
         tenant=tenant, loc_id=loc_id, window_start__lt=period.end_dt, window_end__gt=period.start_dt
@@ -212,7 +212,7 @@ def licensed_things(period):
     first = period.start_dt.astimezone(UTC).replace(minute=0, second=0, microsecond=0)
     last = min(period.end_dt, now)
     locations, active_hours = defaultdict(lambda: defaultdict(set)), defaultdict(float)
-    for i in active_intervals(period):
+    for i in metering_intervals(period):
         tenant = (i["source_id"], i["tenant"])
         active_hours[tenant] += i["hours"]
         hour = i["start"].astimezone(UTC).replace(minute=0, second=0, microsecond=0)

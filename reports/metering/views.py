@@ -1,18 +1,14 @@
 """Metering service pages: tenants, one tenant (by location, user or application), one location."""
 
-from django import forms
 from django.http import Http404
+from django.urls import reverse
 
+from dashboard.tables import Column, Kpi, Table, columns_of
 from reports.forms import PeriodForm
 from reports.metering import selectors
 from reports.metering.charts import active_hours_figure
-from reports.views.common import Table, invalid_form, query_with, render_tables
-
-BY_CHOICES = [("location", "location"), ("user", "user"), ("application", "application")]
-
-
-class TenantForm(PeriodForm):
-    by = forms.ChoiceField(required=False, choices=BY_CHOICES)
+from reports.metering.forms import BY_CHOICES, TenantForm
+from reports.views.common import invalid_form, query_with, render_tables
 
 
 def query(request):
@@ -28,16 +24,36 @@ def overview(request):
     if not form.is_valid():
         return invalid_form(request, template, form)
     period = form.period()
-    intervals = selectors.active_intervals(period)
-    series = selectors.hours_series(intervals, period.granularity, "tenant")
+    intervals = selectors.metering_intervals(period)
+    series = selectors.metering_hours_series(intervals, period.granularity, "tenant")
     tables = [
-        Table("series", selectors.SERIES_COLUMNS, series, "Active hours per tenant and period"),
-        Table("tenants", selectors.TENANT_COLUMNS, selectors.hours_by(intervals, "tenant"), "Active hours per tenant"),
+        Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per tenant and period"),
+        Table(
+            columns_of(selectors.TENANT_COLUMNS),
+            selectors.metering_hours_by(intervals, "tenant"),
+            "tenants",
+            "Active hours per tenant",
+        ),
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{period.start}-{period.end}",
-        figure=active_hours_figure(series), period=period, known=selectors.metering_tenants(),
+        figure=active_hours_figure(series), period=period, known=tenants_table(selectors.metering_tenants()),
     )  # fmt: skip
+
+
+def tenants_table(tenants):
+    """Every tenant whatever the range, linked to its page."""
+    return Table(
+        [
+            Column("tenant", "Tenant", link="reports:metering_tenant", link_args=("tenant",)),
+            Column("locations", "Locations"),
+            Column("active", "Active now"),
+            Column("first", "First event", format="Y-m-d H:i"),
+            Column("last", "Last event", format="Y-m-d H:i"),
+        ],
+        tenants,
+        sortable=False,
+    )
 
 
 def tenant(request, tenant):
@@ -48,55 +64,95 @@ def tenant(request, tenant):
     if not form.is_valid():
         return invalid_form(request, template, form, tenant=tenant)
     period, by = form.period(), form.cleaned_data["by"] or "location"
-    intervals = selectors.active_intervals(period, tenant=tenant)
-    series = selectors.hours_series(intervals, period.granularity, by)
+    intervals = selectors.metering_intervals(period, tenant=tenant)
+    series = selectors.metering_hours_series(intervals, period.granularity, by)
+    location = Column(
+        "loc_id", "Location", link=lambda row: reverse("reports:metering_location", args=[tenant, row["loc_id"]])
+    )
     tables = [
-        Table("series", selectors.SERIES_COLUMNS, series, f"Active hours per {by} and period"),
-        Table("locations", selectors.LOCATION_COLUMNS, selectors.location_rows(intervals), "Locations"),
-        Table("users", selectors.GROUP_COLUMNS["user"], selectors.hours_by(intervals, "user"), "By user"),
+        Table(columns_of(selectors.SERIES_COLUMNS), series, "series", f"Active hours per {by} and period"),
         Table(
+            columns_of(selectors.LOCATION_COLUMNS, loc_id=location),
+            selectors.metering_locations(intervals),
+            "locations",
+            "Locations",
+            id="metering-locations",
+        ),
+        Table(
+            columns_of(selectors.GROUP_COLUMNS["user"]),
+            selectors.metering_hours_by(intervals, "user"),
+            "users",
+            "By user",
+        ),
+        Table(
+            columns_of(selectors.GROUP_COLUMNS["application"]),
+            selectors.metering_hours_by(intervals, "application"),
             "applications",
-            selectors.GROUP_COLUMNS["application"],
-            selectors.hours_by(intervals, "application"),
             "By application",
         ),
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
         figure=active_hours_figure(series), tenant=tenant, by=by, by_links=by_links(request), period=period,
-        extra_filters=[("by", by)], total=round(sum(i["hours"] for i in intervals), 2),
-        still_active=len({i["loc_id"] for i in intervals if i["ended_at"] is None}),
+        extra_filters=[("by", by)], kpis=[
+            Kpi("Active location hours", _total_hours(intervals)),
+            Kpi("Locations active in range", len(tables[1].rows)),
+            Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
+        ],
     )  # fmt: skip
 
 
 def location(request, tenant, loc_id):
     template = "reports/metering/location.html"
-    facts = selectors.location_facts(tenant, loc_id)
+    facts = selectors.metering_location(tenant, loc_id)
     if facts is None:
         raise Http404("No such location")
     form = PeriodForm(query(request), latest=selectors.metering_latest_day(tenant=tenant, loc_id=loc_id))
     if not form.is_valid():
         return invalid_form(request, template, form, tenant=tenant, loc_id=loc_id, facts=facts)
     period = form.period()
-    intervals = selectors.active_intervals(period, tenant=tenant, loc_id=loc_id)
-    series = selectors.hours_series(intervals, period.granularity, "location")
+    intervals = selectors.metering_intervals(period, tenant=tenant, loc_id=loc_id)
+    series = selectors.metering_hours_series(intervals, period.granularity, "location")
     tables = [
-        Table("series", selectors.SERIES_COLUMNS, series, "Active hours per period"),
-        Table("intervals", selectors.INTERVAL_COLUMNS, selectors.interval_rows(intervals), "Active periods"),
-        Table("metadata", selectors.METADATA_COLUMNS, selectors.location_metadata(tenant, loc_id), "Location metadata"),
-        Table("events", selectors.EVENT_COLUMNS, selectors.location_events(tenant, loc_id, period), "Events"),
+        Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per period"),
         Table(
+            columns_of(selectors.INTERVAL_COLUMNS),
+            selectors.metering_interval_rows(intervals),
+            "intervals",
+            "Active periods",
+        ),
+        Table(
+            columns_of(selectors.METADATA_COLUMNS),
+            selectors.metering_location_metadata(tenant, loc_id),
+            "metadata",
+            "Location metadata",
+        ),
+        Table(
+            columns_of(selectors.EVENT_COLUMNS),
+            selectors.metering_location_events(tenant, loc_id, period),
+            "events",
+            "Events",
+        ),
+        Table(
+            columns_of(selectors.SUMMARY_COLUMNS),
+            selectors.metering_location_summaries(tenant, loc_id, period),
             "summaries",
-            selectors.SUMMARY_COLUMNS,
-            selectors.location_summaries(tenant, loc_id, period),
             "The service's hourly summaries, per fetch window",
         ),
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}",
         figure=active_hours_figure(series), tenant=tenant, loc_id=loc_id, facts=facts, period=period,
-        total=round(sum(i["hours"] for i in intervals), 2), active=any(i["ended_at"] is None for i in intervals),
+        kpis=[
+            Kpi("Active hours in range", _total_hours(intervals)),
+            Kpi("Active periods", len(tables[1].rows)),
+            Kpi("Still active", "yes" if any(i["ended_at"] is None for i in intervals) else "no"),
+        ],
     )  # fmt: skip
+
+
+def _total_hours(intervals):
+    return round(sum(i["hours"] for i in intervals), 2)
 
 
 def by_links(request):

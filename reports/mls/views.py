@@ -2,6 +2,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from dashboard.tables import Column, Kpi, Table
 from ingest.vendors.mls.connector import normalize_mac
 from reports.forms import PeriodForm
 from reports.mls import selectors
@@ -12,7 +13,17 @@ TEMPLATE = "reports/mls/supervisor.html"
 
 
 def supervisor_list(request):
-    return render(request, "reports/mls/supervisors.html", {"supervisors": selectors.mls_supervisors()})
+    supervisors = Table(
+        [
+            Column("macaddress", "Supervisor", link="reports:mls_supervisor", link_args=("macaddress",)),
+            Column("source", "Source"),
+            Column("first", "First day", format="Y-m-d"),
+            Column("last", "Last day", format="Y-m-d"),
+        ],
+        selectors.mls_supervisors(),
+        sortable=False,
+    )
+    return render(request, "reports/mls/supervisors.html", {"supervisors": supervisors})
 
 
 def supervisor(request, mac):
@@ -28,6 +39,7 @@ def supervisor(request, mac):
         return invalid_form(request, TEMPLATE, form, mac=mac)
     period = form.period()
     rows = selectors.mls_usage(supervisor, period)
+    summary = selectors.mls_summary(rows)
     return render_report(
         request,
         TEMPLATE,
@@ -40,10 +52,23 @@ def supervisor(request, mac):
         supervisor=supervisor,
         alert_query=f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
         period=period,
-        summary=selectors.mls_summary(rows),
+        summary=summary,
+        kpis=summary_kpis(summary),
         bucket_note=selectors.mls_bucket_note(period),
         time_zone=timezone.get_current_timezone_name(),
     )
+
+
+def summary_kpis(summary):
+    if not summary:
+        return []
+    return [
+        Kpi("Peak used", summary["used_peak"]),
+        Kpi("Average used", summary["used_avg"]),
+        Kpi("Peak prepaid", summary["prepaid_peak"]),
+        Kpi("Peak metered", summary["metered_peak"]),
+        Kpi("Average metered", summary["metered_avg"]),
+    ]
 
 
 def home_card():

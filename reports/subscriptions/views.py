@@ -6,20 +6,48 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from dashboard.tables import Column, Table
 from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.forms import SubscriptionForm
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.services import send_subscription, subscription_save
 
+CELLS = "reports/cells/"
+
 
 def subscription_list(request):
-    subscriptions = Subscription.objects.prefetch_related("sends")
+    subscriptions = Table(
+        [
+            Column("name", "Name", link=lambda s: s.get_absolute_url()),
+            Column("report", "Report", link=lambda s: s.report),
+            Column("period", "Period", value=lambda s: s.get_period_display()),
+            Column("recipients", "Recipients"),
+            Column("schedule", "Schedule", template=CELLS + "subscription_schedule.html"),
+            Column("next_send_at", "Next send", template=CELLS + "subscription_next.html"),
+            Column("last_send", "Last send", template=CELLS + "subscription_last.html"),
+            Column("send", "", template=CELLS + "send_now.html"),
+        ],
+        Subscription.objects.prefetch_related("sends"),
+        sortable=False,
+    )
     return render(request, "reports/subscriptions/list.html", {"subscriptions": subscriptions})
 
 
 def subscription_detail(request, pk):
     subscription = get_object_or_404(Subscription, pk=pk)
-    sends = subscription.sends.all()[:50]
+    sends = Table(
+        [
+            Column("sent_at", "Time", format="Y-m-d H:i T"),
+            Column("trigger", "Trigger"),
+            Column("period", "Period", value=lambda send: f"{send.period_start} – {send.period_end}"),
+            Column("recipients", "Recipients"),
+            Column("status", "Status", template=CELLS + "send_status.html"),
+            Column("charts", "Charts"),
+            Column("error", "Error"),
+        ],
+        subscription.sends.all()[:50],
+        sortable=False,
+    )
     return render(request, "reports/subscriptions/detail.html", {"subscription": subscription, "sends": sends})
 
 

@@ -1,12 +1,12 @@
 """What every report view shares: the period form, the download formats, the embedded figure, the tables."""
 
 import re
-from dataclasses import dataclass
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
-from reports.exports import FORMATS, cell, download
+from dashboard.tables import Table, cell, columns_of
+from reports.exports import FORMATS, download
 
 # The escapes of Django's json_script, for JSON that plotly serialised itself.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -15,7 +15,8 @@ _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u
 def render_report(request, template, *, form, rows, columns, filename, figure=None, status=200, **context):
     """Render a report page, or its CSV/XLSX download when ?format= asks for one.
 
-    The download is built from the very rows the page charts and tables.
+    The download is built from the very rows the page charts and tables. The page's `table` is
+    the rows under `columns` unless the view declares its own (a dashboard.tables.Table).
     """
     if getattr(request, "capture_report", False):
         return CapturedReport(form=form, rows=rows, columns=columns, filename=filename, figure=figure, **context)
@@ -30,6 +31,7 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         columns=columns,
         figure_json=figure_json(figure),
         table_rows=table_rows(columns, rows),
+        table=context.get("table") or Table(columns_of(columns), rows),
         csv_query=query_with(request, format="csv"),
         xlsx_query=query_with(request, format="xlsx"),
     )
@@ -49,24 +51,14 @@ class CapturedReport(HttpResponse):
         self.report = report
 
 
-@dataclass
-class Table:
-    """One downloadable table of a page: ?table=NAME&format=csv|xlsx gets exactly these rows."""
-
-    name: str
-    columns: list
-    rows: list
-    title: str = ""
-
-
 def render_tables(request, template, *, form, tables, filename, figure=None, **context):
     """Render a page with several tables, or download the one ?table=NAME names (the first by default).
 
-    `tables` is a list of Table; the first holds the chart's rows, and is the page's
-    `rows`/`columns` (and the download of its period form). The page gets `tables`,
-    a dict by name of each table's name, title, columns, rows, formatted `table_rows`,
-    `count` and its own `csv`/`xlsx` query strings. `{table}` in `filename` becomes the
-    table's name, else "-NAME" is appended. An unknown table re-renders the page with
+    `tables` is a list of dashboard.tables.Table, each with a name; the first holds the chart's rows,
+    and is the page's `rows`/`columns` (and the download of its period form). The page gets `tables`,
+    a dict by name of each table's name, title, columns, rows, formatted `table_rows`, `count`, its
+    own `csv`/`xlsx` query strings and the declared `table` the partial draws. `{table}` in `filename`
+    becomes the table's name, else "-NAME" is appended. An unknown table re-renders the page with
     the error and a 400.
     """
     by_name = {table.name: table for table in tables}
@@ -79,7 +71,7 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
     filename = filename.replace("{table}", name) if "{table}" in filename else f"{filename}-{name}"
     context["tables"] = {table.name: _table_context(request, table) for table in tables}
     return render_report(
-        request, template, form=form, rows=chosen.rows, columns=chosen.columns, figure=figure,
+        request, template, form=form, rows=chosen.rows, columns=chosen.pairs, figure=figure,
         filename=re.sub(r"[^A-Za-z0-9._-]+", "_", filename), **context,
     )  # fmt: skip
 
@@ -88,10 +80,11 @@ def _table_context(request, table):
     return {
         "name": table.name,
         "title": table.title,
-        "columns": table.columns,
+        "columns": table.pairs,
         "rows": table.rows,
         "count": len(table.rows),
-        "table_rows": table_rows(table.columns, table.rows),
+        "table_rows": table_rows(table.pairs, table.rows),
+        "table": table,
         "csv": query_with(request, table=table.name, format="csv"),
         "xlsx": query_with(request, table=table.name, format="xlsx"),
     }

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from ingest.models import Source
 from ingest.selectors import source_statuses
+from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
 from reports.exports import FORMATS, download
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
@@ -42,8 +43,9 @@ TEXT_COLUMNS = {"name", "source"}
 def home(request):
     sources = Source.objects.order_by("name")
     form = OverviewForm(request.GET, latest=timezone.localdate(), sources=sources)
+    statuses = source_statuses()
     context = {
-        "statuses": source_statuses(), "cards": _cards(), "currency": settings.CURRENCY,
+        "statuses": statuses, "status_table": status_table(statuses), "cards": _cards(), "currency": settings.CURRENCY,
         "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE,
     }  # fmt: skip
     if not form.is_valid():

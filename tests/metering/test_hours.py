@@ -8,7 +8,7 @@ from django.utils import timezone
 from ingest.services import run_fetch, source_save
 from ingest.vendors.metering.models import MeteringInterval
 from reports.exports import cell
-from reports.metering.selectors import hours_series, split_hours
+from reports.metering.selectors import metering_hours_series, split_hours
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +116,7 @@ def test_the_hour_repeated_when_summer_time_ends_is_two_buckets_of_one_hour():
     start, end = datetime(2026, 11, 1, 4, tzinfo=UTC), datetime(2026, 11, 1, 8, tzinfo=UTC)  # 00:00-02:00 EST
 
     with timezone.override("America/New_York"):
-        rows = hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
+        rows = metering_hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
         labels = [cell(r["bucket"]) for r in rows]
 
     assert [r["hours"] for r in rows] == [1.0, 1.0, 1.0, 1.0]
@@ -127,10 +127,10 @@ def test_the_hour_skipped_when_summer_time_starts_is_no_bucket():
     start, end = datetime(2026, 3, 8, 5, tzinfo=UTC), datetime(2026, 3, 8, 9, tzinfo=UTC)  # 00:00-05:00 EDT
 
     with timezone.override("America/New_York"):
-        rows = hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
+        rows = metering_hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
         days = [
             (cell(d["bucket"]), d["hours"])
-            for d in hours_series([{"start": start, "end": end, "tenant": "acme"}], "day", "tenant")
+            for d in metering_hours_series([{"start": start, "end": end, "tenant": "acme"}], "day", "tenant")
         ]
         labels = [cell(r["bucket"]) for r in rows]
 
@@ -143,7 +143,7 @@ def test_hour_buckets_in_kolkata_are_local_hours():
     start, end = datetime(2026, 3, 3, 4, 30, tzinfo=UTC), datetime(2026, 3, 3, 5, 45, tzinfo=UTC)  # 10:00-11:15 IST
 
     with timezone.override("Asia/Kolkata"):
-        rows = hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
+        rows = metering_hours_series([{"start": start, "end": end, "tenant": "acme"}], "hour", "tenant")
         buckets = [(cell(r["bucket"]), r["hours"]) for r in rows]
 
     assert buckets == [("2026-03-03 10:00", 1.0), ("2026-03-03 11:00", 0.25)]

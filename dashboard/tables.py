@@ -1,0 +1,207 @@
+"""Declared tables and figure boxes: a view says what to show, one partial draws it.
+
+A table is a list of `Column`s over rows (dicts or objects), declared in the view that shows it;
+`templates/partials/table.html` renders every table, so alignment, links, escaping and the empty
+row are written once. `Kpi`s are the summary figures over a report, drawn by `partials/kpis.html`.
+This module lives in `dashboard/` because both apps' pages use it, and `ingest` never imports `reports`.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from django.urls import reverse
+from django.utils import dateformat, timezone
+from django.utils.formats import localize
+from django.utils.html import conditional_escape
+from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
+
+
+def cell(value):
+    """Datetimes in the configured zone, as pages and downloads show them."""
+    if isinstance(value, datetime):
+        local = timezone.localtime(value)
+        text = local.strftime("%Y-%m-%d %H:%M")
+        # a local time that happens twice (the hour repeated when DST ends) says which one it is
+        return (
+            f"{text} {local.tzname()}" if local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset() else text
+        )
+    return value
+
+
+def is_number(value):
+    return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
+
+
+def read(row, key):
+    """row[key] for a dict, else the attribute (a dotted path follows attributes: "source.name")."""
+    if isinstance(row, dict):
+        return row.get(key)
+    for part in key.split("."):
+        row = getattr(row, part, None)
+    return row() if callable(row) else row
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: its label, how to read its value from a row, and how to show it.
+
+    - `key`: the row's key (or attribute path); `value`, a function of the row, reads it instead.
+    - `link`: a URL name reversed with `link_args` (row keys; an int is taken as it is), plus `query`
+      (a function of the row giving the query string's parameters); or a function of the row giving the URL.
+    - `numeric`: right-aligned; None aligns right when the column's values are numbers.
+    - `format`: a Django date format for dates and datetimes ("Y-m-d H:i"), else a Python format spec.
+    - `template`: a cell drawn by this template, with `row` the row (badges, forms, several values).
+    - `css`: classes of the column's cells.
+    """
+
+    key: str
+    label: str
+    value: Callable[[Any], Any] | None = None
+    link: str | Callable[[Any], str] | None = None
+    link_args: tuple = ()
+    query: Callable[[Any], dict] | None = None
+    numeric: bool | None = None
+    format: str = ""
+    template: str = ""
+    css: str = ""
+
+    def read(self, row):
+        return self.value(row) if self.value else read(row, self.key)
+
+    def show(self, value):
+        if value is None:
+            return ""
+        if self.format and isinstance(value, (date, datetime)):
+            return dateformat.format(timezone.localtime(value) if isinstance(value, datetime) else value, self.format)
+        if self.format and is_number(value):
+            return format(value, self.format)
+        return cell(value)
+
+    def url(self, row):
+        if self.link is None:
+            return ""
+        if callable(self.link):
+            return self.link(row)
+        url = reverse(self.link, args=[read(row, arg) if isinstance(arg, str) else arg for arg in self.link_args])
+        return f"{url}?{urlencode(self.query(row))}" if self.query else url
+
+
+def columns_of(pairs, **declared):
+    """Columns from a selector's (key, label) pairs, as its downloads have them; `declared` replaces some by key,
+    e.g. columns_of(PEAK_COLUMNS, product=Column("product", "Product", link=...))."""
+    unknown = set(declared) - {key for key, _label in pairs}
+    if unknown:
+        raise ValueError(f"No column {', '.join(sorted(unknown))} among {[key for key, _label in pairs]}")
+    return [declared.get(key) or Column(key, label) for key, label in pairs]
+
+
+@dataclass
+class Cell:
+    value: Any
+    url: str = ""
+    css: str = ""
+    template: str = ""
+
+    @property
+    def html(self):
+        """The <td>, escaped as a template would escape it (a template cell is drawn by the partial instead)."""
+        text = conditional_escape(localize(self.value))
+        if self.url:
+            text = f'<a href="{conditional_escape(self.url)}">{text}</a>'
+        return f'<td class="{self.css}">{text}</td>' if self.css else f"<td>{text}</td>"
+
+
+@dataclass
+class Row:
+    object: Any
+    cells: list
+    css: str = ""
+
+    @cached_property
+    def html(self):
+        """The row's cells as HTML, built here rather than in the template: pages show thousands of rows.
+        Empty when a cell is drawn by its own template."""
+        if any(cell.template for cell in self.cells):
+            return ""
+        return mark_safe("".join(cell.html for cell in self.cells))  # each cell escaped in Cell.html
+
+
+@dataclass
+class Table:
+    """A declared table over `rows`; `id` names it for a filter box (data-filter-table), `sortable` sorts on click.
+
+    A report page's table also has a `name` (its download is ?table=NAME) and a `title`; its download holds
+    each column's `key` of the same rows (reports.views.common.render_tables).
+    """
+
+    columns: list
+    rows: Any
+    name: str = ""
+    title: str = ""
+    id: str = ""
+    sortable: bool = True
+    empty: str = "Nothing to show."
+    row_css: Callable[[Any], str] | None = None
+
+    @cached_property
+    def _rows(self):
+        return list(self.rows)
+
+    @cached_property
+    def _align(self):
+        return ["num" if self._numeric(column) else "" for column in self.columns]
+
+    @cached_property
+    def _css(self):
+        """Each column's cell classes: "num" where it is numeric, then its own."""
+        return [" ".join(filter(None, [align, c.css])) for c, align in zip(self.columns, self._align, strict=True)]
+
+    @cached_property
+    def header(self):
+        """(label, class) of each heading: numeric columns' headings align with their numbers."""
+        return [(column.label, align) for column, align in zip(self.columns, self._align, strict=True)]
+
+    @cached_property
+    def body(self):
+        return [
+            Row(row, [self._cell(c, row, css) for c, css in zip(self.columns, self._css, strict=True)],
+                self.row_css(row) if self.row_css else "")
+            for row in self._rows
+        ]  # fmt: skip
+
+    @property
+    def pairs(self):
+        """(key, label) of each column, as downloads take them."""
+        return [(column.key, column.label) for column in self.columns]
+
+    @property
+    def css(self):
+        return "data sortable" if self.sortable else "data"
+
+    def _numeric(self, column):
+        if column.numeric is not None:
+            return column.numeric
+        if column.template:
+            return False
+        values = [v for v in (column.read(row) for row in self._rows) if v is not None and v != ""]
+        return bool(values) and all(is_number(v) for v in values)
+
+    @staticmethod
+    def _cell(column, row, css):
+        if column.template:
+            return Cell(None, css=css, template=column.template)
+        return Cell(column.show(column.read(row)), column.url(row), css)
+
+
+@dataclass(frozen=True)
+class Kpi:
+    """One figure box over a report: a label, its value and an optional note under it."""
+
+    label: str
+    value: Any
+    note: str = ""
