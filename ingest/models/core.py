@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from ingest.errors import basic_auth_header
 from ingest.vendors import kind_choices
 
 
@@ -50,9 +51,19 @@ class Source(models.Model):
                  "use the username, password and token fields for credentials."}
             )  # fmt: skip
 
+    def points_elsewhere(self, *, kind, base_url):
+        """Whether KIND and BASE_URL name another server than the stored ones (its credentials are not for it)."""
+        return kind != self.kind or base_url.rstrip("/") != (self.base_url or "").rstrip("/")
+
+    def forget_credentials(self):
+        self.password = ""
+        self.token = ""
+
     def secrets(self):
-        """Values that must never reach a log line, an error text or a page."""
-        return [s for s in (self.password, self.token) if s]
+        """Values that must never reach a log line, an error text or a page: the password and token, and the
+        password as it travels in an HTTP Basic header (base64 of `username:password`)."""
+        basic = basic_auth_header(self.username, self.password) if self.password else ""
+        return [s for s in (self.password, self.token, basic) if s]
 
     @property
     def last_run(self):
