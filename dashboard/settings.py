@@ -7,6 +7,7 @@ Every setting has a safe local default so that a fresh checkout runs with
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -25,6 +26,32 @@ if not SECRET_KEY or (not DEBUG and SECRET_KEY == _DEV_SECRET_KEY):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a long random value when DEBUG is off (set DEBUG=true for local development)."
     )
+# Django's own minimum (check --deploy's security.W009): at least 50 characters, 5 of them different.
+if not DEBUG and (len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-")):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for DEBUG off: use at least 50 random characters, e.g. "
+        'python -c "import secrets; print(secrets.token_urlsafe(50))"'
+    )
+
+# Source passwords and tokens are stored encrypted (Fernet): comma-separated keys, the first encrypts, all
+# decrypt (rotation: README). With DEBUG on and none set, a local key is made once in .meterboard-key.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[])
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS must be set when DEBUG is off: the Fernet key(s) that encrypt source credentials "
+            '(make one with python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())")'
+        )
+    from ingest.localkey import local_key
+
+    FIELD_ENCRYPTION_KEYS = [local_key(BASE_DIR / ".meterboard-key")]
+for _position, _key in enumerate(FIELD_ENCRYPTION_KEYS, 1):
+    try:
+        Fernet(_key)
+    except (ValueError, TypeError):
+        raise ImproperlyConfigured(
+            f"FIELD_ENCRYPTION_KEYS: key {_position} is not a Fernet key (32 url-safe base64-encoded bytes)"
+        ) from None
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -8,6 +8,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from ingest.crypto import EncryptedTextField
 from ingest.errors import basic_auth_header
 from ingest.vendors import kind_choices
 
@@ -19,9 +20,9 @@ class Source(models.Model):
     name = models.CharField(max_length=100, unique=True)
     base_url = models.URLField("base URL", max_length=500)
     username = models.CharField(max_length=200, blank=True)
-    # Credentials are write-only in the admin and never shown back.
-    password = models.CharField(max_length=500, blank=True)
-    token = models.CharField(max_length=2000, blank=True)
+    # Credentials are write-only in the admin and never shown back, and stored encrypted (ingest/crypto.py).
+    password = EncryptedTextField(blank=True)
+    token = EncryptedTextField(blank=True)
     params = models.JSONField(
         "parameters", default=dict, blank=True, help_text="Kind-specific parameters (see the README)."
     )
