@@ -130,3 +130,12 @@ def test_production_starts_with_a_strong_secret_key_and_a_key():
     result = start_production(SECRET_KEY=GOOD_SECRET, FIELD_ENCRYPTION_KEYS=f"{NEW_KEY},{OLD_KEY}")
 
     assert result.returncode == 0, result.stderr
+
+
+def test_development_makes_one_local_key_readable_by_its_owner_only(tmp_path):
+    from ingest.localkey import local_key
+
+    key = local_key(tmp_path / ".meterboard-key")
+
+    assert Fernet(key) and local_key(tmp_path / ".meterboard-key") == key
+    assert (tmp_path / ".meterboard-key").stat().st_mode & 0o777 == 0o600
