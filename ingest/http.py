@@ -218,8 +218,10 @@ class HttpClient:
         after = f" after {attempts} attempts" if attempts > 1 and status in self.retry_statuses else ""
         if status == 401:
             return CredentialsError(self._clean(f"{what} was refused (HTTP 401): check the credentials"), 401)
-        detail = self.vendor_message(response) or " ".join(response.text.split())
-        detail = self._clean(detail)[:EXCERPT]
+        # Redacted before its whitespace is collapsed (a secret may hold spaces) and after (in case collapsing
+        # joined one), then cut to a short excerpt: an upstream's body never travels further whole.
+        detail = self._clean(self.vendor_message(response) or response.text)
+        detail = self._clean(" ".join(detail.split()))[:EXCERPT]
         return HttpError(
             self._clean(f"{what} answered HTTP {status}{after}") + (f": {detail}" if detail else ""), status
         )

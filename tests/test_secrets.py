@@ -101,3 +101,14 @@ def test_a_viewer_sees_that_a_fetch_failed_but_not_the_upstream_text(viewer, adm
     assert "answered HTTP 500" not in viewer.get(f"/sources/{mls_source.pk}/").content.decode()
     assert "answered HTTP 500" in admin_client.get("/sources/").content.decode()
     assert "answered HTTP 500" in admin_client.get(f"/sources/{mls_source.pk}/").content.decode()
+
+
+def test_a_secret_holding_whitespace_is_redacted_before_the_excerpt_collapses_it(sim, mls_source):
+    mls_source.password = "two  spaces\tand a tab"
+    mls_source.save()
+    sim.faults.add("echo", "/mls/", times=-1)
+
+    run = run_fetch(mls_source)
+
+    assert REDACTED in run.error
+    assert "spaces" not in run.error and "two spaces and a tab" not in run.error
