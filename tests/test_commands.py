@@ -45,12 +45,13 @@ def test_add_source_again_updates_the_source_and_keeps_its_password(sim):
     assert Source.objects.count() == 1
 
 
-def test_add_source_with_a_new_url_forgets_the_stored_password_and_token(sim):
+def test_add_source_with_a_new_url_forgets_the_stored_password_and_token(sim, capsys):
     add_mls(sim, "--token", "tok-kept-for-sim")
     call_command(
         "add_source", "mls", "studio", "--url", "http://attacker.example.com", "--param", "macaddresses=001a2b3c4d5e"
     )
 
+    assert "the stored password and token were forgotten: give them again" in capsys.readouterr().out
     source = Source.objects.get(name="studio")
     assert source.base_url == "http://attacker.example.com"
     assert (source.password, source.token) == ("", "")
