@@ -139,3 +139,15 @@ def test_development_makes_one_local_key_readable_by_its_owner_only(tmp_path):
 
     assert Fernet(key) and local_key(tmp_path / ".meterboard-key") == key
     assert (tmp_path / ".meterboard-key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.django_db
+def test_the_database_check_names_a_key_that_does_not_decrypt_the_credentials():
+    from ingest.checks import credentials_decrypt
+
+    save_source()
+    assert credentials_decrypt(databases=["default"]) == []
+
+    with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
+        [error] = credentials_decrypt(databases=["default"])
+    assert error.id == "ingest.E001" and "FIELD_ENCRYPTION_KEYS" in error.msg
