@@ -1,7 +1,7 @@
 """Start-up checks of the deployment around the code."""
 
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 from django.db import connection
 from django.db.utils import DatabaseError
 
@@ -29,3 +29,23 @@ def mysql_time_zone_tables(app_configs=None, databases=None, **kwargs):
             id="ingest.W001",
         )
     ]
+
+
+@register("database", deploy=False)
+def credentials_decrypt(app_configs=None, databases=None, **kwargs):
+    """Every stored source credential decrypts with FIELD_ENCRYPTION_KEYS (a wrong or dropped key says so here,
+    at `migrate` or `check --database default`, rather than as an error page)."""
+    from ingest.crypto import DecryptionError
+    from ingest.models import Source
+
+    if not databases:
+        return []
+    try:
+        list(Source.objects.only("name", "password", "token"))
+    except DecryptionError as exc:
+        return [
+            Error(str(exc), hint="Add the key they were encrypted with to FIELD_ENCRYPTION_KEYS.", id="ingest.E001")
+        ]
+    except DatabaseError:
+        return []  # not migrated yet
+    return []

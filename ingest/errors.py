@@ -1,5 +1,6 @@
 """The one error type a connector raises, and the redaction of secrets."""
 
+import base64
 import contextvars
 import json
 import logging
@@ -40,10 +41,29 @@ class PayloadError(FetchError):
 
 
 def secret_forms(secret):
-    """The ways a secret can appear in text: as is, URL-encoded (a query string), JSON-escaped (a body)."""
+    """The ways a secret can appear in text: as is, URL-encoded (a query string), JSON-escaped (a body, also
+    with escaped slashes), and unicode-escaped, every character as \\uXXXX (in either case of hex digits)."""
     forms = {secret, quote(secret), quote(secret, safe=""), quote_plus(secret), json.dumps(secret)[1:-1]}
     forms.add(json.dumps(secret, ensure_ascii=False)[1:-1])
+    forms.add(json.dumps(secret)[1:-1].replace("/", "\\/"))
+    escaped = unicode_escaped(secret)
+    forms.update({escaped, escaped.upper().replace("\\U", "\\u")})
     return sorted(forms, key=len, reverse=True)
+
+
+def unicode_escaped(text):
+    """TEXT with every character written as a JSON \\uXXXX escape (surrogate pairs beyond the BMP)."""
+    units = text.encode("utf-16-be")
+    return "".join(f"\\u{units[i]:02x}{units[i + 1]:02x}" for i in range(0, len(units), 2))
+
+
+def basic_auth_header(username, password):
+    """The base64 text of an HTTP Basic Authorization header, as requests writes it."""
+    try:
+        pair = f"{username}:{password}".encode("latin1")
+    except UnicodeEncodeError:
+        pair = f"{username}:{password}".encode()
+    return base64.b64encode(pair).decode()
 
 
 def redact(text, secrets=None):

@@ -19,7 +19,7 @@ The whole interface a vendor client uses:
   never the query string.
 - Secrets: the secrets passed in, a Basic `auth` pair (also as the base64 `user:password` of its header)
   and any token learnt later (`add_secret`) are redacted from every message in every form (plain,
-  URL-encoded, JSON-escaped), and join the run's secrets that the log filter scrubs.
+  URL-encoded, JSON-escaped, unicode-escaped), and join the run's secrets that the log filter scrubs.
 - Session tokens: pass `login=` a `TokenLogin` subclass, which says only how to log in and where the token
   goes (a header, a query parameter, or several places to try in order). The client logs in when it has no
   token or the token has expired, and exactly once more when a request with the token is refused (401).
@@ -29,7 +29,6 @@ and gives its error bodies' message through `vendor_message`; overriding `_check
 works for a client written before that.
 """
 
-import base64
 import json
 import logging
 import time
@@ -43,7 +42,15 @@ from urllib3.exceptions import MaxRetryError, NewConnectionError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
 
-from ingest.errors import CredentialsError, FetchError, HttpError, PayloadError, add_secret, redact
+from ingest.errors import (  # noqa: F401 (basic_auth_header: imported from here by older code)
+    CredentialsError,
+    FetchError,
+    HttpError,
+    PayloadError,
+    add_secret,
+    basic_auth_header,
+    redact,
+)
 
 log = logging.getLogger(__name__)
 
@@ -81,15 +88,6 @@ def describe(error):
     if isinstance(error, Urllib3Timeout) and not isinstance(error, NewConnectionError):
         return "timed out"  # (urllib3 counts a refused connection as a connect timeout)
     return f"could not connect ({type(error).__name__})"
-
-
-def basic_auth_header(username, password):
-    """The base64 text of an HTTP Basic Authorization header, as requests writes it."""
-    try:
-        pair = f"{username}:{password}".encode("latin1")
-    except UnicodeEncodeError:
-        pair = f"{username}:{password}".encode()
-    return base64.b64encode(pair).decode()
 
 
 class TokenLogin:
@@ -220,8 +218,10 @@ class HttpClient:
         after = f" after {attempts} attempts" if attempts > 1 and status in self.retry_statuses else ""
         if status == 401:
             return CredentialsError(self._clean(f"{what} was refused (HTTP 401): check the credentials"), 401)
-        detail = self.vendor_message(response) or " ".join(response.text.split())
-        detail = self._clean(detail)[:EXCERPT]
+        # Redacted before its whitespace is collapsed (a secret may hold spaces) and after (in case collapsing
+        # joined one), then cut to a short excerpt: an upstream's body never travels further whole.
+        detail = self._clean(self.vendor_message(response) or response.text)
+        detail = self._clean(" ".join(detail.split()))[:EXCERPT]
         return HttpError(
             self._clean(f"{what} answered HTTP {status}{after}") + (f": {detail}" if detail else ""), status
         )

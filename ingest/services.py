@@ -18,10 +18,20 @@ log = logging.getLogger(__name__)
 
 
 def source_save(*, kind, name, base_url, username=None, password=None, token=None, params=None, **fields):
-    """Create the source NAME or update it; credentials left as None keep their stored value."""
+    """Create the source NAME or update it; credentials left as None keep their stored value.
+
+    Unless the source still points at the same server: a new base URL or kind forgets the stored password
+    and token (they are not sent to a server they were not given for), so they must be given again.
+    """
     cls = connector_class(kind)
     cleaned = cls.clean_params(params or {})
     source = Source.objects.filter(name=name).first() or Source(name=name)
+    forgotten = []
+    if source.pk and source.points_elsewhere(kind=kind, base_url=base_url):
+        forgotten = [
+            name for name, given in (("password", password), ("token", token)) if getattr(source, name) and not given
+        ]
+        source.forget_credentials()
     source.kind = kind
     source.base_url = base_url
     source.params = cleaned
@@ -30,6 +40,7 @@ def source_save(*, kind, name, base_url, username=None, password=None, token=Non
             setattr(source, attr, value)
     source.full_clean()
     source.save()
+    source.forgotten_credentials = forgotten  # what add_source tells its user to give again
     sync_schedules()
     return source
 

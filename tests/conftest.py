@@ -7,6 +7,15 @@ from ingest.services import source_save
 from ingest.simulators.server import SimulatorServer
 from ingest.vendors import VENDORS
 
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with no counted login failures (the cache outlives a test in one process)."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 # The simulators' history ends here in tests, so data is the same on every run.
 SIM_END = datetime(2026, 3, 4, 12, 0, tzinfo=UTC)  # a Wednesday noon
 MAC_A = "00:1A:2B:3C:4D:5E"

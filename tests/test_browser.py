@@ -52,3 +52,25 @@ def test_a_license_admin_logs_in_and_sees_the_supervisor_chart(browser, live_ser
     assert page.locator("#chart .scatterlayer .trace").count() == 7  # 3 used + 1 prepaid + 3 metered
     assert page.locator(".kpi .value").first.inner_text().isdigit()
     assert errors == []
+
+
+def test_charts_render_under_the_content_security_policy(browser, live_server, mls_source, django_user_model):
+    assert run_fetch(mls_source).status == "succeeded"
+    django_user_model.objects.create_user("carol", password="correct-horse-battery")
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    console = []
+    page.on("console", lambda message: console.append(f"{message.type}: {message.text}"))
+    page.on("pageerror", lambda exc: console.append(f"pageerror: {exc}"))
+
+    page.goto(f"{live_server.url}/login/?next=/mls/{MAC_A}/%3Fstart%3D2026-03-02%26end%3D2026-03-04")
+    page.fill("input[name=username]", "carol")
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#chart .main-svg")
+    page.wait_for_timeout(300)  # violations are reported asynchronously
+
+    response = page.request.get(page.url)
+    assert "script-src 'self'" in response.headers["content-security-policy"]
+    assert page.locator("#chart .scatterlayer .trace").count() > 0
+    violations = [line for line in console if "Content Security Policy" in line or "Refused to" in line]
+    assert violations == [] and [line for line in console if line.startswith("pageerror")] == []

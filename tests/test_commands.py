@@ -28,13 +28,43 @@ def test_add_source_registers_a_source_with_normalised_macs(sim):
 def test_add_source_again_updates_the_source_and_keeps_its_password(sim):
     add_mls(sim)
     call_command(
-        "add_source", "mls", "studio", "--url", "http://mls.example.com", "--param", "macaddresses=001a2b3c4d5e"
+        "add_source",
+        "mls",
+        "studio",
+        "--url",
+        sim.url("mls"),
+        "--param",
+        "macaddresses=001a2b3c4d5e",
+        "--interval",
+        "30",
     )
 
     source = Source.objects.get(name="studio")
-    assert source.base_url == "http://mls.example.com"
+    assert source.interval_minutes == 30
     assert source.password == "demo-password"
     assert Source.objects.count() == 1
+
+
+def test_add_source_with_a_new_url_forgets_the_stored_password_and_token(sim, capsys):
+    add_mls(sim, "--token", "tok-kept-for-sim")
+    call_command(
+        "add_source", "mls", "studio", "--url", "http://attacker.example.com", "--param", "macaddresses=001a2b3c4d5e"
+    )
+
+    assert "the stored password and token were forgotten: give them again" in capsys.readouterr().out
+    source = Source.objects.get(name="studio")
+    assert source.base_url == "http://attacker.example.com"
+    assert (source.password, source.token) == ("", "")
+
+
+def test_add_source_with_a_new_url_keeps_credentials_given_again(sim):
+    add_mls(sim)
+    call_command(
+        "add_source", "mls", "studio", "--url", "http://mls.example.com", "--password", "new-password",
+        "--param", "macaddresses=001a2b3c4d5e",
+    )  # fmt: skip
+
+    assert Source.objects.get(name="studio").password == "new-password"
 
 
 def test_add_source_schedules_the_fetch(sim):

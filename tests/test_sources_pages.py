@@ -10,12 +10,12 @@ from tests.conftest import MAC_A
 pytestmark = pytest.mark.django_db
 
 
-def test_the_sources_page_shows_freshness_and_the_last_error(viewer, sim, mls_source):
+def test_the_sources_page_shows_freshness_and_the_last_error_to_admins(admin_client, sim, mls_source):
     run_fetch(mls_source)
     sim.faults.add("500", "/mls/", times=-1)
     run_fetch(mls_source)
 
-    html = viewer.get("/sources/").content.decode()
+    html = admin_client.get("/sources/").content.decode()
 
     assert "test-mls" in html and "minutes ago" in html
     assert "POST /api/v2/login answered HTTP 500 after 3 attempts" in html
@@ -100,6 +100,27 @@ def test_the_admin_can_replace_or_clear_credentials(admin_client, secret_source)
     admin_client.post(url, admin_form(secret_source, clear_credentials="on"))
     secret_source.refresh_from_db()
     assert (secret_source.password, secret_source.token) == ("", "")
+
+
+@pytest.mark.parametrize(
+    "change", [{"base_url": "https://attacker.example.com"}, {"kind": "bigfix", "params": "{}"}], ids=["url", "kind"]
+)
+def test_pointing_a_source_elsewhere_in_the_admin_forgets_its_credentials(admin_client, secret_source, change):
+    response = admin_client.post(
+        f"/admin/ingest/source/{secret_source.pk}/change/", admin_form(secret_source, **change), follow=True
+    )
+
+    assert "the stored password and token were forgotten: enter them again" in response.content.decode()
+    secret_source.refresh_from_db()
+    assert (secret_source.password, secret_source.token) == ("", "")
+
+
+def test_pointing_a_source_elsewhere_keeps_credentials_entered_in_the_same_change(admin_client, secret_source):
+    form = admin_form(secret_source, base_url="https://mls2.example.com", password="pw-for-the-new-one")
+    admin_client.post(f"/admin/ingest/source/{secret_source.pk}/change/", form)
+
+    secret_source.refresh_from_db()
+    assert (secret_source.password, secret_source.token) == ("pw-for-the-new-one", "")
 
 
 def test_the_admin_rejects_bad_parameters_with_a_message(admin_client, secret_source):

@@ -11,6 +11,11 @@ from ingest.vendors.params import default_note
 SECRET_FIELDS = ("password", "token")
 
 
+def forgotten_message(fields):
+    were, them = ("were", "them") if len(fields) > 1 else ("was", "it")
+    return f"The base URL or kind changed, so the stored {' and '.join(fields)} {were} forgotten: enter {them} again."
+
+
 def params_help():
     """The help under the params field: each kind's parameters with their defaults, from its form."""
     return format_html_join(
@@ -30,10 +35,14 @@ class SourceForm(forms.ModelForm):
 
     base_url = forms.URLField(label="Base URL", max_length=500, assume_scheme="https")
     password = forms.CharField(
-        required=False, widget=forms.PasswordInput(render_value=False), help_text="Leave blank to keep the stored one."
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave blank to keep the stored one (forgotten if the base URL or kind changes).",
     )
     token = forms.CharField(
-        required=False, widget=forms.PasswordInput(render_value=False), help_text="Leave blank to keep the stored one."
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Leave blank to keep the stored one (forgotten if the base URL or kind changes).",
     )
     clear_credentials = forms.BooleanField(required=False, help_text="Forget the stored password and token.")
 
@@ -59,13 +68,20 @@ class SourceForm(forms.ModelForm):
         return data
 
     def save(self, commit=True):
+        """Blank credentials keep the stored ones, unless the source now points elsewhere (a new URL or kind):
+        then they are forgotten, so that nobody can send the stored password to a server of their choosing."""
+        stored = Source.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
         source = super().save(commit=False)
+        moved = stored is not None and stored.points_elsewhere(kind=source.kind, base_url=source.base_url)
+        self.forgotten = [
+            field for field in SECRET_FIELDS if moved and getattr(stored, field) and not self.cleaned_data.get(field)
+        ]
         for field in SECRET_FIELDS:
             value = self.cleaned_data.get(field)
-            if self.cleaned_data.get("clear_credentials"):
+            if self.cleaned_data.get("clear_credentials") or (not value and moved):
                 setattr(source, field, "")
-            elif not value and self.instance.pk:
-                setattr(source, field, Source.objects.get(pk=self.instance.pk).__dict__[field])
+            elif not value and stored is not None:
+                setattr(source, field, getattr(stored, field))
         if commit:
             source.save()
         return source
@@ -91,6 +107,8 @@ class SourceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         sync_schedules()
+        if getattr(form, "forgotten", None):
+            self.message_user(request, forgotten_message(form.forgotten), messages.WARNING)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

@@ -8,6 +8,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils import timezone
 
+from ingest.crypto import EncryptedTextField
+from ingest.errors import basic_auth_header
 from ingest.vendors import kind_choices
 
 
@@ -18,9 +20,9 @@ class Source(models.Model):
     name = models.CharField(max_length=100, unique=True)
     base_url = models.URLField("base URL", max_length=500)
     username = models.CharField(max_length=200, blank=True)
-    # Credentials are write-only in the admin and never shown back.
-    password = models.CharField(max_length=500, blank=True)
-    token = models.CharField(max_length=2000, blank=True)
+    # Credentials are write-only in the admin and never shown back, and stored encrypted (ingest/crypto.py).
+    password = EncryptedTextField(blank=True)
+    token = EncryptedTextField(blank=True)
     params = models.JSONField(
         "parameters", default=dict, blank=True, help_text="Kind-specific parameters (see the README)."
     )
@@ -50,9 +52,19 @@ class Source(models.Model):
                  "use the username, password and token fields for credentials."}
             )  # fmt: skip
 
+    def points_elsewhere(self, *, kind, base_url):
+        """Whether KIND and BASE_URL name another server than the stored ones (its credentials are not for it)."""
+        return kind != self.kind or base_url.rstrip("/") != (self.base_url or "").rstrip("/")
+
+    def forget_credentials(self):
+        self.password = ""
+        self.token = ""
+
     def secrets(self):
-        """Values that must never reach a log line, an error text or a page."""
-        return [s for s in (self.password, self.token) if s]
+        """Values that must never reach a log line, an error text or a page: the password and token, and the
+        password as it travels in an HTTP Basic header (base64 of `username:password`)."""
+        basic = basic_auth_header(self.username, self.password) if self.password else ""
+        return [s for s in (self.password, self.token, basic) if s]
 
     @property
     def last_run(self):

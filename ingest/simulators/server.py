@@ -9,7 +9,7 @@ import re
 import threading
 import time
 from socketserver import ThreadingMixIn
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, quote
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from ingest.vendors import VENDORS
@@ -66,12 +66,22 @@ def error(status, message, **extra):
 class Faults:
     """Faults to inject, shared by every simulator on a server.
 
-    A fault is `kind` (500, 502, 503, 429, 401, timeout, malformed), a path
+    A fault is `kind` (500, 502, 503, 429, 401, timeout, malformed, or echo), a path
     prefix it applies to, how many requests to let through first (`after`) and
     how many times to fire (`times`; -1 for ever).
+
+    `echo` is a debugging proxy's HTTP 400 whose text body repeats the request's credentials: its
+    Authorization, Token and X-Auth-Token headers, its query values and its JSON body's strings, each
+    as sent (`echo`), JSON-escaped (`echo-json`), unicode-escaped (`echo-unicode`) or URL-encoded (`echo-url`).
     """
 
-    KINDS = {"500", "502", "503", "429", "401", "timeout", "malformed"}
+    ECHOES = {
+        "echo": lambda value: value,
+        "echo-json": lambda value: json.dumps(value)[1:-1],
+        "echo-unicode": lambda value: "".join(f"\\u{ord(c):04x}" for c in value),
+        "echo-url": lambda value: quote(value, safe=""),
+    }
+    KINDS = {"500", "502", "503", "429", "401", "timeout", "malformed", *ECHOES}
 
     def __init__(self):
         self._lock = threading.Lock()
@@ -101,7 +111,9 @@ class Faults:
                 return fault["kind"]
         return None
 
-    def respond(self, kind):
+    def respond(self, kind, request=None):
+        if kind in self.ECHOES:
+            return self.echo(request, self.ECHOES[kind])
         if kind == "timeout":
             time.sleep(self.timeout_seconds)
             return error(504, "simulated timeout")
@@ -110,6 +122,20 @@ class Faults:
         if kind == "401":
             return error(401, "Unauthorized")
         return error(int(kind), "simulated failure")
+
+    @staticmethod
+    def echo(request, encode):
+        said = [(name, request.headers.get(name)) for name in ("authorization", "token", "x-auth-token")]
+        said += [(name, value) for name, values in request.query.items() for value in values]
+        try:
+            body = request.json()
+        except ValueError:
+            body = None
+        if isinstance(body, dict):
+            said += [(name, value) for name, value in body.items() if isinstance(value, str)]
+        text = "; ".join(f"{name}={encode(value)}" for name, value in said if value)
+        return Response(status=400, raw=f"echo of {request.method} {request.path}: {text}".encode(),
+                        headers={"Content-Type": "text/plain; charset=utf-8"})  # fmt: skip
 
 
 class Simulator:
@@ -184,7 +210,7 @@ class SimulatorServer:
             return self.control(Request(environ, path))
         fault = self.faults.take(path)
         if fault:
-            return self.faults.respond(fault)
+            return self.faults.respond(fault, Request(environ, path))
         prefix, _, rest = path.lstrip("/").partition("/")
         simulator = self.simulators.get(prefix)
         if simulator is None:

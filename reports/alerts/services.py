@@ -86,7 +86,9 @@ def _failing(rule, now):
     if run is None:
         return False, f"{rule.source.name} has not been fetched yet"
     if run.status == IngestRun.Status.FAILED:
-        return True, f"{rule.source.name}: the last fetch failed: {run.error}"
+        # The upstream's error text is for admins only (the Sources page shows it to them); alerts reach viewers.
+        failed_at = timezone.localtime(run.finished_at or run.started_at)
+        return True, f"{rule.source.name}: the last fetch failed at {failed_at:%Y-%m-%d %H:%M}; an admin can see why"
     return False, f"{rule.source.name}: the last fetch succeeded"
 
 

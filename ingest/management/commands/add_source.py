@@ -66,3 +66,9 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())) from None
         self.stdout.write(f"Saved {source.kind} source {source.name!r} ({source.base_url}).")
+        if source.forgotten_credentials:
+            forgotten = " and ".join(source.forgotten_credentials)
+            were, them = ("were", "them") if len(source.forgotten_credentials) > 1 else ("was", "it")
+            self.stdout.write(
+                f"The URL or kind changed, so the stored {forgotten} {were} forgotten: give {them} again."
+            )

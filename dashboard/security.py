@@ -1,0 +1,55 @@
+"""Login attempts limited per username and address, and the Content-Security-Policy header."""
+
+import hashlib
+import math
+
+from django.conf import settings
+from django.contrib.auth.views import LoginView
+from django.core.cache import cache
+
+
+def attempts_key(request):
+    """One counter per (username, client address); the username hashed, as cache keys must be plain."""
+    username = request.POST.get("username", "").strip().lower()
+    who = hashlib.sha256(f"{username}\0{request.META.get('REMOTE_ADDR', '')}".encode()).hexdigest()
+    return f"login-failures:{who}"
+
+
+class RateLimitedLoginView(LoginView):
+    """Django's login, refusing a username from an address after LOGIN_FAILURE_LIMIT failures within
+    LOGIN_FAILURE_WINDOW seconds (counted from the first), even with the right password, until the window ends."""
+
+    def post(self, request, *args, **kwargs):
+        if cache.get(attempts_key(request), 0) >= settings.LOGIN_FAILURE_LIMIT:
+            form = self.get_form()
+            minutes = math.ceil(settings.LOGIN_FAILURE_WINDOW / 60)
+            form.add_error(None, f"Too many failed login attempts: wait {minutes} minutes, then try again.")
+            return self.render_to_response(self.get_context_data(form=form, locked_out=True), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form):
+        key = attempts_key(self.request)
+        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+        return super().form_invalid(form)
+
+    def form_valid(self, form):
+        cache.delete(attempts_key(self.request))
+        return super().form_valid(form)
+
+
+class ContentSecurityPolicyMiddleware:
+    """Sets settings.CONTENT_SECURITY_POLICY on every response that has none: scripts only from our own
+    static files (no inline scripts; chart data travels as application/json, which is not run)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if settings.CONTENT_SECURITY_POLICY:
+            response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        return response
