@@ -8,7 +8,7 @@ never a KeyError three frames later. A field the vendor documents as optional
 reads as blank (or None); a field of the wrong type is always an error.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from ingest.errors import PayloadError
 
@@ -106,6 +106,16 @@ class Record:
             return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{name}' {value[:40]!r} is not a date (yyyy-mm-dd)")
+
+    def clock(self, name, *, required=True):
+        """A time of day (hh:mm[:ss])."""
+        value = self.text(name, required=required, default=None)
+        if value is None:
+            return None
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{name}' {value[:40]!r} is not a time of day (hh:mm:ss)")
 
     def instant(self, name, *, required=True, zone=None):
         """An ISO 8601 timestamp as an aware UTC datetime; one without an offset is read in `zone`
