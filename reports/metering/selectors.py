@@ -172,7 +172,10 @@ def location_summaries(tenant, loc_id, period):
     summaries = MeteringHourSummary.objects.filter(
         tenant=tenant, loc_id=loc_id, window_start__lt=period.end_dt, window_end__gt=period.start_dt
     ).order_by("window_start")
-    return [{**s, "active_hours": round(s["active_hours"], 2)} for s in summaries.values()]
+    return [
+        {**s, "active_hours": None if s["active_hours"] is None else round(s["active_hours"], 2)}
+        for s in summaries.values()
+    ]
 
 
 SERIES_COLUMNS = [("bucket", "Period start"), ("group", "Group"), ("hours", "Active hours")]

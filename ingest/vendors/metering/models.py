@@ -25,6 +25,7 @@ class MeteringEvent(models.Model):
     user = models.CharField(max_length=200, blank=True)
     metadata = models.JSONField(default=list, blank=True)
     upstream_id = models.CharField(max_length=64, blank=True)
+    raw = models.JSONField(default=dict, blank=True, help_text="The event as the service answered it.")
 
     class Meta:
         constraints = [
@@ -99,8 +100,9 @@ class MeteringHourSummary(models.Model):
     loc_id = models.CharField("location id", max_length=128)
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
-    active_hours = models.FloatField()
+    active_hours = models.FloatField(null=True, blank=True, help_text="Empty when the record gave none we could read.")
     periods = models.JSONField(default=list, blank=True)
+    raw = models.JSONField(default=dict, blank=True, help_text="The record as the service answered it.")
 
     class Meta:
         verbose_name_plural = "metering hour summaries"
