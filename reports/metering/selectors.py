@@ -151,8 +151,10 @@ def interval_rows(intervals):
 
 
 def location_metadata(tenant, loc_id):
-    rows = MeteringLocationMetadata.objects.filter(tenant=tenant, loc_id=loc_id).order_by("name")
-    return list(rows.values("name", "value", "seen_at"))
+    """Each metadata name's current value (the one first reported last); earlier values stay stored."""
+    rows = MeteringLocationMetadata.objects.filter(tenant=tenant, loc_id=loc_id).order_by("name", "first_seen_at")
+    latest = {r["name"]: r for r in rows.values("name", "value", "seen_at")}
+    return list(latest.values())
 
 
 def location_facts(tenant, loc_id):

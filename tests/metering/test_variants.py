@@ -13,6 +13,7 @@ from ingest.vendors.metering.models import (
     MeteringInterval,
     MeteringLocationMetadata,
 )
+from reports.metering.selectors import location_metadata
 from tests.conftest import SIM_END
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +99,32 @@ def test_location_metadata_answered_as_an_object_is_read_as_names_and_values(sim
     assert run.status == IngestRun.Status.SUCCEEDED, run.error
     metadata = dict(MeteringLocationMetadata.objects.filter(loc_id="acme-vm-db").values_list("name", "value"))
     assert metadata == {"provider": "aws-ec2", "region": "eu-west-1", "instanceType": "r5.2xlarge"}
+
+
+def test_location_metadata_that_changes_is_kept_over_time(sim, metering_source):
+    sm = sim.simulators["metering"]
+    resized = {"provider": "aws-ec2", "region": "eu-west-1", "instanceType": "r5.4xlarge"}
+    sm.inject("acme", {"id": 890000, "tenantId": "acme", "ampId": sm.tenants["acme"]["amp"], "locId": "acme-vm-db",
+                       "state": "created", "date": (SIM_END - timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                       "locationUsageMetadata": [{"name": k, "value": v} for k, v in resized.items()]})  # fmt: skip
+
+    run = run_fetch(metering_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    sizes = MeteringLocationMetadata.objects.filter(loc_id="acme-vm-db", name="instanceType").order_by("first_seen_at")
+    assert [m.value for m in sizes] == ["r5.2xlarge", "r5.4xlarge"]
+    assert sizes[0].seen_at < sizes[1].first_seen_at
+    assert MeteringLocationMetadata.objects.filter(loc_id="acme-vm-db", name="region").count() == 1
+    current = {m["name"]: m["value"] for m in location_metadata("acme", "acme-vm-db")}
+    assert current == resized
+
+
+def test_a_rerun_reporting_the_same_metadata_adds_no_rows(sim, metering_source):
+    run_fetch(metering_source)
+    before = MeteringLocationMetadata.objects.count()
+    metering_source.cursors.all().delete()
+
+    run = run_fetch(metering_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert MeteringLocationMetadata.objects.count() == before > 0

@@ -34,7 +34,7 @@ class MeteringIntervalAdmin(admin.ModelAdmin):
 
 @admin.register(MeteringLocationMetadata)
 class MeteringLocationMetadataAdmin(admin.ModelAdmin):
-    list_display = ["tenant", "loc_id", "name", "value", "seen_at", "source"]
+    list_display = ["tenant", "loc_id", "name", "value", "first_seen_at", "seen_at", "source"]
     list_filter = ["source", "tenant", "name"]
     search_fields = ["loc_id", "name", "value"]
 

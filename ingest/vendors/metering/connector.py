@@ -40,8 +40,6 @@ EVENT_COLUMNS = [
 EVENT_KEYS = ["source", "tenant", "amp_id", "loc_id", "date", "state"]
 SUMMARY_COLUMNS = ["source", "tenant", "loc_id", "window_start", "window_end", "active_hours", "periods", "raw"]
 SUMMARY_KEYS = ["source", "tenant", "loc_id", "window_start", "window_end"]
-METADATA_COLUMNS = ["source", "tenant", "loc_id", "name", "value", "seen_at"]
-METADATA_KEYS = ["source", "tenant", "loc_id", "name"]
 START, END = "created", "destroyed"  # the states that open and close an active interval (any case upstream)
 
 
@@ -129,10 +127,7 @@ class MeteringConnector(Connector):
             # records: the run's fetched/new/updated figures count events.
             rows = [(source.pk, tenant, loc, start, end, *summary) for loc, *summary in summaries]
             upsert(MeteringHourSummary, SUMMARY_COLUMNS, rows, keys=SUMMARY_KEYS)
-            rows = [
-                (source.pk, tenant, loc, name, value, end) for loc, pairs in metadata.items() for name, value in pairs
-            ]
-            upsert(MeteringLocationMetadata, METADATA_COLUMNS, rows, keys=METADATA_KEYS)
+            store_metadata(source, tenant, metadata, end)
             page.set_cursor(tenant, fmt(end))
 
     # --- HTTP -----------------------------------------------------------------------
@@ -173,6 +168,28 @@ class MeteringConnector(Connector):
             moment = None
         if moment is not None and moment.tzinfo is not None:
             self.service_now = moment
+
+
+def store_metadata(source, tenant, metadata, seen_at):
+    """Keep each location's metadata over time: a value other than its name's latest starts a new row
+    (first seen now); the same value again only moves its row's `seen_at`."""
+    if not metadata:
+        return
+    stored = MeteringLocationMetadata.objects.filter(source=source, tenant=tenant, loc_id__in=list(metadata))
+    latest = {(m.loc_id, m.name): m for m in stored.order_by("first_seen_at")}
+    again, changed = [], []
+    for loc, pairs in metadata.items():
+        for name, value in pairs:
+            row = latest.get((loc, name))
+            if row is not None and row.value == value:
+                again.append(row.pk)
+            elif row is None or row.first_seen_at < seen_at:
+                changed.append(
+                    MeteringLocationMetadata(source=source, tenant=tenant, loc_id=loc, name=name, value=value,
+                                             first_seen_at=seen_at, seen_at=seen_at)
+                )  # fmt: skip
+    MeteringLocationMetadata.objects.filter(pk__in=again, seen_at__lt=seen_at).update(seen_at=seen_at)
+    MeteringLocationMetadata.objects.bulk_create(changed)
 
 
 # --- derived intervals --------------------------------------------------------------
