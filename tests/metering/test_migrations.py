@@ -3,15 +3,8 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+from tests.migrations import migrate, migrate_to_latest
 
 
 @pytest.mark.django_db(transaction=True)
@@ -29,5 +22,4 @@ def test_metadata_stored_before_keeps_its_value_first_seen_when_last_seen():
         row = new.get_model("ingest", "MeteringLocationMetadata").objects.get()
         assert (row.name, row.value, row.first_seen_at, row.seen_at) == ("region", "eu-west-1", seen, seen)
     finally:
-        executor = MigrationExecutor(connection)
-        migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()
