@@ -74,8 +74,9 @@ def test_an_hourly_summary_of_no_known_shape_is_noted_and_the_events_stored(sim,
 def test_events_of_a_state_not_named_in_the_document_are_stored_kept_raw_and_counted(sim, metering_source):
     sm = sim.simulators["metering"]
     spec = sm.tenants["acme"]
-    for i, state in enumerate(["suspended", "Suspended", "resumed"]):
-        when = (SIM_END - timedelta(hours=30 + i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    # the last one falls in the hour the next 12-hour window reads again: still counted once
+    for i, (state, ago) in enumerate([("suspended", 30), ("Suspended", 31), ("resumed", 32), ("paused", 24.5)]):
+        when = (SIM_END - timedelta(hours=ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
         sm.inject("acme", {"id": 880000 + i, "tenantId": "acme", "ampId": spec["amp"], "locId": "acme-vm-db",
                            "state": state, "date": when, "entityId": "e", "note": "undocumented"})  # fmt: skip
 
@@ -85,7 +86,7 @@ def test_events_of_a_state_not_named_in_the_document_are_stored_kept_raw_and_cou
     assert sorted(stored.values_list("state", flat=True)) == ["resumed", "suspended", "suspended"]
     assert stored.get(upstream_id="880000").raw["note"] == "undocumented"
     assert run.details["tenant acme other states"] == (
-        "1 with state 'resumed', 2 with state 'suspended': stored, not counted in active hours"
+        "1 with state 'paused', 1 with state 'resumed', 2 with state 'suspended': stored, not counted in active hours"
     )
     # active intervals still run from created to destroyed: the other states neither open nor close one
     assert not MeteringInterval.objects.filter(started_at__in=stored.values("date")).exists()

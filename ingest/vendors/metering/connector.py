@@ -86,7 +86,7 @@ class MeteringConnector(Connector):
 
     def fetch_tenant(self, tenant):
         done = self.start_cursor(tenant)
-        fetched, self.unread, states = 0, [], Counter()
+        fetched, self.unread, others = 0, [], {}
         while True:
             start, end = done - self.overlap, min(done + self.window, self.safe_point())
             if end <= done:
@@ -100,10 +100,10 @@ class MeteringConnector(Connector):
             metadata = {loc: self.get_metadata(tenant, loc, start, end) for loc in sorted({e[3] for e in events})}
             self.store(tenant, start, end, events, summaries, metadata)
             fetched += len(events)
-            states.update(e[5] for e in events if e[5] not in (START, END))
+            others.update({e[2:6]: e[5] for e in events if e[5] not in (START, END)})  # once each, overlap or not
             done = end
         self.run.note(**{f"tenant {tenant}": f"{fetched} events read, cursor at {fmt(done)}"})
-        self.note_unread(tenant, states)
+        self.note_unread(tenant, Counter(others.values()))
 
     def note_unread(self, tenant, states):
         """Say on the run what was stored but not understood: other states, summaries and metadata of other shapes."""
