@@ -108,14 +108,19 @@ def test_a_new_import_updates_rows_in_place_and_keeps_rows_that_left_the_90_day_
     assert set(served(sim)) <= set(stored())
 
 
-def test_a_server_that_ignores_the_hidden_columns_fails_with_a_clear_error(sim, bigfix_source):
+def test_a_server_that_ignores_the_hidden_columns_still_gives_its_usage_and_says_so(sim, bigfix_source):
     sim.simulators["bigfix"].hidden_columns = False
+    expected = served(sim)
 
     run = run_fetch(bigfix_source)
 
-    assert run.status == IngestRun.Status.FAILED
-    assert "row 0: software_title_dimension.name is missing" in run.error
-    assert BigfixUsage.objects.count() == 0
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert stored().keys() == expected.keys()
+    assert not BigfixSoftwareTitle.objects.exists()
+    assert run.details["rows_without_product_names"] == (
+        f"{len(expected)} rows came without the hidden software_title_dimension column asked for: "
+        "stored, their products named by id"
+    )
 
 
 def test_a_malformed_row_names_the_row_and_the_field_and_keeps_the_pages_before_it(sim, bigfix_source):

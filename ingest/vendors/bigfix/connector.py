@@ -60,6 +60,7 @@ class BigfixConnector(Connector):
         self.http = BigfixHttp(self.source.base_url, secrets=self.source.secrets(), login=BigfixLogin(self.source))
         self.fetched_at = timezone.now()
         self.columns = list(COLUMNS)
+        self.unnamed = 0
         refetch = self.run.cursor("refetch", "0") == "1"
         known_import = self.run.cursor("last_import")
         offset, during_import, previous = 0, False, None
@@ -88,7 +89,13 @@ class BigfixConnector(Connector):
             offset += len(rows)
 
     def store(self, page, records, offset):
-        usages, titles = parse_page(records, self.source.pk, offset, self.fetched_at)
+        usages, titles, unnamed = parse_page(records, self.source.pk, offset, self.fetched_at)
+        if unnamed:
+            self.unnamed += unnamed
+            self.run.note(
+                rows_without_product_names=f"{self.unnamed} rows came without the hidden {DIMENSION} column "
+                "asked for: stored, their products named by id"
+            )
         if not usages:
             return
         # Titles ride along with their rows (same transaction) but are not counted as fetched records.

@@ -9,7 +9,9 @@ What the document leaves open is read in every form met, never guessed into a fa
 - the envelope: the document shows rows, not the answer around them. v1 servers answer a bare array,
   newer ones {"total": N, "rows": [...]}; `total` may be left out;
 - peak_date and peak_time may be absent, null or blank (a period without a peak yet);
-- of the dimension only `name` is needed; guid, publisher_name and publisher_guid may be absent.
+- the dimension is hidden unless asked for: a server that ignores columns[] answers rows without it, which are
+  stored all the same (the reports name such a product by its id) and counted on the run; of the dimension
+  only `name` is needed, and guid, publisher_name and publisher_guid may be absent.
 """
 
 from datetime import UTC
@@ -38,13 +40,18 @@ def page_rows(body, offset):
 
 
 def parse_page(rows, source_id, offset, fetched_at):
-    """Validate one page; return its usage rows (USAGE_COLUMNS order) and its software titles (one per id)."""
-    usages, titles = [], {}
+    """Validate one page; return its usage rows (USAGE_COLUMNS order), its software titles (one per id) and
+    how many rows came without the software_title_dimension."""
+    usages, titles, unnamed = [], {}, 0
     for r in records(rows, "BigFix license_usages", what="row", first=offset):
         usage = usage_row(r, source_id, fetched_at)
         usages.append(usage)
-        titles[usage[1]] = title_row(r, source_id, usage[1])
-    return usages, list(titles.values())
+        title = title_row(r, source_id, usage[1])
+        if title is None:
+            unnamed += 1
+        else:
+            titles[usage[1]] = title
+    return usages, list(titles.values()), unnamed
 
 
 def usage_row(r, source_id, fetched_at):
@@ -66,16 +73,17 @@ def usage_row(r, source_id, fetched_at):
 
 
 def title_row(r, source_id, title_id):
-    """(source, id, name, guid, publisher_name, publisher_guid) from the hidden dimension."""
+    """(source, id, name, guid, publisher_name, publisher_guid) from the hidden dimension; None without it."""
     dimension = r.get(DIMENSION)
-    if not isinstance(dimension, dict) or not isinstance(dimension.get("name"), str):
-        # BigFix hides this column unless asked: a server that ignores columns[] leaves products nameless.
-        r.fail(f"{DIMENSION}.name is missing: the server did not return the hidden column asked for")
+    if dimension is None or (isinstance(dimension, dict) and dimension.get("name") is None):
+        return None  # a server that ignores columns[] for hidden columns
+    if not isinstance(dimension, dict):
+        r.fail(f"'{DIMENSION}' is {type(dimension).__name__}, not an object")
     d = Record(dimension, r.where, f"{r.label} {DIMENSION}")
     return (
         source_id,
         title_id,
-        d.text("name")[:300],
+        d.text("name", required=True)[:300],
         d.text("guid")[:64],
         d.text("publisher_name")[:300],
         d.text("publisher_guid")[:64],
