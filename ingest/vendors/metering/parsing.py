@@ -121,8 +121,9 @@ def summary_row(item):
     if not isinstance(item, dict):
         return None, f"not an object ({type(item).__name__}), skipped"
     r = Record(item, "hourly summary", "record")
-    loc = next((str(r.get(n)).strip()[:128] for n in LOC_NAMES if isinstance(r.get(n), str | int)), "")
-    if not loc or isinstance(r.get("locId"), bool):
+    ids = (r.get(n) for n in LOC_NAMES)
+    loc = next((str(v).strip()[:128] for v in ids if isinstance(v, str | int) and not isinstance(v, bool)), "")
+    if not loc:
         return None, f"no location id among {', '.join(LOC_NAMES)} ({', '.join(sorted(map(str, item)))[:120]}), skipped"
     hours = _hours(item)
     periods = item.get("periods") if isinstance(item.get("periods"), list) else []
