@@ -24,9 +24,9 @@ The whole interface a vendor client uses:
   goes (a header, a query parameter, or several places to try in order). The client logs in when it has no
   token or the token has expired, and exactly once more when a request with the token is refused (401).
 
-A client that must tell statuses apart (License Statistics' 400/404) catches HttpError and reads `.status`,
-and gives its error bodies' message through `vendor_message`; overriding `_check(what, response)` still
-works for a client written before that.
+A client gives its error bodies' message through `vendor_message`, and tells statuses apart by catching
+HttpError and reading `.status` (Metering's 403), or, where a status needs its own exception, by overriding
+`error()` (License Statistics: a 401 naming the token, a 404 as NotFound).
 """
 
 import json

@@ -8,16 +8,18 @@ never a KeyError three frames later. A field the vendor documents as optional
 reads as blank (or None); a field of the wrong type is always an error.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, time
 
 from ingest.errors import PayloadError
 
 
-def records(payload, where, *, what="record", ident=None):
-    """Yield a `Record` for each object of a JSON list; anything else fails naming `where`."""
+def records(payload, where, *, what="record", ident=None, first=0):
+    """Yield a `Record` for each object of a JSON list; anything else fails naming `where`.
+
+    Records are numbered from `first` (e.g. the page's offset)."""
     if not isinstance(payload, list):
         raise PayloadError(f"{where}: expected a JSON list of {what}s, got {type(payload).__name__}")
-    for i, data in enumerate(payload):
+    for i, data in enumerate(payload, start=first):
         yield Record(data, where, f"{what} {i}", ident=ident)
 
 
@@ -100,18 +102,28 @@ class Record:
     def date(self, name, *, required=True):
         """An ISO 8601 date (yyyy-mm-dd)."""
         value = self.text(name, required=required, default=None)
-        if value is None:
+        if not value:  # absent, null or blank, and optional (text() fails a required one)
             return None
         try:
             return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{name}' {value[:40]!r} is not a date (yyyy-mm-dd)")
 
+    def clock(self, name, *, required=True):
+        """A time of day (hh:mm[:ss])."""
+        value = self.text(name, required=required, default=None)
+        if not value:  # absent, null or blank, and optional (text() fails a required one)
+            return None
+        try:
+            return time.fromisoformat(value)
+        except ValueError:
+            self.fail(f"'{name}' {value[:40]!r} is not a time of day (hh:mm:ss)")
+
     def instant(self, name, *, required=True, zone=None):
         """An ISO 8601 timestamp as an aware UTC datetime; one without an offset is read in `zone`
         (and is an error without one)."""
         value = self.text(name, required=required, default=None)
-        if value is None:
+        if not value:  # absent, null or blank, and optional (text() fails a required one)
             return None
         try:
             moment = datetime.fromisoformat(value.replace("Z", "+00:00"))

@@ -229,10 +229,14 @@ def lstat_snapshot(source, kind, *, snapshot_id=None, at=None):
 
 
 def lstat_current_usage(snapshot):
-    """The current-usage figures fetched in the same run as a users snapshot, if any."""
-    return LstatSnapshot.objects.filter(
-        source=snapshot.source_id, kind=LstatSnapshot.Kind.CURRENT_USAGE, taken_at=snapshot.taken_at
-    ).first()
+    """The current-usage figures fetched in the same run as a users snapshot, if any were read."""
+    return (
+        LstatSnapshot.objects.filter(
+            source=snapshot.source_id, kind=LstatSnapshot.Kind.CURRENT_USAGE, taken_at=snapshot.taken_at
+        )
+        .exclude(shape="unrecognised")  # kept raw, no figures
+        .first()
+    )
 
 
 def lstat_sessions(snapshot, *, server="", feature="", user=""):

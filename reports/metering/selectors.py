@@ -151,8 +151,10 @@ def metering_interval_rows(intervals):
 
 
 def metering_location_metadata(tenant, loc_id):
-    rows = MeteringLocationMetadata.objects.filter(tenant=tenant, loc_id=loc_id).order_by("name")
-    return list(rows.values("name", "value", "seen_at"))
+    """Each metadata name's current value (the one first reported last); earlier values stay stored."""
+    rows = MeteringLocationMetadata.objects.filter(tenant=tenant, loc_id=loc_id).order_by("name", "first_seen_at")
+    latest = {r["name"]: r for r in rows.values("name", "value", "seen_at")}
+    return list(latest.values())
 
 
 def metering_location(tenant, loc_id):
@@ -172,7 +174,10 @@ def metering_location_summaries(tenant, loc_id, period):
     summaries = MeteringHourSummary.objects.filter(
         tenant=tenant, loc_id=loc_id, window_start__lt=period.end_dt, window_end__gt=period.start_dt
     ).order_by("window_start")
-    return [{**s, "active_hours": round(s["active_hours"], 2)} for s in summaries.values()]
+    return [
+        {**s, "active_hours": None if s["active_hours"] is None else round(s["active_hours"], 2)}
+        for s in summaries.values()
+    ]
 
 
 SERIES_COLUMNS = [("bucket", "Period start"), ("group", "Group"), ("hours", "Active hours")]

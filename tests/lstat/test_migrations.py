@@ -3,18 +3,11 @@
 from datetime import UTC, datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+from tests.migrations import migrate, migrate_to_latest
 
 BEFORE = [("ingest", "0006_ingestrun_ordering")]
 AFTER = [("ingest", "0008_lstat_feature_server_optional")]
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
@@ -42,5 +35,4 @@ def test_rows_stored_under_vendor_codes_keep_their_values_under_readable_names()
         assert (row.feature_name, row.feature_version, row.feature_type) == ("MATLAB", "R2024b", "floating")
         assert new.get_model("ingest", "LstatFeature").objects.get().feature_type == "floating"
     finally:
-        executor = MigrationExecutor(connection)
-        migrate(executor.loader.graph.leaf_nodes())
+        migrate_to_latest()

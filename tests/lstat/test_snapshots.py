@@ -147,3 +147,16 @@ def test_servers_the_filter_cannot_select_alone_are_noted_not_mixed(sim, lstat_c
     assert "cannot select license servers 1, 3" in run.details["highest_usage"]
     assert not LstatSnapshot.objects.filter(kind__in=["current_usage", "highest_usage"]).exists()
     assert LstatSnapshot.objects.filter(kind="users").exists()
+
+
+def test_a_current_usage_answer_in_neither_documented_shape_is_kept_raw_and_noted(sim, lstat_clock, lstat_source):
+    sim.simulators["lstat"].shape = "other"
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    usage = LstatSnapshot.objects.get(kind="current_usage")
+    assert usage.shape == "unrecognised" and usage.current is None
+    assert usage.raw == {"activeUsers": usage.raw["activeUsers"], "seats": 50}
+    assert "kept raw, not read" in run.details["current_usage"]
+    assert LstatUsage.objects.exists() and LstatSession.objects.exists()

@@ -91,7 +91,8 @@ def test_a_record_with_a_bad_value_is_named_in_the_error(sim, mls_source):
     run = run_fetch(mls_source)
 
     assert run.status == IngestRun.Status.FAILED
-    assert "MLS page 1 for 00:1A:2B:3C:4D:5E, record 5: license counts must be whole numbers" in run.error
+    assert "MLS page 1 for 00:1A:2B:3C:4D:5E, record 5 (id " in run.error
+    assert "'lic_used' is 'many', not a whole number" in run.error
     assert MlsRecord.objects.count() == 0
 
 
@@ -101,7 +102,7 @@ def test_a_record_missing_a_field_is_named_in_the_error(sim, mls_source):
     run = run_fetch(mls_source)
 
     assert run.status == IngestRun.Status.FAILED
-    assert "record 7: missing field 'ts_time'" in run.error
+    assert "record 7 (id " in run.error and "missing field 'ts_time'" in run.error
 
 
 def test_a_record_with_a_bad_date_is_named_in_the_error(sim, mls_source):
@@ -109,7 +110,7 @@ def test_a_record_with_a_bad_date_is_named_in_the_error(sim, mls_source):
 
     run = run_fetch(mls_source)
 
-    assert "record 0: ts_date '2026-02-31' is not a valid date" in run.error
+    assert "record 0 (id " in run.error and "'ts_date' '2026-02-31' is not a date (yyyy-mm-dd)" in run.error
 
 
 def test_it_logs_in_again_when_the_token_expires(sim, mls_source):

@@ -6,7 +6,7 @@ from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
 
 @admin.register(BigfixSoftwareTitle)
 class BigfixSoftwareTitleAdmin(admin.ModelAdmin):
-    list_display = ["name", "publisher_name", "software_title_id", "guid", "source"]
+    list_display = ["name", "publisher_name", "software_title_id", "guid", "publisher_guid", "source"]
     list_filter = ["source", "publisher_name"]
     search_fields = ["name", "publisher_name", "=software_title_id", "guid"]
 

@@ -17,32 +17,34 @@ BigFix's window stay here. Two cursors make it cheap and safe:
   whatever the import times say.
 """
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 
 from django.utils import timezone
 
 from ingest.db import upsert
-from ingest.errors import PayloadError
+from ingest.errors import HttpError, PayloadError
 from ingest.http import HttpClient, TokenLogin
 from ingest.vendors.base import Connector
 from ingest.vendors.bigfix.forms import BigfixParamsForm
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
+from ingest.vendors.bigfix.parsing import DIMENSION, page_rows, parse_page
 
 LICENSE_USAGES = "/api/sam/license_usages"
-DIMENSION = "software_title_dimension"
 # The default columns plus the hidden ones that give products their names.
 COLUMNS = [
     "software_title_id", "metric_name", "computer_system_id", "peak_value", "peak_date", "peak_time",
     "reporting_period_start_date", "reporting_period_end_date",
-    f"{DIMENSION}.name", f"{DIMENSION}.guid", f"{DIMENSION}.publisher_name",
+    f"{DIMENSION}.name", f"{DIMENSION}.guid", f"{DIMENSION}.publisher_name", f"{DIMENSION}.publisher_guid",
 ]  # fmt: skip
+# A column the document shows but an older server may not know: asked for, and left out if refused.
+OPTIONAL_COLUMNS = [f"{DIMENSION}.publisher_guid"]
 USAGE_COLUMNS = [
     "source", "software_title_id", "metric_name", "computer_system_id", "reporting_period_start_date",
     "reporting_period_end_date", "peak_value", "peak_date", "peak_time", "fetched_at",
 ]  # fmt: skip
 USAGE_KEYS = ["source", "software_title_id", "metric_name", "computer_system_id", "reporting_period_start_date"]
-TITLE_COLUMNS = ["source", "software_title_id", "name", "guid", "publisher_name"]
+TITLE_COLUMNS = ["source", "software_title_id", "name", "guid", "publisher_name", "publisher_guid"]
 TITLE_KEYS = ["source", "software_title_id"]
 # A total order (the rows' unique key): BigFix's default order (computer system, software title, metric)
 # ties across reporting periods, and limit/offset paging over ties can skip or repeat rows.
@@ -57,6 +59,8 @@ class BigfixConnector(Connector):
     def fetch(self):
         self.http = BigfixHttp(self.source.base_url, secrets=self.source.secrets(), login=BigfixLogin(self.source))
         self.fetched_at = timezone.now()
+        self.columns = list(COLUMNS)
+        self.unnamed = 0
         refetch = self.run.cursor("refetch", "0") == "1"
         known_import = self.run.cursor("last_import")
         offset, during_import, previous = 0, False, None
@@ -85,7 +89,13 @@ class BigfixConnector(Connector):
             offset += len(rows)
 
     def store(self, page, records, offset):
-        usages, titles = parse_page(records, self.source.pk, offset, self.fetched_at)
+        usages, titles, unnamed = parse_page(records, self.source.pk, offset, self.fetched_at)
+        if unnamed:
+            self.unnamed += unnamed
+            self.run.note(
+                rows_without_product_names=f"{self.unnamed} rows came without the hidden {DIMENSION} column "
+                "asked for: stored, their products named by id"
+            )
         if not usages:
             return
         # Titles ride along with their rows (same transaction) but are not counted as fetched records.
@@ -101,23 +111,22 @@ class BigfixConnector(Connector):
     def get_page(self, offset):
         """One page of rows, BigFix's total if it gave one, and its import state (noted on the run)."""
         # Reference: GET /api/sam/license_usages?columns[]=...&order[]=...&limit=&offset=
-        params = {"columns[]": COLUMNS, "order[]": ORDER, "limit": self.params["limit"], "offset": offset}
-        response = self.http.request("GET", LICENSE_USAGES, params=params)
+        params = {"columns[]": self.columns, "order[]": ORDER, "limit": self.params["limit"], "offset": offset}
+        try:
+            response = self.http.request("GET", LICENSE_USAGES, params=params)
+        except HttpError as exc:
+            refused = [c for c in OPTIONAL_COLUMNS if c in self.columns and exc.status == 500 and c in str(exc)]
+            if not refused:
+                raise
+            # An older server that does not know a column the document shows: read the rest without it.
+            self.columns = [c for c in self.columns if c not in refused]
+            self.run.note(columns_not_served=", ".join(refused))
+            return self.get_page(offset)
         self.run.note(token_sent_in=self.http.login.placement)
         state = import_state(response.headers)
         if state:
             self.run.note(**state)
-        body = self.http.json(response)
-        rows, total = body, None
-        if isinstance(body, dict) and "rows" in body:
-            rows, total = body["rows"], body.get("total")
-            if total is not None and (type(total) is not int or total < 0):
-                raise PayloadError(f"BigFix license_usages at offset {offset}: total is {total!r}, not a count")
-        if not isinstance(rows, list):
-            raise PayloadError(
-                f"BigFix license_usages at offset {offset}: expected a JSON array of rows "
-                f'or {{"total": N, "rows": [...]}}, got {type(rows).__name__}'
-            )
+        rows, total = page_rows(self.http.json(response), offset)
         return rows, total, state
 
 
@@ -238,62 +247,3 @@ def parse_time(value):
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC)
-
-
-def parse_page(records, source_id, offset, fetched_at):
-    """Validate one page; return its usage rows and its software titles (one per id)."""
-    usages, titles = [], {}
-    for i, r in enumerate(records):
-        where = f"BigFix license_usages row {offset + i}"
-        try:
-            usage, title = _row(r, source_id, fetched_at)
-        except KeyError as exc:
-            raise PayloadError(f"{where}: missing field {exc}") from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise PayloadError(f"{where}: {exc}") from None
-        usages.append(usage)
-        titles[title[1]] = title
-    return usages, list(titles.values())
-
-
-def _row(r, source_id, fetched_at):
-    ids = {name: r[name] for name in ("software_title_id", "computer_system_id")}
-    for name, value in ids.items():
-        if type(value) is not int:
-            raise TypeError(f"{name} is {value!r}, not a whole number")
-    metric = r["metric_name"]
-    if not isinstance(metric, str) or not metric.strip():
-        raise ValueError(f"metric_name is {metric!r}, not a metric name")
-    peak = r["peak_value"]
-    if type(peak) not in (int, float) or peak < 0:
-        raise TypeError(f"peak_value is {peak!r}, not a number ≥ 0")
-    start = _date(r, "reporting_period_start_date")
-    end = _date(r, "reporting_period_end_date")
-    if end < start:
-        raise ValueError(f"reporting period ends ({end}) before it starts ({start})")
-    peak_date = _date(r, "peak_date") if r.get("peak_date") else None
-    try:
-        peak_time = parse_time(r["peak_time"]) if r.get("peak_time") else None
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise ValueError(f"peak_time is {exc}") from None
-    usage = (source_id, ids["software_title_id"], metric.strip(), ids["computer_system_id"], start, end,
-             float(peak), peak_date, peak_time, fetched_at)  # fmt: skip
-    return usage, _title(r, source_id, ids["software_title_id"])
-
-
-def _date(r, name):
-    value = r[name]
-    try:
-        return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        raise ValueError(f"{name} is {value!r}, not a date (YYYY-MM-DD)") from None
-
-
-def _title(r, source_id, title_id):
-    dimension = r.get(DIMENSION)
-    if not isinstance(dimension, dict) or not isinstance(dimension.get("name"), str):
-        # BigFix hides this column unless asked: a server that ignores columns[] leaves products nameless.
-        raise ValueError(f"{DIMENSION}.name is missing: the server did not return the hidden column asked for")
-    guid = dimension.get("guid") or ""
-    publisher = dimension.get("publisher_name") or ""
-    return (source_id, title_id, dimension["name"][:300], str(guid)[:64], str(publisher)[:300])

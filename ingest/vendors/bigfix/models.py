@@ -11,6 +11,7 @@ class BigfixSoftwareTitle(models.Model):
     name = models.CharField(max_length=300)
     guid = models.CharField(max_length=64, blank=True)
     publisher_name = models.CharField(max_length=300, blank=True)
+    publisher_guid = models.CharField(max_length=64, blank=True)
 
     class Meta:
         constraints = [

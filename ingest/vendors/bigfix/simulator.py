@@ -85,6 +85,7 @@ class BigfixSimulator(Simulator):
         self.history_start = ((end or datetime.now(UTC)) - timedelta(days=history_days)).date()
         self.wrapped = wrapped  # newer servers wrap rows as {"total": N, "rows": [...]}
         self.rows_key = "rows"
+        self.wrapped_total = True  # False: a wrapped answer without its total
         self.http_dates = True  # Import-Last-Success-Time as in the seed's sample; False: ISO 8601
         self.mode = None  # None: the daily schedule; else "none", "running" or "pending"
         self.progress = 0
@@ -94,6 +95,7 @@ class BigfixSimulator(Simulator):
         self.requests = []  # (path, query) of every request, to check what reached the URL
         self.import_starts_after = None  # an import starts once this many usage requests were answered
         self.ignore_offset = False  # True: behave like a server without offset paging
+        self.null_columns = set()  # columns answered as null (e.g. peak_date of a period without a peak)
         self.hidden_columns = True  # False: behave like a server that ignores columns[] for hidden columns
         self.token_in = "both"  # "header": a server that reads only the Token header; "query": only ?token=
         self.known_columns = DEFAULT_COLUMNS + HIDDEN_COLUMNS  # narrow it to act as an older server
@@ -197,7 +199,7 @@ class BigfixSimulator(Simulator):
         page = rows[offset : offset + limit if limit is not None else None]
         body = [self.project(r, columns) for r in page]
         if self.wrapped:
-            body = {"total": len(rows), self.rows_key: body}
+            body = {"total": len(rows), self.rows_key: body} if self.wrapped_total else {self.rows_key: body}
         return Response(body, headers=self.import_headers())
 
     def columns(self, requested):
@@ -234,7 +236,7 @@ class BigfixSimulator(Simulator):
             if column.startswith(DIMENSION + "."):
                 out.setdefault(DIMENSION, {})[column.split(".", 1)[1]] = row[DIMENSION][column.split(".", 1)[1]]
             else:
-                out[column] = row[column]
+                out[column] = None if column in self.null_columns else row[column]
         return out
 
     # --- data ------------------------------------------------------------------------

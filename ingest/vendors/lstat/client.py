@@ -5,35 +5,36 @@ answers `{"success", "msg", "data", "code", "totalCount"}`; `success: false`
 carries the reason in `msg`).
 """
 
-from ingest.errors import CredentialsError, FetchError, PayloadError
+from ingest.errors import CredentialsError, FetchError, HttpError, PayloadError
 from ingest.http import HttpClient
 
 
-class NotFound(FetchError):
+class NotFound(HttpError):
     """HTTP 404: this License Statistics version has no such endpoint."""
 
 
 class LstatHttp(HttpClient):
-    """HttpClient that tells 400, 401 and 404 apart and keeps License Statistics' own message."""
+    """What License Statistics does differently: its error bodies carry `msg` (and `code`); a 401 names
+    the token, a 404 means an endpoint this version lacks. Retries, redaction and the rest are HttpClient's."""
 
-    def _check(self, what, response):
-        if response.status_code in (400, 401, 404):
-            message = self._clean(f"{what} answered HTTP {response.status_code}: {upstream_message(response)}")
-            if response.status_code == 401:
-                raise CredentialsError(message + " (check the API token)")
-            raise (NotFound if response.status_code == 404 else FetchError)(message)
-        return super()._check(what, response)
+    def error(self, what, response):
+        status = response.status_code
+        if status not in (401, 404):
+            return super().error(what, response)
+        message = self._clean(f"{what} answered HTTP {status}: {self.vendor_message(response) or response.reason}")
+        if status == 401:
+            return CredentialsError(message + " (check the API token)", 401)
+        return NotFound(message, 404)
 
-
-def upstream_message(response):
-    try:
-        body = response.json()
-    except ValueError:
-        return response.text[:300].strip() or response.reason
-    if isinstance(body, dict) and (body.get("msg") or body.get("error")):
-        code = f" (code {body['code']})" if body.get("code") is not None else ""
-        return f"{body.get('msg') or body.get('error')}{code}"
-    return response.text[:300].strip()
+    def vendor_message(self, response):
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        if isinstance(body, dict) and (body.get("msg") or body.get("error")):
+            code = f" (code {body['code']})" if body.get("code") is not None else ""
+            return f"{body.get('msg') or body.get('error')}{code}"
+        return None
 
 
 class LstatClient:

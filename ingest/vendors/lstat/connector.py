@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
-from ingest.errors import CredentialsError, FetchError
+from ingest.errors import CredentialsError, FetchError, PayloadError
 from ingest.vendors.base import Connector
 from ingest.vendors.lstat.client import LstatClient, NotFound
 from ingest.vendors.lstat.forms import DEFAULT_HISTORY_DAYS, LstatParamsForm
@@ -33,6 +33,8 @@ from ingest.vendors.lstat.parsing import (
     usage_rows,
 )
 from ingest.vendors.lstat.storage import LstatStorage
+
+UNRECOGNISED = "unrecognised"  # a snapshot's shape when License Statistics answered in neither documented one
 
 # License Statistics' granularity codes (usage history reports: 2 quarter, 3 month, 4 week, 5 day, 6 hour).
 GRANULARITY_CODES = {"quarter": 2, "month": 3, "week": 4, "day": 5, "hour": 6}
@@ -196,7 +198,12 @@ class LstatConnector(Connector):
             body = self.client.get("/api/v1/report/users/license/current-usage/json", query)
         except NotFound:
             return self.run.note(current_usage="not offered by this License Statistics (removed in v6.3)")
-        shape, figures = parse_current_usage(body.get("data"))
+        try:
+            shape, figures = parse_current_usage(body.get("data"))
+        except PayloadError as exc:
+            # Neither documented shape: keep the answer raw and say so, rather than fail the run.
+            shape, figures = UNRECOGNISED, {"raw": body.get("data")}
+            self.run.note(current_usage=f"kept raw, not read: {exc}")
         with self.run.page() as page:
             self.storage.store_current_usage(page, shape, figures)
 

@@ -112,6 +112,9 @@ class LstatSnapshot(models.Model):
     current = models.IntegerField(null=True, blank=True)
     license_usage = models.IntegerField(null=True, blank=True)
     license_limit = models.IntegerField(null=True, blank=True)
+    raw = models.JSONField(
+        null=True, blank=True, help_text="The answer's data, kept when its shape is none License Statistics documents."
+    )
 
     class Meta:
         constraints = [

@@ -334,6 +334,8 @@ class LstatSimulator(Simulator):
         users = {s["un"] for s in sessions}
         if self.shape == "old":
             return ok([{"hu": 1, "tu": len(users)}, {"hu": 0, "tu": len(USERS) - len(users)}], total=2)
+        if self.shape == "other":  # a shape neither documented version shows
+            return ok({"activeUsers": len(users), "seats": LICENSED_USERS})
         user_hosts = {(s["un"], s["hn"]) for s in sessions}
         return ok({"current": len(users), "licenseUsage": len(user_hosts), "licenseLimit": LICENSED_USERS})
 

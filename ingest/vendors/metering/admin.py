@@ -33,7 +33,7 @@ class MeteringIntervalAdmin(RawRowsAdmin):
 
 @admin.register(MeteringLocationMetadata)
 class MeteringLocationMetadataAdmin(RawRowsAdmin):
-    list_display = ["tenant", "loc_id", "name", "value", "seen_at", "source"]
+    list_display = ["tenant", "loc_id", "name", "value", "first_seen_at", "seen_at", "source"]
     list_filter = ["source", "tenant", "name"]
     search_fields = ["loc_id", "name", "value"]
 

@@ -12,15 +12,15 @@ service's hourly summary, the location metadata and the cursor of one window
 commit together.
 """
 
-import json
-from datetime import UTC, datetime, timedelta
+from collections import Counter
+from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
 from django.utils import timezone
 from requests.auth import HTTPBasicAuth
 
 from ingest.db import upsert
-from ingest.errors import CredentialsError, HttpError, PayloadError
+from ingest.errors import CredentialsError, HttpError
 from ingest.http import HttpClient
 from ingest.vendors.base import Connector
 from ingest.vendors.metering.forms import SINCE_DAYS, MeteringParamsForm
@@ -30,17 +30,16 @@ from ingest.vendors.metering.models import (
     MeteringInterval,
     MeteringLocationMetadata,
 )
+from ingest.vendors.metering.parsing import event_rows, metadata_pairs, summary_rows
 from ingest.vendors.params import parse_moment, utc_text
 
 EVENT_COLUMNS = [
     "source", "tenant", "amp_id", "loc_id", "date", "state", "entity_id", "entity_type",
-    "application_id", "user", "metadata", "upstream_id",
+    "application_id", "user", "metadata", "upstream_id", "raw",
 ]  # fmt: skip
 EVENT_KEYS = ["source", "tenant", "amp_id", "loc_id", "date", "state"]
-SUMMARY_COLUMNS = ["source", "tenant", "loc_id", "window_start", "window_end", "active_hours", "periods"]
+SUMMARY_COLUMNS = ["source", "tenant", "loc_id", "window_start", "window_end", "active_hours", "periods", "raw"]
 SUMMARY_KEYS = ["source", "tenant", "loc_id", "window_start", "window_end"]
-METADATA_COLUMNS = ["source", "tenant", "loc_id", "name", "value", "seen_at"]
-METADATA_KEYS = ["source", "tenant", "loc_id", "name"]
 START, END = "created", "destroyed"  # the states that open and close an active interval (any case upstream)
 
 
@@ -87,21 +86,33 @@ class MeteringConnector(Connector):
 
     def fetch_tenant(self, tenant):
         done = self.start_cursor(tenant)
-        fetched = 0
+        fetched, self.unread, others = 0, [], {}
         while True:
             start, end = done - self.overlap, min(done + self.window, self.safe_point())
             if end <= done:
                 break
-            events = parse_events(self.get("/usage/location", tenant, start, end), tenant, self.source.pk, (start, end))
+            where = f"metering GET /usage/location for tenant {tenant!r} ({fmt(start)} to {fmt(end)})"
+            events = event_rows(self.get("/usage/location", tenant, start, end), tenant, self.source.pk, where)
             end = min(end, self.safe_point())  # the service's clock is known from the first answer on
             if end <= done:
                 break
-            summaries = parse_summaries(self.get("/usage/location/hour", tenant, start, end), tenant)
+            summaries = self.get_summaries(tenant, start, end)
             metadata = {loc: self.get_metadata(tenant, loc, start, end) for loc in sorted({e[3] for e in events})}
             self.store(tenant, start, end, events, summaries, metadata)
             fetched += len(events)
+            others.update({e[2:6]: e[5] for e in events if e[5] not in (START, END)})  # once each, overlap or not
             done = end
         self.run.note(**{f"tenant {tenant}": f"{fetched} events read, cursor at {fmt(done)}"})
+        self.note_unread(tenant, Counter(others.values()))
+
+    def note_unread(self, tenant, states):
+        """Say on the run what was stored but not understood: other states, summaries and metadata of other shapes."""
+        if states:
+            counted = ", ".join(f"{n} with state {state!r}" for state, n in sorted(states.items()))
+            self.run.note(**{f"tenant {tenant} other states": f"{counted}: stored, not counted in active hours"})
+        if self.unread:
+            shown = "; ".join(self.unread[:5]) + (f"; and {len(self.unread) - 5} more" if len(self.unread) > 5 else "")
+            self.run.note(**{f"tenant {tenant} not read": shown})
 
     def store(self, tenant, start, end, events, summaries, metadata):
         source = self.source
@@ -114,12 +125,9 @@ class MeteringConnector(Connector):
                     rebuild_intervals(source, tenant, loc)
             # Summaries and metadata are kept beside the events (same transaction) but are not usage
             # records: the run's fetched/new/updated figures count events.
-            rows = [(source.pk, tenant, loc, start, end, hours, periods) for loc, hours, periods in summaries]
+            rows = [(source.pk, tenant, loc, start, end, *summary) for loc, *summary in summaries]
             upsert(MeteringHourSummary, SUMMARY_COLUMNS, rows, keys=SUMMARY_KEYS)
-            rows = [
-                (source.pk, tenant, loc, name, value, end) for loc, pairs in metadata.items() for name, value in pairs
-            ]
-            upsert(MeteringLocationMetadata, METADATA_COLUMNS, rows, keys=METADATA_KEYS)
+            store_metadata(source, tenant, metadata, end)
             page.set_cursor(tenant, fmt(end))
 
     # --- HTTP -----------------------------------------------------------------------
@@ -127,10 +135,17 @@ class MeteringConnector(Connector):
         # Reference: GET /usage/location and GET /usage/location/hour, ?tenantId=&startTime=&endTime= (ADMIN role)
         return self.read(path, {"tenantId": tenant, "startTime": fmt(start), "endTime": fmt(end)})
 
+    def get_summaries(self, tenant, start, end):
+        rows, notes = summary_rows(self.get("/usage/location/hour", tenant, start, end))
+        self.unread += [f"GET /usage/location/hour ({fmt(start)} to {fmt(end)}), {note}" for note in notes]
+        return rows
+
     def get_metadata(self, tenant, loc, start, end):
         # Reference: GET /usage/location-metadata?locId=&startTime=&endTime= (ADMIN role)
         payload = self.read("/usage/location-metadata", {"locId": loc, "startTime": fmt(start), "endTime": fmt(end)})
-        return parse_metadata(payload, tenant, loc)
+        pairs, notes = metadata_pairs(payload)
+        self.unread += [f"GET /usage/location-metadata for {loc!r} ({fmt(end)}), {note}" for note in notes]
+        return pairs
 
     def read(self, path, params):
         try:
@@ -155,126 +170,26 @@ class MeteringConnector(Connector):
             self.service_now = moment
 
 
-# --- payloads -----------------------------------------------------------------------
-def parse_events(payload, tenant, source_id, window):
-    """Validate GET /usage/location's answer; return database rows in EVENT_COLUMNS order."""
-    where = f"metering GET /usage/location for tenant {tenant!r} ({fmt(window[0])} to {fmt(window[1])})"
-    if not isinstance(payload, list):
-        raise PayloadError(f"{where}: expected a JSON list of location events, got {type(payload).__name__}")
-    rows = []
-    for i, event in enumerate(payload):
-        try:
-            rows.append(event_row(event, tenant, source_id))
-        except KeyError as exc:
-            raise PayloadError(f"{where}, event {i}{describe(event)}: missing field {exc}") from None
-        except (TypeError, ValueError) as exc:
-            raise PayloadError(f"{where}, event {i}{describe(event)}: {exc}") from None
-    return rows
-
-
-def describe(event):
-    if isinstance(event, dict) and event.get("id") is not None:
-        return f" (id {str(event['id'])[:40]})"
-    return ""
-
-
-def event_row(e, tenant, source_id):
-    if not isinstance(e, dict):
-        raise TypeError(f"expected an object, got {type(e).__name__}")
-    if e.get("tenantId") not in (None, tenant):
-        raise ValueError(f"belongs to tenant {str(e['tenantId'])[:64]!r}, not {tenant!r}")
-    return (
-        source_id,
-        tenant,
-        text(e, "ampId", 128, required=True),
-        text(e, "locId", 128, required=True),
-        event_date(e["date"]),
-        text(e, "state", 32, required=True).lower(),
-        text(e, "entityId", 200),
-        text(e, "entityType", 300),
-        text(e, "applicationId", 200),
-        text(e, "user", 200),
-        name_values(e.get("locationUsageMetadata"), "locationUsageMetadata"),
-        str(e["id"])[:64] if e.get("id") is not None else "",
-    )
-
-
-def text(record, field, limit, required=False):
-    value = record[field] if required else record.get(field)
-    if value is None and not required:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, str | int):
-        raise TypeError(f"{field} must be text, got {type(value).__name__}")
-    value = str(value).strip()
-    if required and not value:
-        raise ValueError(f"{field} is empty")
-    if len(value) > limit:
-        raise ValueError(f"{field} is longer than {limit} characters")
-    return value
-
-
-def event_date(value):
-    """yyyy-MM-dd'T'HH:mm:ssX (the seed's format), or epoch milliseconds as Jackson writes by default."""
-    if isinstance(value, int) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC)
-    if not isinstance(value, str):
-        raise TypeError(f"date must be a timestamp string, got {type(value).__name__}")
-    try:
-        moment = datetime.fromisoformat(value.strip())
-    except ValueError:
-        raise ValueError(f"date {value[:40]!r} is not yyyy-MM-dd'T'HH:mm:ssX") from None
-    if moment.tzinfo is None:
-        raise ValueError(f"date {value[:40]!r} has no time zone (yyyy-MM-dd'T'HH:mm:ssX)")
-    return moment.astimezone(UTC)
-
-
-def name_values(items, field):
-    """[{"name", "value"}, ...] -> the same list, values kept as text."""
-    if items is None:
-        return []
-    if not isinstance(items, list):
-        raise TypeError(f"{field} must be a list of name/value objects, got {type(items).__name__}")
-    pairs = []
-    for j, item in enumerate(items):
-        if not isinstance(item, dict) or not isinstance(item.get("name"), str) or not item["name"].strip():
-            raise ValueError(f"{field}[{j}] must be an object with a non-empty name")
-        value = item.get("value")
-        if not isinstance(value, str) and value is not None:
-            value = json.dumps(value)
-        pairs.append({"name": item["name"].strip()[:128], "value": value or ""})
-    return pairs
-
-
-def parse_summaries(payload, tenant):
-    """GET /usage/location/hour: one record per location with locId and activeHours (periods optional)."""
-    where = f"metering GET /usage/location/hour for tenant {tenant!r}"
-    if not isinstance(payload, list):
-        raise PayloadError(f"{where}: expected a JSON list of location summaries, got {type(payload).__name__}")
-    rows = []
-    for i, record in enumerate(payload):
-        try:
-            hours = record["activeHours"]
-            if isinstance(hours, bool) or not isinstance(hours, int | float) or hours < 0:
-                raise ValueError(f"activeHours must be a number ≥ 0, got {hours!r}")
-            periods = record.get("periods") or []
-            if not isinstance(periods, list):
-                raise ValueError("periods must be a list")
-            rows.append((text(record, "locId", 128, required=True), float(hours), periods))
-        except KeyError as exc:
-            raise PayloadError(f"{where}, record {i}: missing field {exc}") from None
-        except (TypeError, ValueError, AttributeError) as exc:
-            raise PayloadError(f"{where}, record {i}: {exc}") from None
-    return rows
-
-
-def parse_metadata(payload, tenant, loc):
-    """GET /usage/location-metadata: a list of {"name", "value"}; the last value of a name wins."""
-    where = f"metering GET /usage/location-metadata for location {loc!r} of tenant {tenant!r}"
-    try:
-        pairs = name_values(payload, "metadata")
-    except (TypeError, ValueError) as exc:
-        raise PayloadError(f"{where}: {exc}") from None
-    return list({p["name"]: p["value"] for p in pairs}.items())
+def store_metadata(source, tenant, metadata, seen_at):
+    """Keep each location's metadata over time: a value other than its name's latest starts a new row
+    (first seen now); the same value again only moves its row's `seen_at`."""
+    if not metadata:
+        return
+    stored = MeteringLocationMetadata.objects.filter(source=source, tenant=tenant, loc_id__in=list(metadata))
+    latest = {(m.loc_id, m.name): m for m in stored.order_by("first_seen_at")}
+    again, changed = [], []
+    for loc, pairs in metadata.items():
+        for name, value in pairs:
+            row = latest.get((loc, name))
+            if row is not None and row.value == value:
+                again.append(row.pk)
+            elif row is None or row.first_seen_at < seen_at:
+                changed.append(
+                    MeteringLocationMetadata(source=source, tenant=tenant, loc_id=loc, name=name, value=value,
+                                             first_seen_at=seen_at, seen_at=seen_at)
+                )  # fmt: skip
+    MeteringLocationMetadata.objects.filter(pk__in=again, seen_at__lt=seen_at).update(seen_at=seen_at)
+    MeteringLocationMetadata.objects.bulk_create(changed)
 
 
 # --- derived intervals --------------------------------------------------------------

@@ -25,6 +25,7 @@ class MeteringEvent(models.Model):
     user = models.CharField(max_length=200, blank=True)
     metadata = models.JSONField(default=list, blank=True)
     upstream_id = models.CharField(max_length=64, blank=True)
+    raw = models.JSONField(default=dict, blank=True, help_text="The event as the service answered it.")
 
     class Meta:
         constraints = [
@@ -68,19 +69,25 @@ class MeteringInterval(models.Model):
 
 
 class MeteringLocationMetadata(models.Model):
-    """The latest value of each metadata name of a location (GET /usage/location-metadata)."""
+    """One value of one metadata name of a location, from the fetch window that first reported it to the
+    last (GET /usage/location-metadata). A value that changes starts a new row, so the history is kept;
+    a name's current value is its row with the latest `first_seen_at`.
+    """
 
     source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
     tenant = models.CharField(max_length=64)
     loc_id = models.CharField("location id", max_length=128)
     name = models.CharField(max_length=128)
     value = models.TextField(blank=True)
-    seen_at = models.DateTimeField(help_text="End of the fetch window that reported this value.")
+    first_seen_at = models.DateTimeField(help_text="End of the first fetch window that reported this value.")
+    seen_at = models.DateTimeField(help_text="End of the last fetch window that reported this value.")
 
     class Meta:
         verbose_name_plural = "metering location metadata"
         constraints = [
-            models.UniqueConstraint(fields=["source", "tenant", "loc_id", "name"], name="metering_metadata_key"),
+            models.UniqueConstraint(
+                fields=["source", "tenant", "loc_id", "name", "first_seen_at"], name="metering_metadata_since"
+            ),
         ]
 
     def __str__(self):
@@ -99,8 +106,9 @@ class MeteringHourSummary(models.Model):
     loc_id = models.CharField("location id", max_length=128)
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
-    active_hours = models.FloatField()
+    active_hours = models.FloatField(null=True, blank=True, help_text="Empty when the record gave none we could read.")
     periods = models.JSONField(default=list, blank=True)
+    raw = models.JSONField(default=dict, blank=True, help_text="The record as the service answered it.")
 
     class Meta:
         verbose_name_plural = "metering hour summaries"

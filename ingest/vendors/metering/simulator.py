@@ -96,6 +96,8 @@ class MeteringSimulator(Simulator):
         self._periods = {tenant: [] for tenant in self.tenants}
         self._generate(now + timedelta(days=30))
         self.requests = []  # (path, query) of every authorised read, for the tests
+        self.summary_shape = "list"  # or wrapped, keyed, seconds, partial, unknown: see summary_shaped()
+        self.metadata_shape = "list"  # or "object": {name: value}
 
     test_history_days = 2
 
@@ -274,7 +276,22 @@ class MeteringSimulator(Simulator):
                 record = by_loc.setdefault(p["locId"], {"tenantId": request.arg("tenantId"), "locId": p["locId"], "activeHours": 0.0, "periods": []})  # fmt: skip
                 record["activeHours"] = round(record["activeHours"] + (end - start).total_seconds() / 3600, 4)
                 record["periods"].append({"start": fmt(start), "end": fmt(end)})
-        return self.respond(list(by_loc.values()))
+        return self.respond(self.summary_shaped(list(by_loc.values())))
+
+    def summary_shaped(self, records):
+        """The summary in `summary_shape`: the document leaves the body open, so the tests try several."""
+        shape = self.summary_shape
+        if shape == "wrapped":
+            return {"locations": records}
+        if shape == "keyed":
+            return {r["locId"]: r["activeHours"] for r in records}
+        if shape == "seconds":
+            return [{"locationId": r["locId"], "activeSeconds": round(r["activeHours"] * 3600)} for r in records]
+        if shape == "partial":  # one record without a location, one without hours
+            return [*records, {"usage": "PT3H"}, {"locId": "acme-vm-odd", "usage": "PT1H"}]
+        if shape == "unknown":
+            return "3 locations active"
+        return records
 
     def metadata(self, request):
         problem = self.guarded(request, ["locId", "startTime", "endTime"])
@@ -287,4 +304,6 @@ class MeteringSimulator(Simulator):
                 if e.get("locId") == request.arg("locId") and self._visible(e, lo, hi):
                     for item in e.get("locationUsageMetadata") or []:
                         pairs[(item["name"], item["value"])] = {"name": item["name"], "value": item["value"]}
+        if self.metadata_shape == "object":
+            return self.respond({p["name"]: p["value"] for p in pairs.values()})
         return self.respond(list(pairs.values()))

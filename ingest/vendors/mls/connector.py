@@ -7,14 +7,12 @@ after page until an empty page; every page is stored with one bulk upsert in
 the same transaction as its rollups and its cursor.
 """
 
-import re
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from contextvars import copy_context
 from datetime import UTC, date, datetime
 from datetime import time as dtime
 from itertools import groupby, pairwise
-from operator import methodcaller
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Func, IntegerField, Max, Min, Sum
@@ -25,6 +23,7 @@ from ingest.http import RETRY_STATUSES, HttpClient, TokenLogin
 from ingest.vendors.base import Connector
 from ingest.vendors.mls.forms import MlsParamsForm
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
+from ingest.vendors.mls.parsing import normalize_mac, parse_page  # noqa: F401 (reports import normalize_mac from here)
 
 TOKEN_LIFETIME = 6 * 3600 - 300  # MLS tokens last 6 hours; renew a little early
 RECORD_COLUMNS = ["supervisor", "record_id", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"]
@@ -36,14 +35,6 @@ ROLLUP_COLUMNS = [
     "metered_min", "metered_max", "metered_sum",
 ]  # fmt: skip
 ROLLUP_KEYS = ["supervisor", "granularity", "bucket"]
-
-
-def normalize_mac(value):
-    """'aa-bb-cc-dd-ee-ff', 'AABB.CCDD.EEFF' or 'aa:bb:..' -> 'AA:BB:CC:DD:EE:FF', as Qube prints it."""
-    digits = re.sub(r"[\s:.\-]", "", str(value)).upper()
-    if not re.fullmatch(r"[0-9A-F]{12}", digits):
-        raise ValueError(f"{value!r} is not a MAC address (12 hex digits, any separator)")
-    return ":".join(digits[i : i + 2] for i in range(0, 12, 2))
 
 
 class MlsConnector(Connector):
@@ -137,56 +128,6 @@ class MlsLogin(TokenLogin):
         )
 
 
-def parse_page(records, mac, supervisor_id, page_num):
-    """Validate one page; return its rows (database-ready), last id and first/last day.
-
-    The loop is the hot path of a year's backfill, so it is written inline;
-    when anything in it fails, `_explain` walks the page again to name the
-    record and the field.
-    """
-    if not isinstance(records, list):
-        raise PayloadError(
-            f"MLS page {page_num} for {mac}: expected a JSON list of records, got {type(records).__name__}"
-        )
-    rows, days, times = [], {}, _TIMES
-    try:
-        for r in records:
-            record_id, used, prepaid, metered = r["id"], r["lic_used"], r["lic_prepaid"], r["lic_metered"]
-            if (
-                not (type(record_id) is type(used) is type(prepaid) is type(metered) is int)
-                or min(used, prepaid, metered) < 0
-            ):
-                raise TypeError
-            day = days.get(r["ts_date"]) or days.setdefault(r["ts_date"], date.fromisoformat(r["ts_date"]).isoformat())
-            minute = times.get(r["ts_time"]) or times.setdefault(
-                r["ts_time"], dtime.fromisoformat(r["ts_time"]).isoformat()
-            )
-            rows.append((supervisor_id, record_id, day, minute, used, prepaid, metered))
-    except (KeyError, TypeError, ValueError, AttributeError):
-        raise PayloadError(f"MLS page {page_num} for {mac}, {_explain(records)}") from None
-    check_supervisor(records, mac, page_num)
-    last_id = max(row[1] for row in rows)
-    return rows, last_id, min(days.values()), max(days.values())
-
-
-def check_supervisor(records, mac, page_num):
-    """Every record of the page is the requested supervisor's (a record may leave `macaddress` out)."""
-    for other in set(map(methodcaller("get", "macaddress"), records)) - {mac, None}:
-        try:
-            if normalize_mac(other) == mac:
-                continue
-        except ValueError:
-            pass
-        i = next(i for i, r in enumerate(records) if r.get("macaddress") == other)
-        raise PayloadError(
-            f"MLS page {page_num} for {mac}, record {i}: macaddress is {other!r}, not the requested {mac}: "
-            "the server answered with another supervisor's records"
-        )
-
-
-_TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
-
-
 def to_utc(rows, zone, supervisor, where):
     """The page's rows with ts_date/ts_time read in `zone` and written in UTC.
 
@@ -227,27 +168,6 @@ def _stored_earlier(supervisor, first, record_id):
     return MlsRecord.objects.filter(
         supervisor=supervisor, ts_date=first.date(), ts_time=first.time(), record_id__lt=record_id
     ).exists()
-
-
-def _explain(records):
-    """Name the first bad record of a page and what is wrong with it."""
-    for i, r in enumerate(records):
-        if not isinstance(r, dict):
-            return f"record {i}: expected an object, got {type(r).__name__}"
-        for field in ("id", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"):
-            if field not in r:
-                return f"record {i}: missing field '{field}'"
-        if type(r["id"]) is not int:
-            return f"record {i}: id is {type(r['id']).__name__}, not a whole number"
-        counts = (r["lic_used"], r["lic_prepaid"], r["lic_metered"])
-        if not all(type(c) is int and c >= 0 for c in counts):
-            return f"record {i}: license counts must be whole numbers ≥ 0, got {counts}"
-        for field, parse in (("ts_date", date.fromisoformat), ("ts_time", dtime.fromisoformat)):
-            try:
-                parse(r[field])
-            except (TypeError, ValueError):
-                return f"record {i}: {field} {r[field]!r} is not a valid {'date' if field == 'ts_date' else 'time'}"
-    return "a record could not be read"
 
 
 class HourOf(Func):
