@@ -6,6 +6,7 @@ import time_machine
 from ingest.services import source_save
 from ingest.simulators.server import SimulatorServer
 from ingest.vendors import VENDORS
+from tests.browser import browser  # noqa: F401  (the headless Chromium fixture of the browser tests)
 
 
 @pytest.fixture(autouse=True)

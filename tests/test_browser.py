@@ -1,36 +1,10 @@
 """A real browser logs in and loads the supervisor report (headless Debian Chromium via Playwright)."""
 
-import os
-from pathlib import Path
-
-import pytest
-
 from ingest.services import run_fetch
+from tests.browser import BROWSER_TEST
 from tests.conftest import MAC_A
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
-        reason="Debian's chromium is not installed (apt-get install chromium); CI sets REQUIRE_BROWSER",
-    ),
-]
-
-
-@pytest.fixture
-def browser():
-    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test itself are safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_TEST
 
 
 def test_a_license_admin_logs_in_and_sees_the_supervisor_chart(browser, live_server, mls_source, django_user_model):

@@ -1,36 +1,12 @@
 """A staff license admin reads the overview in a real browser, sorts it and prices a feature's seats."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
-
-import pytest
 
 from ingest.services import run_fetch
+from tests.browser import BROWSER_TEST
 from tests.conftest import SIM_END
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        not Path(CHROMIUM).exists() and not os.environ.get("REQUIRE_BROWSER"),
-        reason="Debian's chromium is not installed (apt-get install chromium); CI sets REQUIRE_BROWSER",
-    ),
-]
-
-
-@pytest.fixture
-def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield browser
-        browser.close()
+pytestmark = BROWSER_TEST
 
 
 def test_a_staff_admin_sorts_the_overview_and_prices_seats(
