@@ -7,7 +7,7 @@ This module lives in `dashboard/` because both apps' pages use it, and `ingest` 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -135,6 +135,10 @@ class Row:
 class Table:
     """A declared table over `rows`; `id` names it for a filter box (data-filter-table), `sortable` sorts on click.
 
+    A table sorted by the server instead has `sort_links`: {column key: {"query": "?sort=...", "dir": "asc",
+    "desc" or ""}}, drawn as links in those columns' headings. `classes` are its own CSS classes beside "data";
+    `foot` is a template drawn as its <tfoot> with the page's context.
+
     A report page's table also has a `name` (its download is ?table=NAME) and a `title`; its download holds
     each column's `key` of the same rows (reports.views.common.render_tables).
     """
@@ -147,6 +151,9 @@ class Table:
     sortable: bool = True
     empty: str = "Nothing to show."
     row_css: Callable[[Any], str] | None = None
+    classes: str = ""
+    sort_links: dict = field(default_factory=dict)
+    foot: str = ""
 
     @cached_property
     def _rows(self):
@@ -163,8 +170,11 @@ class Table:
 
     @cached_property
     def header(self):
-        """(label, class) of each heading: numeric columns' headings align with their numbers."""
-        return [(column.label, align) for column, align in zip(self.columns, self._align, strict=True)]
+        """(label, class, sort link or None) of each heading: numeric columns' headings align with their numbers."""
+        return [
+            (column.label, align, self.sort_links.get(column.key))
+            for column, align in zip(self.columns, self._align, strict=True)
+        ]
 
     @cached_property
     def body(self):
@@ -181,7 +191,7 @@ class Table:
 
     @property
     def css(self):
-        return "data sortable" if self.sortable else "data"
+        return " ".join(filter(None, ["data", "sortable" if self.sortable else "", self.classes]))
 
     def _numeric(self, column):
         if column.numeric is not None:

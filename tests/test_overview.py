@@ -5,6 +5,8 @@ import re
 from collections import Counter
 from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
+from html import unescape
+from urllib.parse import parse_qs
 
 import pytest
 from django.urls import reverse
@@ -218,6 +220,19 @@ def test_the_table_sorts_with_missing_figures_last(viewer, fetched):
 
     assert denials[:5] == [61, 56, 36, 8, 0]
     assert set(denials[5:]) == {None}
+
+
+def test_each_figure_heading_links_to_its_sort_and_the_current_one_flips(viewer, fetched):
+    page = overview(viewer, sort="-denials").content.decode()
+    html = page[page.index('id="overview"') : page.index("</thead>", page.index('id="overview"'))]
+    headings = dict(re.findall(r'<th[^>]*><a href="\?([^"]*)" data-sort="[a-z]*">([^<]+)</a></th>', html))
+    headings = {unescape(query): label for query, label in headings.items()}
+    sorts = {label: parse_qs(query)["sort"][0] for query, label in headings.items()}
+
+    assert sorts["Denials"] == "denials" and 'data-sort="desc">Denials<' in html
+    assert sorts["Peak"] == "-peak" and sorts["Licensed thing"] == "-name" and sorts["Unused / year"] == "-unused_cost"
+    assert {"Trend", "Seat / year", "Fetched"}.isdisjoint(sorts)
+    assert all(parse_qs(query)["start"] == [str(START)] for query in headings)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 
 import plotly.graph_objects as go
 
+from dashboard.tables import cell
 from reports.charts.base import base_layout
 
 # Enough distinct colours for a page of products or computer systems.
@@ -52,6 +53,13 @@ def top_products_figure(rows, metric):
     return fig
 
 
+def peak_when(row):
+    """When the row's peak was: the vendor's date, and the time (in the display zone) where BigFix gave one."""
+    if not row["peak_date"]:
+        return "no peak date yet"
+    return f"peak on {row['peak_date']}" + (f" (at {cell(row['peak_time'])})" if row["peak_time"] else "")
+
+
 def stacked_periods_figure(rows, series_key, label, metric):
     """Bars per reporting period, stacked by `series_key` (computer system or product)."""
     fig = go.Figure()
@@ -61,8 +69,8 @@ def stacked_periods_figure(rows, series_key, label, metric):
     for i, (name, points) in enumerate(series.items()):
         fig.add_trace(go.Bar(
             x=[p["period_start"] for p in points], y=[p["peak"] for p in points], name=f"{label} {name}".strip(),
-            marker={"color": PALETTE[i % len(PALETTE)]},
-            hovertemplate=f"{label} {name}<br>%{{x|%b %Y}}: %{{y}} {metric}<extra></extra>",
+            marker={"color": PALETTE[i % len(PALETTE)]}, customdata=[peak_when(p) for p in points],
+            hovertemplate=f"{label} {name}<br>%{{x|%b %Y}}: %{{y}} {metric}, %{{customdata}}<extra></extra>",
         ))  # fmt: skip
     base_layout(fig, yaxis_title=metric)
     fig.update_layout(barmode="stack")

@@ -51,6 +51,7 @@ def _product(catalog, source_id, product_id):
     return {
         "product": entry.name if entry else f"Product {product_id}",
         "publisher": entry.publisher_name if entry else "",
+        "publisher_guid": entry.publisher_guid if entry else "",
         "source_id": source_id,
         "software_title_id": product_id,
     }
@@ -135,6 +136,11 @@ def bigfix_systems(period, metric):
     return list(systems.values())
 
 
+def _peak_when(usage):
+    """The vendor's date of the peak (its calendar date, blank if none yet) and its instant where present."""
+    return {"peak_date": usage.peak_date.isoformat() if usage.peak_date else "", "peak_time": usage.peak_time}
+
+
 def bigfix_product_systems(source_id, product_id, period, metric):
     """One product's peaks per reporting period and computer system."""
     usages = _in_period(
@@ -147,7 +153,7 @@ def bigfix_product_systems(source_id, product_id, period, metric):
             "computer_system_id": u.computer_system_id,
             "metric": u.metric_name,
             "peak": peak_number(u.peak_value),
-            "peak_time": u.peak_time,
+            **_peak_when(u),
             "fetched_at": u.fetched_at,
         }
         for u in usages
@@ -167,7 +173,7 @@ def bigfix_system_products(source_id, system_id, period, metric):
             **_product(catalog, source_id, u.software_title_id),
             "metric": u.metric_name,
             "peak": peak_number(u.peak_value),
-            "peak_time": u.peak_time,
+            **_peak_when(u),
         }
         for u in usages
     ]
@@ -205,11 +211,12 @@ SYSTEM_COLUMNS = [
 ]  # fmt: skip
 PRODUCT_SYSTEM_COLUMNS = [
     ("period_start", "Period start"), ("period_end", "Period end"), ("computer_system_id", "Computer system"),
-    ("metric", "Metric"), ("peak", "Peak"), ("peak_time", "Peak time"), ("fetched_at", "Last fetched"),
+    ("metric", "Metric"), ("peak", "Peak"), ("peak_date", "Peak date"), ("peak_time", "Peak time"), ("fetched_at", "Last fetched"),
 ]  # fmt: skip
 SYSTEM_PRODUCT_COLUMNS = [
     ("period_start", "Period start"), ("period_end", "Period end"), ("product", "Product"),
-    ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak"), ("peak_time", "Peak time"),
+    ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak"), ("peak_date", "Peak date"),
+    ("peak_time", "Peak time"),
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ from datetime import UTC
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from ingest.vendors.metering.connector import END, START
 from ingest.vendors.metering.models import (
     MeteringEvent,
     MeteringHourSummary,
@@ -155,6 +156,13 @@ def metering_location_metadata(tenant, loc_id):
     rows = MeteringLocationMetadata.objects.filter(tenant=tenant, loc_id=loc_id).order_by("name", "first_seen_at")
     latest = {r["name"]: r for r in rows.values("name", "value", "seen_at")}
     return list(latest.values())
+
+
+def metering_uncounted_states(period, **filters):
+    """Events in the period whose state neither opens nor closes an active interval, counted per state."""
+    events = MeteringEvent.objects.filter(date__gte=period.start_dt, date__lt=period.end_dt, **filters)
+    counts = events.exclude(state__in=[START, END]).values("state").annotate(events=Count("id")).order_by("state")
+    return list(counts)
 
 
 def metering_location(tenant, loc_id):

@@ -94,7 +94,7 @@ def tenant(request, tenant):
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
         figure=active_hours_figure(series), tenant=tenant, by=by, by_links=by_links(request), period=period,
-        extra_filters=[("by", by)], kpis=[
+        extra_filters=[("by", by)], uncounted=selectors.metering_uncounted_states(period, tenant=tenant), kpis=[
             Kpi("Active location hours", _total_hours(intervals)),
             Kpi("Locations active in range", len(tables[1].rows)),
             Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
@@ -143,7 +143,7 @@ def location(request, tenant, loc_id):
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}",
         figure=active_hours_figure(series), tenant=tenant, loc_id=loc_id, facts=facts, period=period,
-        kpis=[
+        uncounted=selectors.metering_uncounted_states(period, tenant=tenant, loc_id=loc_id), kpis=[
             Kpi("Active hours in range", _total_hours(intervals)),
             Kpi("Active periods", len(tables[1].rows)),
             Kpi("Still active", "yes" if any(i["ended_at"] is None for i in intervals) else "no"),

@@ -48,8 +48,3 @@ def sparkline(values):
         '<circle cx="{}" cy="{}" r="2" fill="currentColor"/></svg>',
         WIDTH, HEIGHT, WIDTH, HEIGHT, number(values[0]), number(values[-1]), line, x, y,
     )  # fmt: skip
-
-
-@register.filter
-def get(mapping, key):
-    return mapping.get(key, "") if mapping else ""

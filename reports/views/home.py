@@ -28,16 +28,10 @@ from reports.overview.selectors import (
     overview_rows,
     sort_rows,
 )
+from reports.overview.tables import overview_table
 from reports.views.common import query_with
 
 TEMPLATE = "reports/home.html"
-COLUMNS = [
-    ("name", "Licensed thing"), ("source", "Source · server"),
-    ("owned", "Owned"), ("peak", "Peak"), ("average", "Average"), ("utilization", "Utilization"),
-    ("denials", "Denials"), ("", "Trend"), ("needed", "Right-size"), ("denied_hours", "Hours denied"),
-    ("unused", "Unused"), ("", "Seat / year"), ("unused_cost", "Unused / year"), ("", "Fetched"),
-]  # fmt: skip
-TEXT_COLUMNS = {"name", "source"}
 
 
 def home(request):
@@ -70,9 +64,9 @@ def home(request):
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
-        "unused_total": sum(costs) if costs else None, "sort_links": _sort_links(request, data["sort"]),
+        "unused_total": sum(costs) if costs else None,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
-        "columns": COLUMNS, "text_columns": TEXT_COLUMNS,
+        "table": overview_table(rows, _sort_links(request, data["sort"])),
         "downloads": {"csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx")},
     })  # fmt: skip
 

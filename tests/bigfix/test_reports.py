@@ -9,11 +9,12 @@ from datetime import date
 import pytest
 from django.db.models import Sum
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from ingest.models import IngestRun
 from ingest.services import run_fetch
-from ingest.vendors.bigfix.models import BigfixUsage
+from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
 
 pytestmark = pytest.mark.django_db
 
@@ -130,6 +131,43 @@ def test_the_computer_system_page_lists_its_products(viewer, fetched, bigfix_sou
     titles = set(on_system.values_list("software_title_id", flat=True))
     for title in titles:
         assert reverse("reports:bigfix_product", args=[bigfix_source.pk, title]) in page.content.decode()
+
+
+def test_the_product_and_system_pages_say_when_each_peak_was(viewer, fetched, bigfix_source):
+    usage = BigfixUsage.objects.filter(software_title_id=DB2, metric_name="PVU_SUB_CAP").order_by("reporting_period_start_date", "computer_system_id").first()  # fmt: skip
+    product_url = reverse("reports:bigfix_product", args=[bigfix_source.pk, DB2])
+    system_url = reverse("reports:bigfix_system", args=[bigfix_source.pk, usage.computer_system_id])
+
+    for url in (product_url, system_url):
+        header, first, *_ = csv_rows(viewer.get(url, {**RANGE, "format": "csv", "metric": "PVU_SUB_CAP"}))
+        row = dict(zip(header, first, strict=True))
+        assert row["Peak date"] == usage.peak_date.isoformat()
+        assert row["Peak time"] == timezone.localtime(usage.peak_time).strftime("%Y-%m-%d %H:%M")
+        page = viewer.get(url, {**RANGE, "metric": "PVU_SUB_CAP"})
+        hover = [d for trace in figure(page)["data"] for d in trace["customdata"]]
+        assert f"peak on {usage.peak_date.isoformat()} (at {row['Peak time']})" in hover
+        assert usage.peak_date.isoformat() in page.content.decode()
+
+
+def test_a_period_without_a_peak_date_says_so(viewer, sim, bigfix_source):
+    sim.simulators["bigfix"].null_columns = {"peak_date", "peak_time"}
+    assert run_fetch(bigfix_source).status == IngestRun.Status.SUCCEEDED
+    url = reverse("reports:bigfix_product", args=[bigfix_source.pk, DB2])
+
+    header, *rows = csv_rows(viewer.get(url, {**RANGE, "format": "csv"}))
+
+    assert {(r[header.index("Peak date")], r[header.index("Peak time")]) for r in rows} == {("", "")}
+    hover = {d for trace in figure(viewer.get(url, RANGE))["data"] for d in trace["customdata"]}
+    assert hover == {"no peak date yet"}
+
+
+def test_the_product_page_shows_the_publisher_and_its_guid(viewer, fetched, bigfix_source):
+    title = BigfixSoftwareTitle.objects.get(software_title_id=DB2)
+    assert title.publisher_name and title.publisher_guid
+
+    page = viewer.get(reverse("reports:bigfix_product", args=[bigfix_source.pk, DB2]), RANGE).content.decode()
+
+    assert f'{title.publisher_name} <span title="Publisher GUID">({title.publisher_guid})</span>' in page
 
 
 def test_unknown_products_and_systems_are_404(viewer, fetched, bigfix_source):

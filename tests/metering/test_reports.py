@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from ingest.services import run_fetch, source_save
 from ingest.vendors.metering.simulator import DEFAULT_TENANTS
+from tests.conftest import SIM_END
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +124,24 @@ def test_an_open_location_counts_up_to_now(viewer, sim):
 
     (row,) = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     assert float(row["Active hours in range"]) == pytest.approx(2.0, abs=0.05)
+
+
+def test_events_of_other_states_are_counted_on_the_tenant_and_location_pages(viewer, sim, metering_source):
+    simulator = sim.simulators["metering"]
+    for i, (loc, state) in enumerate([("acme-vm-db", "suspended"), ("acme-vm-db", "Suspended"), ("acme-vm-etl", "suspended"), ("acme-vm-db", "resumed")]):  # fmt: skip
+        when = (SIM_END - timedelta(hours=10 + i)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        simulator.inject("acme", {"id": 870000 + i, "tenantId": "acme", "ampId": DEFAULT_TENANTS["acme"]["amp"],
+                                  "locId": loc, "state": state, "date": when})  # fmt: skip
+    assert run_fetch(metering_source).status == "succeeded"
+
+    tenant_page = viewer.get(f"/metering/acme/?{RANGE}").content.decode()
+    location_page = viewer.get(f"/metering/acme/acme-vm-db/?{RANGE}").content.decode()
+    outside = viewer.get("/metering/acme/?start=2026-03-01&end=2026-03-01").content.decode()
+
+    assert "3 events with state 'suspended' not counted in active hours" in tenant_page
+    assert "1 event with state 'resumed' not counted in active hours" in tenant_page
+    assert "2 events with state 'suspended' not counted in active hours" in location_page
+    assert "not counted in active hours" not in outside
 
 
 @pytest.mark.parametrize("url", list(PAGES))
