@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+BLUES = [[0, "#eff6ff"], [1, "#1d4ed8"]]  # few to many: light to dark
+ORANGES = [[0, "#fff7ed"], [1, "#c2410c"]]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 
 
@@ -67,7 +69,7 @@ def note(heatmap):
     )
 
 
-def heatmap_trace(heatmap, *, name, colorscale="Blues"):
+def heatmap_trace(heatmap, *, name, colorscale=BLUES):
     """A plotly heatmap trace (Plotly's figure schema, no figure objects): weekdays down, local hours across."""
     label = "mean" if heatmap.how == "mean" else "total"
     return {

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from reports.charts.base import COLORS, _rgba, band_traces, base_layout
-from reports.heatmap import heatmap_figure, heatmap_trace
+from reports.heatmap import ORANGES, heatmap_figure, heatmap_trace
 
 SERIES = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#f97316", "#0891b2", "#ca8a04", "#db2777", "#4b5563"]
 COMPARE_METRICS = {
@@ -120,7 +120,7 @@ def lstat_heatmap_figure(heatmap, zone_name, *, denials=False):
     if heatmap.empty or (denials and not any(any(row) for row in heatmap.z)):
         return None
     if denials:
-        trace = heatmap_trace(heatmap, name="Denials (total)", colorscale="Oranges")
+        trace = heatmap_trace(heatmap, name="Denials (total)", colorscale=ORANGES)
     else:
         trace = heatmap_trace(heatmap, name="Used (mean hourly max)")
     return heatmap_figure(trace, zone_name=zone_name)
