@@ -51,9 +51,10 @@ test: lint
 		echo "TEST_MYSQL_URL is not set: skipped the MySQL/MariaDB run"; \
 	fi
 
-## bench: MLS ingest speed into SQLite and MariaDB, beside the seed's one-INSERT-per-record approach
+## bench: MLS ingest speed into SQLite and MariaDB, beside the seed's one-INSERT-per-record approach; raw export of 1 M minutes
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.mls_ingest
+	$(BIN)/python -m benchmarks.raw_export
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

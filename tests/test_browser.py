@@ -48,3 +48,24 @@ def test_charts_render_under_the_content_security_policy(browser, live_server, m
     assert page.locator("#chart .scatterlayer .trace").count() > 0
     violations = [line for line in console if "Content Security Policy" in line or "Refused to" in line]
     assert violations == [] and [line for line in console if line.startswith("pageerror")] == []
+
+
+def test_the_supervisor_page_draws_the_weekday_hour_heatmap(
+    browser, live_server, mls_source, django_user_model, tmp_path
+):
+    assert run_fetch(mls_source).status == "succeeded"
+    django_user_model.objects.create_user("dora", password="correct-horse-battery")
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/mls/{MAC_A}/?start=2026-03-02&end=2026-03-04")
+    page.fill("input[name=username]", "dora")
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#heatmap .main-svg")
+
+    assert page.locator("#heatmap .hm image").count() == 1  # plotly drew the heatmap's cells
+    weekdays = page.locator("#heatmap .yaxislayer-above .ytick text").all_text_contents()
+    assert weekdays == ["Sunday", "Saturday", "Friday", "Thursday", "Wednesday", "Tuesday", "Monday"]  # bottom up
+    page.locator("#heatmap").screenshot(path=os.environ.get("HEATMAP_SCREENSHOT") or tmp_path / "mls-heatmap.png")
+    assert errors == []

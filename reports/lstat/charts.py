@@ -4,6 +4,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from reports.charts.base import COLORS, _rgba, band_traces, base_layout
+from reports.heatmap import ORANGES, heatmap_figure, heatmap_trace
 
 SERIES = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#f97316", "#0891b2", "#ca8a04", "#db2777", "#4b5563"]
 COMPARE_METRICS = {
@@ -112,3 +113,14 @@ def lstat_top_users_figure(rows):
         hovermode="closest",
     )
     return fig
+
+
+def lstat_heatmap_figure(heatmap, zone_name, *, denials=False):
+    """Mean hourly used (or total denials) per local weekday and hour (Plotly's figure schema, as a dict)."""
+    if heatmap.empty or (denials and not any(any(row) for row in heatmap.z)):
+        return None
+    if denials:
+        trace = heatmap_trace(heatmap, name="Denials (total)", colorscale=ORANGES)
+    else:
+        trace = heatmap_trace(heatmap, name="Used (mean hourly max)")
+    return heatmap_figure(trace, zone_name=zone_name)

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
+from reports.heatmap import weekday_hours
 from reports.periods import bucket_start
 
 GRANULARITIES = ["hour", "day", "week", "month", "quarter"]
@@ -107,6 +108,47 @@ def lstat_latest_day(features):
 
 def lstat_first_hour(features):
     return LstatUsage.objects.filter(feature__in=features, granularity="hour").aggregate(f=Min("period_start"))["f"]
+
+
+# --- when people work, raw rows ---------------------------------------------------------
+def lstat_heatmaps(feature, period):
+    """Mean used (hourly max) and total denials per local weekday and hour, from the hourly rows of the period.
+
+    Hourly rows are kept for the recent window only: the heatmaps cover the hours stored in the period.
+    """
+    hours = LstatUsage.objects.filter(
+        feature=feature, granularity="hour", period_start__gte=period.start_dt, period_start__lt=period.end_dt
+    ).order_by()
+    rows = list(hours.values_list("period_start", "used_max", "denials"))
+    used = weekday_hours((start, used) for start, used, _denials in rows)
+    denials = weekday_hours(((start, denials) for start, _used, denials in rows), how="sum")
+    return used, denials
+
+
+def lstat_raw_usage(feature, period):
+    """Every stored usage row of the feature in the period, hourly and daily, as License Statistics sent them.
+
+    Hourly rows by their instant, daily rows by their date (as the usage history selects them).
+    """
+    in_period = Q(granularity="hour", period_start__gte=period.start_dt, period_start__lt=period.end_dt) | Q(
+        granularity="day", period_label__gte=period.start.isoformat(), period_label__lte=period.end.isoformat()
+    )
+    rows = LstatUsage.objects.filter(in_period, feature=feature).order_by("granularity", "period_start")
+    return rows.values(*(key for key, _label in RAW_COLUMNS)).iterator(chunk_size=5000)
+
+
+RAW_COLUMNS = [
+    ("granularity", "Granularity"),
+    ("period_start", "Period start"),
+    ("period_label", "Period label (as sent)"),
+    ("feature_name", "Feature name (as sent)"),
+    ("feature_version", "Feature version (as sent)"),
+    ("used_min", "Used min"), ("used_avg", "Used avg"), ("used_max", "Used max"),
+    ("total_seats", "Total seats"),
+    ("borrowed_min", "Borrowed min"), ("borrowed_max", "Borrowed max"),
+    ("denials", "Denials"),
+    ("hours_used", "Hours used"),
+]  # fmt: skip
 
 
 # --- usage history ----------------------------------------------------------------------

@@ -4,17 +4,27 @@ from django.utils import timezone
 
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
+from reports import heatmap
+from reports.exports import FORMATS, raw_download
 from reports.lstat import selectors
 from reports.lstat.charts import (
     COMPARE_METRICS,
     lstat_compare_figure,
     lstat_feature_figure,
+    lstat_heatmap_figure,
     lstat_server_figure,
     lstat_top_users_figure,
 )
 from reports.lstat.forms import CompareForm, LstatPeriodForm, SnapshotForm, UsersForm
 from reports.periods import Period
-from reports.views.common import invalid_form, render_report, render_tables
+from reports.views.common import (
+    figure_json,
+    invalid_form,
+    query_with,
+    render_report,
+    render_tables,
+    unknown_format,
+)
 
 
 def index(request):
@@ -29,6 +39,12 @@ def feature(request, pk):
     if not form.is_valid():
         return invalid_form(request, template, form, feature=feature)
     period = _period(form, [feature])
+    if request.GET.get("table") == "raw" and request.GET.get("format"):  # every stored row of the period
+        if request.GET["format"] not in FORMATS:
+            return unknown_format(request.GET["format"])
+        rows = selectors.lstat_raw_usage(feature, period)
+        filename = f"lstat-feature-{feature.fid}-{period.start}-{period.end}-raw"
+        return raw_download(request.GET["format"], filename, selectors.RAW_COLUMNS, rows)
     rows = selectors.lstat_usage([feature], period)
     summary = (selectors.lstat_summary([feature], rows) or [None])[0]
     return render_report(
@@ -38,7 +54,24 @@ def feature(request, pk):
         summary=summary, kpis=_feature_kpis(summary), hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
         alert_query=f"kind=denials&feature={feature.pk}&hours=1",
+        **_heatmap_context(request, feature, period),
     )  # fmt: skip
+
+
+def _heatmap_context(request, feature, period):
+    """The weekday x hour heatmaps of used and denials, and the raw-row download links (only a page draws them)."""
+    if request.GET.get("format") or getattr(request, "capture_report", False):
+        return {}
+    used, denials = selectors.lstat_heatmaps(feature, period)
+    zone = timezone.get_current_timezone_name()
+    return {
+        "time_zone": zone,
+        "heatmap_json": figure_json(lstat_heatmap_figure(used, zone)),
+        "denials_heatmap_json": figure_json(lstat_heatmap_figure(denials, zone, denials=True)),
+        "heatmap_note": heatmap.note(used),
+        "raw_csv_query": query_with(request, table="raw", format="csv"),
+        "raw_xlsx_query": query_with(request, table="raw", format="xlsx"),
+    }
 
 
 def server(request, pk):

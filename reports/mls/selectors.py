@@ -15,6 +15,7 @@ from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
+from reports.heatmap import weekday_hours
 from reports.periods import bucket_start, bucket_starts
 
 MLS_METRICS = ["used", "prepaid", "metered"]
@@ -121,6 +122,40 @@ def mls_bucket_note(period):
         f"Hour buckets are UTC hours: in {timezone.get_current_timezone_name()} they start at "
         f":{int(offset.total_seconds() % 3600 // 60):02d} past each hour."
     )
+
+
+def mls_heatmap(supervisor, period):
+    """The mean hourly peak of used licenses per local weekday and hour, from the UTC hours starting in the period."""
+    hours = MlsRollup.objects.filter(
+        supervisor=supervisor, granularity="hour", bucket__gte=period.start_dt, bucket__lt=period.end_dt
+    )
+    return weekday_hours(hours.order_by().values_list("bucket", "used_max").iterator(chunk_size=2000))
+
+
+def mls_raw_minutes(supervisor, start, end):
+    """Every stored minute of the supervisor from `start` (inclusive) to `end` (exclusive), oldest first."""
+    start, end = start.astimezone(UTC), end.astimezone(UTC)
+    after_start = Q(ts_date__gt=start.date()) | Q(ts_date=start.date(), ts_time__gte=start.time())
+    before_end = Q(ts_date__lt=end.date()) | Q(ts_date=end.date(), ts_time__lt=end.time())
+    records = MlsRecord.objects.filter(after_start, before_end, supervisor=supervisor).order_by("ts_date", "ts_time")
+    fields = ("ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered", "record_id")
+    for d, t, used, prepaid, metered, record_id in records.values_list(*fields).iterator(chunk_size=5000):
+        yield {
+            "time": datetime.combine(d, t, tzinfo=UTC),
+            "used": used,
+            "prepaid": prepaid,
+            "metered": metered,
+            "record_id": record_id,
+        }
+
+
+MLS_RAW_COLUMNS = [
+    ("time", "Time"),
+    ("used", "Used"),
+    ("prepaid", "Prepaid"),
+    ("metered", "Metered"),
+    ("record_id", "MLS id"),
+]
 
 
 def mls_summary(rows):

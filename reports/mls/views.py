@@ -4,10 +4,12 @@ from django.utils import timezone
 
 from dashboard.tables import Column, Kpi, Table
 from ingest.vendors.mls.connector import normalize_mac
+from reports import heatmap
+from reports.exports import FORMATS, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
-from reports.mls.charts import mls_usage_figure
-from reports.views.common import invalid_form, render_report
+from reports.mls.charts import mls_heatmap_figure, mls_usage_figure
+from reports.views.common import figure_json, invalid_form, query_with, render_report, unknown_format
 
 TEMPLATE = "reports/mls/supervisor.html"
 
@@ -38,6 +40,12 @@ def supervisor(request, mac):
     if not form.is_valid():
         return invalid_form(request, TEMPLATE, form, mac=mac)
     period = form.period()
+    filename = f"mls-{mac.replace(':', '')}-{period.start}-{period.end}"
+    if request.GET.get("table") == "raw" and request.GET.get("format"):  # every stored minute of the period
+        if request.GET["format"] not in FORMATS:
+            return unknown_format(request.GET["format"])
+        minutes = selectors.mls_raw_minutes(supervisor, period.start_dt, period.end_dt)
+        return raw_download(request.GET["format"], f"{filename}-minutes", selectors.MLS_RAW_COLUMNS, minutes)
     rows = selectors.mls_usage(supervisor, period)
     summary = selectors.mls_summary(rows)
     return render_report(
@@ -46,7 +54,7 @@ def supervisor(request, mac):
         form=form,
         rows=rows,
         columns=selectors.MLS_COLUMNS,
-        filename=f"mls-{mac.replace(':', '')}-{period.start}-{period.end}-{period.granularity}",
+        filename=f"{filename}-{period.granularity}",
         figure=mls_usage_figure(rows),
         mac=mac,
         supervisor=supervisor,
@@ -56,7 +64,21 @@ def supervisor(request, mac):
         kpis=summary_kpis(summary),
         bucket_note=selectors.mls_bucket_note(period),
         time_zone=timezone.get_current_timezone_name(),
+        **_heatmap_context(request, supervisor, period),
     )
+
+
+def _heatmap_context(request, supervisor, period):
+    """The weekday x hour heatmap and the raw-minute download links (only a page draws them)."""
+    if request.GET.get("format") or getattr(request, "capture_report", False):
+        return {}
+    cells = selectors.mls_heatmap(supervisor, period)
+    return {
+        "heatmap_json": figure_json(mls_heatmap_figure(cells, timezone.get_current_timezone_name())),
+        "heatmap_note": heatmap.note(cells),
+        "raw_csv_query": query_with(request, table="raw", format="csv"),
+        "raw_xlsx_query": query_with(request, table="raw", format="xlsx"),
+    }
 
 
 def summary_kpis(summary):

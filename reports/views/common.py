@@ -1,5 +1,6 @@
 """What every report view shares: the period form, the download formats, the embedded figure, the tables."""
 
+import json
 import re
 
 from django.http import HttpResponse, HttpResponseBadRequest
@@ -23,7 +24,7 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in FORMATS:
-            return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose csv or xlsx.", content_type="text/plain")
+            return unknown_format(fmt)
         return download(fmt, filename, columns, rows, sheet=filename)
     context.update(
         form=form,
@@ -36,6 +37,10 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         xlsx_query=query_with(request, format="xlsx"),
     )
     return render(request, template, context, status=status)
+
+
+def unknown_format(fmt):
+    return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose csv or xlsx.", content_type="text/plain")
 
 
 class CapturedReport(HttpResponse):
@@ -111,5 +116,8 @@ def query_with(request, **changes):
 
 
 def figure_json(figure):
-    """A plotly figure as JSON that is safe inside a <script type="application/json"> element."""
-    return figure.to_json().translate(_JSON_SCRIPT_ESCAPES) if figure is not None else None
+    """A plotly figure (or a dict in Plotly's figure schema) as JSON safe inside a <script type="application/json">."""
+    if figure is None:
+        return None
+    text = json.dumps(figure, separators=(",", ":")) if isinstance(figure, dict) else figure.to_json()
+    return text.translate(_JSON_SCRIPT_ESCAPES)
