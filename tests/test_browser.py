@@ -1,5 +1,7 @@
 """A real browser logs in and loads the supervisor report (headless Debian Chromium via Playwright)."""
 
+import os
+
 from ingest.services import run_fetch
 from tests.browser import BROWSER_TEST
 from tests.conftest import MAC_A
