@@ -27,29 +27,29 @@ def test_a_source_never_fetched_is_stale(viewer, mls_source):
     assert "never" in html and "stale" in html
 
 
-def test_fetch_now_queues_a_fetch_that_the_worker_runs(viewer, mls_source):
+def test_fetch_now_queues_a_fetch_that_the_worker_runs(admin_client, mls_source):
     # Tests run django-q2 in sync mode, so the queued task runs at once.
-    response = viewer.post(f"/sources/{mls_source.pk}/fetch/", {"next": "/sources/"})
+    response = admin_client.post(f"/sources/{mls_source.pk}/fetch/", {"next": "/sources/"})
 
     assert response.status_code == 302 and response.url == "/sources/"
     run = IngestRun.objects.get()
     assert (run.trigger, run.status) == ("manual", IngestRun.Status.SUCCEEDED)
 
 
-def test_fetch_now_never_redirects_off_site(viewer, mls_source):
-    response = viewer.post(f"/sources/{mls_source.pk}/fetch/", {"next": "https://evil.example.com/"})
+def test_fetch_now_never_redirects_off_site(admin_client, mls_source):
+    response = admin_client.post(f"/sources/{mls_source.pk}/fetch/", {"next": "https://evil.example.com/"})
 
     assert response.url == "/sources/"
 
 
-def test_fetch_now_needs_a_post(viewer, mls_source):
-    assert viewer.get(f"/sources/{mls_source.pk}/fetch/").status_code == 405
+def test_fetch_now_needs_a_post(admin_client, mls_source):
+    assert admin_client.get(f"/sources/{mls_source.pk}/fetch/").status_code == 405
 
 
-def test_the_source_page_lists_its_runs_with_cursors(viewer, mls_source):
+def test_the_source_page_lists_its_runs_with_cursors(admin_client, mls_source):
     run_fetch(mls_source)
 
-    html = viewer.get(f"/sources/{mls_source.pk}/").content.decode()
+    html = admin_client.get(f"/sources/{mls_source.pk}/").content.decode()
 
     assert "succeeded" in html and f"{MAC_A}→" in html
 
@@ -133,10 +133,10 @@ def test_the_admin_rejects_bad_parameters_with_a_message(admin_client, secret_so
     assert Source.objects.get().params == {"macaddresses": [MAC_A], "per_page": 10080, "timezone": "UTC"}
 
 
-def test_an_unknown_page_is_a_friendly_404(viewer, settings):
+def test_an_unknown_page_is_a_friendly_404(admin_client, settings):
     settings.DEBUG = False
 
-    response = viewer.get("/sources/999999/")
+    response = admin_client.get("/sources/999999/")
 
     assert response.status_code == 404
     assert "Back to the overview" in response.content.decode()
