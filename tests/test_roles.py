@@ -5,6 +5,7 @@ anonymous visitor, a viewer and an admin.
 """
 
 import pytest
+from django.contrib.auth.models import User
 from django.urls import URLResolver, get_resolver, path, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
@@ -14,6 +15,7 @@ from ingest.services import run_fetch
 from ingest.vendors.bigfix.models import BigfixUsage
 from ingest.vendors.lstat.models import LstatFeature, LstatServer
 from ingest.vendors.metering.models import MeteringEvent
+from reports.subscriptions.models import Subscription
 from reports.subscriptions.services import subscription_save
 from reports.views.home import home
 from tests.conftest import MAC_A
@@ -116,6 +118,8 @@ def test_an_anonymous_visitor_is_sent_to_the_login_page_everywhere(client, urls)
 
 
 def test_a_viewer_reads_reports_and_downloads_but_no_admin_page(viewer, urls):
+    Subscription.objects.update(owner=User.objects.get(username="viewer"))  # a viewer opens their own
+
     for url, role in urls.items():
         response = viewer.get(url)
 
