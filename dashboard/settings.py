@@ -219,6 +219,8 @@ else:
 # --- Meterboard -------------------------------------------------------------------
 # A fetch that holds its source's lock longer than this is taken to have died.
 FETCH_LOCK_TIMEOUT = env.int("FETCH_LOCK_TIMEOUT", default=Q_CLUSTER["timeout"] + 300)
+# "Fetch now" queues at most one fetch per source in this many seconds (counted in Django's cache).
+FETCH_NOW_INTERVAL = env.int("FETCH_NOW_INTERVAL", default=60)
 # Charts never draw more points than this per trace; coarser buckets are chosen.
 MAX_POINTS_PER_TRACE = env.int("MAX_POINTS_PER_TRACE", default=5000)
 # The currency of seat prices on the overview (an ISO 4217 code: EUR, USD, GBP, ...).

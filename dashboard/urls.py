@@ -1,20 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from dashboard import roles
+from dashboard.roles import public
 from dashboard.security import RateLimitedLoginView
 
 admin.site.site_header = "Meterboard administration"
 admin.site.site_title = "Meterboard"
 
 urlpatterns = [
-    path("login/", RateLimitedLoginView.as_view(), name="login"),
+    public(path("login/", RateLimitedLoginView.as_view(), name="login")),
     # The admin logs in through the same, rate-limited page (and comes back to ?next=).
-    path("admin/login/", login_not_required(RedirectView.as_view(pattern_name="login", query_string=True))),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("admin/", admin.site.urls),
+    public(path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True))),
+    public(path("logout/", auth_views.LogoutView.as_view(), name="logout")),
+    # Every page of the admin site (sources, alert rules, subscriptions, raw rows) is for admins.
+    roles.admin(path("admin/", admin.site.urls)),
+    # Each included urls.py declares the role of each of its URLs.
     path("sources/", include("ingest.urls")),
     path("", include("reports.urls")),
 ]

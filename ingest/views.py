@@ -6,7 +6,7 @@ from django.views.decorators.http import require_POST
 from ingest.models import Source
 from ingest.selectors import source_statuses
 from ingest.tables import runs_table, status_table
-from ingest.tasks import enqueue_fetch
+from ingest.tasks import FetchRefused, request_fetch
 
 
 def source_list(request):
@@ -22,8 +22,12 @@ def source_detail(request, pk):
 @require_POST
 def fetch_now(request, pk):
     source = get_object_or_404(Source, pk=pk)
-    enqueue_fetch(source)
-    messages.success(request, f"Fetch of {source.name} queued; the worker picks it up within seconds.")
+    try:
+        request_fetch(source)
+    except FetchRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, f"Fetch of {source.name} queued; the worker picks it up within seconds.")
     next_url = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         next_url = "ingest:sources"

@@ -200,7 +200,7 @@ def test_a_failing_source_is_called_out(viewer, fetched, mls_source):
     page = overview(viewer)
 
     assert [s.source.name for s in page.context["callouts"]["stale"]] == ["test-mls"]
-    assert "test-mls : last fetch failed" in text(page)
+    assert "test-mls: last fetch failed" in text(page)
     assert "failing" in text(page)
 
 

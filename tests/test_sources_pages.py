@@ -1,7 +1,9 @@
 """The Sources page, fetch-now, and the admin's write-only credentials."""
 
 import pytest
+import time_machine
 from django.test import override_settings
+from django.utils import timezone
 
 from ingest.models import IngestRun, Source
 from ingest.services import run_fetch, source_save
@@ -27,29 +29,29 @@ def test_a_source_never_fetched_is_stale(viewer, mls_source):
     assert "never" in html and "stale" in html
 
 
-def test_fetch_now_queues_a_fetch_that_the_worker_runs(viewer, mls_source):
+def test_fetch_now_queues_a_fetch_that_the_worker_runs(admin_client, mls_source):
     # Tests run django-q2 in sync mode, so the queued task runs at once.
-    response = viewer.post(f"/sources/{mls_source.pk}/fetch/", {"next": "/sources/"})
+    response = admin_client.post(f"/sources/{mls_source.pk}/fetch/", {"next": "/sources/"})
 
     assert response.status_code == 302 and response.url == "/sources/"
     run = IngestRun.objects.get()
     assert (run.trigger, run.status) == ("manual", IngestRun.Status.SUCCEEDED)
 
 
-def test_fetch_now_never_redirects_off_site(viewer, mls_source):
-    response = viewer.post(f"/sources/{mls_source.pk}/fetch/", {"next": "https://evil.example.com/"})
+def test_fetch_now_never_redirects_off_site(admin_client, mls_source):
+    response = admin_client.post(f"/sources/{mls_source.pk}/fetch/", {"next": "https://evil.example.com/"})
 
     assert response.url == "/sources/"
 
 
-def test_fetch_now_needs_a_post(viewer, mls_source):
-    assert viewer.get(f"/sources/{mls_source.pk}/fetch/").status_code == 405
+def test_fetch_now_needs_a_post(admin_client, mls_source):
+    assert admin_client.get(f"/sources/{mls_source.pk}/fetch/").status_code == 405
 
 
-def test_the_source_page_lists_its_runs_with_cursors(viewer, mls_source):
+def test_the_source_page_lists_its_runs_with_cursors(admin_client, mls_source):
     run_fetch(mls_source)
 
-    html = viewer.get(f"/sources/{mls_source.pk}/").content.decode()
+    html = admin_client.get(f"/sources/{mls_source.pk}/").content.decode()
 
     assert "succeeded" in html and f"{MAC_A}→" in html
 
@@ -133,10 +135,10 @@ def test_the_admin_rejects_bad_parameters_with_a_message(admin_client, secret_so
     assert Source.objects.get().params == {"macaddresses": [MAC_A], "per_page": 10080, "timezone": "UTC"}
 
 
-def test_an_unknown_page_is_a_friendly_404(viewer, settings):
+def test_an_unknown_page_is_a_friendly_404(admin_client, settings):
     settings.DEBUG = False
 
-    response = viewer.get("/sources/999999/")
+    response = admin_client.get("/sources/999999/")
 
     assert response.status_code == 404
     assert "Back to the overview" in response.content.decode()
@@ -147,3 +149,44 @@ def test_the_admin_lists_runs_outside_utc(admin_client, mls_source):
 
     with override_settings(TIME_ZONE="America/New_York"):
         assert admin_client.get("/admin/ingest/ingestrun/").status_code == 200
+
+
+def messages_of(response):
+    return [str(message) for message in response.context["messages"]]
+
+
+def test_fetch_now_queues_one_fetch_however_often_it_is_clicked(admin_client, mls_source):
+    clicks = [admin_client.post(f"/sources/{mls_source.pk}/fetch/", follow=True) for _ in range(30)]
+
+    assert IngestRun.objects.count() == 1
+    assert messages_of(clicks[0]) == ["Fetch of test-mls queued; the worker picks it up within seconds."]
+    assert "A fetch of test-mls was queued moments ago; try again in" in messages_of(clicks[-1])[0]
+
+
+@override_settings(FETCH_NOW_INTERVAL=1)
+def test_fetch_now_queues_again_once_the_interval_has_passed(admin_client, mls_source):
+    with time_machine.travel("2026-03-04 12:00:00Z", tick=False) as clock:
+        admin_client.post(f"/sources/{mls_source.pk}/fetch/")
+        clock.shift(2)
+        admin_client.post(f"/sources/{mls_source.pk}/fetch/")
+
+    assert IngestRun.objects.filter(trigger="manual").count() == 2
+
+
+def test_fetch_now_refuses_a_disabled_source(admin_client, mls_source):
+    Source.objects.filter(pk=mls_source.pk).update(enabled=False)
+
+    response = admin_client.post(f"/sources/{mls_source.pk}/fetch/", follow=True)
+
+    assert messages_of(response) == ["test-mls is disabled: enable it in the admin to fetch it."]
+    assert not IngestRun.objects.exists()
+
+
+def test_fetch_now_refuses_while_a_fetch_of_the_source_runs(admin_client, mls_source):
+    Source.objects.filter(pk=mls_source.pk).update(locked_at=timezone.now())
+
+    response = admin_client.post(f"/sources/{mls_source.pk}/fetch/", follow=True)
+
+    assert "A fetch of test-mls has been running since" in messages_of(response)[0]
+    assert "wait for it to finish" in messages_of(response)[0]
+    assert not IngestRun.objects.exists()

@@ -2,10 +2,11 @@
 
 from django.urls import path
 
+from dashboard.roles import viewer
 from reports.bigfix import views
 
 urlpatterns = [
-    path("", views.overview, name="bigfix"),
-    path("<int:source_id>/products/<int:product_id>/", views.product, name="bigfix_product"),
-    path("<int:source_id>/systems/<int:system_id>/", views.system, name="bigfix_system"),
+    viewer(path("", views.overview, name="bigfix")),
+    viewer(path("<int:source_id>/products/<int:product_id>/", views.product, name="bigfix_product")),
+    viewer(path("<int:source_id>/systems/<int:system_id>/", views.system, name="bigfix_system")),
 ]

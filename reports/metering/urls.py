@@ -2,10 +2,11 @@
 
 from django.urls import path
 
+from dashboard.roles import viewer
 from reports.metering import views
 
 urlpatterns = [
-    path("", views.overview, name="metering"),
-    path("<str:tenant>/", views.tenant, name="metering_tenant"),
-    path("<str:tenant>/<path:loc_id>/", views.location, name="metering_location"),
+    viewer(path("", views.overview, name="metering")),
+    viewer(path("<str:tenant>/", views.tenant, name="metering_tenant")),
+    viewer(path("<str:tenant>/<path:loc_id>/", views.location, name="metering_location")),
 ]

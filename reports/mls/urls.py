@@ -2,9 +2,10 @@
 
 from django.urls import path
 
+from dashboard.roles import viewer
 from reports.mls import views
 
 urlpatterns = [
-    path("", views.supervisor_list, name="mls_supervisors"),
-    path("<str:mac>/", views.supervisor, name="mls_supervisor"),
+    viewer(path("", views.supervisor_list, name="mls_supervisors")),
+    viewer(path("<str:mac>/", views.supervisor, name="mls_supervisor")),
 ]

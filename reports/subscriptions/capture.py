@@ -7,6 +7,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.http import Http404, HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
 
+from dashboard.roles import viewer_view
 from reports.views.common import CapturedReport
 
 log = logging.getLogger(__name__)
@@ -36,9 +37,12 @@ def capture(report, *, start=None, end=None):
         params.pop(key, None)
     if start and end:
         params["start"], params["end"] = start.isoformat(), end.isoformat()
+    view = viewer_view(match.func)
+    if view is None:
+        raise ReportError(f"{path} is not a report page")
     request = _request(path, params)
     try:
-        response = match.func(request, *match.args, **match.kwargs)
+        response = view(request, *match.args, **match.kwargs)
     except Http404 as exc:
         raise ReportError(f"the report at {path} no longer exists ({exc})") from None
     except Exception as exc:  # a page that is no report (or a bug): the send fails visibly, the traceback is logged

@@ -13,6 +13,12 @@ def display_zone():
     return settings.TIME_ZONE
 
 
+class SubscriptionQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Admins see every subscription; a viewer sees the ones they made on the Subscribe form."""
+        return self if user.is_staff else self.filter(owner=user)
+
+
 class Subscription(models.Model):
     """A report page (path and query) emailed to recipients on a schedule, for a period relative to the send."""
 
@@ -50,6 +56,12 @@ class Subscription(models.Model):
     enabled = models.BooleanField(default=True)
     next_send_at = models.DateTimeField(null=True, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="subscriptions",
+        help_text="Who made it on the Subscribe form; only admins see subscriptions without one.",
+    )  # fmt: skip
+
+    objects = SubscriptionQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

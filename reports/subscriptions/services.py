@@ -40,10 +40,15 @@ def parse_at(text):
         raise ValueError(f"--at {text!r}: give a time as HH:MM, e.g. 08:00") from None
 
 
-def subscription_save(*, name, report, recipients, **fields):
-    """Create or update the subscription NAME, checking its report renders, and set its next send."""
+def subscription_save(*, name, report, recipients, owner=None, **fields):
+    """Create or update the subscription NAME, checking its report renders, and set its next send.
+
+    With an `owner` (a viewer on the Subscribe form), NAME may only be a new name or one of theirs.
+    """
     if not name or not name.strip():
         raise ValueError("NAME: give the subscription a name")
+    if owner is not None and Subscription.objects.filter(name=name).exclude(owner=owner).exists():
+        raise ValueError(f"NAME: a subscription named {name!r} exists already; choose another name")
     addresses = parse_recipients(recipients if isinstance(recipients, str) else ",".join(recipients))
     if "timezone" in fields:
         schedule.zone(fields["timezone"])
@@ -53,7 +58,7 @@ def subscription_save(*, name, report, recipients, **fields):
         capture(report)
     except ReportError as exc:
         raise ValueError(f"--report {report!r}: {exc}") from None
-    subscription = Subscription.objects.filter(name=name).first() or Subscription(name=name)
+    subscription = Subscription.objects.filter(name=name).first() or Subscription(name=name, owner=owner)
     subscription.report, subscription.recipients = report, ", ".join(addresses)
     for key, value in fields.items():
         setattr(subscription, key, value)

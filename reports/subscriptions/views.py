@@ -27,14 +27,14 @@ def subscription_list(request):
             Column("last_send", "Last send", template=CELLS + "subscription_last.html"),
             Column("send", "", template=CELLS + "send_now.html"),
         ],
-        Subscription.objects.prefetch_related("sends"),
+        Subscription.objects.visible_to(request.user).prefetch_related("sends"),
         sortable=False,
     )
     return render(request, "reports/subscriptions/list.html", {"subscriptions": subscriptions})
 
 
 def subscription_detail(request, pk):
-    subscription = get_object_or_404(Subscription, pk=pk)
+    subscription = get_object_or_404(Subscription.objects.visible_to(request.user), pk=pk)
     sends = Table(
         [
             Column("sent_at", "Time", format="Y-m-d H:i T"),
@@ -57,9 +57,11 @@ def subscription_new(request):
         form = SubscriptionForm(request.POST)
         if form.is_valid():
             try:
-                subscription = subscription_save(**form.fields_for_save())
+                subscription = subscription_save(**form.fields_for_save(), owner=request.user)
             except ValueError as exc:
-                form.add_error(None, str(exc).replace("--report ", "Report ").replace("--to: ", ""))
+                form.add_error(
+                    None, str(exc).replace("--report ", "Report ").replace("--to: ", "").replace("NAME: ", "")
+                )
             else:
                 messages.success(request, f"Subscription {subscription.name!r} saved: {subscription.schedule_text}.")
                 return redirect(subscription)
@@ -85,7 +87,7 @@ def on_screen_period(report):
 
 @require_POST
 def send_now(request, pk):
-    subscription = get_object_or_404(Subscription, pk=pk)
+    subscription = get_object_or_404(Subscription.objects.visible_to(request.user), pk=pk)
     entry = send_subscription(subscription, trigger="manual")
     if entry.status == entry.Status.SENT:
         messages.success(request, f"{subscription.name} sent to {entry.recipients}.")

@@ -119,12 +119,12 @@ def test_mls_utilization_of_prepaid_licenses_for_n_hours(mls_source):
     assert [m.subject for m in mail.outbox] == ["[Meterboard] ALERT: watch", "[Meterboard] Cleared: watch"]
 
 
-def test_the_alerts_page_lists_rules_state_and_history(viewer, mls_source, sim):
+def test_the_alerts_page_lists_rules_state_and_history(admin_client, mls_source, sim):
     rule(kind="failing", source=mls_source)
     sim.faults.add("500", RECORDS, times=-1)
     run_fetch(mls_source)
 
-    html = viewer.get("/alerts/").content.decode()
+    html = admin_client.get("/alerts/").content.decode()
     assert "watch" in html and "firing" in html and "fired" in html and "the last fetch failed" in html
 
 

@@ -44,15 +44,15 @@ def test_a_supervisor_that_returns_no_records_succeeds_with_a_warning(sim):
     assert MlsRecord.objects.filter(supervisor__macaddress=MAC_A).exists()
 
 
-def test_the_warning_is_on_the_sources_page_the_source_page_and_the_ingest_output(sim, viewer, capsys):
+def test_the_warning_is_on_the_sources_page_the_source_page_and_the_ingest_output(sim, admin_client, capsys):
     source = mls(sim, UNKNOWN)
 
     call_command("ingest", "studio")
 
     warning = f"no records for {UNKNOWN}: check the MAC address"
     assert f"  warning: {warning}" in capsys.readouterr().out
-    assert warning in viewer.get("/sources/").content.decode()
-    assert warning in viewer.get(f"/sources/{source.pk}/").content.decode()
+    assert warning in admin_client.get("/sources/").content.decode()
+    assert warning in admin_client.get(f"/sources/{source.pk}/").content.decode()
 
 
 def test_a_supervisor_with_records_from_earlier_runs_does_not_warn_when_nothing_is_new(sim):

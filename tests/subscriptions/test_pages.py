@@ -3,9 +3,11 @@
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
 
 from reports.subscriptions.models import Subscription, SubscriptionSend
+from reports.subscriptions.services import subscription_save
 from tests.conftest import MAC_A
 from tests.subscriptions.conftest import REPORT
 
@@ -76,6 +78,7 @@ def test_the_subscribe_form_names_what_is_wrong(viewer, mls_fetched):
 def test_the_page_lists_next_send_and_last_status_with_its_error(viewer, mls_fetched, no_chromium):
     sub = subscription(report="/mls/00:00:00:00:00:99/")
     sub.next_send_at = sub.next_after(sub.created_at)
+    sub.owner = User.objects.get(username="viewer")  # a viewer sees their own subscriptions
     sub.save()
 
     response = viewer.post(f"/subscriptions/{sub.pk}/send/", follow=True)
@@ -89,6 +92,7 @@ def test_the_page_lists_next_send_and_last_status_with_its_error(viewer, mls_fet
 
 def test_send_now_on_the_page_sends_it(viewer, mls_fetched, no_chromium):
     sub = subscription()
+    Subscription.objects.filter(pk=sub.pk).update(owner=User.objects.get(username="viewer"))
     viewer.post(f"/subscriptions/{sub.pk}/send/")
 
     assert len(mail.outbox) == 1
@@ -112,3 +116,43 @@ def test_the_admin_refuses_a_report_that_does_not_exist(staff, mls_fetched):
     })  # fmt: skip
 
     assert response.status_code == 200 and "no report at /nowhere/" in response.content.decode()
+
+
+def subscribe(client, name):
+    return client.post("/subscriptions/new/", {
+        "name": name, "report": REPORT, "period": "last-7-days", "recipients": "me@example.com",
+        "every": "daily", "weekday": "0", "day_of_month": "1", "at": "07:00", "timezone": "UTC", "attach_csv": "on",
+        "enabled": "on",
+    })  # fmt: skip
+
+
+def test_a_viewer_sees_and_sends_only_their_own_subscriptions(viewer, mls_fetched):
+    subscribe(viewer, "Mine")
+    other = subscription_save(name="Theirs", report=REPORT, recipients="boss@example.com")
+    mine = Subscription.objects.get(name="Mine")
+
+    html = viewer.get("/subscriptions/").content.decode()
+
+    assert "Mine" in html and "Theirs" not in html
+    assert viewer.get(f"/subscriptions/{mine.pk}/").status_code == 200
+    assert viewer.get(f"/subscriptions/{other.pk}/").status_code == 404
+    assert viewer.post(f"/subscriptions/{other.pk}/send/").status_code == 404
+
+
+def test_a_viewer_cannot_take_over_a_subscription_by_its_name(viewer, mls_fetched):
+    subscription_save(name="Theirs", report=REPORT, recipients="boss@example.com")
+
+    response = subscribe(viewer, "Theirs")
+
+    assert response.status_code == 400
+    assert "already exists" in response.context["form"].errors["name"][0]
+    assert Subscription.objects.get(name="Theirs").recipients == "boss@example.com"
+
+
+def test_an_admin_sees_every_subscription(admin_client, viewer, mls_fetched):
+    subscribe(viewer, "Mine")
+    subscription_save(name="Theirs", report=REPORT, recipients="boss@example.com")
+
+    html = admin_client.get("/subscriptions/").content.decode()
+
+    assert "Mine" in html and "Theirs" in html

@@ -1,0 +1,157 @@
+"""Viewers read reports, downloads and subscriptions; admins also run sources, alerts, prices and the admin site.
+
+Every URL pattern declares its role (dashboard/roles.py); these tests open one URL of each pattern as an
+anonymous visitor, a viewer and an admin.
+"""
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import URLResolver, get_resolver, path, resolve
+from django.urls.resolvers import RegexPattern, RoutePattern
+
+from dashboard import roles
+from dashboard.roles import ADMIN, PUBLIC, VIEWER, undeclared
+from ingest.services import run_fetch
+from ingest.vendors.bigfix.models import BigfixUsage
+from ingest.vendors.lstat.models import LstatFeature, LstatServer
+from ingest.vendors.metering.models import MeteringEvent
+from reports.subscriptions.models import Subscription
+from reports.subscriptions.services import subscription_save
+from reports.views.home import home
+from tests.conftest import MAC_A
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_url_of_the_project_declares_a_role():
+    assert undeclared(get_resolver()) == []
+
+
+def test_the_walk_finds_a_url_without_a_role():
+    inner = URLResolver(RoutePattern("reports/"), [roles.viewer(path("a/", home)), path("b/", home)])
+
+    assert undeclared(URLResolver(RegexPattern(r"^/"), [inner, path("c/", home)])) == ["reports/b/", "c/"]
+
+
+def test_the_admin_site_is_for_admins_only():
+    assert resolve("/admin/").func.role == ADMIN
+    assert resolve("/admin/ingest/source/").func.role == ADMIN
+
+
+@pytest.fixture
+def fetched(sim, lstat_clock, mls_source, bigfix_source, lstat_source, metering_source):
+    for source in (mls_source, bigfix_source, lstat_source, metering_source):
+        assert run_fetch(source).status == "succeeded", source.kind
+    return sim
+
+
+@pytest.fixture
+def urls(fetched, mls_source):
+    """One URL per URL pattern outside the admin site (and one admin page), with the role it needs."""
+    usage = BigfixUsage.objects.first()
+    event = MeteringEvent.objects.first()
+    subscription = subscription_save(name="weekly", report=f"/mls/{MAC_A}/", recipients="a@example.com")
+    bigfix = f"/bigfix/{usage.source_id}"
+    return {
+        "/": VIEWER,
+        "/?format=csv": VIEWER,
+        "/mls/": VIEWER,
+        f"/mls/{MAC_A}/": VIEWER,
+        f"/mls/{MAC_A}/?format=xlsx": VIEWER,
+        "/bigfix/": VIEWER,
+        f"{bigfix}/products/{usage.software_title_id}/": VIEWER,
+        f"{bigfix}/systems/{usage.computer_system_id}/": VIEWER,
+        f"{bigfix}/systems/{usage.computer_system_id}/?format=csv": VIEWER,
+        "/lstat/": VIEWER,
+        f"/lstat/features/{LstatFeature.objects.first().pk}/": VIEWER,
+        f"/lstat/servers/{LstatServer.objects.first().pk}/": VIEWER,
+        "/lstat/compare/": VIEWER,
+        "/lstat/users/": VIEWER,
+        "/lstat/highest/": VIEWER,
+        "/metering/": VIEWER,
+        f"/metering/{event.tenant}/": VIEWER,
+        f"/metering/{event.tenant}/{event.loc_id}/": VIEWER,
+        f"/metering/{event.tenant}/{event.loc_id}/?format=csv&table=intervals": VIEWER,
+        "/subscriptions/": VIEWER,
+        f"/subscriptions/new/?report=/mls/{MAC_A}/": VIEWER,
+        f"/subscriptions/{subscription.pk}/": VIEWER,
+        "/sources/": VIEWER,
+        f"/sources/{mls_source.pk}/": ADMIN,
+        "/alerts/": ADMIN,
+        "/admin/": ADMIN,
+        "/admin/ingest/source/": ADMIN,
+        f"/admin/ingest/source/{mls_source.pk}/change/": ADMIN,
+    }
+
+
+POSTS = {  # URLs that only answer POST: what each role gets
+    "/seat-price/": ADMIN,
+    "/sources/{source}/fetch/": ADMIN,
+    "/subscriptions/{subscription}/send/": VIEWER,
+}
+
+
+def test_the_sample_urls_cover_every_url_pattern_outside_the_admin_site(urls):
+    covered = {
+        resolve(url.split("?")[0]).route
+        for url in [*urls, "/seat-price/", "/sources/1/fetch/", "/subscriptions/1/send/"]
+    }
+    routes = {route for route, role in patterns(get_resolver()) if not route.startswith("admin/") and role != PUBLIC}
+
+    assert routes <= covered
+
+
+def patterns(resolver, prefix=""):
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            yield from patterns(pattern, prefix + str(pattern.pattern))
+        else:
+            yield prefix + str(pattern.pattern), pattern.role
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page_everywhere(client, urls):
+    for url in [*urls, *(u.format(source=1, subscription=1) for u in POSTS)]:
+        response = client.get(url)
+
+        assert response.status_code == 302, url
+        assert response.url.startswith(("/login/?next=", "/admin/login/?next=")), url  # the latter redirects on
+
+
+def test_a_viewer_reads_reports_and_downloads_but_no_admin_page(viewer, urls):
+    Subscription.objects.update(owner=User.objects.get(username="viewer"))  # a viewer opens their own
+
+    for url, role in urls.items():
+        response = viewer.get(url)
+
+        assert response.status_code == (200 if role == VIEWER else 403), url
+
+
+def test_an_admin_opens_every_page(admin_client, urls):
+    for url in urls:
+        assert admin_client.get(url).status_code == 200, url
+
+
+def test_a_viewer_may_not_fetch_now_nor_set_prices(viewer, mls_source):
+    assert viewer.post(f"/sources/{mls_source.pk}/fetch/").status_code == 403
+    assert viewer.post("/seat-price/", {"kind": "mls", "key": MAC_A, "price": "10"}).status_code == 403
+
+
+def test_a_viewer_sees_freshness_but_no_source_details(viewer, sim, mls_source):
+    sim.faults.add("500", "/mls/", times=-1)
+    run_fetch(mls_source)
+
+    html = viewer.get("/sources/").content.decode()
+
+    assert "test-mls" in html and "never" in html
+    assert mls_source.base_url not in html and "HTTP 500" not in html
+    assert f"/sources/{mls_source.pk}/" not in html and "Fetch now" not in html
+
+
+def test_an_admin_sees_the_source_details(admin_client, sim, mls_source):
+    sim.faults.add("500", "/mls/", times=-1)
+    run_fetch(mls_source)
+
+    html = admin_client.get("/sources/").content.decode()
+
+    assert f"/sources/{mls_source.pk}/" in html and "Fetch now" in html and "HTTP 500" in html
+    assert mls_source.base_url in admin_client.get(f"/sources/{mls_source.pk}/").content.decode()
