@@ -30,8 +30,11 @@ class Source(models.Model):
     interval_minutes = models.PositiveIntegerField(
         "fetch interval (minutes)", default=15, help_text="MLS asks for at least 15 minutes."
     )
-    # Set while a fetch holds this source: the lock that keeps two fetches apart.
+    # Set while a fetch holds this source: the lock that keeps two fetches apart (its value names the holder).
     locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The holder's last sign of life: it beats as pages commit and every few seconds in between, and a lock
+    # whose heartbeat is older than FETCH_HEARTBEAT_TIMEOUT belongs to a dead fetch (see ingest/lock.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -89,11 +92,14 @@ class IngestRun(models.Model):
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         SKIPPED = "skipped"
+        # It stopped without finishing (killed, or stopped by the worker at its timeout); the next fetch
+        # found its lock dead, marked it so and went on from the cursors it had committed.
+        INTERRUPTED = "interrupted"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
     started_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     trigger = models.CharField(max_length=20, default="schedule")
     records_fetched = models.PositiveBigIntegerField(default=0)
     records_created = models.PositiveBigIntegerField(default=0)

@@ -200,8 +200,8 @@ def test_a_lock_left_by_a_dead_worker_expires(mls_source, settings):
 
     from django.utils import timezone
 
-    long_ago = timezone.now() - timedelta(seconds=settings.FETCH_LOCK_TIMEOUT + 1)
-    type(mls_source).objects.filter(pk=mls_source.pk).update(locked_at=long_ago)
+    long_ago = timezone.now() - timedelta(seconds=settings.FETCH_HEARTBEAT_TIMEOUT + 1)
+    type(mls_source).objects.filter(pk=mls_source.pk).update(locked_at=long_ago, heartbeat_at=long_ago)
 
     run = run_fetch(mls_source)
 
