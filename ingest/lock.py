@@ -9,7 +9,6 @@ older than FETCH_HEARTBEAT_TIMEOUT seconds its lock is dead, and the next fetch 
 
 import logging
 import threading
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import connection, connections
@@ -43,7 +42,7 @@ class FetchLock:
         if held is None:
             return None
         locked_at, heartbeat_at = held
-        if locked_at is not None and not is_dead(locked_at, heartbeat_at, now):
+        if locked_at is not None and not source.lock_is_dead(locked_at, heartbeat_at, now):
             return None
         same = Q(locked_at__isnull=True) if locked_at is None else Q(locked_at=locked_at)
         if not Source.objects.filter(same, pk=source.pk).update(locked_at=now, heartbeat_at=now):
@@ -104,9 +103,3 @@ class Pulse(threading.Thread):
     def stop(self):
         self.stopped.set()
         self.join()
-
-
-def is_dead(locked_at, heartbeat_at, now=None):
-    """Whether a lock's holder has been silent longer than FETCH_HEARTBEAT_TIMEOUT."""
-    last_sign = heartbeat_at or locked_at  # (a lock taken before heartbeats existed has none)
-    return last_sign < (now or timezone.now()) - timedelta(seconds=settings.FETCH_HEARTBEAT_TIMEOUT)

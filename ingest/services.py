@@ -55,9 +55,9 @@ def run_fetch(source, *, trigger="schedule", progress=None):
         return _skipped(source, trigger)
     secrets = active_secrets.set(list(source.secrets()))
     try:
-        _interrupt_abandoned(source, lock)
+        interrupted = _interrupt_abandoned(source, lock)
         lock.start_pulse()
-        return _run(source, trigger, progress, lock)
+        return _run(source, trigger, progress, lock, interrupted)
     finally:
         lock.release()
         active_secrets.reset(secrets)
@@ -84,7 +84,8 @@ def _interrupt_abandoned(source, lock):
     cursors = _cursors(source)
     at = ", ".join(f"{key}={value}" for key, value in sorted(cursors.items())) or "the start (none committed)"
     last_sign = (lock.taken_over[1] or lock.taken_over[0]) if lock.taken_over else lock.token
-    for run in source.runs.filter(status=IngestRun.Status.RUNNING):
+    abandoned = list(source.runs.filter(status=IngestRun.Status.RUNNING))
+    for run in abandoned:
         run.status = IngestRun.Status.INTERRUPTED
         run.finished_at = max(last_sign, run.started_at)
         run.cursor_after = cursors
@@ -95,11 +96,16 @@ def _interrupt_abandoned(source, lock):
         )
         run.save(update_fields=["status", "finished_at", "cursor_after", "error"])
         log.warning("Fetch of %s: %s", source.name, run.error)
+    return abandoned
 
 
-def _run(source, trigger, progress, lock):
+def _run(source, trigger, progress, lock, interrupted):
+    details = {}
+    if interrupted:
+        started = ", ".join(f"{r.started_at:%Y-%m-%d %H:%M:%S}" for r in interrupted)
+        details["resumed"] = f"from the committed cursor of the interrupted fetch started {started} UTC"
     run = IngestRun.objects.create(
-        source=source, trigger=trigger, cursor_before=_cursors(source), started_at=lock.token
+        source=source, trigger=trigger, cursor_before=_cursors(source), started_at=lock.token, details=details
     )
     try:
         connector = connector_class(source.kind)(source, RunContext(source, run, progress, lock=lock))

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -58,6 +59,15 @@ class Source(models.Model):
     def points_elsewhere(self, *, kind, base_url):
         """Whether KIND and BASE_URL name another server than the stored ones (its credentials are not for it)."""
         return kind != self.kind or base_url.rstrip("/") != (self.base_url or "").rstrip("/")
+
+    def lock_is_dead(self, locked_at=None, heartbeat_at=None, now=None):
+        """Whether the fetch holding this source (or the one holding LOCKED_AT/HEARTBEAT_AT) has been silent
+        longer than FETCH_HEARTBEAT_TIMEOUT: killed, or stopped by the worker at its timeout."""
+        locked_at, heartbeat_at = (locked_at, heartbeat_at) if locked_at else (self.locked_at, self.heartbeat_at)
+        if locked_at is None:
+            return False
+        last_sign = heartbeat_at or locked_at  # (a lock taken before heartbeats existed has none)
+        return last_sign < (now or timezone.now()) - timedelta(seconds=settings.FETCH_HEARTBEAT_TIMEOUT)
 
     def forget_credentials(self):
         self.password = ""
@@ -121,6 +131,13 @@ class IngestRun(models.Model):
     def warnings(self):
         """What a connector asked the license admin to look at (RunContext.warn)."""
         return self.details.get("warnings", [])
+
+    @property
+    def stalled(self):
+        """Still "running", but its fetch is gone (no lock, or a dead one): the next fetch marks it interrupted."""
+        if self.status != self.Status.RUNNING:
+            return False
+        return self.source.locked_at is None or self.source.lock_is_dead()
 
     @property
     def duration(self):
