@@ -1,5 +1,6 @@
 """Test settings: the real settings with fast, inline and quiet parts swapped in."""
 
+import atexit
 import os
 import tempfile
 
@@ -23,6 +24,7 @@ FETCH_CONNECT_TIMEOUT = 1.0
 TIME_ZONE = os.environ.get("TEST_TIME_ZONE", "UTC")
 # SQLite's test database is a file, not memory: the crash tests run fetches in processes of their own on it.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["TEST"] = {
-        "NAME": os.path.join(tempfile.gettempdir(), f"meterboard-test-{os.getpid()}.sqlite3")
-    }
+    _TEST_DB = os.path.join(tempfile.gettempdir(), f"meterboard-test-{os.getpid()}.sqlite3")
+    DATABASES["default"]["TEST"] = {"NAME": _TEST_DB}
+    # Django removes the database file when the tests end, but not the WAL files a connection left open keeps.
+    atexit.register(lambda: [os.remove(f) for f in (f"{_TEST_DB}-wal", f"{_TEST_DB}-shm") if os.path.exists(f)])
