@@ -217,8 +217,13 @@ else:
     Q_CLUSTER["orm"] = "default"
 
 # --- Meterboard -------------------------------------------------------------------
-# A fetch that holds its source's lock longer than this is taken to have died.
-FETCH_LOCK_TIMEOUT = env.int("FETCH_LOCK_TIMEOUT", default=Q_CLUSTER["timeout"] + 300)
+# A fetch beats a heartbeat on its source's lock as each page commits and every FETCH_HEARTBEAT_INTERVAL seconds
+# in between; a lock whose heartbeat is older than FETCH_HEARTBEAT_TIMEOUT seconds belongs to a dead fetch
+# (killed, or stopped by the worker at FETCH_TIMEOUT), and the next fetch takes it over.
+FETCH_HEARTBEAT_INTERVAL = env.float("FETCH_HEARTBEAT_INTERVAL", default=15.0)
+FETCH_HEARTBEAT_TIMEOUT = env.float("FETCH_HEARTBEAT_TIMEOUT", default=60.0)
+if not 0 < FETCH_HEARTBEAT_INTERVAL < FETCH_HEARTBEAT_TIMEOUT:
+    raise ImproperlyConfigured("FETCH_HEARTBEAT_INTERVAL must be positive and shorter than FETCH_HEARTBEAT_TIMEOUT.")
 # "Fetch now" queues at most one fetch per source in this many seconds (counted in Django's cache).
 FETCH_NOW_INTERVAL = env.int("FETCH_NOW_INTERVAL", default=60)
 # Charts never draw more points than this per trace; coarser buckets are chosen.

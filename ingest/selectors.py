@@ -16,7 +16,8 @@ class SourceStatus:
 
     @property
     def last_error(self):
-        return self.last_run.error if self.last_run and self.last_run.status == IngestRun.Status.FAILED else ""
+        shown = {IngestRun.Status.FAILED, IngestRun.Status.INTERRUPTED}
+        return self.last_run.error if self.last_run and self.last_run.status in shown else ""
 
 
 def source_statuses():

@@ -1,14 +1,12 @@
 """Writes: register sources, run fetches, keep their schedules."""
 
 import logging
-from datetime import timedelta
 
-from django.conf import settings
-from django.db.models import Q
 from django.utils import timezone
 from django_q.models import Schedule
 
 from ingest.errors import FetchError, active_secrets, redact
+from ingest.lock import FetchLock
 from ingest.models import Cursor, IngestRun, Source
 from ingest.signals import fetch_finished
 from ingest.vendors import connector_class
@@ -45,46 +43,72 @@ def source_save(*, kind, name, base_url, username=None, password=None, token=Non
     return source
 
 
-def _acquire(source, now):
-    stale = now - timedelta(seconds=settings.FETCH_LOCK_TIMEOUT)
-    free = Q(locked_at__isnull=True) | Q(locked_at__lt=stale)
-    return Source.objects.filter(Q(pk=source.pk) & free).update(locked_at=now) == 1
-
-
-def _release(source, locked_at):
-    Source.objects.filter(pk=source.pk, locked_at=locked_at).update(locked_at=None)
-
-
 def run_fetch(source, *, trigger="schedule", progress=None):
     """Fetch one source now and return its run record.
 
-    A conditional UPDATE on the source row is the lock, so two fetches of the
-    same source never overlap on any database or any number of workers.
+    A conditional UPDATE on the source row is the lock, so two fetches of the same source never overlap on any
+    database or any number of workers, however long one runs: its heartbeat keeps it alive (ingest/lock.py).
+    A lock whose holder died is taken over, and the run it left "running" is marked interrupted.
     """
-    now = timezone.now()
-    if not _acquire(source, now):
-        held = Source.objects.filter(pk=source.pk).values_list("locked_at", flat=True).first()
-        return IngestRun.objects.create(
-            source=source,
-            trigger=trigger,
-            status=IngestRun.Status.SKIPPED,
-            finished_at=timezone.now(),
-            error=f"Skipped: another fetch of this source has been running since {held:%Y-%m-%d %H:%M:%S} UTC.",
-        )
+    lock = FetchLock.acquire(source)
+    if lock is None:
+        return _skipped(source, trigger)
     secrets = active_secrets.set(list(source.secrets()))
     try:
-        return _run(source, trigger, progress, now)
+        interrupted = _interrupt_abandoned(source, lock)
+        lock.start_pulse()
+        return _run(source, trigger, progress, lock, interrupted)
     finally:
-        _release(source, now)
+        lock.release()
         active_secrets.reset(secrets)
 
 
-def _run(source, trigger, progress, started_at):
+def _skipped(source, trigger):
+    locked_at, heartbeat_at = Source.objects.filter(pk=source.pk).values_list("locked_at", "heartbeat_at").first()
+    alive = f", last heartbeat {heartbeat_at:%H:%M:%S} UTC" if heartbeat_at else ""
+    return IngestRun.objects.create(
+        source=source,
+        trigger=trigger,
+        status=IngestRun.Status.SKIPPED,
+        finished_at=timezone.now(),
+        error=f"Skipped: already running: another fetch of this source has been running since "
+        f"{locked_at:%Y-%m-%d %H:%M:%S} UTC{alive}.",
+    )
+
+
+def _interrupt_abandoned(source, lock):
+    """Mark the runs a dead fetch left "running" as interrupted; this fetch goes on from their cursors.
+
+    Only the holder of the lock is ever running, so under our lock any other running run is abandoned.
+    """
+    cursors = _cursors(source)
+    at = ", ".join(f"{key}={value}" for key, value in sorted(cursors.items())) or "the start (none committed)"
+    last_sign = (lock.taken_over[1] or lock.taken_over[0]) if lock.taken_over else lock.token
+    abandoned = list(source.runs.filter(status=IngestRun.Status.RUNNING))
+    for run in abandoned:
+        run.status = IngestRun.Status.INTERRUPTED
+        run.finished_at = max(last_sign, run.started_at)
+        run.cursor_after = cursors
+        run.error = redact(
+            "interrupted: the fetch stopped without finishing (killed or timed out); its last sign of life was "
+            f"at {last_sign:%Y-%m-%d %H:%M:%S} UTC; resumed from the committed cursor at {at} by the fetch "
+            f"started {lock.token:%Y-%m-%d %H:%M:%S} UTC"
+        )
+        run.save(update_fields=["status", "finished_at", "cursor_after", "error"])
+        log.warning("Fetch of %s: %s", source.name, run.error)
+    return abandoned
+
+
+def _run(source, trigger, progress, lock, interrupted):
+    details = {}
+    if interrupted:
+        started = ", ".join(f"{r.started_at:%Y-%m-%d %H:%M:%S}" for r in interrupted)
+        details["resumed"] = f"from the committed cursor of the interrupted fetch started {started} UTC"
     run = IngestRun.objects.create(
-        source=source, trigger=trigger, cursor_before=_cursors(source), started_at=started_at
+        source=source, trigger=trigger, cursor_before=_cursors(source), started_at=lock.token, details=details
     )
     try:
-        connector = connector_class(source.kind)(source, RunContext(source, run, progress))
+        connector = connector_class(source.kind)(source, RunContext(source, run, progress, lock=lock))
         connector.fetch()
         run.status = IngestRun.Status.SUCCEEDED
     except (FetchError, ValueError) as exc:

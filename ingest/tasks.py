@@ -1,6 +1,5 @@
 """django-q2 tasks: thin wrappers that load by id and call the service."""
 
-from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
@@ -37,7 +36,7 @@ def request_fetch(source):
     if not source.enabled:
         raise FetchRefused(f"{source.name} is disabled: enable it in the admin to fetch it.")
     now = timezone.now()
-    if source.locked_at and source.locked_at > now - timedelta(seconds=settings.FETCH_LOCK_TIMEOUT):
+    if source.locked_at and not source.lock_is_dead(now=now):
         raise FetchRefused(
             f"A fetch of {source.name} has been running since {timezone.localtime(source.locked_at):%H:%M:%S}; "
             "wait for it to finish."

@@ -54,7 +54,8 @@ def test_rotation_re_encrypts_with_the_first_key_and_the_old_one_can_go():
     [(password, _)] = stored()
     assert Fernet(NEW_KEY).decrypt(password.removeprefix("fernet:").encode()).decode() == PASSWORD
     with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
-        assert (Source.objects.get().password, Source.objects.get().token) == (PASSWORD, TOKEN)
+        source = Source.objects.only("password", "token").get()  # (the columns later migrations add are not there yet)
+        assert (source.password, source.token) == (PASSWORD, TOKEN)
 
 
 @pytest.mark.django_db
@@ -88,7 +89,8 @@ def test_the_migration_encrypts_credentials_stored_in_plain():
 
         [(password, token)] = stored()
         assert password.startswith("fernet:") and PASSWORD not in password and TOKEN not in token
-        assert (Source.objects.get().password, Source.objects.get().token) == (PASSWORD, TOKEN)
+        source = Source.objects.only("password", "token").get()  # (the columns later migrations add are not there yet)
+        assert (source.password, source.token) == (PASSWORD, TOKEN)
     finally:
         migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 

@@ -56,6 +56,39 @@ def test_the_source_page_lists_its_runs_with_cursors(admin_client, mls_source):
     assert "succeeded" in html and f"{MAC_A}→" in html
 
 
+def leave_a_dead_fetch(source):
+    """What a killed fetch leaves: its run "running" and the source locked, with its last heartbeat long ago."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    long_ago = timezone.now() - timedelta(seconds=settings.FETCH_HEARTBEAT_TIMEOUT + 5)
+    Source.objects.filter(pk=source.pk).update(locked_at=long_ago, heartbeat_at=long_ago)
+    return IngestRun.objects.create(source=source, trigger="schedule", started_at=long_ago)
+
+
+def test_a_run_whose_fetch_stopped_beating_shows_as_stopped(admin_client, mls_source):
+    leave_a_dead_fetch(mls_source)
+
+    for page in ("/sources/", f"/sources/{mls_source.pk}/"):
+        html = admin_client.get(page).content.decode()
+        assert "running" in html and "no heartbeat: stopped" in html
+
+
+def test_the_next_fetch_shows_the_dead_run_interrupted_and_itself_resumed(admin_client, mls_source):
+    leave_a_dead_fetch(mls_source)
+    run_fetch(mls_source)
+
+    listing = admin_client.get("/sources/").content.decode()
+    detail = admin_client.get(f"/sources/{mls_source.pk}/").content.decode()
+
+    assert "resumed from the committed cursor of the interrupted fetch started" in listing
+    assert '<span class="status interrupted">interrupted</span>' in detail
+    assert "interrupted: the fetch stopped without finishing (killed or timed out)" in detail
+    assert "no heartbeat: stopped" not in listing + detail
+
+
 @pytest.fixture
 def secret_source(db):
     return source_save(

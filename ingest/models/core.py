@@ -3,6 +3,7 @@
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
@@ -30,8 +31,11 @@ class Source(models.Model):
     interval_minutes = models.PositiveIntegerField(
         "fetch interval (minutes)", default=15, help_text="MLS asks for at least 15 minutes."
     )
-    # Set while a fetch holds this source: the lock that keeps two fetches apart.
+    # Set while a fetch holds this source: the lock that keeps two fetches apart (its value names the holder).
     locked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The holder's last sign of life: it beats as pages commit and every few seconds in between, and a lock
+    # whose heartbeat is older than FETCH_HEARTBEAT_TIMEOUT belongs to a dead fetch (see ingest/lock.py).
+    heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -55,6 +59,15 @@ class Source(models.Model):
     def points_elsewhere(self, *, kind, base_url):
         """Whether KIND and BASE_URL name another server than the stored ones (its credentials are not for it)."""
         return kind != self.kind or base_url.rstrip("/") != (self.base_url or "").rstrip("/")
+
+    def lock_is_dead(self, locked_at=None, heartbeat_at=None, now=None):
+        """Whether the fetch holding this source (or the one holding LOCKED_AT/HEARTBEAT_AT) has been silent
+        longer than FETCH_HEARTBEAT_TIMEOUT: killed, or stopped by the worker at its timeout."""
+        locked_at, heartbeat_at = (locked_at, heartbeat_at) if locked_at else (self.locked_at, self.heartbeat_at)
+        if locked_at is None:
+            return False
+        last_sign = heartbeat_at or locked_at  # (a lock taken before heartbeats existed has none)
+        return last_sign < (now or timezone.now()) - timedelta(seconds=settings.FETCH_HEARTBEAT_TIMEOUT)
 
     def forget_credentials(self):
         self.password = ""
@@ -89,11 +102,14 @@ class IngestRun(models.Model):
         SUCCEEDED = "succeeded"
         FAILED = "failed"
         SKIPPED = "skipped"
+        # It stopped without finishing (killed, or stopped by the worker at its timeout); the next fetch
+        # found its lock dead, marked it so and went on from the cursors it had committed.
+        INTERRUPTED = "interrupted"
 
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="runs")
     started_at = models.DateTimeField(default=timezone.now, db_index=True)
     finished_at = models.DateTimeField(null=True, blank=True)
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.RUNNING)
     trigger = models.CharField(max_length=20, default="schedule")
     records_fetched = models.PositiveBigIntegerField(default=0)
     records_created = models.PositiveBigIntegerField(default=0)
@@ -115,6 +131,13 @@ class IngestRun(models.Model):
     def warnings(self):
         """What a connector asked the license admin to look at (RunContext.warn)."""
         return self.details.get("warnings", [])
+
+    @property
+    def stalled(self):
+        """Still "running", but its fetch is gone (no lock, or a dead one): the next fetch marks it interrupted."""
+        if self.status != self.Status.RUNNING:
+            return False
+        return self.source.locked_at is None or self.source.lock_is_dead()
 
     @property
     def duration(self):

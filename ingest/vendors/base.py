@@ -104,10 +104,11 @@ class Page:
 class RunContext:
     """The connector's window on the run: cursors, pages, progress and run details."""
 
-    def __init__(self, source, run, progress=None):
+    def __init__(self, source, run, progress=None, *, lock=None):
         self.source = source
         self.run = run
         self.progress = progress or (lambda page: None)
+        self.lock = lock  # the fetch's FetchLock (ingest/lock.py): each page beats it as it commits
 
     def cursor(self, key, default=None):
         cursor = Cursor.objects.filter(source=self.source, key=key).first()
@@ -118,6 +119,8 @@ class RunContext:
         page = Page(self.source)
         with transaction.atomic():
             yield page
+            if self.lock is not None:
+                self.lock.hold()  # still ours, and alive: or nothing of this page is stored
             for key, value in page.cursors.items():
                 Cursor.objects.update_or_create(source=self.source, key=key, defaults={"value": value})
         self.run.records_fetched += page.fetched

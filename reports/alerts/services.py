@@ -82,7 +82,11 @@ def _stale(rule, now):
 
 
 def _failing(rule, now):
-    run = rule.source.runs.exclude(status__in=[IngestRun.Status.SKIPPED, IngestRun.Status.RUNNING]).first()
+    # An interrupted run is judged by the fetch that resumed it.
+    finished = rule.source.runs.exclude(
+        status__in=[IngestRun.Status.SKIPPED, IngestRun.Status.RUNNING, IngestRun.Status.INTERRUPTED]
+    )
+    run = finished.first()
     if run is None:
         return False, f"{rule.source.name} has not been fetched yet"
     if run.status == IngestRun.Status.FAILED:

@@ -200,8 +200,8 @@ def test_a_lock_left_by_a_dead_worker_expires(mls_source, settings):
 
     from django.utils import timezone
 
-    long_ago = timezone.now() - timedelta(seconds=settings.FETCH_LOCK_TIMEOUT + 1)
-    type(mls_source).objects.filter(pk=mls_source.pk).update(locked_at=long_ago)
+    long_ago = timezone.now() - timedelta(seconds=settings.FETCH_HEARTBEAT_TIMEOUT + 1)
+    type(mls_source).objects.filter(pk=mls_source.pk).update(locked_at=long_ago, heartbeat_at=long_ago)
 
     run = run_fetch(mls_source)
 
@@ -223,3 +223,20 @@ def test_a_session_token_echoed_by_the_server_is_redacted_everywhere(sim, mls_so
     assert run.status == IngestRun.Status.FAILED
     assert "answered HTTP 400" in run.error and "rejected Bearer ********" in run.error
     assert token not in run.error + caplog.text
+
+
+def test_a_fetch_whose_lock_was_taken_over_stores_nothing_more(mls_source):
+    from django.utils import timezone
+
+    taker = timezone.now()
+
+    def another_fetch_takes_over(page):  # as one would after hearing no heartbeat for too long
+        type(mls_source).objects.filter(pk=mls_source.pk).update(locked_at=taker, heartbeat_at=taker)
+
+    run = run_fetch(mls_source, progress=another_fetch_takes_over)
+
+    assert run.status == IngestRun.Status.FAILED
+    assert "another fetch took this source over" in run.error and "this page was not stored" in run.error
+    assert MlsRecord.objects.count() == run.records_fetched == 1000  # the first page only
+    mls_source.refresh_from_db()
+    assert mls_source.locked_at == taker  # the lock stays the other fetch's
