@@ -1,6 +1,5 @@
 """django-q2 tasks: thin wrappers that load by id and call the service."""
 
-
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone

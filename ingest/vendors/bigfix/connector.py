@@ -1,7 +1,7 @@
 """IBM BigFix Inventory / License Metric Tool: peak license usage per reporting period.
 
-Reference: ../shared/seeds/002_0d29ab42d0955e05.txt ("Retrieval of license
-usage", GET /api/sam/license_usages) and BigFix's "REST API for retrieving
+Reference: BigFix Inventory's REST API documentation, "Retrieval of license
+usage" (GET /api/sam/license_usages) and BigFix's "REST API for retrieving
 authentication token" (POST /api/get_token).
 
 BigFix recomputes its rows only when it imports data, and serves the last 90

@@ -1,7 +1,7 @@
 """Cloudsoft AMP's metering microservice: location events per tenant, by time window.
 
-Reference: ../shared/seeds/004_f5fbdf9916a4f3e5.txt ("REST API for the
-Metering Service", section "Retrieving data"). For each configured tenant the
+Reference: the Metering Service documentation, "REST API for the Metering
+Service", section "Retrieving data". For each configured tenant the
 connector walks forward from its cursor in windows of `window_hours`; each
 window re-reads `overlap_minutes` before the cursor (late events, and servers
 that treat startTime/endTime as exclusive) and relies on the upsert to store

@@ -1,7 +1,7 @@
 """Cloudsoft AMP metering microservice simulator: /usage/location, /usage/location/hour, /usage/location-metadata.
 
-Reference: ../shared/seeds/004_f5fbdf9916a4f3e5.txt ("REST API for the Metering
-Service"). The seed leaves the bodies out; events follow Cloudsoft's documented
+Reference: the Metering Service documentation, "REST API for the Metering
+Service". The seed leaves the bodies out; events follow Cloudsoft's documented
 LocationUsage shape (ampId, locId, date, state, entityId, entityType,
 applicationId, user, locationUsageMetadata) plus an id and the tenantId. The
 hourly summary is our own choice: one record per location with its active

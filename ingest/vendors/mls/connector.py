@@ -1,7 +1,7 @@
 """PipelineFX Metered License Server (MLS), REST API v2.
 
-Reference: ../shared/seeds/000_f63fe0dee579f290.txt ("Use the Metered License
-Server public REST API to retrieve the usage records for your supervisor").
+Reference: PipelineFX's Metered License Server documentation, "Use the Metered
+License Server public REST API to retrieve the usage records for your supervisor".
 Each supervisor is fetched from its own cursor (last stored id + 1), page
 after page until an empty page; every page is stored with one bulk upsert in
 the same transaction as its rollups and its cursor.
