@@ -15,30 +15,48 @@ from ingest.vendors.base import RunContext
 log = logging.getLogger(__name__)
 
 
-def source_save(*, kind, name, base_url, username=None, password=None, token=None, params=None, **fields):
-    """Create the source NAME or update it; credentials left as None keep their stored value.
+def source_save(
+    *,
+    kind,
+    name,
+    base_url,
+    username=None,
+    password=None,
+    token=None,
+    params=None,
+    pk=None,
+    clear_credentials=False,
+    **fields,
+):
+    """Create the source NAME (or update it, or the source PK when the admin renames one) and return it.
 
-    Unless the source still points at the same server: a new base URL or kind forgets the stored password
-    and token (they are not sent to a server they were not given for), so they must be given again.
+    Used by `add_source` and the admin alike. Credentials left as None or blank keep their stored value,
+    unless the source now points at another server: a new base URL or kind forgets the stored password and
+    token (they are not sent to a server they were not given for), so they must be given again.
+    `clear_credentials` forgets them in any case.
     """
     cls = connector_class(kind)
     cleaned = cls.clean_params(params or {})
-    source = Source.objects.filter(name=name).first() or Source(name=name)
+    existing = Source.objects.filter(pk=pk) if pk else Source.objects.filter(name=name)
+    source = existing.first() or Source(name=name)
     forgotten = []
     if source.pk and source.points_elsewhere(kind=kind, base_url=base_url):
         forgotten = [
-            name for name, given in (("password", password), ("token", token)) if getattr(source, name) and not given
+            field for field, given in (("password", password), ("token", token)) if getattr(source, field) and not given
         ]
         source.forget_credentials()
+    if clear_credentials:
+        source.forget_credentials()
+    source.name = name
     source.kind = kind
     source.base_url = base_url
     source.params = cleaned
-    for attr, value in {"username": username, "password": password, "token": token, **fields}.items():
+    for attr, value in {"username": username, "password": password or None, "token": token or None, **fields}.items():
         if value is not None:
             setattr(source, attr, value)
     source.full_clean()
     source.save()
-    source.forgotten_credentials = forgotten  # what add_source tells its user to give again
+    source.forgotten_credentials = forgotten  # what add_source and the admin tell their user to give again
     sync_schedules()
     return source
 

@@ -223,3 +223,25 @@ def test_fetch_now_refuses_while_a_fetch_of_the_source_runs(admin_client, mls_so
     assert "A fetch of test-mls has been running since" in messages_of(response)[0]
     assert "wait for it to finish" in messages_of(response)[0]
     assert not IngestRun.objects.exists()
+
+
+def test_renaming_a_source_in_the_admin_keeps_it_one_source_with_its_credentials(admin_client, secret_source):
+    url = f"/admin/ingest/source/{secret_source.pk}/change/"
+    response = admin_client.post(url, admin_form(secret_source, name="renamed"))
+
+    assert response.status_code == 302
+    assert list(Source.objects.values_list("pk", "name")) == [(secret_source.pk, "renamed")]
+    secret_source.refresh_from_db()
+    assert (secret_source.password, secret_source.token) == ("pw-0f9e8d7c6b", "tok-a1b2c3d4e5")
+
+
+def test_the_admin_fetch_now_action_refuses_a_disabled_source_saying_why(admin_client, secret_source):
+    secret_source.enabled = False
+    secret_source.save()
+
+    response = admin_client.post(
+        "/admin/ingest/source/", {"action": "fetch_now", "_selected_action": [secret_source.pk]}, follow=True
+    )
+
+    assert any("secretive is disabled" in str(m) for m in response.context["messages"])
+    assert not secret_source.runs.exists()

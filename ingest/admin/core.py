@@ -3,8 +3,8 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from ingest.models import Cursor, IngestRun, Source
-from ingest.services import sync_schedules
-from ingest.tasks import enqueue_fetch
+from ingest.services import source_save, sync_schedules
+from ingest.tasks import FetchRefused, request_fetch
 from ingest.vendors import VENDORS, connector_class
 from ingest.vendors.params import default_note
 
@@ -67,25 +67,6 @@ class SourceForm(forms.ModelForm):
                 self.add_error("params", str(exc))
         return data
 
-    def save(self, commit=True):
-        """Blank credentials keep the stored ones, unless the source now points elsewhere (a new URL or kind):
-        then they are forgotten, so that nobody can send the stored password to a server of their choosing."""
-        stored = Source.objects.filter(pk=self.instance.pk).first() if self.instance.pk else None
-        source = super().save(commit=False)
-        moved = stored is not None and stored.points_elsewhere(kind=source.kind, base_url=source.base_url)
-        self.forgotten = [
-            field for field in SECRET_FIELDS if moved and getattr(stored, field) and not self.cleaned_data.get(field)
-        ]
-        for field in SECRET_FIELDS:
-            value = self.cleaned_data.get(field)
-            if self.cleaned_data.get("clear_credentials") or (not value and moved):
-                setattr(source, field, "")
-            elif not value and stored is not None:
-                setattr(source, field, getattr(stored, field))
-        if commit:
-            source.save()
-        return source
-
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
@@ -105,10 +86,12 @@ class SourceAdmin(admin.ModelAdmin):
         return bool(source.password or source.token)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        sync_schedules()
-        if getattr(form, "forgotten", None):
-            self.message_user(request, forgotten_message(form.forgotten), messages.WARNING)
+        """Saved by the service `add_source` uses, so both keep, forget and validate credentials alike."""
+        fields = {name: value for name, value in form.cleaned_data.items() if name in SourceForm.Meta.fields}
+        saved = source_save(pk=obj.pk, clear_credentials=form.cleaned_data.get("clear_credentials", False), **fields)
+        obj.pk = saved.pk
+        if saved.forgotten_credentials:
+            self.message_user(request, forgotten_message(saved.forgotten_credentials), messages.WARNING)
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)
@@ -120,9 +103,14 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.action(description="Fetch now")
     def fetch_now(self, request, queryset):
+        """As the Sources page's button: refused, saying why, for a disabled, running or just-queued source."""
         for source in queryset:
-            enqueue_fetch(source)
-        self.message_user(request, f"Queued {queryset.count()} fetch(es).", messages.SUCCESS)
+            try:
+                request_fetch(source)
+            except FetchRefused as refused:
+                self.message_user(request, str(refused), messages.WARNING)
+            else:
+                self.message_user(request, f"Queued a fetch of {source.name}.", messages.SUCCESS)
 
 
 @admin.register(IngestRun)
