@@ -1,10 +1,30 @@
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
+from django.utils import timezone
 
 from reports.periods import GRANULARITIES, Period, fit_granularity
 
 MAX_RANGE_DAYS = 366 * 20
+# Every date a report accepts lies in these bounds: a day whose midnight, in any display zone, is a datetime
+# Python and the databases can hold, and no further ahead than anything that could have been measured.
+EARLIEST_DAY = date(1970, 1, 1)
+DAYS_AHEAD = 366
+
+
+def date_bounds():
+    """The first and last day a report parameter may name (the last one a year after today, in the display zone)."""
+    return EARLIEST_DAY, timezone.localdate() + timedelta(days=DAYS_AHEAD)
+
+
+def check_day(name, day):
+    """`day` itself if it lies within date_bounds(); else a ValidationError naming the parameter."""
+    if day is None:
+        return day
+    first, last = date_bounds()
+    if not first <= day <= last:
+        raise forms.ValidationError(f"{name}: choose a date from {first.isoformat()} to {last.isoformat()}.")
+    return day
 
 
 class PeriodForm(forms.Form):
@@ -23,10 +43,18 @@ class PeriodForm(forms.Form):
         if len(self.granularities) == 1:  # nothing to choose: data of one granularity (e.g. monthly periods)
             self.fields["granularity"].widget = forms.HiddenInput()
 
+    def clean_start(self):
+        return check_day("start", self.cleaned_data.get("start"))
+
+    def clean_end(self):
+        return check_day("end", self.cleaned_data.get("end"))
+
     def clean(self):
         data = super().clean()
+        if self.has_error("start") or self.has_error("end"):
+            return data
         end = data.get("end") or self.latest
-        start = data.get("start") or end - timedelta(days=self.default_days - 1)
+        start = data.get("start") or max(end - timedelta(days=self.default_days - 1), EARLIEST_DAY)
         if start > end:
             raise forms.ValidationError("The start date must not be after the end date.")
         if (end - start).days > MAX_RANGE_DAYS:

@@ -3,7 +3,7 @@
 from django import forms
 
 from ingest.models import Source
-from reports.forms import PeriodForm
+from reports.forms import PeriodForm, check_day
 from reports.lstat import selectors
 from reports.lstat.charts import COMPARE_METRICS
 from reports.periods import Period
@@ -53,6 +53,12 @@ class SnapshotForm(forms.Form):
         super().__init__(data)
         self.kind = kind
         self.fields["source"].queryset = selectors.lstat_snapshot_sources(kind)
+
+    def clean_at(self):
+        at = self.cleaned_data.get("at")
+        if at is not None:
+            check_day("at", at.date())  # the field read it in the display zone
+        return at
 
     def snapshot_or_none(self):
         """The chosen snapshot; a bad choice becomes a form error."""

@@ -1,0 +1,77 @@
+"""Dates far outside anything measured (year 1, year 9999) are a form error naming the parameter, never a 500.
+
+Year 1 at midnight in a zone east of UTC is a moment before datetime.min, and 9999-12-31 has no day after it:
+every report bounds its dates in one place (reports.forms.date_bounds), in every display zone.
+"""
+
+import pytest
+from django.urls import reverse
+
+from ingest.models import IngestRun
+from ingest.services import run_fetch
+from ingest.vendors.lstat.models import LstatFeature
+from tests.conftest import MAC_A
+
+pytestmark = pytest.mark.django_db
+
+EXTREMES = [
+    ({"end": "9999-12-31"}, "end"),
+    ({"end": "0001-01-01"}, "end"),
+    ({"start": "0001-01-01"}, "start"),
+    ({"start": "0001-01-01", "end": "0001-01-02"}, "start"),
+    ({"start": "1969-12-31", "end": "2026-03-01"}, "start"),
+]
+ZONES = ["Asia/Kolkata", "UTC", "America/New_York"]
+
+
+@pytest.fixture
+def fetched(sim, lstat_clock, mls_source, metering_source, lstat_source, bigfix_source):
+    for source in (mls_source, metering_source, lstat_source, bigfix_source):
+        run = run_fetch(source)
+        assert run.status == IngestRun.Status.SUCCEEDED, run.error
+
+
+def report_urls():
+    """Every page taking a period, with each of its downloads."""
+    feature = reverse("reports:lstat_feature", args=[LstatFeature.objects.get(fid=11).pk])
+    return [
+        "/",
+        "/?format=csv",
+        f"/mls/{MAC_A}/",
+        f"/mls/{MAC_A}/?table=raw&format=csv",
+        "/metering/",
+        "/metering/acme/",
+        "/metering/acme/?table=users&format=xlsx",
+        feature,
+        f"{feature}?format=csv",
+        "/bigfix/",
+        "/bigfix/?format=csv",
+    ]
+
+
+@pytest.mark.parametrize("zone", ZONES)
+def test_extreme_dates_are_a_400_naming_the_date_on_every_report(viewer, fetched, settings, zone):
+    settings.TIME_ZONE = zone
+    for url in report_urls():
+        for query, name in EXTREMES:
+            response = viewer.get(url, query)
+
+            assert response.status_code == 400, (url, query, response.status_code)
+            if "format=" not in url:  # a page: the form says which date is out of bounds
+                assert f"{name}: choose a date from 1970-01-01" in response.content.decode(), (url, query)
+
+
+def test_an_extreme_snapshot_time_is_a_400_naming_it(viewer, fetched, settings):
+    settings.TIME_ZONE = "Asia/Kolkata"
+    for at in ["0001-01-01", "0001-01-01T00:00", "9999-12-31T23:59"]:
+        response = viewer.get(reverse("reports:lstat_users"), {"at": at})
+
+        assert response.status_code == 400, at
+        assert "at: choose a date from 1970-01-01" in response.content.decode()
+
+
+def test_the_bounds_themselves_are_accepted(viewer, fetched, settings):
+    settings.TIME_ZONE = "Asia/Kolkata"
+    response = viewer.get(f"/mls/{MAC_A}/", {"start": "1970-01-01", "end": "1970-01-02"})
+
+    assert response.status_code == 200
