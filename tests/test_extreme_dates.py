@@ -75,3 +75,17 @@ def test_the_bounds_themselves_are_accepted(viewer, fetched, settings):
     response = viewer.get(f"/mls/{MAC_A}/", {"start": "1970-01-01", "end": "1970-01-02"})
 
     assert response.status_code == 200
+
+
+def test_subscribing_to_a_report_with_an_extreme_date_says_which_date(viewer, fetched, settings):
+    settings.TIME_ZONE = "Asia/Kolkata"
+    report = f"/mls/{MAC_A}/?start=0001-01-01"
+    assert viewer.get("/subscriptions/new/", {"report": report}).status_code == 200
+
+    response = viewer.post("/subscriptions/new/", {
+        "name": "Ancient", "report": report, "period": "last-month", "recipients": "me@example.com",
+        "every": "daily", "weekday": "0", "day_of_month": "1", "at": "07:00", "timezone": "UTC",
+    })  # fmt: skip
+
+    assert response.status_code == 400
+    assert "start: choose a date from 1970-01-01" in response.context["form"].errors["report"][0]
