@@ -1,6 +1,5 @@
 """When people work: the feature page's weekday x hour heatmaps of used seats and denials, in the display zone."""
 
-import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -12,6 +11,7 @@ from django.utils import timezone
 
 from ingest.vendors.lstat.models import LstatFeature, LstatUsage
 from reports.heatmap import WEEKDAYS
+from tests.heatmaps import heatmap_cells as cells
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +31,6 @@ def store_hours(feature, hours):
         )
         for start, used, denials in hours
     )  # fmt: skip
-
-
-def cells(response, chart="heatmap"):
-    html = response.content.decode()
-    marker = f'<script type="application/json" id="{chart}-data">'
-    start = html.index(marker) + len(marker)
-    trace = json.loads(html[start : html.index("</script>", start)])["data"][0]
-    assert trace["type"] == "heatmap" and trace["y"] == WEEKDAYS
-    return {(day, hour): z for day, row in zip(trace["y"], trace["z"], strict=True) for hour, z in zip(trace["x"], row, strict=True) if z is not None}  # fmt: skip
 
 
 def utc(*args):

@@ -1,6 +1,5 @@
 """When people work: the supervisor page's weekday x hour heatmap of hourly peaks, in the display zone."""
 
-import json
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -11,6 +10,7 @@ from django.utils import timezone
 
 from ingest.vendors.mls.models import MlsRollup, MlsSupervisor
 from reports.heatmap import WEEKDAYS
+from tests.heatmaps import heatmap_cells as heatmap
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +33,6 @@ def store_hours(supervisor, peaks):
         )
         for hour, peak in peaks.items()
     )  # fmt: skip
-
-
-def heatmap(response):
-    html = response.content.decode()
-    marker = '<script type="application/json" id="heatmap-data">'
-    start = html.index(marker) + len(marker)
-    trace = json.loads(html[start : html.index("</script>", start)])["data"][0]
-    assert trace["type"] == "heatmap" and trace["y"] == WEEKDAYS
-    return {(day, hour): z for day, row in zip(trace["y"], trace["z"], strict=True) for hour, z in zip(trace["x"], row, strict=True) if z is not None}  # fmt: skip
 
 
 def utc(*args):
