@@ -51,10 +51,15 @@ test: lint
 		echo "TEST_MYSQL_URL is not set: skipped the MySQL/MariaDB run"; \
 	fi
 
-## bench: MLS ingest speed into SQLite and MariaDB, beside the seed's one-INSERT-per-record approach; raw export of 1 M minutes
+## bench: MLS ingest speed into SQLite and MariaDB, beside the seed's one-INSERT-per-record approach; raw export of 1 M minutes;
+## report pages at ten years of data (SQLite and MariaDB); 20 and 50 users under gunicorn (see docs/benchmarks.md)
+BENCH_MYSQL_URL ?= mysql://root@127.0.0.1:3306/meterboard_bench
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.mls_ingest
 	$(BIN)/python -m benchmarks.raw_export
+	$(BIN)/python -m benchmarks.report_pages --mysql-url "$(BENCH_MYSQL_URL)"
+	$(BIN)/python -m benchmarks.load
+	$(BIN)/python -m benchmarks.load --database-url "$(BENCH_MYSQL_URL)"
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

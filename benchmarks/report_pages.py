@@ -1,0 +1,132 @@
+"""Report pages at years of data: server time and bytes per page, on SQLite and MariaDB.
+
+    python -m benchmarks.report_pages [--years 10] [--mysql-url URL] [--repeat 7]
+
+For each database, builds (once, see benchmarks/dataset.py) the ten-year data set and then requests every
+report page a license admin opens most, in-process through Django's full middleware stack as a logged-in
+viewer, with `Accept-Encoding: gzip`:
+
+- the first request of each page (an empty chart cache: what the first user after a fetch waits for),
+- the median of `--repeat` more (what every other user waits for),
+- the bytes sent (compressed when the server compresses) and the page's size uncompressed.
+
+Targets (issue 10): every report page at most 200 ms server time and 300 KB compressed. It asserts nothing.
+"""
+
+import argparse
+import gzip
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+from benchmarks.dataset import END, build, default_sqlite_url, setup
+
+DEFAULT_MYSQL = "mysql://root@127.0.0.1:3306/meterboard_bench"
+
+
+def pages(years):
+    """(label, path) of the pages measured, found in the data set."""
+    from ingest.vendors.bigfix.models import BigfixUsage
+    from ingest.vendors.lstat.models import LstatFeature
+    from ingest.vendors.metering.models import MeteringEvent
+    from ingest.vendors.mls.models import MlsSupervisor
+
+    end = END.date()
+    start = end - timedelta(days=365 * years)
+    span = f"start={start}&end={end}"
+    mac = MlsSupervisor.objects.order_by("macaddress").values_list("macaddress", flat=True).first()
+    features = list(LstatFeature.objects.order_by("pk").values_list("pk", flat=True)[:5])
+    event = MeteringEvent.objects.order_by("tenant", "loc_id").values("tenant", "loc_id").first()
+    product = BigfixUsage.objects.order_by("pk").values("software_title_id", "source_id").first()
+    compared = "&".join(f"features={pk}" for pk in features)
+    return [
+        ("overview (home), 90 days", "/"),
+        (
+            "MLS supervisor, 208 days hourly",
+            f"/mls/{mac}/?start={end - timedelta(days=208)}&end={end}&granularity=hour",
+        ),
+        (f"MLS supervisor, {years} years daily", f"/mls/{mac}/?{span}&granularity=day"),
+        (f"MLS supervisor, {years} years auto", f"/mls/{mac}/?{span}"),
+        (f"LStat feature, {years} years daily", f"/lstat/features/{features[0]}/?{span}&granularity=day"),
+        (f"LStat compare 5 features, {years} years", f"/lstat/compare/?{compared}&{span}"),
+        ("LStat current users", "/lstat/users/"),
+        (f"metering tenant, {years} years", f"/metering/{event['tenant']}/?{span}"),
+        (f"metering location, {years} years", f"/metering/{event['tenant']}/{event['loc_id']}/?{span}"),
+        ("BigFix overview", "/bigfix/"),
+        ("BigFix product", f"/bigfix/{product['source_id']}/products/{product['software_title_id']}/"),
+    ]
+
+
+def measure(years, repeat, log=print):
+    from django.contrib.auth import get_user_model
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test import Client
+
+    user, _ = get_user_model().objects.get_or_create(username="bench-viewer")
+    client = Client(HTTP_ACCEPT_ENCODING="gzip", HTTP_HOST="127.0.0.1")
+    client.force_login(user)
+    cache.clear()
+    log(f"{'page':<40} {'first ms':>9} {'median ms':>10} {'KB sent':>8} {'KB page':>8} {'status':>6}")
+    for label, path in pages(years):
+        times = []
+        for _ in range(repeat + 1):
+            began = time.perf_counter()
+            response = client.get(path)
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+            times.append((time.perf_counter() - began) * 1000)
+        page = gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body
+        sent = len(body)
+        log(
+            f"{label:<40} {times[0]:>9.0f} {statistics.median(times[1:]):>10.0f} {sent / 1024:>8.0f}"
+            f" {len(page) / 1024:>8.0f} {response.status_code:>6}"
+        )
+    return connection.vendor
+
+
+def child(database_url, years, repeat):
+    """One database, in a fresh process: build the data set if needed, then measure."""
+    setup(database_url)
+    from django.db import connection
+
+    began = time.perf_counter()
+    build(years, log=lambda line: print(line, flush=True))
+    if time.perf_counter() - began > 1:
+        print(f"  (data set built in {time.perf_counter() - began:.0f} s)")
+    print(f"\n{connection.vendor}: {years} years, {connection.settings_dict['NAME']}")
+    measure(years, repeat)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--years", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--mysql-url", default=os.environ.get("BENCH_MYSQL_URL", DEFAULT_MYSQL), help="'' to skip")
+    parser.add_argument("--database-url", help=argparse.SUPPRESS)  # the child process's database
+    args = parser.parse_args()
+    if args.database_url:
+        return child(args.database_url, args.years, args.repeat)
+    print(f"Report pages at {args.years} years of data (server time in-process, gzip as a browser asks)")
+    urls = [default_sqlite_url(args.years)] + ([args.mysql_url] if args.mysql_url else [])
+    for url in urls:
+        if url.startswith("mysql://"):
+            name = url.rsplit("/", 1)[1]
+            host = url.split("@")[-1].split("/")[0].split(":")[0]
+            subprocess.run(["mysql", "-h", host, "-uroot", "-e", f"create database if not exists {name}"], check=True)
+        cmd = [
+            sys.executable,
+            "-m",
+            "benchmarks.report_pages",
+            "--years",
+            str(args.years),
+            "--repeat",
+            str(args.repeat),
+        ]
+        subprocess.run([*cmd, "--database-url", url], check=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
