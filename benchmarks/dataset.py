@@ -48,15 +48,16 @@ def setup(database_url, *, rebuild=False):
     return wiped
 
 
-def build(years, log=print):
-    """Fetch `years` of every simulator into the configured database, unless it is there already."""
+def build(years, log=print, kinds=None):
+    """Fetch `years` of every simulator (or of `kinds`) into the configured database, unless it is there already."""
     from ingest.models import IngestRun, Source
     from ingest.services import run_fetch, source_save
     from ingest.simulators.server import SimulatorServer
     from ingest.vendors import VENDORS
 
     done = IngestRun.objects.filter(status=IngestRun.Status.SUCCEEDED, source__name__startswith="bench-")
-    missing = [v for v in VENDORS if not done.filter(source__name=f"bench-{v.kind}").exists()]
+    wanted = [v for v in VENDORS if kinds is None or v.kind in kinds]
+    missing = [v for v in wanted if not done.filter(source__name=f"bench-{v.kind}").exists()]
     if not missing:
         return
     days = 365 * years + years // 4
@@ -82,9 +83,10 @@ def main():
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--database-url", help="default: an SQLite file in benchmarks/.data/")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--kinds", nargs="+", help="only these vendors (default: all)")
     args = parser.parse_args()
     setup(args.database_url or default_sqlite_url(args.years), rebuild=args.rebuild)
-    build(args.years)
+    build(args.years, kinds=args.kinds)
 
 
 if __name__ == "__main__":
