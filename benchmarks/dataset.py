@@ -38,8 +38,12 @@ def setup(database_url, *, rebuild=False):
     import django
 
     django.setup()
+    from django.conf import settings
     from django.core.management import call_command
     from django.db import connection
+
+    # The test settings' short timeouts are for the suite; the data set is fetched as production would.
+    settings.FETCH_READ_TIMEOUT, settings.FETCH_RETRIES, settings.FETCH_BACKOFF = 120.0, 4, 1.0
 
     if rebuild and connection.vendor == "mysql":
         call_command("flush", interactive=False, verbosity=0)
