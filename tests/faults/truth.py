@@ -206,8 +206,8 @@ class MeteringTruth:
 TRUTHS = {"mls": MlsTruth, "lstat": LstatTruth, "bigfix": BigfixTruth, "metering": MeteringTruth}
 
 
-def fault_then_clean_run(sim, source, path, fault, *, after=0, times=1, fails_with=None):
-    """Inject `fault`, fetch, then fetch again without it; return both runs.
+def fault_then_clean_run(sim, source, path=None, fault=None, *, after=0, times=1, fails_with=None):
+    """Inject `fault` (unless the test arranged its own), fetch, then fetch again without it; return both runs.
 
     The faulted run succeeds (the fault was retried or cured), or fails with `fails_with` in its error; either
     way it stores nothing wrong or doubled and no cursor passes its rows. After the clean run the database
@@ -215,7 +215,8 @@ def fault_then_clean_run(sim, source, path, fault, *, after=0, times=1, fails_wi
     """
     vendor = TRUTHS[source.kind]
     truth = vendor.ground_truth(sim)
-    sim.inject(path, fault, after=after, times=times)
+    if fault is not None:
+        sim.inject(path, fault, after=after, times=times)
     faulted = run_fetch(source)
     stored = vendor.stored(source)
     if fails_with is None:
