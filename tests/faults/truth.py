@@ -26,6 +26,10 @@ class MlsTruth:
     """Every minute of every supervisor, and its hourly rollups: (minutes, hours)."""
 
     @staticmethod
+    def rows(truth):
+        return len(truth[0])
+
+    @staticmethod
     def ground_truth(sim):
         simulator = sim.simulators["mls"]
         minutes = {
@@ -74,6 +78,8 @@ class MlsTruth:
 class LstatTruth:
     """Every feature's day rows from the history start and hour rows of the hourly window."""
 
+    rows = None  # its runs also count servers, features and each run's new snapshot rows
+
     FIELDS = ("used_min", "used_avg", "used_max", "borrowed_min", "borrowed_max", "denials", "hours_used")
 
     @staticmethod
@@ -109,6 +115,10 @@ class LstatTruth:
 
 class BigfixTruth:
     """Every row BigFix serves now, by its natural key."""
+
+    @staticmethod
+    def rows(truth):
+        return len(truth)
 
     @staticmethod
     def ground_truth(sim):
@@ -162,21 +172,34 @@ class BigfixTruth:
 
 
 class MeteringTruth:
-    """Every event from `since` less the overlap to the service's clock less the lag; intervals via the selector."""
+    """Every event from `since` less the overlap to the service's clock less the lag, and the active intervals
+    they make as the reports read them (the public selector, whatever the intervals' storage)."""
 
-    @staticmethod
-    def ground_truth(sim, since=datetime(2026, 3, 2, 11, tzinfo=UTC), lag=timedelta(minutes=10)):
+    SINCE = datetime(2026, 3, 2, 11, tzinfo=UTC)  # the test source's since, less the hour's overlap
+    PERIOD = Period(date(2026, 2, 1), date(2026, 4, 1), "day")  # the whole history, and a month after
+    rows = MlsTruth.rows
+
+    @classmethod
+    def ground_truth(cls, sim, lag=timedelta(minutes=10)):
         simulator = sim.simulators["metering"]
         end = simulator.now() - lag
-        return {
+        events = {
             (tenant, str(e["id"]), e["locId"], e["date"], e["state"].lower())
             for tenant, events in simulator.events.items()
             for e in events
-            if since <= datetime.fromisoformat(e["date"]) <= end
+            if cls.SINCE <= datetime.fromisoformat(e["date"]) <= end
         }
+        # A period whose start was read is an interval; open if its end is not read yet (then the report's end).
+        intervals = sorted(
+            (tenant, p["locId"], p["start"], p["end"] if p["end"] <= end else cls.PERIOD.end_dt)
+            for tenant, periods in simulator._periods.items()
+            for p in periods
+            if cls.SINCE <= p["start"] <= end
+        )
+        return events, intervals
 
-    @staticmethod
-    def stored(source):
+    @classmethod
+    def stored(cls, source):
         events = MeteringEvent.objects.filter(source=source)
         rows = {
             (tenant, upstream, loc, when.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"), state)
@@ -185,22 +208,18 @@ class MeteringTruth:
             )
         }
         assert len(rows) == events.count()
-        return rows
+        intervals = sorted(
+            (i["tenant"], i["loc_id"], i["start"], i["end"]) for i in metering_intervals(cls.PERIOD, source=source)
+        )
+        return rows, intervals
 
     @classmethod
     def committed(cls, sim, source, truth, stored):
-        assert stored <= truth, "a stored event the simulator does not hold"
+        assert stored[0] <= truth[0], "a stored event the simulator does not hold"
         for tenant, value in cursors(source).items():
             done = datetime.fromisoformat(value.replace("Z", "+00:00"))
-            wanted = {e for e in truth if e[0] == tenant and datetime.fromisoformat(e[3]) <= done}
-            assert wanted <= stored, f"cursor {tenant}={value} is past events not stored"
-
-    @staticmethod
-    def intervals(source):
-        """The source's active intervals as the reports read them (the selector), over the whole history."""
-        period = Period(date(2026, 2, 1), date(2026, 4, 1), "day")
-        rows = metering_intervals(period, source=source)
-        return sorted((i["tenant"], i["loc_id"], i["started_at"], i["ended_at"]) for i in rows)
+            wanted = {e for e in truth[0] if e[0] == tenant and datetime.fromisoformat(e[3]) <= done}
+            assert wanted <= stored[0], f"cursor {tenant}={value} is past events not stored"
 
 
 TRUTHS = {"mls": MlsTruth, "lstat": LstatTruth, "bigfix": BigfixTruth, "metering": MeteringTruth}
@@ -233,4 +252,6 @@ def fault_then_clean_run(sim, source, path=None, fault=None, *, after=0, times=1
     stored = vendor.stored(source)
     assert stored == truth
     vendor.committed(sim, source, truth, stored)
+    if vendor.rows is not None:  # each row counted new once, over both runs
+        assert faulted.records_created + clean.records_created == vendor.rows(truth)
     return faulted, clean
