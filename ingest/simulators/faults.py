@@ -45,7 +45,7 @@ KINDS = {"status", "timeout", "reset", "malformed", *SPOILERS, *ECHOES}
 class Fault:
     kind: str
     status: int | None = None
-    retry_after: float | None = None
+    retry_after: int | None = None
 
     @classmethod
     def named(cls, name):
@@ -62,7 +62,7 @@ class Fault:
 
 
 def status(code, *, retry_after=None):
-    return Fault("status", int(code), retry_after)
+    return Fault("status", int(code), None if retry_after is None else int(retry_after))
 
 
 def unauthorized():
@@ -132,7 +132,7 @@ class Faults:
         if kind == "status":
             response = error(fault.status, "Unauthorized" if fault.status == 401 else "simulated failure")
             if fault.retry_after is not None:
-                response.headers["Retry-After"] = f"{fault.retry_after:g}"
+                response.headers["Retry-After"] = str(fault.retry_after)  # whole seconds, as urllib3 reads it
             return response
         if kind == "timeout":
             time.sleep(self.timeout_seconds)

@@ -126,9 +126,12 @@ class SimulatorServer:
             self.faults.clear()
             return Response(status=204, raw=b"")
         body = request.json() or {}
-        fault = Fault.named(body["kind"])
-        if body.get("retry_after") is not None:
-            fault = replace(fault, retry_after=float(body["retry_after"]))
+        try:
+            fault = Fault.named(body.get("kind"))
+            if body.get("retry_after") is not None:
+                fault = replace(fault, retry_after=int(body["retry_after"]))
+        except (TypeError, ValueError) as exc:
+            return error(400, str(exc))
         self.inject(body.get("path", "/"), fault, times=body.get("times", 1), after=body.get("after", 0))
         return Response({"ok": True}, status=201)
 
