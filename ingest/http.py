@@ -38,7 +38,7 @@ import requests
 from django.conf import settings
 from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
-from urllib3.exceptions import MaxRetryError, NewConnectionError
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
 
@@ -87,6 +87,13 @@ def describe(error):
             break
     if isinstance(error, Urllib3Timeout) and not isinstance(error, NewConnectionError):
         return "timed out"  # (urllib3 counts a refused connection as a connect timeout)
+    if isinstance(error, ProtocolError):  # connected and asked, then the connection went before an answer came
+        reason = error.args[1] if len(error.args) > 1 else None
+        return (
+            "lost the connection (reset by the server)"
+            if isinstance(reason, ConnectionResetError)
+            else ("lost the connection (closed by the server without an answer)")
+        )
     return f"could not connect ({type(error).__name__})"
 
 
@@ -199,6 +206,8 @@ class HttpClient:
         except (requests.ConnectionError, requests.Timeout) as exc:
             attempts = settings.FETCH_RETRIES + 1
             raise FetchError(self._clean(f"{what} {describe(exc)} after {attempts} attempts")) from None
+        except requests.exceptions.ChunkedEncodingError:  # the body is read after urllib3's retries are done
+            raise FetchError(self._clean(f"{what} lost the connection in the middle of its answer")) from None
         except requests.RequestException as exc:  # e.g. a base URL requests cannot use
             raise FetchError(self._clean(f"{what} failed: {type(exc).__name__}")) from None
         return self._check(what, response)

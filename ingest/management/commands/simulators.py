@@ -12,7 +12,7 @@ class Command(BaseCommand):
         parser.add_argument("--history-days", type=int, default=60, help="days of history each simulator holds")
         parser.add_argument(
             "--fault", action="append", default=[], metavar="KIND:PATH[:TIMES]",
-            help="inject a fault, e.g. 500:/mls/api/v2/records:3 (kinds: 500 502 503 429 401 timeout malformed echo echo-json echo-unicode echo-url)",
+            help="inject a fault, e.g. 500:/mls/api/v2/records:3 (kinds: 500 502 503 429 401 timeout reset truncated cut malformed echo echo-json echo-unicode echo-url)",
         )  # fmt: skip
 
     def handle(self, *args, port, history_days, fault, **opts):
