@@ -18,7 +18,8 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
     """Render a report page, or its CSV/XLSX download when ?format= asks for one.
 
     The download is built from the very rows the page charts and tables. The page's `table` is
-    the rows under `columns` unless the view declares its own (a dashboard.tables.Table).
+    the rows under `columns` unless the view declares its own (a dashboard.tables.Table); it shows
+    a page of rows at a time (?page=N, ?sort=KEY; see Table.paginate).
 
     `figure` (the page's chart) and `charts` (other figures by context name, e.g. {"top_json": ...}) may be
     functions that build them: they are called only for a page or an email, never for a download.
@@ -39,7 +40,7 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         columns=columns,
         figure_json=figure_json(_built(figure)),
         table_rows=SimpleLazyObject(lambda: table_rows(columns, rows)),
-        table=context.get("table") or Table(columns_of(columns), rows),
+        table=(context.get("table") or Table(columns_of(columns), rows)).paginate(request.GET),
         csv_query=query_with(request, format="csv"),
         xlsx_query=query_with(request, format="xlsx"),
         **_chart_context(charts),
@@ -76,6 +77,7 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
     """Render a page with several tables, or download the one ?table=NAME names (the first by default).
 
     `tables` is a list of dashboard.tables.Table, each with a name; the first holds the chart's rows,
+    and each shows a page of rows at a time (?NAME_page=N, ?NAME_sort=KEY; see Table.paginate),
     and is the page's `rows`/`columns` (and the download of its period form). The page gets `tables`,
     a dict by name of each table's name, title, columns, rows, formatted `table_rows`, `count`, its
     own `csv`/`xlsx` query strings and the declared `table` the partial draws. `{table}` in `filename`
@@ -99,6 +101,7 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
 
 
 def _table_context(request, table):
+    table.paginate(request.GET, prefix=f"{table.name}_")
     return {
         "name": table.name,
         "title": table.title,
