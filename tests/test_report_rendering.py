@@ -1,6 +1,7 @@
 """What a report page sends: charts as compact JSON within the point caps, tables a page at a time, gzip."""
 
 import csv
+import gzip
 import io
 import json
 import math
@@ -151,3 +152,20 @@ def test_each_table_of_a_page_with_several_has_its_own_page(sim, lstat_clock, ls
     assert [r.object for r in summary["table"].body] == summary["rows"][:1]
     assert [r.object for r in second.context["tables"]["summary"]["table"].body] == summary["rows"][1:2]
     assert "summary_page=2" in first.content.decode()
+
+
+def test_a_report_page_is_served_gzip_when_the_browser_accepts_it(viewer, fetched):
+    response = viewer.get(URL, TWO_DAYS, HTTP_ACCEPT_ENCODING="gzip, deflate")
+
+    assert response["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response["Vary"]
+    assert "Content-Security-Policy" in response
+    assert b'id="chart-data"' in gzip.decompress(response.content)
+
+
+def test_a_streamed_download_is_compressed_too(viewer, fetched):
+    response = viewer.get(URL, {**TWO_DAYS, "format": "csv"}, HTTP_ACCEPT_ENCODING="gzip")
+
+    assert response["Content-Encoding"] == "gzip"
+    rows = list(csv.DictReader(io.StringIO(gzip.decompress(b"".join(response.streaming_content)).decode())))
+    assert len(rows) == 48
