@@ -1,6 +1,6 @@
 """Report periods: granularities, ranges and buckets shared by every report."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
@@ -60,14 +60,15 @@ def fit_granularity(start, end, requested):
 def chart_period(period, traces, granularities=GRANULARITIES):
     """The period a chart of `traces` traces reads: the report's own, or its range in the finest coarser
     granularity that keeps each trace within MAX_POINTS_PER_TRACE points and the chart within
-    MAX_POINTS_PER_PAGE, with a note saying so. The page's tables and downloads keep the report's buckets."""
+    MAX_POINTS_PER_PAGE, with a note saying so (no note where it keeps the report's buckets). The page's tables
+    and downloads keep the report's buckets."""
     if period.granularity not in granularities:
-        return period
+        return replace(period, note="")
     per_trace = min(settings.MAX_POINTS_PER_TRACE, MAX_POINTS_PER_PAGE // max(traces, 1))
     coarser = granularities[granularities.index(period.granularity) :]
     chosen = next((g for g in coarser if points(period.start, period.end, g) <= per_trace), coarser[-1])
     if chosen == period.granularity:
-        return period
+        return replace(period, note="")
     wanted = points(period.start, period.end, period.granularity) * traces
     note = (
         f"The chart shows {chosen} buckets: {period.granularity} buckets over {(period.end - period.start).days + 1} "

@@ -75,6 +75,9 @@ def test_a_ten_year_hourly_page_draws_at_most_5000_points_per_trace(viewer, fetc
     chart = figure(response)
     assert all(len(trace["x"]) <= 5000 for trace in chart["data"])
     assert points(chart) <= MAX_POINTS_PER_PAGE
+    html = response.content.decode()
+    assert html.count("showing day buckets") == 1  # the form's note, once
+    assert "The chart shows week buckets: day buckets over 3652 days would draw 25,564 points" in html
 
 
 def test_a_chart_with_too_many_points_reads_coarser_buckets_and_says_so(viewer, fetched, monkeypatch):

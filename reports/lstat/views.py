@@ -195,7 +195,7 @@ def _session_kpis(rows, usage):
 
 def _chart_rows(rows, features, period, chart):
     """The rows a chart draws: the page's own, or those of the coarser period chart_period chose."""
-    return rows if chart is period else selectors.lstat_usage(features, chart)
+    return rows if chart.granularity == period.granularity else selectors.lstat_usage(features, chart)
 
 
 def _period(form, features):

@@ -57,7 +57,9 @@ def supervisor(request, mac):
         rows=rows,
         columns=selectors.MLS_COLUMNS,
         filename=f"{filename}-{period.granularity}",
-        figure=lambda: mls_usage_figure(rows if chart is period else selectors.mls_usage(supervisor, chart)),
+        figure=lambda: mls_usage_figure(
+            rows if chart.granularity == period.granularity else selectors.mls_usage(supervisor, chart)
+        ),
         chart_note=chart.note,
         mac=mac,
         supervisor=supervisor,
