@@ -20,6 +20,8 @@ from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+PAGE_SIZE = 100  # rows a paginated table shows at a time: about a screenful or two
+
 
 def cell(value):
     """Datetimes in the configured zone, as pages and downloads show them."""
@@ -141,6 +143,10 @@ class Table:
 
     A report page's table also has a `name` (its download is ?table=NAME) and a `title`; its download holds
     each column's `key` of the same rows (reports.views.common.render_tables).
+
+    `paginate(query, prefix)` shows `page_size` rows at a time: ?{prefix}page=N picks the page (a number that
+    is not one shows page 1, one past the end the last page) and ?{prefix}sort=KEY or -KEY sorts every row
+    on the server, through links in the headings (a table of one page keeps sorting in the browser).
     """
 
     columns: list
@@ -154,10 +160,37 @@ class Table:
     classes: str = ""
     sort_links: dict = field(default_factory=dict)
     foot: str = ""
+    page_size: int | None = None  # PAGE_SIZE unless given
+    pager: "Pager | None" = None
 
     @cached_property
     def _rows(self):
         return list(self.rows)
+
+    @cached_property
+    def _shown(self):
+        """The rows drawn: all of them, or the page paginate() chose."""
+        if self.pager is None:
+            return self._rows
+        return self.pager.rows
+
+    def paginate(self, query, prefix=""):
+        """Show one page of the rows as `query` (the request's GET) asks; see the class's docstring."""
+        count, size = len(self._rows), self.page_size or PAGE_SIZE
+        if count <= size:
+            return self
+        pages = -(-count // size)
+        number = min(max(_int(query.get(f"{prefix}page")), 1), pages)
+        rows, sort = self._rows, query.get(f"{prefix}sort") or ""
+        column = next((c for c in self.columns if c.key == sort.lstrip("-") and not c.template), None)
+        if column is not None and self.sortable:
+            rows = _sorted(rows, column, descending=sort.startswith("-"))
+        if self.sortable:
+            self.sort_links = {c.key: _sort_link(query, prefix, c.key, sort) for c in self.columns if not c.template}
+            self.sortable = False  # the headings' links sort on the server, not the browser's script
+        start = (number - 1) * size
+        self.pager = Pager(number, pages, count, start, rows[start : start + size], query, prefix)
+        return self
 
     @cached_property
     def _align(self):
@@ -181,7 +214,7 @@ class Table:
         return [
             Row(row, [self._cell(c, row, css) for c, css in zip(self.columns, self._css, strict=True)],
                 self.row_css(row) if self.row_css else "")
-            for row in self._rows
+            for row in self._shown
         ]  # fmt: skip
 
     @property
@@ -198,7 +231,7 @@ class Table:
             return column.numeric
         if column.template:
             return False
-        values = [v for v in (column.read(row) for row in self._rows) if v is not None and v != ""]
+        values = [v for v in (column.read(row) for row in self._shown) if v is not None and v != ""]
         return bool(values) and all(is_number(v) for v in values)
 
     @staticmethod
@@ -206,6 +239,85 @@ class Table:
         if column.template:
             return Cell(None, css=css, template=column.template)
         return Cell(column.show(column.read(row)), column.url(row), css)
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):  # absent, not a number, or a number too long to read
+        return 1
+
+
+def _sorted(rows, column, *, descending):
+    """Every row by the column's value, empty values last whichever the direction."""
+    values = [(column.read(row), row) for row in rows]
+    present = [pair for pair in values if pair[0] is not None and pair[0] != ""]
+    empty = [row for value, row in values if value is None or value == ""]
+    try:
+        present.sort(key=lambda pair: pair[0], reverse=descending)
+    except TypeError:  # values of mixed types: sort them as the page shows them
+        present.sort(key=lambda pair: str(column.show(pair[0])).lower(), reverse=descending)
+    return [row for _value, row in present] + empty
+
+
+def _sort_link(query, prefix, key, current):
+    """A heading's link: ascending first, again to flip; back to the first page."""
+    direction = "asc" if current == key else "desc" if current == f"-{key}" else ""
+    changes = {f"{prefix}sort": f"-{key}" if direction == "asc" else key, f"{prefix}page": None}
+    return {"query": _query(query, **changes) + f"#{prefix}rows", "dir": direction}
+
+
+def _query(query, **changes):
+    """`query` as "?...", each of `changes` set (None removes it)."""
+    query = query.copy()
+    for key, value in changes.items():
+        if value is None:
+            query.pop(key, None)
+        else:
+            query[key] = value
+    return "?" + query.urlencode()
+
+
+@dataclass
+class Pager:
+    """The page of a paginated table: its number of `pages`, its `rows`, and links to the pages around it."""
+
+    number: int
+    pages: int
+    count: int
+    start: int
+    rows: list
+    query: Any
+    prefix: str
+
+    @property
+    def first(self):
+        return self.start + 1
+
+    @property
+    def last(self):
+        return self.start + len(self.rows)
+
+    @property
+    def anchor(self):
+        """The table's element id: its page and sort links lead back to it (app.js opens a closed <details>)."""
+        return f"{self.prefix}rows"
+
+    def url(self, number):
+        return _query(self.query, **{f"{self.prefix}page": str(number)}) + f"#{self.anchor}"
+
+    @property
+    def links(self):
+        """(label, url, current) of the first, previous, nearby, next and last pages; a gap has no url."""
+        near = sorted({1, self.pages} | set(range(max(1, self.number - 2), min(self.pages, self.number + 2) + 1)))
+        links = [("‹ Previous", self.url(self.number - 1), False)] if self.number > 1 else []
+        for before, number in zip([0, *near], near, strict=False):
+            if number - before > 1:
+                links.append(("…", "", False))
+            links.append((str(number), self.url(number), number == self.number))
+        if self.number < self.pages:
+            links.append(("Next ›", self.url(self.number + 1), False))
+        return links
 
 
 @dataclass(frozen=True)

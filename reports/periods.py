@@ -1,13 +1,15 @@
 """Report periods: granularities, ranges and buckets shared by every report."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from django.conf import settings
 from django.utils import timezone
 
 GRANULARITIES = ["hour", "day", "week", "month"]
-BUCKET_HOURS = {"hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 31}
+BUCKET_HOURS = {"hour": 1, "day": 24, "week": 24 * 7, "month": 24 * 31, "quarter": 24 * 92}
+# A page's charts never draw more points than this in all, whatever the traces (each trace: MAX_POINTS_PER_TRACE).
+MAX_POINTS_PER_PAGE = 20_000
 
 
 @dataclass(frozen=True)
@@ -53,6 +55,26 @@ def fit_granularity(start, end, requested):
             f"{limit:,} points; showing {granularity} buckets."
         )
     return granularity, ""
+
+
+def chart_period(period, traces, granularities=GRANULARITIES):
+    """The period a chart of `traces` traces reads: the report's own, or its range in the finest coarser
+    granularity that keeps each trace within MAX_POINTS_PER_TRACE points and the chart within
+    MAX_POINTS_PER_PAGE, with a note saying so (no note where it keeps the report's buckets). The page's tables
+    and downloads keep the report's buckets."""
+    if period.granularity not in granularities:
+        return replace(period, note="")
+    per_trace = min(settings.MAX_POINTS_PER_TRACE, MAX_POINTS_PER_PAGE // max(traces, 1))
+    coarser = granularities[granularities.index(period.granularity) :]
+    chosen = next((g for g in coarser if points(period.start, period.end, g) <= per_trace), coarser[-1])
+    if chosen == period.granularity:
+        return replace(period, note="")
+    wanted = points(period.start, period.end, period.granularity) * traces
+    note = (
+        f"The chart shows {chosen} buckets: {period.granularity} buckets over {(period.end - period.start).days + 1} "
+        f"days would draw {wanted:,} points. The table and downloads keep {period.granularity} rows."
+    )
+    return Period(period.start, period.end, chosen, note)
 
 
 def bucket_start(moment, granularity):

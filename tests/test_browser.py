@@ -71,3 +71,30 @@ def test_the_supervisor_page_draws_the_weekday_hour_heatmap(
     assert weekdays == ["Sunday", "Saturday", "Friday", "Thursday", "Wednesday", "Tuesday", "Monday"]  # bottom up
     page.locator("#heatmap").screenshot(path=os.environ.get("HEATMAP_SCREENSHOT") or tmp_path / "mls-heatmap.png")
     assert errors == []
+
+
+def test_a_long_table_is_paged_and_its_links_reopen_it(
+    browser, live_server, mls_source, django_user_model, monkeypatch, tmp_path
+):
+    assert run_fetch(mls_source).status == "succeeded"
+    monkeypatch.setattr("dashboard.tables.PAGE_SIZE", 10)  # 48 hourly rows: five pages
+    django_user_model.objects.create_user("erin", password="correct-horse-battery")
+    page = browser.new_page(viewport={"width": 1280, "height": 1400})
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(f"{live_server.url}/mls/{MAC_A}/?start=2026-03-02&end=2026-03-04&granularity=hour")
+    page.fill("input[name=username]", "erin")
+    page.fill("input[name=password]", "correct-horse-battery")
+    page.click("button[type=submit]")
+    page.wait_for_selector("#chart .main-svg")
+    page.click("details.card > summary")
+
+    page.click("nav.pager >> text=Next ›")
+    page.wait_for_selector("#chart .main-svg")
+
+    assert page.locator("#rows table.data tbody tr").count() == 10
+    assert page.locator("#rows").is_visible()  # the page link reopened the folded table
+    assert page.locator("nav.pager .current").inner_text() == "2"
+    assert "Rows 11–20 of 48" in page.locator(".pager-count").inner_text()
+    page.screenshot(path=os.environ.get("TABLE_SCREENSHOT") or tmp_path / "long-table.png", full_page=True)
+    assert errors == []

@@ -5,7 +5,7 @@ from django.http import Http404
 from dashboard.tables import Kpi
 from reports.bigfix import charts, selectors, tables
 from reports.bigfix.forms import BigfixForm
-from reports.views.common import figure_json, invalid_form, query_with, render_tables
+from reports.views.common import invalid_form, query_with, render_tables
 
 
 def _metric_tabs(request, form, metric):
@@ -33,8 +33,8 @@ def overview(request):
     return render_tables(
         request, template, form=form,
         tables=tables.overview_tables(period, peaks=peaks, series=series, top=top, systems=systems), filename=f"bigfix-{period.start}-{period.end}",
-        figure=charts.product_series_figure(series, metric),
-        top_json=figure_json(charts.top_products_figure(top, metric)) if top else None,
+        figure=lambda: charts.product_series_figure(series, metric),
+        charts={"top_json": (lambda: charts.top_products_figure(top, metric)) if top else None},
         period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
         extra_filters=[("metric", metric)],
     )  # fmt: skip
@@ -54,7 +54,7 @@ def product(request, source_id, product_id):
     return render_tables(
         request, template, form=form, tables=[tables.product_systems_table(rows, period, metric, source_id)],
         filename=f"bigfix-product{product_id}-{metric}-{period.start}-{period.end}",
-        figure=charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
+        figure=lambda: charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
         product=product, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
         extra_filters=[("metric", metric)], summary=summary, kpis=_kpis(summary),
     )  # fmt: skip
@@ -73,7 +73,7 @@ def system(request, source_id, system_id):
     return render_tables(
         request, template, form=form, tables=[tables.system_products_table(rows, period, metric)],
         filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
-        figure=charts.stacked_periods_figure(rows, "product", "", metric),
+        figure=lambda: charts.stacked_periods_figure(rows, "product", "", metric),
         system_id=system_id, source_id=source_id, period=period, metric=metric,
         tabs=_metric_tabs(request, form, metric), extra_filters=[("metric", metric)], summary=summary,
         kpis=_kpis(summary),

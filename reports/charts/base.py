@@ -1,6 +1,14 @@
-"""Shared pieces of every figure: colors, the min/avg/max band, the layout."""
+"""Shared pieces of every figure: colors, the min/avg/max band, the layout, and the JSON a page embeds.
 
-import plotly.graph_objects as go
+Figures are plain dicts in Plotly's figure schema ({"data": [traces], "layout": {...}}), built straight from
+a selector's rows: no plotly figure objects on the way to a page. plotly.io still takes them as they are
+(the emailed charts export them with kaleido).
+"""
+
+import json
+import math
+from datetime import date, datetime
+from decimal import Decimal
 
 COLORS = {
     "used": "#2563eb",
@@ -10,6 +18,22 @@ COLORS = {
     "borrowed": "#9333ea",
     "denials": "#f97316",
 }
+_AXIS = {
+    "gridcolor": "#EBF0F8", "linecolor": "#EBF0F8", "zerolinecolor": "#EBF0F8", "zerolinewidth": 2,
+    "ticks": "", "automargin": True, "title": {"standoff": 15},
+}  # fmt: skip
+# The look of plotly's "plotly_white" template, as plotly.js takes it (a template named by a string is Python-only).
+TEMPLATE = {
+    "layout": {
+        "colorway": ["#636efa", "#EF553B", "#00cc96", "#ab63fa", "#FFA15A", "#19d3f3", "#FF6692", "#B6E880"],
+        "font": {"color": "#2a3f5f"},
+        "hoverlabel": {"align": "left"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "xaxis": _AXIS,
+        "yaxis": _AXIS,
+    }
+}
 
 
 def _rgba(hex_color, alpha):
@@ -17,35 +41,87 @@ def _rgba(hex_color, alpha):
     return f"rgba({r},{g},{b},{alpha})"
 
 
+def line(x, y, name=None, **props):
+    """A scatter trace drawn as a line."""
+    return _trace("scatter", x, y, name, **{"mode": "lines", **props})
+
+
+def bar(x, y, name=None, **props):
+    return _trace("bar", x, y, name, **props)
+
+
+def _trace(kind, x, y, name, **props):
+    trace = {"type": kind, "x": x, "y": y, **props}
+    if name is not None:
+        trace["name"] = name
+    return trace
+
+
 def band_traces(x, rows, key, label, color, *, band=True):
     """An average line with its min-max band shaded behind it."""
     traces = []
     if band:
-        traces.append(go.Scatter(
-            x=x, y=[r[f"{key}_max"] for r in rows], mode="lines", line={"width": 0}, hoverinfo="skip",
-            showlegend=False, legendgroup=key, name=f"{label} max",
+        traces.append(line(
+            x, [r[f"{key}_max"] for r in rows], f"{label} max", line={"width": 0}, hoverinfo="skip",
+            showlegend=False, legendgroup=key,
         ))  # fmt: skip
-        traces.append(go.Scatter(
-            x=x, y=[r[f"{key}_min"] for r in rows], mode="lines", line={"width": 0}, fill="tonexty",
-            fillcolor=_rgba(color, 0.18), name=f"{label} min–max", legendgroup=key, hoverinfo="skip",
+        traces.append(line(
+            x, [r[f"{key}_min"] for r in rows], f"{label} min–max", line={"width": 0}, fill="tonexty",
+            fillcolor=_rgba(color, 0.18), legendgroup=key, hoverinfo="skip",
         ))  # fmt: skip
-    traces.append(go.Scatter(
-        x=x, y=[r[f"{key}_avg"] for r in rows], mode="lines", line={"color": color, "width": 2},
-        name=f"{label} avg", legendgroup=key,
+    traces.append(line(
+        x, [r[f"{key}_avg"] for r in rows], f"{label} avg", line={"color": color, "width": 2}, legendgroup=key,
         customdata=[[r[f"{key}_min"], r[f"{key}_max"]] for r in rows],
         hovertemplate=f"{label}: avg %{{y}} (min %{{customdata[0]}}, max %{{customdata[1]}})<extra></extra>",
     ))  # fmt: skip
     return traces
 
 
-def base_layout(fig, *, title=None, yaxis_title="Licenses"):
-    fig.update_layout(
-        title=title,
-        template="plotly_white",
-        hovermode="x unified",
-        margin={"l": 50, "r": 20, "t": 40 if title else 10, "b": 40},
-        legend={"orientation": "h", "y": -0.15},
-        yaxis={"title": yaxis_title, "rangemode": "tozero"},
-        height=420,
-    )
-    return fig
+def base_layout(*, title=None, yaxis_title="Licenses"):
+    """The layout every report chart starts from (a dict the chart then adds to)."""
+    layout = {
+        "template": TEMPLATE,
+        "hovermode": "x unified",
+        "margin": {"l": 50, "r": 20, "t": 40 if title else 10, "b": 40},
+        "legend": {"orientation": "h", "y": -0.15},
+        "xaxis": {},
+        "yaxis": {"rangemode": "tozero"},
+        "height": 420,
+    }
+    if title:
+        layout["title"] = {"text": title}
+    if yaxis_title:
+        layout["yaxis"]["title"] = {"text": yaxis_title}
+    return layout
+
+
+def figure(data, layout):
+    return {"data": data, "layout": layout}
+
+
+def points(figure):
+    """How many points the figure's traces draw (a heatmap counts its cells)."""
+    total = 0
+    for trace in figure["data"]:
+        z = trace.get("z")
+        total += sum(len(row) for row in z) if z is not None else len(trace.get("x") or trace.get("y") or [])
+    return total
+
+
+def to_json(figure):
+    """Compact JSON of a figure: floats to 6 significant digits, NaN and infinities as null, dates in ISO 8601."""
+    return json.dumps(_plain(figure), separators=(",", ":"), allow_nan=False, ensure_ascii=False)
+
+
+def _plain(value):
+    if isinstance(value, float):
+        return float(f"{value:.6g}") if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _plain(v) for key, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return _plain(float(value))
+    return value

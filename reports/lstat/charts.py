@@ -1,9 +1,6 @@
 """Figures of the License Statistics pages."""
 
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
-
-from reports.charts.base import COLORS, _rgba, band_traces, base_layout
+from reports.charts.base import COLORS, _rgba, band_traces, bar, base_layout, figure, line
 from reports.heatmap import ORANGES, heatmap_figure, heatmap_trace
 
 SERIES = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#f97316", "#0891b2", "#ca8a04", "#db2777", "#4b5563"]
@@ -14,37 +11,32 @@ COMPARE_METRICS = {
     "denials": "Denials",
     "hours_used": "Hours used",
 }
+FEATURE_TRACES = 6  # the used band (3), total seats, borrowed, denials
+PANEL_TRACES = 5  # a server page's panel per feature: the used band (3), total seats, denials
 
 
 def lstat_feature_figure(rows):
     """Used min-avg-max band, total seats, borrowed, and denials as bars on a second axis."""
     x = [r["bucket"] for r in rows]
-    fig = go.Figure()
-    for trace in band_traces(x, rows, "used", "Used", COLORS["used"]):
-        fig.add_trace(trace)
-    fig.add_trace(go.Scatter(
-        x=x, y=[r["total"] for r in rows], mode="lines", name="Total seats",
-        line={"color": COLORS["total"], "width": 1.5, "dash": "dash", "shape": "hv"},
-    ))  # fmt: skip
-    fig.add_trace(go.Scatter(
-        x=x, y=[r["borrowed_max"] for r in rows], mode="lines", name="Borrowed max",
-        line={"color": COLORS["borrowed"], "width": 1.5},
-    ))  # fmt: skip
-    fig.add_trace(go.Bar(
-        x=x, y=[r["denials"] for r in rows], name="Denials", yaxis="y2",
-        marker={"color": _rgba(COLORS["denials"], 0.55)},
-    ))  # fmt: skip
-    base_layout(fig)
-    fig.update_layout(
-        yaxis2={"title": "Denials", "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False},
-        margin={"r": 60},
-        barmode="overlay",
-    )
-    return fig
+    data = band_traces(x, rows, "used", "Used", COLORS["used"])
+    data += [
+        line(x, [r["total"] for r in rows], "Total seats",
+             line={"color": COLORS["total"], "width": 1.5, "dash": "dash", "shape": "hv"}),
+        line(x, [r["borrowed_max"] for r in rows], "Borrowed max", line={"color": COLORS["borrowed"], "width": 1.5}),
+        bar(x, [r["denials"] for r in rows], "Denials", yaxis="y2", marker={"color": _rgba(COLORS["denials"], 0.55)}),
+    ]  # fmt: skip
+    layout = base_layout()
+    layout["yaxis2"] = {
+        "title": {"text": "Denials"}, "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False,
+    }  # fmt: skip
+    layout["margin"]["r"] = 60
+    layout["barmode"] = "overlay"
+    return figure(data, layout)
 
 
 def lstat_server_figure(features, rows, columns=2):
-    """Small multiples: one panel per feature with its used band and total seats."""
+    """Small multiples: one panel per feature with its used band and total seats (a grid of axes, as
+    plotly's make_subplots lays it out: x axes shared, denials on each panel's right axis)."""
     by_feature = {}
     for r in rows:
         by_feature.setdefault(r["feature_id"], []).append(r)
@@ -52,67 +44,83 @@ def lstat_server_figure(features, rows, columns=2):
     if not shown:
         return None
     n_rows = -(-len(shown) // columns)
-    fig = make_subplots(
-        rows=n_rows, cols=columns, subplot_titles=[f["feature"] for f in shown], shared_xaxes=True,
-        vertical_spacing=min(0.12, 0.5 / n_rows), horizontal_spacing=0.08,
-        specs=[[{"secondary_y": True}] * columns for _ in range(n_rows)],
+    layout = base_layout()
+    layout.update(
+        height=max(320, 260 * n_rows), barmode="overlay", legend={"orientation": "h", "y": -0.3 / n_rows},
+        margin={"l": 50, "r": 50, "t": 40, "b": 40}, annotations=[],
     )  # fmt: skip
+    data = []
     for i, f in enumerate(shown):
-        _add_panel(fig, by_feature[f["pk"]], row=i // columns + 1, col=i % columns + 1, legend=i == 0)
-    base_layout(fig)
-    fig.update_layout(
-        height=max(320, 260 * n_rows), barmode="overlay", legend={"y": -0.3 / n_rows}, margin={"t": 40, "r": 50}
-    )
-    fig.update_yaxes(rangemode="tozero", title=None, secondary_y=False)
-    fig.update_yaxes(
-        rangemode="tozero", title=None, showgrid=False, secondary_y=True, tickfont={"color": COLORS["denials"]}
-    )
-    return fig
+        data += _panel(layout, i, by_feature[f["pk"]], title=f["feature"], grid=(n_rows, columns), count=len(shown))
+    return figure(data, layout)
 
 
-def _add_panel(fig, rows, *, row, col, legend):
-    """One feature's panel: used band and average, total seats, and denials on the panel's right axis."""
-    x = [r["bucket"] for r in rows]
-    for trace in band_traces(x, rows, "used", "Used", COLORS["used"]):
-        trace.showlegend = legend and trace.showlegend is not False
-        fig.add_trace(trace, row=row, col=col)
-    fig.add_trace(go.Scatter(
-        x=x, y=[r["total"] for r in rows], mode="lines", name="Total seats", showlegend=legend,
-        legendgroup="total", line={"color": COLORS["total"], "width": 1.2, "dash": "dash", "shape": "hv"},
-    ), row=row, col=col)  # fmt: skip
-    fig.add_trace(go.Bar(
-        x=x, y=[r["denials"] for r in rows], name="Denials (right axis)", showlegend=legend, legendgroup="denials",
-        marker={"color": _rgba(COLORS["denials"], 0.45)},
-    ), row=row, col=col, secondary_y=True)  # fmt: skip
+def _panel(layout, i, rows, *, title, grid, count):
+    """One feature's axes (panel i of the grid) and traces: used band and average, total seats, denials."""
+    n_rows, columns = grid
+    row, col = divmod(i, columns)
+    h_gap, v_gap = 0.08, min(0.12, 0.5 / n_rows)
+    width, height = (1 - h_gap * (columns - 1)) / columns, (1 - v_gap * (n_rows - 1)) / n_rows
+    left, top = col * (width + h_gap), 1 - row * (height + v_gap)
+    low = max(0.0, round(top - height, 6))  # never just below 0 by a rounding error
+    x_id, y_id, y2_id = f"{i + 1 if i else ''}", f"{2 * i + 1 if i else ''}", f"{2 * i + 2}"
+    bottom_of_column = i + columns >= count
+    layout[f"xaxis{x_id}"] = {
+        "domain": [round(left, 6), min(1.0, round(left + width, 6))], "anchor": f"y{y_id}", "showticklabels": bottom_of_column,
+        **({"matches": "x"} if i else {}),
+    }  # fmt: skip
+    layout[f"yaxis{y_id}"] = {"domain": [low, round(top, 6)], "anchor": f"x{x_id}", "rangemode": "tozero"}
+    layout[f"yaxis{y2_id}"] = {
+        "anchor": f"x{x_id}", "overlaying": f"y{y_id}", "side": "right", "rangemode": "tozero", "showgrid": False,
+        "tickfont": {"color": COLORS["denials"]},
+    }  # fmt: skip
+    layout["annotations"].append({
+        "text": title, "x": left + width / 2, "y": top, "xref": "paper", "yref": "paper", "xanchor": "center",
+        "yanchor": "bottom", "showarrow": False, "font": {"size": 16},
+    })  # fmt: skip
+    x, legend = [r["bucket"] for r in rows], i == 0
+    axes = {"xaxis": f"x{x_id}", "yaxis": f"y{y_id}"}
+    traces = band_traces(x, rows, "used", "Used", COLORS["used"])
+    for trace in traces:
+        trace["showlegend"] = legend and trace.get("showlegend") is not False
+    traces.append(line(
+        x, [r["total"] for r in rows], "Total seats", showlegend=legend, legendgroup="total",
+        line={"color": COLORS["total"], "width": 1.2, "dash": "dash", "shape": "hv"},
+    ))  # fmt: skip
+    traces = [{**trace, **axes} for trace in traces]
+    traces.append(bar(
+        x, [r["denials"] for r in rows], "Denials (right axis)", showlegend=legend, legendgroup="denials",
+        marker={"color": _rgba(COLORS["denials"], 0.45)}, xaxis=f"x{x_id}", yaxis=f"y{y2_id}",
+    ))  # fmt: skip
+    return traces
 
 
 def lstat_compare_figure(rows, metric):
     """One line per feature of the chosen metric."""
-    fig = go.Figure()
     by_feature = {}
     for r in rows:
         by_feature.setdefault(r["feature"], []).append(r)
-    for i, (label, mine) in enumerate(by_feature.items()):
-        fig.add_trace(go.Scatter(
-            x=[r["bucket"] for r in mine], y=[r[metric] for r in mine], mode="lines", name=label,
-            line={"color": SERIES[i % len(SERIES)], "width": 2},
-        ))  # fmt: skip
-    return base_layout(fig, yaxis_title=COMPARE_METRICS[metric])
+    data = [
+        line([r["bucket"] for r in mine], [r[metric] for r in mine], label,
+             line={"color": SERIES[i % len(SERIES)], "width": 2})
+        for i, (label, mine) in enumerate(by_feature.items())
+    ]  # fmt: skip
+    return figure(data, base_layout(yaxis_title=COMPARE_METRICS[metric]))
 
 
 def lstat_top_users_figure(rows):
     """Horizontal bars, the top user on top."""
-    fig = go.Figure(go.Bar(
-        x=[r["licenses"] for r in rows][::-1], y=[r["user"] for r in rows][::-1], orientation="h",
+    trace = bar(
+        [r["licenses"] for r in rows][::-1], [r["user"] for r in rows][::-1], orientation="h",
         marker={"color": COLORS["used"]}, hovertemplate="%{y}: %{x} licenses<extra></extra>",
-    ))  # fmt: skip
-    base_layout(fig, yaxis_title=None)
-    fig.update_layout(
-        xaxis={"title": "Licenses held at once (highest in the last 13 days)"},
+    )  # fmt: skip
+    layout = base_layout(yaxis_title=None)
+    layout.update(
+        xaxis={"title": {"text": "Licenses held at once (highest in the last 13 days)"}},
         height=max(260, 36 * len(rows) + 80),
         hovermode="closest",
     )
-    return fig
+    return figure([trace], layout)
 
 
 def lstat_heatmap_figure(heatmap, zone_name, *, denials=False):

@@ -9,6 +9,8 @@ from reports.exports import FORMATS, raw_download
 from reports.lstat import selectors
 from reports.lstat.charts import (
     COMPARE_METRICS,
+    FEATURE_TRACES,
+    PANEL_TRACES,
     lstat_compare_figure,
     lstat_feature_figure,
     lstat_heatmap_figure,
@@ -16,7 +18,7 @@ from reports.lstat.charts import (
     lstat_top_users_figure,
 )
 from reports.lstat.forms import CompareForm, LstatPeriodForm, SnapshotForm, UsersForm
-from reports.periods import Period
+from reports.periods import Period, chart_period
 from reports.views.common import (
     figure_json,
     invalid_form,
@@ -47,10 +49,12 @@ def feature(request, pk):
         return raw_download(request.GET["format"], filename, selectors.RAW_COLUMNS, rows)
     rows = selectors.lstat_usage([feature], period)
     summary = (selectors.lstat_summary([feature], rows) or [None])[0]
+    chart = chart_period(period, FEATURE_TRACES, selectors.GRANULARITIES)
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.USAGE_COLUMNS,
         filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
-        figure=lstat_feature_figure(rows) if rows else None, feature=feature, period=period,
+        figure=(lambda: lstat_feature_figure(_chart_rows(rows, [feature], period, chart))) if rows else None,
+        chart_note=chart.note, feature=feature, period=period,
         summary=summary, kpis=_feature_kpis(summary), hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
         alert_query=f"kind=denials&feature={feature.pk}&hours=1",
@@ -85,6 +89,7 @@ def server(request, pk):
     period = _period(form, features)
     usage = selectors.lstat_usage(features, period)
     summary = selectors.lstat_summary(features, usage)
+    chart = chart_period(period, PANEL_TRACES * len({r["feature_id"] for r in usage}), selectors.GRANULARITIES)
     # the page's table is the default download; the chart's rows download as ?table=usage
     feature_link = Column("feature", "Feature", link="reports:lstat_feature", link_args=("pk",))
     tables = [
@@ -94,7 +99,8 @@ def server(request, pk):
     return render_tables(
         request, template, form=form, tables=tables,
         filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
-        figure=lstat_server_figure(summary, usage), server=server, period=period, summary=summary,
+        figure=lambda: lstat_server_figure(summary, _chart_rows(usage, features, period, chart)),
+        chart_note=chart.note, server=server, period=period, summary=summary,
         hourly_note=_hourly_note(features, period), zone_note=_zone_note(features, period),
     )  # fmt: skip
 
@@ -112,10 +118,12 @@ def compare(request):
     period = _period(form, features)
     metric = form.cleaned_data["metric"] or "used_max"
     rows = selectors.lstat_usage(features, period)
+    chart = chart_period(period, len({r["feature_id"] for r in rows}), selectors.GRANULARITIES)
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.USAGE_COLUMNS,
         filename=f"lstat-compare-{period.start}-{period.end}-{period.granularity}",
-        figure=lstat_compare_figure(rows, metric) if rows else None, period=period,
+        figure=(lambda: lstat_compare_figure(_chart_rows(rows, features, period, chart), metric)) if rows else None,
+        chart_note=chart.note, period=period,
         metric_label=COMPARE_METRICS[metric], hourly_note=_hourly_note(features, period),
         zone_note=_zone_note(features, period),
     )  # fmt: skip
@@ -151,7 +159,7 @@ def highest(request):
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.TOP_USER_COLUMNS,
         filename=f"lstat-highest-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-highest-users",
-        figure=lstat_top_users_figure(rows) if rows else None, snapshot=snapshot,
+        figure=(lambda: lstat_top_users_figure(rows)) if rows else None, snapshot=snapshot,
         history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.HIGHEST_USAGE),
     )  # fmt: skip
 
@@ -183,6 +191,11 @@ def _session_kpis(rows, usage):
             Kpi("Users without", usage.users_without_licenses),
         ]
     return kpis
+
+
+def _chart_rows(rows, features, period, chart):
+    """The rows a chart draws: the page's own, or those of the coarser period chart_period chose."""
+    return rows if chart.granularity == period.granularity else selectors.lstat_usage(features, chart)
 
 
 def _period(form, features):

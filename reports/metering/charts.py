@@ -1,6 +1,9 @@
-import plotly.graph_objects as go
+from reports.charts.base import bar, base_layout, figure
 
-from reports.charts.base import base_layout
+
+def series_groups(series):
+    """How many groups (bar traces) a series draws."""
+    return len({row["group"] for row in series})
 
 
 def active_hours_figure(series, *, stacked=True):
@@ -10,9 +13,10 @@ def active_hours_figure(series, *, stacked=True):
         x, y = groups.setdefault(row["group"], ([], []))
         x.append(row["bucket"])
         y.append(row["hours"])
-    fig = go.Figure()
-    for group, (x, y) in sorted(groups.items(), key=lambda item: str(item[0])):
-        fig.add_trace(go.Bar(x=x, y=y, name=str(group), hovertemplate=f"{group}: %{{y:.2f}} h<extra></extra>"))
-    base_layout(fig, yaxis_title="Active hours")
-    fig.update_layout(barmode="stack" if stacked else "group", hovermode="x", showlegend=len(groups) > 1)
-    return fig
+    data = [
+        bar(x, y, str(group), hovertemplate=f"{group}: %{{y:.2f}} h<extra></extra>")
+        for group, (x, y) in sorted(groups.items(), key=lambda item: str(item[0]))
+    ]
+    layout = base_layout(yaxis_title="Active hours")
+    layout.update(barmode="stack" if stacked else "group", hovermode="x", showlegend=len(groups) > 1)
+    return figure(data, layout)

@@ -6,8 +6,9 @@ from django.urls import reverse
 from dashboard.tables import Column, Kpi, Table, columns_of
 from reports.forms import PeriodForm
 from reports.metering import selectors
-from reports.metering.charts import active_hours_figure
+from reports.metering.charts import active_hours_figure, series_groups
 from reports.metering.forms import BY_CHOICES, TenantForm
+from reports.periods import chart_period
 from reports.views.common import invalid_form, query_with, render_tables
 
 
@@ -37,7 +38,8 @@ def overview(request):
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{period.start}-{period.end}",
-        figure=active_hours_figure(series), period=period, known=tenants_table(selectors.metering_tenants()),
+        **chart_context(intervals, series, period, "tenant"), period=period,
+        known=tenants_table(selectors.metering_tenants()),
     )  # fmt: skip
 
 
@@ -93,7 +95,8 @@ def tenant(request, tenant):
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
-        figure=active_hours_figure(series), tenant=tenant, by=by, by_links=by_links(request), period=period,
+        **chart_context(intervals, series, period, by), tenant=tenant, by=by, by_links=by_links(request),
+        period=period,
         extra_filters=[("by", by)], uncounted=selectors.metering_uncounted_states(period, tenant=tenant), kpis=[
             Kpi("Active location hours", _total_hours(intervals)),
             Kpi("Locations active in range", len(tables[1].rows)),
@@ -142,13 +145,26 @@ def location(request, tenant, loc_id):
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}",
-        figure=active_hours_figure(series), tenant=tenant, loc_id=loc_id, facts=facts, period=period,
+        **chart_context(intervals, series, period, "location"), tenant=tenant, loc_id=loc_id, facts=facts,
+        period=period,
         uncounted=selectors.metering_uncounted_states(period, tenant=tenant, loc_id=loc_id), kpis=[
             Kpi("Active hours in range", _total_hours(intervals)),
             Kpi("Active periods", len(tables[1].rows)),
             Kpi("Still active", "yes" if any(i["ended_at"] is None for i in intervals) else "no"),
         ],
     )  # fmt: skip
+
+
+def chart_context(intervals, series, period, by):
+    """The page's chart (built only for a page or an email), in coarser buckets where the series has too many."""
+    chart = chart_period(period, series_groups(series))
+
+    def figure():
+        if chart.granularity == period.granularity:
+            return active_hours_figure(series)
+        return active_hours_figure(selectors.metering_hours_series(intervals, chart.granularity, by))
+
+    return {"figure": figure, "chart_note": chart.note}
 
 
 def _total_hours(intervals):

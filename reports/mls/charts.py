@@ -1,16 +1,15 @@
-import plotly.graph_objects as go
-
-from reports.charts.base import COLORS, band_traces, base_layout
+from reports.charts.base import COLORS, band_traces, base_layout, figure
 from reports.heatmap import heatmap_figure, heatmap_trace
+
+TRACES = 7  # the used and metered bands (max, min, avg each) and the prepaid average
 
 
 def mls_usage_figure(rows):
     x = [r["bucket"] for r in rows]
-    fig = go.Figure()
+    data = []
     for key, label in (("used", "Used"), ("prepaid", "Prepaid"), ("metered", "Metered")):
-        for trace in band_traces(x, rows, key, label, COLORS[key], band=key != "prepaid"):
-            fig.add_trace(trace)
-    return base_layout(fig)
+        data += band_traces(x, rows, key, label, COLORS[key], band=key != "prepaid")
+    return figure(data, base_layout())
 
 
 def mls_heatmap_figure(heatmap, zone_name):

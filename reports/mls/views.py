@@ -8,7 +8,8 @@ from reports import heatmap
 from reports.exports import FORMATS, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
-from reports.mls.charts import mls_heatmap_figure, mls_usage_figure
+from reports.mls.charts import TRACES, mls_heatmap_figure, mls_usage_figure
+from reports.periods import chart_period
 from reports.views.common import figure_json, invalid_form, query_with, render_report, unknown_format
 
 TEMPLATE = "reports/mls/supervisor.html"
@@ -48,6 +49,7 @@ def supervisor(request, mac):
         return raw_download(request.GET["format"], f"{filename}-minutes", selectors.MLS_RAW_COLUMNS, minutes)
     rows = selectors.mls_usage(supervisor, period)
     summary = selectors.mls_summary(rows)
+    chart = chart_period(period, TRACES)
     return render_report(
         request,
         TEMPLATE,
@@ -55,7 +57,10 @@ def supervisor(request, mac):
         rows=rows,
         columns=selectors.MLS_COLUMNS,
         filename=f"{filename}-{period.granularity}",
-        figure=mls_usage_figure(rows),
+        figure=lambda: mls_usage_figure(
+            rows if chart.granularity == period.granularity else selectors.mls_usage(supervisor, chart)
+        ),
+        chart_note=chart.note,
         mac=mac,
         supervisor=supervisor,
         alert_query=f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",

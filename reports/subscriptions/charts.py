@@ -31,7 +31,7 @@ def figure_pngs(figures):
         raise ChartsUnavailable(f"Chromium was not found at {chromium or '(CHROMIUM not set)'}")
     os.environ["BROWSER_PATH"] = chromium
     try:
-        return [figure.to_image(format="png", width=900, height=420) for figure in figures]
+        return [pio.to_image(figure, format="png", width=900, height=420) for figure in figures]
     except Exception as exc:  # kaleido's and Chromium's many ways to fail all mean the same here
         log.warning("Exporting charts failed: %s: %s", type(exc).__name__, exc)
         raise ChartsUnavailable(f"exporting the charts failed ({type(exc).__name__})") from None

@@ -1,26 +1,34 @@
 """What every report view shares: the period form, the download formats, the embedded figure, the tables."""
 
-import json
 import re
 
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
+from django.utils.functional import SimpleLazyObject
 
 from dashboard.tables import Table, cell, columns_of
+from reports.charts.base import to_json
 from reports.exports import FORMATS, download
 
-# The escapes of Django's json_script, for JSON that plotly serialised itself.
+# The escapes of Django's json_script, for JSON embedded in a <script> element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def render_report(request, template, *, form, rows, columns, filename, figure=None, status=200, **context):
+def render_report(request, template, *, form, rows, columns, filename, figure=None, charts=None, status=200, **context):
     """Render a report page, or its CSV/XLSX download when ?format= asks for one.
 
     The download is built from the very rows the page charts and tables. The page's `table` is
-    the rows under `columns` unless the view declares its own (a dashboard.tables.Table).
+    the rows under `columns` unless the view declares its own (a dashboard.tables.Table); it shows
+    a page of rows at a time (?page=N, ?sort=KEY; see Table.paginate).
+
+    `figure` (the page's chart) and `charts` (other figures by context name, e.g. {"top_json": ...}) may be
+    functions that build them: they are called only for a page or an email, never for a download.
     """
     if getattr(request, "capture_report", False):
-        return CapturedReport(form=form, rows=rows, columns=columns, filename=filename, figure=figure, **context)
+        return CapturedReport(
+            form=form, rows=rows, columns=columns, filename=filename, figure=_built(figure),
+            **_chart_context(charts), **context,
+        )  # fmt: skip
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in FORMATS:
@@ -30,13 +38,22 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         form=form,
         rows=rows,
         columns=columns,
-        figure_json=figure_json(figure),
-        table_rows=table_rows(columns, rows),
-        table=context.get("table") or Table(columns_of(columns), rows),
+        figure_json=figure_json(_built(figure)),
+        table_rows=SimpleLazyObject(lambda: table_rows(columns, rows)),
+        table=(context.get("table") or Table(columns_of(columns), rows)).paginate(request.GET),
         csv_query=query_with(request, format="csv"),
         xlsx_query=query_with(request, format="xlsx"),
+        **_chart_context(charts),
     )
     return render(request, template, context, status=status)
+
+
+def _built(figure):
+    return figure() if callable(figure) else figure
+
+
+def _chart_context(charts):
+    return {name: figure_json(_built(figure)) for name, figure in (charts or {}).items()}
 
 
 def unknown_format(fmt):
@@ -60,6 +77,7 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
     """Render a page with several tables, or download the one ?table=NAME names (the first by default).
 
     `tables` is a list of dashboard.tables.Table, each with a name; the first holds the chart's rows,
+    and each shows a page of rows at a time (?NAME_page=N, ?NAME_sort=KEY; see Table.paginate),
     and is the page's `rows`/`columns` (and the download of its period form). The page gets `tables`,
     a dict by name of each table's name, title, columns, rows, formatted `table_rows`, `count`, its
     own `csv`/`xlsx` query strings and the declared `table` the partial draws. `{table}` in `filename`
@@ -74,7 +92,8 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
         return invalid_form(request, template, form, **context)
     chosen = by_name[name] if request.GET.get("format") else first
     filename = filename.replace("{table}", name) if "{table}" in filename else f"{filename}-{name}"
-    context["tables"] = {table.name: _table_context(request, table) for table in tables}
+    if not request.GET.get("format"):
+        context["tables"] = {table.name: _table_context(request, table) for table in tables}
     return render_report(
         request, template, form=form, rows=chosen.rows, columns=chosen.pairs, figure=figure,
         filename=re.sub(r"[^A-Za-z0-9._-]+", "_", filename), **context,
@@ -82,13 +101,14 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
 
 
 def _table_context(request, table):
+    table.paginate(request.GET, prefix=f"{table.name}_")
     return {
         "name": table.name,
         "title": table.title,
         "columns": table.pairs,
         "rows": table.rows,
         "count": len(table.rows),
-        "table_rows": table_rows(table.pairs, table.rows),
+        "table_rows": SimpleLazyObject(lambda: table_rows(table.pairs, table.rows)),
         "table": table,
         "csv": query_with(request, table=table.name, format="csv"),
         "xlsx": query_with(request, table=table.name, format="xlsx"),
@@ -116,8 +136,7 @@ def query_with(request, **changes):
 
 
 def figure_json(figure):
-    """A plotly figure (or a dict in Plotly's figure schema) as JSON safe inside a <script type="application/json">."""
+    """A figure (a dict in Plotly's figure schema) as compact JSON safe inside a <script type="application/json">."""
     if figure is None:
         return None
-    text = json.dumps(figure, separators=(",", ":")) if isinstance(figure, dict) else figure.to_json()
-    return text.translate(_JSON_SCRIPT_ESCAPES)
+    return to_json(figure).translate(_JSON_SCRIPT_ESCAPES)

@@ -5,6 +5,13 @@
     Plotly.newPlot(el, fig.data, fig.layout, { responsive: true, displaylogo: false });
   });
 
+  // A long table's page and sort links lead back to it (#rows): open the <details> it may be folded in.
+  var target = location.hash && document.getElementById(location.hash.slice(1));
+  if (target && target.closest("details")) {
+    target.closest("details").open = true;
+    target.scrollIntoView();
+  }
+
   function cellValue(row, index) {
     var text = row.cells[index].textContent.trim();
     var number = parseFloat(text.replace(/,/g, ""));
