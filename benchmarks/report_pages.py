@@ -42,12 +42,11 @@ def pages(years):
     event = MeteringEvent.objects.order_by("tenant", "loc_id").values("tenant", "loc_id").first()
     product = BigfixUsage.objects.order_by("pk").values("software_title_id", "source_id").first()
     compared = "&".join(f"features={pk}" for pk in features)
+    hourly = f"/mls/{mac}/?start={end - timedelta(days=208)}&end={end}&granularity=hour"
     return [
         ("overview (home), 90 days", "/"),
-        (
-            "MLS supervisor, 208 days hourly",
-            f"/mls/{mac}/?start={end - timedelta(days=208)}&end={end}&granularity=hour",
-        ),
+        ("MLS supervisor, 208 days hourly", hourly),
+        ("  its CSV download", f"{hourly}&format=csv"),
         (f"MLS supervisor, {years} years daily", f"/mls/{mac}/?{span}&granularity=day"),
         (f"MLS supervisor, {years} years auto", f"/mls/{mac}/?{span}"),
         (f"LStat feature, {years} years daily", f"/lstat/features/{features[0]}/?{span}&granularity=day"),
