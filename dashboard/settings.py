@@ -177,10 +177,13 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CHROMIUM = env.str("CHROMIUM", default="/usr/bin/chromium")
 
 # --- Security (production) -----------------------------------------------------
+# With DEBUG off the dashboard is served over HTTPS only (`check --deploy` is clean): secure cookies, plain HTTP
+# redirected, a year of HSTS. `make run` (DEBUG=true) serves http://127.0.0.1:8000 with all of them off.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-ssl-redirect
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_SECONDS > 0)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
