@@ -229,6 +229,10 @@ if not 0 < FETCH_HEARTBEAT_INTERVAL < FETCH_HEARTBEAT_TIMEOUT:
     raise ImproperlyConfigured("FETCH_HEARTBEAT_INTERVAL must be positive and shorter than FETCH_HEARTBEAT_TIMEOUT.")
 # "Fetch now" queues at most one fetch per source in this many seconds (counted in Django's cache).
 FETCH_NOW_INTERVAL = env.int("FETCH_NOW_INTERVAL", default=60)
+# License Statistics snapshots (one per fetch) are all kept this many days, then the latest of each UTC hour
+# until the second age, then the latest of each day (`manage.py thin_snapshots`, run daily by a schedule).
+LSTAT_SNAPSHOT_KEEP_ALL_DAYS = env.int("LSTAT_SNAPSHOT_KEEP_ALL_DAYS", default=14)
+LSTAT_SNAPSHOT_KEEP_HOURLY_DAYS = env.int("LSTAT_SNAPSHOT_KEEP_HOURLY_DAYS", default=90)
 # Charts never draw more points than this per trace; coarser buckets are chosen.
 MAX_POINTS_PER_TRACE = env.int("MAX_POINTS_PER_TRACE", default=5000)
 # The currency of seat prices on the overview (an ISO 4217 code: EUR, USD, GBP, ...).
