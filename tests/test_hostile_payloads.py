@@ -3,15 +3,18 @@ characters, 10 MB strings) fail their page naming the record and the field; noth
 stored, no cursor passes it, and the next clean run stores everything. Served by the simulators over HTTP."""
 
 import json
+import re
 
 import pytest
 
+from ingest.errors import PayloadError
 from ingest.models import Cursor, IngestRun
 from ingest.services import run_fetch
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
 from ingest.vendors.lstat.models import LstatSnapshot, LstatUsage
 from ingest.vendors.metering.models import MeteringEvent
 from ingest.vendors.mls.models import MlsRecord
+from ingest.vendors.parsing import Record
 from tests.conftest import MAC_A
 from tests.metering.test_errors import inject, metering
 
@@ -51,6 +54,19 @@ def failed(run, *fragments):
     return True
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ("9999-12-31T23:00:00-05:00", "'at' '9999-12-31T23:00:00-05:00' is out of range"),
+        ("0001-01-01T00:00:00+01:00", "'at' '0001-01-01T00:00:00+01:00' is out of range"),
+        ("3000-01-01T00:00:00Z", "'at' is 3000-01-01, outside 1970-01-01 to 2999-12-31"),
+    ],
+)
+def test_a_timestamp_beyond_what_any_zone_can_show_is_refused(value, message):
+    with pytest.raises(PayloadError, match="^" + re.escape(f"page 1, record 0: {message}") + "$"):
+        Record({"at": value}, "page 1", "record 0").instant("at")
+
+
 # --- MLS: the whole first page is refused ----------------------------------------------------------
 MLS_CASES = [
     ({"lic_used": 2**31}, "'lic_used' is 2147483648, outside -2,147,483,648 to 2,147,483,647"),
@@ -60,6 +76,7 @@ MLS_CASES = [
     ({"id": 2**63}, "'id' is 9223372036854775808, outside"),
     ({"lic_used": [3]}, "'lic_used' is list, not a whole number"),
     ({"ts_time": DROP}, "missing field 'ts_time'"),
+    ({"ts_date": "0001-01-01"}, "'ts_date' is 0001-01-01, outside 1970-01-01 to 2999-12-31"),
     ({"ts_date": "2026-03-03\x00"}, "'ts_date' contains a NUL character"),
     ({"ts_time": TEN_MB}, "'ts_time' is 10,000,000 characters long, longer than 65,536"),
     ({"macaddress": TEN_MB}, "macaddress is 'xxxx"),
@@ -88,6 +105,7 @@ METERING_CASES = [
     ({"user": "eve\x00"}, "'user' contains a NUL character"),
     ({"state": {"is": "created"}}, "'state' is dict, not text"),
     ({"locId": "DROP"}, "missing field 'locId'"),
+    ({"date": 10**20}, "'date' 100000000000000000000 is not a time in epoch milliseconds"),
     ({"entityId": "e" * 201}, "'entityId' is 201 characters long, longer than 200"),
     ({"notes": TEN_MB}, "more than 65,536 to keep raw (its field 'notes' the largest)"),
     ({"user": "\ud800"}, "'user' contains an unpaired surrogate"),
@@ -134,6 +152,7 @@ USAGE_CASES = [
     ({"fns": "f" * 301}, "'fns' is 301 characters long, longer than 300"),
     ({"lud": TEN_MB}, "lud 'xxxxxxxx"),
     ({"ft": DROP}, "missing field 'ft'"),
+    ({"lud": "1066-10-14"}, "'lud' is 1066-10-14, outside 1970-01-01"),
 ]
 
 
@@ -200,6 +219,7 @@ BIGFIX_CASES = [
     ({"metric_name": "PVU\x00"}, "'metric_name' contains a NUL character"),
     ({"software_title_dimension": {"name": "n" * 301}}, "'name' is 301 characters long, longer than 300"),
     ({"reporting_period_start_date": DROP}, "missing field 'reporting_period_start_date'"),
+    ({"peak_time": "0001-01-01T00:00:00Z"}, "'peak_time' is 0001-01-01, outside"),
 ]
 
 

@@ -10,8 +10,9 @@ reads as blank (or None); a field of the wrong type is always an error.
 Values are bounded by what the columns hold, the same on SQLite and MariaDB: whole numbers by the
 column's range (IntegerField unless `big=True`, BigIntegerField), numbers finite and at most 2**53
 (a license count, exactly; sums of them stay finite), text without NUL characters or unpaired
-surrogates and at most `max_length` (TEXT_LIMIT when the column has none), and a record kept raw
-at most RAW_LIMIT bytes of JSON. An upstream value beyond them fails its page naming the field.
+surrogates and at most `max_length` (TEXT_LIMIT when the column has none), dates and timestamps within
+DATE_RANGE (a year 1 or 9999 overflows when shown in another zone), and a record kept raw at most RAW_LIMIT
+bytes of JSON. An upstream value beyond them fails its page naming the field.
 """
 
 import json
@@ -25,6 +26,14 @@ BIG_RANGE = (-(2**63), 2**63 - 1)  # BigIntegerField
 NUMBER_LIMIT = 2**53  # the largest magnitude of a number(): every whole number up to it is exact in a float
 TEXT_LIMIT = 64 * 1024  # characters of a text field whose column sets no max_length
 RAW_LIMIT = 64 * 1024  # bytes of JSON of a record (or answer) kept raw
+DATE_RANGE = (date(1970, 1, 1), date(3000, 1, 1))  # vendor dates from .. before: anything else is a broken clock
+
+
+def date_problem(day):
+    """Why a vendor's date (or a timestamp's UTC date) is out of DATE_RANGE, or None."""
+    if not DATE_RANGE[0] <= day < DATE_RANGE[1]:
+        return f"is {day.isoformat()}, outside {DATE_RANGE[0].isoformat()} to {DATE_RANGE[1].year - 1}-12-31"
+    return None
 
 
 def text_problem(value, max_length=None):
@@ -183,9 +192,17 @@ class Record:
         if not value:  # absent, null or blank, and optional (text() fails a required one)
             return None
         try:
-            return date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value)
+            day = date.fromisoformat(value[:10]) if len(value) >= 10 else date.fromisoformat(value)
         except ValueError:
             self.fail(f"'{name}' {value[:40]!r} is not a date (yyyy-mm-dd)")
+        self.check_date(name, day)
+        return day
+
+    def check_date(self, name, day):
+        """Fail naming `name` when `day` (a date, or a datetime's UTC date) is out of DATE_RANGE."""
+        problem = date_problem(day)
+        if problem:
+            self.fail(f"'{name}' {problem}")
 
     def clock(self, name, *, required=True):
         """A time of day (hh:mm[:ss])."""
@@ -211,7 +228,12 @@ class Record:
             if zone is None:
                 self.fail(f"'{name}' {value[:40]!r} has no time zone offset")
             moment = moment.replace(tzinfo=zone)
-        return moment.astimezone(UTC)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            self.fail(f"'{name}' {value[:40]!r} is out of range")
+        self.check_date(name, moment.date())
+        return moment
 
 
 def _show(value):

@@ -127,6 +127,7 @@ def _usage_row(r, zone, granularity):
         r.fail(str(exc))
     if found != granularity:
         r.fail(f"lud {label!r} is a {found}, but {granularity} rows were asked for")
+    r.check_date("lud", start.date())
     row = {"fid": r.whole("fid"), "period_start": start, "period_label": label}
     row.update({name: r.whole(code) for name, code in WHOLE_FIELDS})
     row.update({name: r.number(code) for name, code in NUMBER_FIELDS})

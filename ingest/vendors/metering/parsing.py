@@ -60,8 +60,18 @@ def event_date(r):
     """yyyy-MM-dd'T'HH:mm:ssX (the document's format), or epoch milliseconds as Jackson writes by default."""
     value = r.get("date")
     if isinstance(value, int) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC)
+        try:
+            moment = datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, ValueError, OSError):
+            r.fail(f"'date' {_show_number(value)} is not a time in epoch milliseconds")
+        r.check_date("date", moment.date())
+        return moment
     return r.instant("date")
+
+
+def _show_number(value):
+    text = str(value)
+    return text if len(text) <= 40 else f"a number of {len(text)} digits"
 
 
 def name_values(r, field):

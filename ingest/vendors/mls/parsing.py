@@ -16,7 +16,7 @@ from datetime import time as dtime
 from operator import methodcaller
 
 from ingest.errors import PayloadError
-from ingest.vendors.parsing import BIG_RANGE, INT_RANGE
+from ingest.vendors.parsing import BIG_RANGE, INT_RANGE, date_problem
 from ingest.vendors.parsing import records as read_records
 
 MAX_COUNT, (MIN_ID, MAX_ID) = INT_RANGE[1], BIG_RANGE  # lic_* are IntegerFields, id a BigIntegerField
@@ -54,7 +54,7 @@ def parse_page(records, mac, supervisor_id, page_num):
                 or not MIN_ID <= record_id <= MAX_ID
             ):
                 raise TypeError
-            day = days.get(r["ts_date"]) or days.setdefault(r["ts_date"], date.fromisoformat(r["ts_date"]).isoformat())
+            day = days.get(r["ts_date"]) or days.setdefault(r["ts_date"], _day(r["ts_date"]))
             minute = times.get(r["ts_time"]) or times.setdefault(
                 r["ts_time"], dtime.fromisoformat(r["ts_time"]).isoformat()
             )
@@ -87,6 +87,14 @@ def check_supervisor(records, mac, page_num):
             f"MLS page {page_num} for {mac}, record {i}: macaddress is {other!r:.60}, not the requested {mac}: "
             "the server answered with another supervisor's records"
         )
+
+
+def _day(text):
+    """A ts_date as stored (yyyy-mm-dd), in the dates parsing.DATE_RANGE allows."""
+    day = date.fromisoformat(text)
+    if date_problem(day):
+        raise ValueError(text)
+    return day.isoformat()
 
 
 _TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
