@@ -109,7 +109,8 @@ METERING_CASES = [
     ({"entityId": "e" * 201}, "'entityId' is 201 characters long, longer than 200"),
     ({"notes": TEN_MB}, "more than 65,536 to keep raw (its field 'notes' the largest)"),
     ({"user": "\ud800"}, "'user' contains an unpaired surrogate"),
-    ({"score": NAN}, "holds NaN or Infinity (in its field 'score')"),
+    ({"score": NAN}, "holds NaN, Infinity or an unpaired surrogate (in its field 'score')"),
+    ({"note": ["\udfff"]}, "holds NaN, Infinity or an unpaired surrogate (in its field 'note')"),
 ]
 
 

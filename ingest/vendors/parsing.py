@@ -53,8 +53,9 @@ def text_problem(value, max_length=None):
 
 
 def raw_problem(value, limit=RAW_LIMIT):
-    """Why `value` (decoded JSON) cannot be kept raw, or None: NaN or Infinity (no JSON column takes
-    them) or more than `limit` bytes of JSON; an object's culprit field is named."""
+    """Why `value` (decoded JSON) cannot be kept raw, or None: NaN, Infinity or an unpaired surrogate (no
+    JSON column takes them: MariaDB's JSON_VALID refuses "\\ud800") or more than `limit` bytes of JSON;
+    an object's culprit field is named."""
     size = _json_size(value)
     if size is not None and size <= limit:
         return None
@@ -62,17 +63,17 @@ def raw_problem(value, limit=RAW_LIMIT):
     if size is None:
         field = next((k for k, n in sizes.items() if n is None), None)
         where = f" (in its field {str(field)[:40]!r})" if field is not None else ""
-        return f"holds NaN or Infinity{where}, which JSON columns do not take"
+        return f"holds NaN, Infinity or an unpaired surrogate{where}, which JSON columns do not take"
     field = max(sizes, key=sizes.get) if sizes else None
     where = f" (its field {str(field)[:40]!r} the largest)" if field is not None else ""
     return f"is {size:,} bytes of JSON, more than {limit:,} to keep raw{where}"
 
 
 def _json_size(value):
-    """Bytes of `value` as compact JSON; None when it holds NaN or Infinity."""
+    """Bytes of `value` as compact UTF-8 JSON; None when it holds NaN, Infinity or an unpaired surrogate."""
     try:
-        return len(json.dumps(value, separators=(",", ":"), allow_nan=False))
-    except ValueError:
+        return len(json.dumps(value, separators=(",", ":"), allow_nan=False, ensure_ascii=False).encode())
+    except ValueError:  # UnicodeEncodeError is one
         return None
 
 
