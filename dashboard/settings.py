@@ -179,10 +179,13 @@ SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 CHROMIUM = env.str("CHROMIUM", default="/usr/bin/chromium")
 
 # --- Security (production) -----------------------------------------------------
+# With DEBUG off the dashboard is served over HTTPS only (`check --deploy` is clean): secure cookies, plain HTTP
+# redirected, a year of HSTS. `make run` (DEBUG=true) serves http://127.0.0.1:8000 with all of them off.
+# https://docs.djangoproject.com/en/5.2/ref/settings/#secure-ssl-redirect
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=SECURE_HSTS_SECONDS > 0)
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=SECURE_HSTS_SECONDS > 0)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -228,6 +231,10 @@ if not 0 < FETCH_HEARTBEAT_INTERVAL < FETCH_HEARTBEAT_TIMEOUT:
     raise ImproperlyConfigured("FETCH_HEARTBEAT_INTERVAL must be positive and shorter than FETCH_HEARTBEAT_TIMEOUT.")
 # "Fetch now" queues at most one fetch per source in this many seconds (counted in Django's cache).
 FETCH_NOW_INTERVAL = env.int("FETCH_NOW_INTERVAL", default=60)
+# License Statistics snapshots (one per fetch) are all kept this many days, then the latest of each UTC hour
+# until the second age, then the latest of each day (`manage.py thin_snapshots`, run daily by a schedule).
+LSTAT_SNAPSHOT_KEEP_ALL_DAYS = env.int("LSTAT_SNAPSHOT_KEEP_ALL_DAYS", default=14)
+LSTAT_SNAPSHOT_KEEP_HOURLY_DAYS = env.int("LSTAT_SNAPSHOT_KEEP_HOURLY_DAYS", default=90)
 # Charts never draw more points than this per trace; coarser buckets are chosen.
 MAX_POINTS_PER_TRACE = env.int("MAX_POINTS_PER_TRACE", default=5000)
 # The currency of seat prices on the overview (an ISO 4217 code: EUR, USD, GBP, ...).

@@ -189,8 +189,10 @@ class HttpClient:
         return self.json(self.request("POST", path, json_body=body, **kwargs))
 
     def json(self, response):
+        """The answer's JSON, read by the standard library whatever requests would use (simplejson refuses
+        NaN and Infinity): such a value reaches `parsing.Record`, which names its field."""
         try:
-            return response.json()
+            return json.loads(response.text)
         except (ValueError, json.JSONDecodeError) as exc:
             path = response.request.path_url.split("?")[0]
             raise PayloadError(

@@ -12,6 +12,7 @@ What the document leaves open is read in every form met, never guessed into a fa
 - the dimension is hidden unless asked for: a server that ignores columns[] answers rows without it, which are
   stored all the same (the reports name such a product by its id) and counted on the run; of the dimension
   only `name` is needed, and guid, publisher_name and publisher_guid may be absent.
+Ids are BigIntegerFields; text longer than its column fails the page naming the row and field.
 """
 
 from datetime import UTC
@@ -60,9 +61,9 @@ def usage_row(r, source_id, fetched_at):
         r.fail(f"reporting period ends ({end}) before it starts ({start})")
     return (
         source_id,
-        r.whole("software_title_id"),
+        r.whole("software_title_id", big=True),
         r.text("metric_name", required=True, max_length=50),
-        r.whole("computer_system_id"),
+        r.whole("computer_system_id", big=True),
         start,
         end,
         r.number("peak_value", minimum=0),
@@ -83,8 +84,8 @@ def title_row(r, source_id, title_id):
     return (
         source_id,
         title_id,
-        d.text("name", required=True)[:300],
-        d.text("guid")[:64],
-        d.text("publisher_name")[:300],
-        d.text("publisher_guid")[:64],
+        d.text("name", required=True, max_length=300),
+        d.text("guid", max_length=64),
+        d.text("publisher_name", max_length=300),
+        d.text("publisher_guid", max_length=64),
     )

@@ -25,6 +25,7 @@ from ingest.vendors.lstat.models import LstatServer
 from ingest.vendors.lstat.parsing import (
     PERIOD_FIELD,
     feature_rows,
+    kept_raw,
     licenses_shape,
     parse_current_usage,
     server_rows,
@@ -202,7 +203,7 @@ class LstatConnector(Connector):
             shape, figures = parse_current_usage(body.get("data"))
         except PayloadError as exc:
             # Neither documented shape: keep the answer raw and say so, rather than fail the run.
-            shape, figures = UNRECOGNISED, {"raw": body.get("data")}
+            shape, figures = UNRECOGNISED, {"raw": kept_raw(body.get("data"))}
             self.run.note(current_usage=f"kept raw, not read: {exc}")
         with self.run.page() as page:
             self.storage.store_current_usage(page, shape, figures)

@@ -10,14 +10,15 @@ Reference: X-Formation License Statistics REST API v1 documentation:
 - Current users: lsid, lsn, fid, fns, fv, ftype, uid, un (user), hn (host), lco (checked out), and the
   licenses held as fu (older versions) or lus (newer). Highest usage: un and fu or lus. Current usage:
   rows of hu/tu (older) or one current/licenseUsage/licenseLimit record (newer).
-Only the ids are required of a server or feature; a descriptive field it lacks reads as blank.
+Only the ids are required of a server or feature; a descriptive field it lacks reads as blank. Text is
+bounded by its column's max_length (given here), numbers by their columns (see ingest/vendors/parsing.py).
 """
 
 import re
 from datetime import date, datetime, timedelta
 
 from ingest.errors import PayloadError
-from ingest.vendors.parsing import one_record, records
+from ingest.vendors.parsing import bounded_raw, one_record, records
 
 PERIOD_FIELD = "lud"  # usage history rows are ordered by their period
 
@@ -52,7 +53,7 @@ def parse_lud(text, zone):
         if match:
             return granularity, _period_start(granularity, [int(g or 0) for g in match.groups()], text, zone)
     raise ValueError(
-        f"lud {text!r} is none of the forms License Statistics documents "
+        f"lud {text!r:.40} is none of the forms License Statistics documents "
         "(YYYY-MM-DD HH:MM[:SS], YYYY-MM-DD, YYYY-MM-DD - YYYY-MM-DD, YYYY-MM, YYYY-Qn)"
     )
 
@@ -70,14 +71,14 @@ def _period_start(granularity, n, text, zone):
             return datetime(n[0], 3 * n[1] - 2, 1, tzinfo=zone)
         return datetime(n[0], n[1], n[2] if granularity == "day" else 1, tzinfo=zone)
     except ValueError as exc:
-        raise ValueError(f"lud {text!r} is not a valid {granularity}: {exc}") from None
+        raise ValueError(f"lud {text!r:.40} is not a valid {granularity}: {exc}") from None
 
 
-def _first_text(record, *names):
+def _first_text(record, *names, max_length):
     """The first of `names` the record carries (documented name first, then variants); blank if none."""
     for name in names:
         if record.get(name) is not None:
-            return record.text(name)
+            return record.text(name, max_length=max_length)
     return ""
 
 
@@ -86,11 +87,11 @@ def server_rows(payload, where="license-server list"):
     return [
         {
             "lsid": r.whole("lsid"),
-            "name": r.text("lsn"),
-            "host": _first_text(r, "lsh", "host"),
-            "port": _first_text(r, "lsp", "port"),
-            "manager": _first_text(r, "lsmn", "manager"),
-            "status": _first_text(r, "lss", "status"),
+            "name": r.text("lsn", max_length=300),
+            "host": _first_text(r, "lsh", "host", max_length=300),
+            "port": _first_text(r, "lsp", "port", max_length=50),
+            "manager": _first_text(r, "lsmn", "manager", max_length=100),
+            "status": _first_text(r, "lss", "status", max_length=100),
         }
         for r in records(payload, where, ident="lsid")
     ]
@@ -101,9 +102,9 @@ def feature_rows(payload, where="feature list"):
         {
             "fid": r.whole("fid"),
             "lsid": r.whole("lsid"),
-            "name": r.text("fns"),
-            "version": r.text("fv"),
-            "feature_type": r.text("ftype"),
+            "name": r.text("fns", max_length=300),
+            "version": r.text("fv", max_length=100),
+            "feature_type": r.text("ftype", max_length=100),
         }
         for r in records(payload, where, ident="fid")
     ]
@@ -126,11 +127,16 @@ def _usage_row(r, zone, granularity):
         r.fail(str(exc))
     if found != granularity:
         r.fail(f"lud {label!r} is a {found}, but {granularity} rows were asked for")
+    r.check_date("lud", start.date())
     row = {"fid": r.whole("fid"), "period_start": start, "period_label": label}
     row.update({name: r.whole(code) for name, code in WHOLE_FIELDS})
     row.update({name: r.number(code) for name, code in NUMBER_FIELDS})
-    for name, code in (("feature_name", "fns"), ("feature_version", "fv"), ("feature_type", "ftype")):
-        row[name] = r.text(code, default=None)
+    for name, code, length in (
+        ("feature_name", "fns", 300),
+        ("feature_version", "fv", 100),
+        ("feature_type", "ftype", 100),
+    ):
+        row[name] = r.text(code, default=None, max_length=length)
     return row
 
 
@@ -154,10 +160,11 @@ def session_rows(payload, zone, where="current users"):
     for r in records(payload, where, ident="un"):
         shape, licenses = _licenses(r)
         rows.append({
-            "lsid": r.whole("lsid"), "server_name": r.text("lsn"), "fid": r.whole("fid"),
-            "feature_name": r.text("fns", required=True), "feature_version": r.text("fv"),
-            "feature_type": r.text("ftype"), "user_id": r.whole("uid", required=False),
-            "user": r.text("un", required=True), "host": r.text("hn"),
+            "lsid": r.whole("lsid"), "server_name": r.text("lsn", max_length=300), "fid": r.whole("fid"),
+            "feature_name": r.text("fns", required=True, max_length=300),
+            "feature_version": r.text("fv", max_length=100), "feature_type": r.text("ftype", max_length=100),
+            "user_id": r.whole("uid", required=False),
+            "user": r.text("un", required=True, max_length=300), "host": r.text("hn", max_length=300),
             "checked_out_at": r.instant("lco", required=False, zone=zone), "licenses": licenses, "shape": shape,
         })  # fmt: skip
     return rows
@@ -167,7 +174,7 @@ def top_user_rows(payload, where="highest usage"):
     rows = []
     for r in records(payload, where, what="user"):
         shape, licenses = _licenses(r)
-        rows.append({"user": r.text("un", required=True), "licenses": licenses, "shape": shape})
+        rows.append({"user": r.text("un", required=True, max_length=300), "licenses": licenses, "shape": shape})
     return rows
 
 
@@ -176,7 +183,7 @@ def parse_current_usage(data, where="current usage"):
     if isinstance(data, list) and data and all(isinstance(d, dict) and "hu" in d for d in data):
         counts = {str(r.get("hu")): r.whole("tu") for r in records(data, where, what="row")}
         if set(counts) != {"0", "1"}:
-            raise PayloadError(f"{where}: expected one row with hu 1 and one with hu 0, got hu {sorted(counts)}")
+            raise PayloadError(f"{where}: expected one row with hu 1 and one with hu 0, got hu {sorted(counts)!s:.120}")
         return "hu_tu", {"users_with_licenses": counts["1"], "users_without_licenses": counts["0"]}
     data = data[0] if isinstance(data, list) and len(data) == 1 else data
     if isinstance(data, dict) and "current" in data:
@@ -189,3 +196,8 @@ def parse_current_usage(data, where="current usage"):
     raise PayloadError(
         f"{where}: data is neither hu/tu rows nor a current/licenseUsage/licenseLimit record: {data!r:.200}"
     )
+
+
+def kept_raw(data, where="current usage"):
+    """An answer of no documented shape, to keep raw: at most parsing.RAW_LIMIT bytes of JSON."""
+    return bounded_raw(data, f"{where}: the answer of no documented shape")

@@ -8,20 +8,21 @@ data". The document names the query parameters of GET /usage/location, /usage/lo
   optionally entityId, entityType, applicationId, user, locationUsageMetadata [{name, value}], id,
   tenantId). Without ampId, locId, date or state an event cannot be stored, and the window fails naming
   the event and the field. `date` is also read as epoch milliseconds (Jackson's default). Any state is
-  kept, lower-cased, and the whole event is kept raw.
+  kept, lower-cased, and the whole event is kept raw (at most parsing.RAW_LIMIT bytes of JSON: a larger
+  event fails the window naming its largest field).
 - The hourly summary ("one record per location adding up all periods for which the location was active")
   is read in every shape met: a list of records, such a list wrapped in an object, or an object keyed by
   location; the location under locId/locationId/location/id, the hours under activeHours/hours/totalHours
-  (or seconds under activeSeconds/seconds). Each record is kept raw; what cannot be read is noted on the
-  run, never failing the window's events.
-- Location metadata is read as a list of {name, value} or an object of names and values; what is neither
-  is noted on the run.
+  (or seconds under activeSeconds/seconds). Each record is kept raw; what cannot be read (or kept: too
+  large, a NUL in its location id) is noted on the run and skipped, never failing the window's events.
+- Location metadata is read as a list of {name, value} or an object of names and values; what is neither,
+  or a name or value that cannot be stored (too long, a NUL), is noted on the run and skipped.
 """
 
 import json
 from datetime import UTC, datetime
 
-from ingest.vendors.parsing import Record, records
+from ingest.vendors.parsing import Record, raw_problem, records, text_problem
 
 LOC_NAMES = ("locId", "locationId", "location", "id")
 HOUR_NAMES = ("activeHours", "hours", "totalHours", "active_hours")
@@ -51,7 +52,7 @@ def event_row(r, tenant, source_id):
         r.text("user", max_length=200),
         name_values(r, "locationUsageMetadata"),
         r.text("id")[:64],
-        r.data,
+        r.raw(),
     )
 
 
@@ -59,8 +60,18 @@ def event_date(r):
     """yyyy-MM-dd'T'HH:mm:ssX (the document's format), or epoch milliseconds as Jackson writes by default."""
     value = r.get("date")
     if isinstance(value, int) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value / 1000, UTC)
+        try:
+            moment = datetime.fromtimestamp(value / 1000, UTC)
+        except (OverflowError, ValueError, OSError):
+            r.fail(f"'date' {_show_number(value)} is not a time in epoch milliseconds")
+        r.check_date("date", moment.date())
+        return moment
     return r.instant("date")
+
+
+def _show_number(value):
+    text = str(value)
+    return text if len(text) <= 40 else f"a number of {len(text)} digits"
 
 
 def name_values(r, field):
@@ -125,6 +136,10 @@ def summary_row(item):
     loc = next((str(v).strip()[:128] for v in ids if isinstance(v, str | int) and not isinstance(v, bool)), "")
     if not loc:
         return None, f"no location id among {', '.join(LOC_NAMES)} ({', '.join(sorted(map(str, item)))[:120]}), skipped"
+    if problem := text_problem(loc):
+        return None, f"a location id that {problem}, skipped"
+    if problem := raw_problem(item):
+        return None, f"location {loc!r}: the record {problem}, skipped"
     hours = _hours(item)
     periods = item.get("periods") if isinstance(item.get("periods"), list) else []
     note = None if hours is not None else f"location {loc!r} has no hours among {', '.join(HOUR_NAMES + SECOND_NAMES)}"
@@ -156,5 +171,10 @@ def metadata_pairs(payload):
         value = item.get("value")
         if not isinstance(value, str) and value is not None:
             value = json.dumps(value)
-        pairs[item["name"].strip()[:128]] = value or ""
+        name, value = item["name"].strip()[:128], value or ""
+        problem = text_problem(name) or text_problem(value)
+        if problem:
+            notes.append(f"record {i}: {name[:40]!r} has a name or value that {problem}, skipped")
+            continue
+        pairs[name] = value
     return list(pairs.items()), notes

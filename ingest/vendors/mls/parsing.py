@@ -16,7 +16,10 @@ from datetime import time as dtime
 from operator import methodcaller
 
 from ingest.errors import PayloadError
+from ingest.vendors.parsing import BIG_RANGE, INT_RANGE, date_problem
 from ingest.vendors.parsing import records as read_records
+
+MAX_COUNT, (MIN_ID, MAX_ID) = INT_RANGE[1], BIG_RANGE  # lic_* are IntegerFields, id a BigIntegerField
 
 COUNT_FIELDS = ("lic_used", "lic_prepaid", "lic_metered")
 
@@ -47,9 +50,11 @@ def parse_page(records, mac, supervisor_id, page_num):
             if (
                 not (type(record_id) is type(used) is type(prepaid) is type(metered) is int)
                 or min(used, prepaid, metered) < 0
+                or max(used, prepaid, metered) > MAX_COUNT
+                or not MIN_ID <= record_id <= MAX_ID
             ):
                 raise TypeError
-            day = days.get(r["ts_date"]) or days.setdefault(r["ts_date"], date.fromisoformat(r["ts_date"]).isoformat())
+            day = days.get(r["ts_date"]) or days.setdefault(r["ts_date"], _day(r["ts_date"]))
             minute = times.get(r["ts_time"]) or times.setdefault(
                 r["ts_time"], dtime.fromisoformat(r["ts_time"]).isoformat()
             )
@@ -63,17 +68,33 @@ def parse_page(records, mac, supervisor_id, page_num):
 
 def check_supervisor(records, mac, page_num):
     """Every record of the page is the requested supervisor's (a record may leave `macaddress` out)."""
-    for other in set(map(methodcaller("get", "macaddress"), records)) - {mac, None}:
+    others = {}  # each other spelling of a MAC -> the first record with it
+    for i, other in enumerate(map(methodcaller("get", "macaddress"), records)):
+        if other is None or other == mac:
+            continue
+        if type(other) is not str:
+            raise PayloadError(
+                f"MLS page {page_num} for {mac}, record {i}: 'macaddress' is {type(other).__name__}, not text"
+            )
+        others.setdefault(other, i)
+    for other, i in others.items():
         try:
-            if normalize_mac(other) == mac:
+            if len(other) <= 40 and normalize_mac(other) == mac:
                 continue
         except ValueError:
             pass
-        i = next(i for i, r in enumerate(records) if r.get("macaddress") == other)
         raise PayloadError(
-            f"MLS page {page_num} for {mac}, record {i}: macaddress is {other!r}, not the requested {mac}: "
+            f"MLS page {page_num} for {mac}, record {i}: macaddress is {other!r:.60}, not the requested {mac}: "
             "the server answered with another supervisor's records"
         )
+
+
+def _day(text):
+    """A ts_date as stored (yyyy-mm-dd), in the dates parsing.DATE_RANGE allows."""
+    day = date.fromisoformat(text)
+    if date_problem(day):
+        raise ValueError(text)
+    return day.isoformat()
 
 
 _TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
@@ -82,7 +103,7 @@ _TIMES = {}  # validated ts_time text -> normalised; at most 86,400 entries
 def _explain(records, where):
     """Read the page again field by field: raises PayloadError naming the first bad record and field."""
     for r in read_records(records, where, ident="id"):
-        r.whole("id")
+        r.whole("id", big=True)
         r.date("ts_date")
         r.clock("ts_time")
         for field in COUNT_FIELDS:
