@@ -7,7 +7,8 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
 from dashboard.tables import Table, cell, columns_of
-from reports.exports import FORMATS, download
+from ingest.models import Source
+from reports.exports import FORMATS, About, download
 
 # The escapes of Django's json_script, for JSON that plotly serialised itself.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -17,7 +18,8 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
     """Render a report page, or its CSV/XLSX download when ?format= asks for one.
 
     The download is built from the very rows the page charts and tables. The page's `table` is
-    the rows under `columns` unless the view declares its own (a dashboard.tables.Table).
+    the rows under `columns` unless the view declares its own (a dashboard.tables.Table). The
+    context's `title`, `source_name` and `period` say what the download is (its About sheet).
     """
     if getattr(request, "capture_report", False):
         return CapturedReport(form=form, rows=rows, columns=columns, filename=filename, figure=figure, **context)
@@ -25,7 +27,7 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
     if fmt:
         if fmt not in FORMATS:
             return unknown_format(fmt)
-        return download(fmt, filename, columns, rows, sheet=filename)
+        return download(fmt, filename, columns, rows, sheet=filename, about=report_about(context, request))
     context.update(
         form=form,
         rows=rows,
@@ -37,6 +39,28 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         xlsx_query=query_with(request, format="xlsx"),
     )
     return render(request, template, context, status=status)
+
+
+def report_about(context, request=None):
+    """The About sheet of a report's download, from the view's context (or a captured report), and the page's
+    URL without ?format= (an email gives its own link)."""
+    return About(
+        title=context.get("title", ""),
+        source=context.get("source_name", ""),
+        period=context.get("period"),
+        url=page_url(request) if request else "",
+    )
+
+
+def source_names(**filters):
+    """The names of the sources a report reads (Source filters), for its download's About sheet."""
+    return ", ".join(Source.objects.filter(**filters).order_by("name").values_list("name", flat=True))
+
+
+def page_url(request):
+    query = request.GET.copy()
+    query.pop("format", None)
+    return request.build_absolute_uri(request.path + (f"?{query.urlencode()}" if query else ""))
 
 
 def unknown_format(fmt):
