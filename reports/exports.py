@@ -173,6 +173,7 @@ class _Cells:
 
     def __init__(self, kind, formats):
         self.kind, self.formats = kind, formats
+        self.zone = timezone.get_current_timezone()
 
     def __call__(self, worksheet, i, j, value):
         if value is None or value == "":
@@ -180,7 +181,7 @@ class _Cells:
         if isinstance(value, str) and self.kind in ("date", "datetime"):
             value = _parse(value, self.kind)
         if isinstance(value, datetime):
-            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            local = value.astimezone(self.zone) if value.tzinfo is not None else value
             worksheet.write_datetime(i, j, local.replace(tzinfo=None), self.formats["datetime"])
         elif isinstance(value, date):
             worksheet.write_datetime(i, j, value, self.formats["date"])

@@ -45,7 +45,7 @@ def report_about(context, request=None):
     """The About sheet of a report's download, from the view's context (or a captured report), and the page's
     URL without ?format= (an email gives its own link)."""
     return About(
-        title=context.get("title", ""),
+        title=" — ".join(filter(None, [context.get("title", ""), context.get("table_title", "")])),
         source=context.get("source_name", ""),
         period=context.get("period"),
         url=page_url(request) if request else "",
@@ -99,6 +99,7 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
     chosen = by_name[name] if request.GET.get("format") else first
     filename = filename.replace("{table}", name) if "{table}" in filename else f"{filename}-{name}"
     context["tables"] = {table.name: _table_context(request, table) for table in tables}
+    context["table_title"] = chosen.title or chosen.name  # the download's About sheet names its table
     return render_report(
         request, template, form=form, rows=chosen.rows, columns=chosen.pairs, figure=figure,
         filename=re.sub(r"[^A-Za-z0-9._-]+", "_", filename), **context,
