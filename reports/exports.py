@@ -21,7 +21,9 @@ import xlsxwriter
 from django.http import FileResponse, StreamingHttpResponse
 from django.utils import timezone
 
-from dashboard.tables import is_number, kind_of
+from dashboard.tables import cell, is_number, kind_of
+
+__all__ = ["FORMATS", "About", "cell", "csv_response", "download", "raw_download", "safe", "xlsx_response"]
 
 FORMATS = ("csv", "xlsx")
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
