@@ -7,7 +7,7 @@ This module lives in `dashboard/` because both apps' pages use it, and `ingest` 
 """
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from decimal import Decimal
 from functools import cached_property
@@ -39,6 +39,49 @@ def is_number(value):
     return isinstance(value, (int, float, Decimal)) and not isinstance(value, bool)
 
 
+# What a column holds, for downloads: the spreadsheet's cell type and number format follow it.
+# Undeclared, it is read from the values (kind_of); a declaration says what values cannot:
+# "id" (whole numbers without thousands separators), "percent" (values in percent points, 85.3 for 85.3 %),
+# "date" (ISO date text, as vendor calendar dates are kept).
+KINDS = ("text", "int", "id", "decimal", "percent", "date", "datetime")
+
+
+class Pair(tuple):
+    """A selector's (key, label) column with a declared kind: unpacks and compares as the plain pair,
+    e.g. Pair("utilization", "Utilization %", "percent")."""
+
+    def __new__(cls, key, label, kind=""):
+        if kind and kind not in KINDS:
+            raise ValueError(f"Unknown column kind {kind!r}: choose one of {', '.join(KINDS)}")
+        pair = super().__new__(cls, (key, label))
+        pair.kind = kind
+        return pair
+
+    def __getnewargs__(self):  # copies and pickles keep the kind
+        return (*self, self.kind)
+
+
+def kind_of(column, values=()):
+    """A column's kind (a (key, label) pair, a Pair or a Column): the declared one, else the one its values share."""
+    declared = getattr(column, "kind", "")
+    if declared:
+        return declared
+    kinds = {_value_kind(value) for value in values if value is not None and value != ""}
+    if len(kinds) == 1:
+        return kinds.pop()
+    return "decimal" if kinds == {"int", "decimal"} else "text"
+
+
+def _value_kind(value):
+    if isinstance(value, datetime):
+        return "datetime"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return "int"
+    return "decimal" if is_number(value) else "text"
+
+
 def read(row, key):
     """row[key] for a dict, else the attribute (a dotted path follows attributes: "source.name")."""
     if isinstance(row, dict):
@@ -59,6 +102,7 @@ class Column:
     - `format`: a Django date format for dates and datetimes ("Y-m-d H:i"), else a Python format spec.
     - `template`: a cell drawn by this template, with `row` the row (badges, forms, several values).
     - `css`: classes of the column's cells.
+    - `kind`: what downloads make of its values (one of KINDS; blank: read from the values, see kind_of).
     """
 
     key: str
@@ -71,6 +115,7 @@ class Column:
     format: str = ""
     template: str = ""
     css: str = ""
+    kind: str = ""
 
     def read(self, row):
         return self.value(row) if self.value else read(row, self.key)
@@ -99,7 +144,9 @@ def columns_of(pairs, **declared):
     unknown = set(declared) - {key for key, _label in pairs}
     if unknown:
         raise ValueError(f"No column {', '.join(sorted(unknown))} among {[key for key, _label in pairs]}")
-    return [declared.get(key) or Column(key, label) for key, label in pairs]
+    kinds = {pair[0]: getattr(pair, "kind", "") for pair in pairs}
+    declared = {key: column if column.kind else replace(column, kind=kinds[key]) for key, column in declared.items()}
+    return [declared.get(key) or Column(key, label, kind=kinds[key]) for key, label in pairs]
 
 
 @dataclass
@@ -219,8 +266,8 @@ class Table:
 
     @property
     def pairs(self):
-        """(key, label) of each column, as downloads take them."""
-        return [(column.key, column.label) for column in self.columns]
+        """(key, label) of each column, as downloads take them (with the column's kind)."""
+        return [Pair(column.key, column.label, column.kind) for column in self.columns]
 
     @property
     def css(self):

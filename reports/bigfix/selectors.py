@@ -13,6 +13,7 @@ from datetime import date
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
 
+from dashboard.tables import Pair
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
 from reports.periods import Period
 
@@ -193,29 +194,29 @@ def bigfix_home():
 
 
 SERIES_COLUMNS = [
-    ("period_start", "Period start"), ("period_end", "Period end"), ("product", "Product"),
+    Pair("period_start", "Period start", "date"), Pair("period_end", "Period end", "date"), ("product", "Product"),
     ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak (sum over systems)"),
     ("systems", "Computer systems"),
 ]  # fmt: skip
 PEAK_COLUMNS = [
     ("product", "Product"), ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak"),
-    ("peak_period", "Peak period"), ("latest", "Latest"), ("latest_period", "Latest period"),
+    Pair("peak_period", "Peak period", "date"), ("latest", "Latest"), Pair("latest_period", "Latest period", "date"),
     ("periods", "Periods"), ("systems", "Computer systems (max)"),
 ]  # fmt: skip
 TOP_COLUMNS = [("rank", "Rank"), ("product", "Product"), ("publisher", "Publisher"), ("metric", "Metric"),
-               ("peak", "Peak"), ("peak_period", "Peak period")]  # fmt: skip
+               ("peak", "Peak"), Pair("peak_period", "Peak period", "date")]  # fmt: skip
 SYSTEM_COLUMNS = [
-    ("computer_system_id", "Computer system"), ("metric", "Metric"), ("products", "Products (latest period)"),
-    ("latest", "Latest period sum"), ("latest_period", "Latest period"), ("highest", "Highest period sum"),
+    Pair("computer_system_id", "Computer system", "id"), ("metric", "Metric"), ("products", "Products (latest period)"),
+    ("latest", "Latest period sum"), Pair("latest_period", "Latest period", "date"), ("highest", "Highest period sum"),
     ("periods", "Periods"),
 ]  # fmt: skip
 PRODUCT_SYSTEM_COLUMNS = [
-    ("period_start", "Period start"), ("period_end", "Period end"), ("computer_system_id", "Computer system"),
-    ("metric", "Metric"), ("peak", "Peak"), ("peak_date", "Peak date"), ("peak_time", "Peak time"), ("fetched_at", "Last fetched"),
+    Pair("period_start", "Period start", "date"), Pair("period_end", "Period end", "date"), Pair("computer_system_id", "Computer system", "id"),
+    ("metric", "Metric"), ("peak", "Peak"), Pair("peak_date", "Peak date", "date"), ("peak_time", "Peak time"), ("fetched_at", "Last fetched"),
 ]  # fmt: skip
 SYSTEM_PRODUCT_COLUMNS = [
-    ("period_start", "Period start"), ("period_end", "Period end"), ("product", "Product"),
-    ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak"), ("peak_date", "Peak date"),
+    Pair("period_start", "Period start", "date"), Pair("period_end", "Period end", "date"), ("product", "Product"),
+    ("publisher", "Publisher"), ("metric", "Metric"), ("peak", "Peak"), Pair("peak_date", "Peak date", "date"),
     ("peak_time", "Peak time"),
 ]  # fmt: skip
 

@@ -5,7 +5,7 @@ from django.http import Http404
 from dashboard.tables import Kpi
 from reports.bigfix import charts, selectors, tables
 from reports.bigfix.forms import BigfixForm
-from reports.views.common import invalid_form, query_with, render_tables
+from reports.views.common import invalid_form, query_with, render_tables, source_names
 
 
 def _metric_tabs(request, form, metric):
@@ -36,7 +36,7 @@ def overview(request):
         figure=lambda: charts.product_series_figure(series, metric),
         charts={"top_json": (lambda: charts.top_products_figure(top, metric)) if top else None},
         period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
-        extra_filters=[("metric", metric)],
+        extra_filters=[("metric", metric)], title="BigFix license usage", source_name=source_names(kind="bigfix"),
     )  # fmt: skip
 
 
@@ -56,6 +56,7 @@ def product(request, source_id, product_id):
         filename=f"bigfix-product{product_id}-{metric}-{period.start}-{period.end}",
         figure=lambda: charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
         product=product, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
+        title=f"{product['product']} ({metric})", source_name=source_names(pk=source_id),
         extra_filters=[("metric", metric)], summary=summary, kpis=_kpis(summary),
     )  # fmt: skip
 
@@ -75,6 +76,7 @@ def system(request, source_id, system_id):
         filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
         figure=lambda: charts.stacked_periods_figure(rows, "product", "", metric),
         system_id=system_id, source_id=source_id, period=period, metric=metric,
+        title=f"Computer system {system_id} ({metric})", source_name=source_names(pk=source_id),
         tabs=_metric_tabs(request, form, metric), extra_filters=[("metric", metric)], summary=summary,
         kpis=_kpis(summary),
     )  # fmt: skip

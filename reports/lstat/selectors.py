@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from dashboard.tables import Pair
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
 from reports.heatmap import weekday_hours
@@ -27,7 +28,7 @@ USAGE_COLUMNS = [
     ("bucket", "Period start"),
     ("used_min", "Used min"), ("used_avg", "Used avg"), ("used_max", "Used max"),
     ("total", "Total seats"),
-    ("utilization", "Utilization % (max / total)"),
+    Pair("utilization", "Utilization % (max / total)", "percent"),
     ("borrowed_min", "Borrowed min"), ("borrowed_max", "Borrowed max"),
     ("denials", "Denials"),
     ("hours_used", "Hours used"),
@@ -40,7 +41,7 @@ SUMMARY_COLUMNS = [
     ("total", "Total seats"),
     ("peak", "Peak used"),
     ("average", "Average used"),
-    ("utilization", "Utilization % (peak / total)"),
+    Pair("utilization", "Utilization % (peak / total)", "percent"),
     ("borrowed_peak", "Peak borrowed"),
     ("denials", "Denials"),
     ("hours_used", "Hours used"),

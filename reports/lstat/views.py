@@ -5,7 +5,7 @@ from django.utils import timezone
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports import heatmap
-from reports.exports import FORMATS, raw_download
+from reports.exports import FORMATS, About, raw_download
 from reports.lstat import selectors
 from reports.lstat.charts import (
     COMPARE_METRICS,
@@ -22,6 +22,7 @@ from reports.periods import Period, chart_period
 from reports.views.common import (
     figure_json,
     invalid_form,
+    page_url,
     query_with,
     render_report,
     render_tables,
@@ -46,7 +47,8 @@ def feature(request, pk):
             return unknown_format(request.GET["format"])
         rows = selectors.lstat_raw_usage(feature, period)
         filename = f"lstat-feature-{feature.fid}-{period.start}-{period.end}-raw"
-        return raw_download(request.GET["format"], filename, selectors.RAW_COLUMNS, rows)
+        about = About(f"{feature}: stored rows", feature.source.name, period, page_url(request))
+        return raw_download(request.GET["format"], filename, selectors.RAW_COLUMNS, rows, about=about)
     rows = selectors.lstat_usage([feature], period)
     summary = (selectors.lstat_summary([feature], rows) or [None])[0]
     chart = chart_period(period, FEATURE_TRACES, selectors.GRANULARITIES)
@@ -55,6 +57,7 @@ def feature(request, pk):
         filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
         figure=(lambda: lstat_feature_figure(_chart_rows(rows, [feature], period, chart))) if rows else None,
         chart_note=chart.note, feature=feature, period=period,
+        title=str(feature), source_name=feature.source.name,
         summary=summary, kpis=_feature_kpis(summary), hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
         alert_query=f"kind=denials&feature={feature.pk}&hours=1",
@@ -101,6 +104,7 @@ def server(request, pk):
         filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
         figure=lambda: lstat_server_figure(summary, _chart_rows(usage, features, period, chart)),
         chart_note=chart.note, server=server, period=period, summary=summary,
+        title=str(server), source_name=server.source.name,
         hourly_note=_hourly_note(features, period), zone_note=_zone_note(features, period),
     )  # fmt: skip
 
@@ -123,7 +127,8 @@ def compare(request):
         request, template, form=form, rows=rows, columns=selectors.USAGE_COLUMNS,
         filename=f"lstat-compare-{period.start}-{period.end}-{period.granularity}",
         figure=(lambda: lstat_compare_figure(_chart_rows(rows, features, period, chart), metric)) if rows else None,
-        chart_note=chart.note, period=period,
+        chart_note=chart.note, period=period, title="Compare features",
+        source_name=", ".join(sorted({f.source.name for f in features})),
         metric_label=COMPARE_METRICS[metric], hourly_note=_hourly_note(features, period),
         zone_note=_zone_note(features, period),
     )  # fmt: skip
@@ -143,6 +148,7 @@ def users(request):
         request, template, form=form, rows=rows, columns=selectors.SESSION_COLUMNS,
         filename=f"lstat-current-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-current-users",
         snapshot=snapshot, usage=usage, kpis=_session_kpis(rows, usage) if snapshot else [],
+        title=_snapshot_title("Current users", snapshot), source_name=snapshot.source.name if snapshot else "",
         history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.USERS),
         servers=snapshot and selectors.lstat_session_servers(snapshot),
         table=Table(columns_of(selectors.SESSION_COLUMNS), rows, id="sessions"),
@@ -160,8 +166,13 @@ def highest(request):
         request, template, form=form, rows=rows, columns=selectors.TOP_USER_COLUMNS,
         filename=f"lstat-highest-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-highest-users",
         figure=(lambda: lstat_top_users_figure(rows)) if rows else None, snapshot=snapshot,
+        title=_snapshot_title("Highest license users", snapshot), source_name=snapshot.source.name if snapshot else "",
         history=snapshot and selectors.lstat_snapshot_times(snapshot.source, LstatSnapshot.Kind.HIGHEST_USAGE),
     )  # fmt: skip
+
+
+def _snapshot_title(title, snapshot):
+    return f"{title} as fetched {timezone.localtime(snapshot.taken_at):%Y-%m-%d %H:%M:%S %Z}" if snapshot else title
 
 
 def _feature_kpis(summary):

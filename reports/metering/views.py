@@ -9,7 +9,7 @@ from reports.metering import selectors
 from reports.metering.charts import active_hours_figure, series_groups
 from reports.metering.forms import BY_CHOICES, TenantForm
 from reports.periods import chart_period
-from reports.views.common import invalid_form, query_with, render_tables
+from reports.views.common import invalid_form, query_with, render_tables, source_names
 
 
 def query(request):
@@ -40,6 +40,7 @@ def overview(request):
         request, template, form=form, tables=tables, filename=f"metering-{period.start}-{period.end}",
         **chart_context(intervals, series, period, "tenant"), period=period,
         known=tenants_table(selectors.metering_tenants()),
+        title="Metering Service", source_name=source_names(kind="metering"),
     )  # fmt: skip
 
 
@@ -96,7 +97,7 @@ def tenant(request, tenant):
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
         **chart_context(intervals, series, period, by), tenant=tenant, by=by, by_links=by_links(request),
-        period=period,
+        period=period, title=f"Tenant {tenant}", source_name=source_names(kind="metering"),
         extra_filters=[("by", by)], uncounted=selectors.metering_uncounted_states(period, tenant=tenant), kpis=[
             Kpi("Active location hours", _total_hours(intervals)),
             Kpi("Locations active in range", len(tables[1].rows)),
@@ -146,7 +147,7 @@ def location(request, tenant, loc_id):
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}",
         **chart_context(intervals, series, period, "location"), tenant=tenant, loc_id=loc_id, facts=facts,
-        period=period,
+        period=period, title=f"Location {loc_id} of tenant {tenant}", source_name=source_names(kind="metering"),
         uncounted=selectors.metering_uncounted_states(period, tenant=tenant, loc_id=loc_id), kpis=[
             Kpi("Active hours in range", _total_hours(intervals)),
             Kpi("Active periods", len(tables[1].rows)),

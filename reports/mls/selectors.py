@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from django.db.models import Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
+from dashboard.tables import Pair
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
 from reports.heatmap import weekday_hours
 from reports.periods import bucket_start, bucket_starts
@@ -154,7 +155,7 @@ MLS_RAW_COLUMNS = [
     ("used", "Used"),
     ("prepaid", "Prepaid"),
     ("metered", "Metered"),
-    ("record_id", "MLS id"),
+    Pair("record_id", "MLS id", "id"),
 ]
 
 

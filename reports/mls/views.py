@@ -5,12 +5,12 @@ from django.utils import timezone
 from dashboard.tables import Column, Kpi, Table
 from ingest.vendors.mls.connector import normalize_mac
 from reports import heatmap
-from reports.exports import FORMATS, raw_download
+from reports.exports import FORMATS, About, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
 from reports.mls.charts import TRACES, mls_heatmap_figure, mls_usage_figure
 from reports.periods import chart_period
-from reports.views.common import figure_json, invalid_form, query_with, render_report, unknown_format
+from reports.views.common import figure_json, invalid_form, page_url, query_with, render_report, unknown_format
 
 TEMPLATE = "reports/mls/supervisor.html"
 
@@ -46,7 +46,10 @@ def supervisor(request, mac):
         if request.GET["format"] not in FORMATS:
             return unknown_format(request.GET["format"])
         minutes = selectors.mls_raw_minutes(supervisor, period.start_dt, period.end_dt)
-        return raw_download(request.GET["format"], f"{filename}-minutes", selectors.MLS_RAW_COLUMNS, minutes)
+        about = About(f"Supervisor {mac}: every stored minute", supervisor.source.name, period, page_url(request))
+        return raw_download(
+            request.GET["format"], f"{filename}-minutes", selectors.MLS_RAW_COLUMNS, minutes, about=about
+        )
     rows = selectors.mls_usage(supervisor, period)
     summary = selectors.mls_summary(rows)
     chart = chart_period(period, TRACES)
@@ -63,6 +66,8 @@ def supervisor(request, mac):
         chart_note=chart.note,
         mac=mac,
         supervisor=supervisor,
+        title=f"Supervisor {mac}",
+        source_name=supervisor.source.name,
         alert_query=f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
         period=period,
         summary=summary,

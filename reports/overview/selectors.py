@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.utils.module_loading import import_string
 
+from dashboard.tables import Pair
 from ingest.selectors import source_statuses
 from ingest.vendors import VENDORS
 from reports.overview.models import SeatPrice
@@ -96,7 +97,7 @@ def sort_rows(rows, sort):
 DOWNLOAD_COLUMNS = [
     ("vendor", "Vendor"), ("name", "Licensed thing"), ("detail", "Metric"), ("source", "Source"),
     ("server", "Server"), ("owned", "Owned"), ("peak", "Peak"), ("average", "Average"),
-    ("utilization", "Utilization %"), ("denials", "Denials"), ("needed", "Right-size seats"),
+    Pair("utilization", "Utilization %", "percent"), ("denials", "Denials"), ("needed", "Right-size seats"),
     ("denied_hours", "Hours denied at right-size"), ("unused", "Unused seats"),
     ("price", "Price per seat per year"), ("unused_cost", "Unused seats cost per year"),
     ("last_success", "Last successful fetch"),

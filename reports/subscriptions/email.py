@@ -1,5 +1,6 @@
 """The email of a subscription: HTML with inline PNG charts and styles, a text alternative, CSV/XLSX attachments."""
 
+from dataclasses import replace
 from email.mime.image import MIMEImage
 from urllib.parse import urlencode
 
@@ -9,9 +10,11 @@ from django.core.mail.message import SafeMIMEMultipart
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from reports.exports import cell, download
+from dashboard.tables import cell
+from reports.exports import download
 from reports.subscriptions.capture import split_report
 from reports.subscriptions.charts import ChartsUnavailable, figure_pngs, report_figures
+from reports.views.common import report_about
 
 TABLE_ROWS = 25
 
@@ -103,12 +106,15 @@ def build_email(subscription, captured, *, start, end):
     )
     message.attach_alternative(render_to_string("emails/report-body.html", context), "text/html")
     for fmt in context["attachments"]:
-        message.attach(*attachment(fmt, report))
+        message.attach(*attachment(fmt, report, link=context["link"]))
     return message, len(charts)
 
 
-def attachment(fmt, report):
-    """(filename, content, mimetype) of the report's own download in `fmt`."""
-    response = download(fmt, report["filename"], report["columns"], report["rows"], sheet=report["filename"])
+def attachment(fmt, report, *, link=""):
+    """(filename, content, mimetype) of the report's own download in `fmt`; its About sheet gives `link`."""
+    about = replace(report_about(report), url=link)
+    response = download(
+        fmt, report["filename"], report["columns"], report["rows"], sheet=report["filename"], about=about
+    )
     content = b"".join(response.streaming_content)
     return f"{report['filename']}.{fmt}", content, response["Content-Type"].split(";")[0]

@@ -7,8 +7,9 @@ from django.shortcuts import render
 from django.utils.functional import SimpleLazyObject
 
 from dashboard.tables import Table, cell, columns_of
+from ingest.models import Source
 from reports.charts.base import to_json
-from reports.exports import FORMATS, download
+from reports.exports import FORMATS, About, download
 
 # The escapes of Django's json_script, for JSON embedded in a <script> element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -19,7 +20,8 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
 
     The download is built from the very rows the page charts and tables. The page's `table` is
     the rows under `columns` unless the view declares its own (a dashboard.tables.Table); it shows
-    a page of rows at a time (?page=N, ?sort=KEY; see Table.paginate).
+    a page of rows at a time (?page=N, ?sort=KEY; see Table.paginate). The context's `title`,
+    `source_name` and `period` say what a download is (its About sheet).
 
     `figure` (the page's chart) and `charts` (other figures by context name, e.g. {"top_json": ...}) may be
     functions that build them: they are called only for a page or an email, never for a download.
@@ -33,7 +35,7 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
     if fmt:
         if fmt not in FORMATS:
             return unknown_format(fmt)
-        return download(fmt, filename, columns, rows, sheet=filename)
+        return download(fmt, filename, columns, rows, sheet=filename, about=report_about(context, request))
     context.update(
         form=form,
         rows=rows,
@@ -54,6 +56,28 @@ def _built(figure):
 
 def _chart_context(charts):
     return {name: figure_json(_built(figure)) for name, figure in (charts or {}).items()}
+
+
+def report_about(context, request=None):
+    """The About sheet of a report's download, from the view's context (or a captured report), and the page's
+    URL without ?format= (an email gives its own link)."""
+    return About(
+        title=" — ".join(filter(None, [context.get("title", ""), context.get("table_title", "")])),
+        source=context.get("source_name", ""),
+        period=context.get("period"),
+        url=page_url(request) if request else "",
+    )
+
+
+def source_names(**filters):
+    """The names of the sources a report reads (Source filters), for its download's About sheet."""
+    return ", ".join(Source.objects.filter(**filters).order_by("name").values_list("name", flat=True))
+
+
+def page_url(request):
+    query = request.GET.copy()
+    query.pop("format", None)
+    return request.build_absolute_uri(request.path + (f"?{query.urlencode()}" if query else ""))
 
 
 def unknown_format(fmt):
@@ -94,6 +118,7 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
     filename = filename.replace("{table}", name) if "{table}" in filename else f"{filename}-{name}"
     if not request.GET.get("format"):
         context["tables"] = {table.name: _table_context(request, table) for table in tables}
+    context["table_title"] = chosen.title or chosen.name  # the download's About sheet names its table
     return render_report(
         request, template, form=form, rows=chosen.rows, columns=chosen.pairs, figure=figure,
         filename=re.sub(r"[^A-Za-z0-9._-]+", "_", filename), **context,

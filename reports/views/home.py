@@ -15,7 +15,7 @@ from ingest.models import Source
 from ingest.selectors import source_statuses
 from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
-from reports.exports import FORMATS, download
+from reports.exports import FORMATS, About, download
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
 from reports.overview.models import SeatPrice
 from reports.overview.selectors import (
@@ -28,7 +28,7 @@ from reports.overview.selectors import (
     sort_rows,
 )
 from reports.overview.tables import overview_table
-from reports.views.common import query_with
+from reports.views.common import page_url, query_with
 
 TEMPLATE = "reports/home.html"
 
@@ -57,7 +57,8 @@ def home(request):
         if fmt not in FORMATS:
             return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose csv or xlsx.", content_type="text/plain")
         name = f"overview-{period.start}-{period.end}"
-        return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview")
+        about = About("Overview", _source_name(data, sources), period, page_url(request))
+        return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview", about=about)
     days = (period.end - period.start).days + 1
     costs = [r.unused_cost for r in rows if r.unused_cost is not None]
     return render(request, TEMPLATE, {
@@ -68,6 +69,13 @@ def home(request):
         "table": overview_table(rows, _sort_links(request, data["sort"])),
         "downloads": {"csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx")},
     })  # fmt: skip
+
+
+def _source_name(data, sources):
+    """The sources the overview's rows come from, as its filters say."""
+    if data["source"] is not None:
+        return next((s.name for s in sources if s.pk == data["source"]), "")
+    return f"All {BY_KIND[data['kind']].nav_label} sources" if data["kind"] else "All sources"
 
 
 def _sort_links(request, current):

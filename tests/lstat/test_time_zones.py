@@ -74,7 +74,7 @@ def test_the_download_writes_new_york_times(viewer, berlin_source):
     response = feature_page(viewer, granularity="hour", start="2026-03-04", end="2026-03-04", format="csv")
 
     lines = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-    assert lines[-1][1] == "2026-03-04 07:00"
+    assert lines[-1][1] == "2026-03-04T07:00:00-05:00"
 
 
 def test_weeks_are_built_from_vendor_dates(viewer, berlin_source):

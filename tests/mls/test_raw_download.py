@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 from ingest.models import IngestRun
 from ingest.services import run_fetch
 from ingest.vendors.mls.models import MlsRecord
-from reports.exports import raw_xlsx_response
+from reports.exports import xlsx_response
 from tests.conftest import MAC_A
 
 pytestmark = pytest.mark.django_db
@@ -81,9 +81,14 @@ def test_the_xlsx_holds_the_same_rows(viewer, fetched):
     assert response.status_code == 200
     assert response["Content-Disposition"].endswith('-minutes.xlsx"')
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)["Rows"]
-    cells = [[str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert cells[0] == ["Time", "Used", "Prepaid", "Metered", "MLS id"]
-    assert cells[1:] == stored_minutes(date(2026, 3, 3))
+    # Excel has no zones: the times are the display zone's, as naive Excel datetimes
+    expected = [
+        [datetime.fromisoformat(time).replace(tzinfo=None), *map(int, rest)]
+        for time, *rest in stored_minutes(date(2026, 3, 3))
+    ]
+    assert cells[1:] == expected
 
 
 def test_an_unknown_format_is_a_clear_400(viewer, fetched):
@@ -100,8 +105,8 @@ def test_a_period_without_minutes_downloads_the_header_alone(viewer, fetched):
 
 def test_rows_beyond_a_sheet_continue_on_the_next_sheet():
     rows = ({"n": i, "text": f"row {i}"} for i in range(5))
-    response = raw_xlsx_response("numbers", [("n", "N"), ("text", "Text")], rows, sheet_rows=2)
+    response = xlsx_response("numbers", [("n", "N"), ("text", "Text")], rows, sheet="Rows", sheet_rows=2)
 
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)
-    assert book.sheetnames == ["Rows", "Rows 2", "Rows 3"]
+    assert book.sheetnames == ["Rows", "Rows 2", "Rows 3", "About"]
     assert [list(r) for r in book["Rows 3"].iter_rows(values_only=True)] == [["N", "Text"], [4, "row 4"]]

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
+from dashboard.tables import cell
 from ingest.services import run_fetch, source_save
 from ingest.simulators.server import SimulatorServer
 from tests.conftest import MAC_A
@@ -57,11 +59,18 @@ def expected_days(simulator, zone):
     return result
 
 
+def local_minute(text):
+    """A CSV instant (ISO 8601 with the display zone's offset) as the page shows it (the repeated hour named)."""
+    moment = datetime.fromisoformat(text)
+    assert moment.utcoffset() == timezone.localtime(moment).utcoffset(), text
+    return cell(moment)
+
+
 def csv_days(viewer, query):
     response = viewer.get(URL, {**query, "format": "csv"})
     rows = csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode()))
     return {
-        r["Period start"]: (
+        local_minute(r["Period start"]): (
             int(r["Minutes"]),
             int(r["Used max"]),
             float(r["Used avg"]),

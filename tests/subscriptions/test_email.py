@@ -90,6 +90,20 @@ def test_the_attachments_hold_exactly_the_rows_of_the_reports_download(mls_fetch
     assert xlsx_rows(attachment(message, ".xlsx")) == download_rows(viewer, path, "xlsx", granularity="day")
 
 
+def test_the_xlsx_attachment_says_what_it_is_and_links_to_the_report(mls_fetched, no_chromium, settings):
+    settings.SITE_URL = "https://meterboard.example.com"
+    send_subscription(subscription(), now=SEND_AT)
+
+    book = load_workbook(io.BytesIO(attachment(mail.outbox[0], ".xlsx")))
+    about = dict(book["About"].iter_rows(values_only=True))
+    assert about["Report"] == f"Supervisor {MAC_A}" and about["Source"] == mls_fetched.name
+    assert about["Period"] == f"{WEEK['start']} – {WEEK['end']}"
+    assert (
+        about["Page"].startswith(f"https://meterboard.example.com/mls/{MAC_A}/?")
+        and "start=2026-02-25" in about["Page"]
+    )
+
+
 def test_a_report_with_several_tables_attaches_its_default_download(lstat_clock, lstat_source, no_chromium, viewer):
     assert run_fetch(lstat_source).status == IngestRun.Status.SUCCEEDED
     from ingest.vendors.lstat.models import LstatServer
