@@ -116,14 +116,18 @@ def report(request, api_route, **kwargs):
         if not query.get(name):
             raise ApiError(400, f"{name}: this report needs it.", parameter=name)
     table = request.GET.get("table") or ""
+    if table and table not in api_route.tables:  # raw rows, for one, are downloads only: too many to page
+        choices = f"choose one of {', '.join(api_route.tables)}" if api_route.tables else "this report has one table"
+        raise ApiError(400, f"table: {choices}.", parameter="table")
     if api_route.tables:
-        if table and table not in api_route.tables:
-            raise ApiError(400, f"table: choose one of {', '.join(api_route.tables)}.", parameter="table")
         query["table"] = table or api_route.tables[0]
     captured = _capture(request, api_route, kwargs, query)
     rows, columns = captured.report["rows"], captured.report["columns"]
     keys = [key for key, _label in columns]
     extra = {"table": query["table"]} if api_route.tables else {}
+    if captured.report.get("snapshot"):  # the License Statistics snapshot the rows were read from
+        snapshot = captured.report["snapshot"]
+        extra["snapshot"] = {"id": snapshot.pk, "taken_at": value(snapshot.taken_at)}
     return page(
         request, [record(row, keys) for row in rows], columns=columns,
         period=_period(captured.report.get("period")), **extra,
