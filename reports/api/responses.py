@@ -7,6 +7,8 @@ from decimal import Decimal
 from django.http import JsonResponse
 from django.utils import timezone
 
+from dashboard.tables import read
+
 
 class ApiError(Exception):
     """An answer other than 200: raised anywhere under an API view, answered as JSON by reports.api.auth."""
@@ -40,5 +42,5 @@ def value(v):
 
 
 def record(row, keys):
-    """A row (a dict) as a JSON object of `keys`."""
-    return {key: value(row.get(key)) for key in keys}
+    """A row (a dict, or an object as a dashboard.tables.Table reads it) as a JSON object of `keys`."""
+    return {key: value(read(row, key)) for key in keys}
