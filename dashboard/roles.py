@@ -9,7 +9,8 @@ Wrap each `path(...)` (or `path(..., include(...))`) in `public`, `viewer` or `a
     urlpatterns = [viewer(path("", views.home, name="home")), admin(path("admin/", admin.site.urls))]
 
 The wrapper marks every URL pattern under it with `.role` and guards its view: an anonymous visitor is sent
-to the login page, a viewer on an admin URL gets 403. `tests/test_roles.py` walks every URL pattern of the
+to the login page, a viewer on an admin URL gets 403. The JSON API's URLs are `api`: no session opens them, only a
+personal token, which carries its user's role (reports/api/). `tests/test_roles.py` walks every URL pattern of the
 project and fails on one with no role, so a new URL cannot be added without deciding who may open it.
 """
 
@@ -20,7 +21,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.urls import URLPattern, URLResolver
 
-PUBLIC, VIEWER, ADMIN = "public", "viewer", "admin"
+PUBLIC, VIEWER, ADMIN, API = "public", "viewer", "admin", "api"
 
 
 def is_admin(user):
@@ -41,6 +42,16 @@ def viewer(pattern):
 def admin(pattern):
     """Admins (staff) only; a viewer gets 403."""
     return _declare(pattern, ADMIN, _guard(ADMIN, is_admin))
+
+
+def api(pattern):
+    """The JSON API: a bearer token of an active user (viewer or admin), never a session; 401/403/429 as JSON.
+
+    What an admin-only field or URL needs is decided in reports/api/views.py by the token's user, as on the pages.
+    """
+    from reports.api.auth import token_required  # the token model lives in the reports app
+
+    return _declare(pattern, API, lambda view: login_not_required(token_required(view)))
 
 
 def viewer_view(func):

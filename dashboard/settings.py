@@ -139,6 +139,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins allowed per username and client address within the window (seconds), then "wait".
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
+# Requests each API token may make (reports/api/): N/second, N/minute or N/hour; more get a 429 until the window ends.
+API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
 
 # --- Time -------------------------------------------------------------------
 # Stored in UTC, shown in TIME_ZONE.

@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from dashboard import roles
 from dashboard.roles import public
 from dashboard.security import RateLimitedLoginView
+from reports.api.urls import account_urlpatterns
 
 admin.site.site_header = "Meterboard administration"
 admin.site.site_title = "Meterboard"
@@ -19,5 +20,8 @@ urlpatterns = [
     roles.admin(path("admin/", admin.site.urls)),
     # Each included urls.py declares the role of each of its URLs.
     path("sources/", include("ingest.urls")),
+    # The read-only JSON API (token, not session) and the page where a user makes its tokens.
+    path("api/v1/", include("reports.api.urls")),
+    path("account/", include((account_urlpatterns, "account"))),
     path("", include("reports.urls")),
 ]

@@ -10,3 +10,7 @@ class ReportsConfig(AppConfig):
         from reports.alerts.services import on_fetch_finished
 
         fetch_finished.connect(on_fetch_finished, dispatch_uid="reports.alerts")
+
+        from reports.api.tokens import rate_limit
+
+        rate_limit()  # a malformed API_RATE_LIMIT stops the process at start, not each API request

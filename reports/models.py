@@ -1,7 +1,8 @@
-"""The reports app's own models: emailed report subscriptions, alert rules and seat prices."""
+"""The reports app's own models: emailed report subscriptions, alert rules, seat prices and API tokens."""
 
 from reports.alerts.models import AlertEvent, AlertRule
+from reports.api.models import ApiToken
 from reports.overview.models import SeatPrice
 from reports.subscriptions.models import Subscription, SubscriptionSend
 
-__all__ = ["AlertEvent", "AlertRule", "SeatPrice", "Subscription", "SubscriptionSend"]
+__all__ = ["AlertEvent", "AlertRule", "ApiToken", "SeatPrice", "Subscription", "SubscriptionSend"]

@@ -10,7 +10,7 @@ from django.urls import URLResolver, get_resolver, path, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
 
 from dashboard import roles
-from dashboard.roles import ADMIN, PUBLIC, VIEWER, undeclared
+from dashboard.roles import ADMIN, API, PUBLIC, VIEWER, undeclared
 from ingest.services import run_fetch
 from ingest.vendors.bigfix.models import BigfixUsage
 from ingest.vendors.lstat.models import LstatFeature, LstatServer
@@ -73,6 +73,7 @@ def urls(fetched, mls_source):
         f"/metering/{event.tenant}/{event.loc_id}/": VIEWER,
         f"/metering/{event.tenant}/{event.loc_id}/?format=csv&table=intervals": VIEWER,
         "/subscriptions/": VIEWER,
+        "/account/tokens/": VIEWER,
         f"/subscriptions/new/?report=/mls/{MAC_A}/": VIEWER,
         f"/subscriptions/{subscription.pk}/": VIEWER,
         "/sources/": VIEWER,
@@ -88,15 +89,21 @@ POSTS = {  # URLs that only answer POST: what each role gets
     "/seat-price/": ADMIN,
     "/sources/{source}/fetch/": ADMIN,
     "/subscriptions/{subscription}/send/": VIEWER,
+    "/account/tokens/{token}/revoke/": VIEWER,
 }
 
 
 def test_the_sample_urls_cover_every_url_pattern_outside_the_admin_site(urls):
     covered = {
         resolve(url.split("?")[0]).route
-        for url in [*urls, "/seat-price/", "/sources/1/fetch/", "/subscriptions/1/send/"]
+        for url in [*urls, "/seat-price/", "/sources/1/fetch/", "/subscriptions/1/send/", "/account/tokens/1/revoke/"]
     }
-    routes = {route for route, role in patterns(get_resolver()) if not route.startswith("admin/") and role != PUBLIC}
+    # The API's URLs open with a token, not a session: tests/api/test_routes.py opens each of them.
+    routes = {
+        route
+        for route, role in patterns(get_resolver())
+        if not route.startswith("admin/") and role not in (PUBLIC, API)
+    }
 
     assert routes <= covered
 
@@ -110,7 +117,7 @@ def patterns(resolver, prefix=""):
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page_everywhere(client, urls):
-    for url in [*urls, *(u.format(source=1, subscription=1) for u in POSTS)]:
+    for url in [*urls, *(u.format(source=1, subscription=1, token=1) for u in POSTS)]:
         response = client.get(url)
 
         assert response.status_code == 302, url

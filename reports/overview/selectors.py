@@ -57,6 +57,16 @@ def overview_rows(things, percentile):
     return rows
 
 
+def overview_matches(row, data):
+    """Whether a row passes the overview form's filters (vendor kind, source, server)."""
+    t = row.thing
+    return (
+        (not data["kind"] or t.kind == data["kind"])
+        and (data["source"] is None or t.source_id == data["source"])
+        and (not data["server"] or t.server == data["server"])
+    )
+
+
 def callouts(rows, statuses, days):
     """What a license admin should look at first: denials, seats never used, sources stale or failing."""
     denied = [r for r in rows if r.thing.denials]

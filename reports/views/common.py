@@ -114,7 +114,8 @@ def render_tables(request, template, *, form, tables, filename, figure=None, **c
     if name not in by_name:
         form.add_error(None, f"Unknown table {name!r}: choose one of {', '.join(by_name)}.")
         return invalid_form(request, template, form, **context)
-    chosen = by_name[name] if request.GET.get("format") else first
+    # a download, or the API's capture of a table (reports/api/), reads the table ?table= names
+    chosen = by_name[name] if request.GET.get("format") or getattr(request, "capture_report", False) else first
     filename = filename.replace("{table}", name) if "{table}" in filename else f"{filename}-{name}"
     if not request.GET.get("format"):
         context["tables"] = {table.name: _table_context(request, table) for table in tables}

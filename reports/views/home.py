@@ -24,6 +24,7 @@ from reports.overview.selectors import (
     all_things,
     callouts,
     download_row,
+    overview_matches,
     overview_rows,
     sort_rows,
 )
@@ -49,7 +50,7 @@ def home(request):
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
         return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
-    rows = [r for r in rows if _matches(r, data)]
+    rows = [r for r in rows if overview_matches(r, data)]
     if data["sort"]:
         rows = sort_rows(rows, data["sort"])
     fmt = request.GET.get("format")
@@ -90,15 +91,6 @@ def _sort_links(request, current):
 
 def _direction(current, key):
     return "desc" if current == f"-{key}" else "asc" if current == key else ""
-
-
-def _matches(row, data):
-    t = row.thing
-    return (
-        (not data["kind"] or t.kind == data["kind"])
-        and (data["source"] is None or t.source_id == data["source"])
-        and (not data["server"] or t.server == data["server"])
-    )
 
 
 def _cards():

@@ -1,0 +1,53 @@
+"""The guard of every API URL (dashboard.roles.api): a bearer token, the rate limit, and errors as JSON."""
+
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.views.decorators.csrf import csrf_exempt
+
+from dashboard.roles import API
+from reports.api.responses import ApiError
+from reports.api.tokens import authenticate, bearer, rate_limit, throttled
+
+UNITS = {1: "second", 60: "minute", 3600: "hour"}
+
+
+def token_required(view):
+    """The view runs as the token's user; sessions do not count (no cookies, so no CSRF either)."""
+
+    @csrf_exempt
+    @wraps(view)
+    def guarded(request, *args, **kwargs):
+        try:
+            request.user = _token(request).user
+            return view(request, *args, **kwargs)
+        except ApiError as error:
+            return error.response()
+        except Http404:
+            return ApiError(404, "Not found: no such source, report or item.").response()
+        except PermissionDenied:
+            return ApiError(403, "This is for Meterboard admins: the token's user is not staff.").response()
+
+    guarded.role = API
+    return guarded
+
+
+def _token(request):
+    if request.method not in ("GET", "HEAD"):
+        raise ApiError(405, "The API is read-only: use GET.", headers={"Allow": "GET, HEAD"})
+    token = authenticate(bearer(request))
+    if token is None:
+        message = "Send a valid API token as 'Authorization: Bearer <token>' (make one on the API tokens page)."
+        if bearer(request):
+            message = "The API token is unknown or revoked (or its user is inactive)."
+        raise ApiError(401, message, headers={"WWW-Authenticate": 'Bearer realm="meterboard"'})
+    wait = throttled(token)
+    if wait:
+        limit, window = rate_limit()
+        raise ApiError(
+            429, f"Too many requests: at most {limit} a {UNITS[window]} per token; retry in {wait} s.",
+            headers={"Retry-After": str(wait)}, retry_after=wait,
+        )  # fmt: skip
+    request.api_token = token
+    return token

@@ -1,0 +1,19 @@
+"""The API's URLs, built from the route table, under /api/v1/ (dashboard/urls.py); and the API tokens page."""
+
+from django.urls import path
+
+from dashboard.roles import api, public, viewer
+from reports.api import account, views
+from reports.api.routes import ROUTES
+
+app_name = "api"
+urlpatterns = [
+    public(path("schema", views.schema, name="schema")),
+    *(api(path(r.route, getattr(views, r.view), {"api_route": r}, name=r.name)) for r in ROUTES),
+]
+
+# Under /account/ (dashboard/urls.py), in the "account" namespace.
+account_urlpatterns = [
+    viewer(path("tokens/", account.tokens, name="tokens")),
+    viewer(path("tokens/<int:pk>/revoke/", account.revoke, name="token_revoke")),
+]

@@ -1,0 +1,76 @@
+"""The OpenAPI description at /api/v1/schema: valid OpenAPI 3.1, built from the routes, so every route is in it."""
+
+import pytest
+from django.test import Client
+from django.urls import get_resolver
+from openapi_spec_validator import validate
+
+from ingest.vendors.bigfix.models import BigfixUsage
+from ingest.vendors.lstat.models import LstatServer
+from ingest.vendors.metering.models import MeteringInterval
+from reports.api.routes import ROUTES
+from reports.api.schema import path_of
+from reports.subscriptions.capture import capture
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def schema(db):
+    response = Client().get("/api/v1/schema")  # no token: it describes, holds no data
+    assert response.status_code == 200 and response["Content-Type"] == "application/json"
+    return response.json()
+
+
+def api_patterns():
+    (api,) = [p for p in get_resolver().url_patterns if str(p.pattern) == "api/v1/"]
+    return [p for p in api.url_patterns if p.role == "api"]
+
+
+def test_it_is_valid_openapi_3_1(schema):
+    validate(schema)
+
+    assert schema["openapi"] == "3.1.0"
+    assert schema["servers"] == [{"url": "http://testserver/"}]
+
+
+def test_every_api_url_is_in_it_with_its_parameters_and_responses(schema):
+    for pattern in api_patterns():
+        route = pattern.default_args["api_route"]
+        operation = schema["paths"][path_of(route)]["get"]
+        in_path = {p["name"] for p in operation["parameters"] if p["in"] == "path"}
+
+        assert in_path == set(pattern.pattern.converters), route.route
+        assert {"200", "400", "401", "403", "404", "429"} <= set(operation["responses"]), route.route
+    assert len(schema["paths"]) == len(api_patterns()) == len(ROUTES)
+
+
+def test_a_reports_query_parameters_are_its_forms_fields(schema):
+    parameters = schema["paths"]["/api/v1/reports/metering/tenants/{tenant}"]["get"]["parameters"]
+    by_name = {p["name"]: p for p in parameters if p["in"] == "query"}
+
+    assert {"start", "end", "granularity", "by", "table", "limit", "offset", "page", "page_size"} == set(by_name)
+    assert by_name["table"]["schema"]["enum"] == ["series", "locations", "users", "applications"]
+    assert by_name["start"]["schema"] == {"type": "string", "format": "date"}
+    compare = schema["paths"]["/api/v1/reports/lstat/compare"]["get"]["parameters"]
+    assert [p["required"] for p in compare if p["name"] == "features"] == [True]
+
+
+def test_the_declared_tables_are_the_reports_own(fetched):
+    """A route's ?table= choices are the tables its page renders (read through the page's own view)."""
+    for route in ROUTES:
+        if route.tables:
+            assert tuple(capture(_sample_page(route)).report["tables"]) == route.tables, route.name
+
+
+def _sample_page(route):
+    usage, interval = BigfixUsage.objects.first(), MeteringInterval.objects.first()
+    return {
+        "lstat_server": f"/lstat/servers/{LstatServer.objects.first().pk}/",
+        "metering": "/metering/",
+        "metering_tenant": f"/metering/{interval.tenant}/",
+        "metering_location": f"/metering/{interval.tenant}/{interval.loc_id}/",
+        "bigfix": "/bigfix/",
+        "bigfix_product": f"/bigfix/{usage.source_id}/products/{usage.software_title_id}/",
+        "bigfix_system": f"/bigfix/{usage.source_id}/systems/{usage.computer_system_id}/",
+    }[route.name]
