@@ -17,7 +17,8 @@ from openpyxl import Workbook
 
 from dashboard.tables import cell
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx")  # the downloads of rows
+REPORT_FORMATS = (*FORMATS, "pdf")  # a report page also prints as a PDF (reports/pdf.py)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 1_048_576  # rows per sheet, the header included
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection)

@@ -43,7 +43,7 @@ def supervisor(request, mac):
     filename = f"mls-{mac.replace(':', '')}-{period.start}-{period.end}"
     if request.GET.get("table") == "raw" and request.GET.get("format"):  # every stored minute of the period
         if request.GET["format"] not in FORMATS:
-            return unknown_format(request.GET["format"])
+            return unknown_format(request.GET["format"], FORMATS)
         minutes = selectors.mls_raw_minutes(supervisor, period.start_dt, period.end_dt)
         return raw_download(request.GET["format"], f"{filename}-minutes", selectors.MLS_RAW_COLUMNS, minutes)
     rows = selectors.mls_usage(supervisor, period)

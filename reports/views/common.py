@@ -7,14 +7,14 @@ from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 
 from dashboard.tables import Table, cell, columns_of
-from reports.exports import FORMATS, download
+from reports.exports import REPORT_FORMATS, download
 
 # The escapes of Django's json_script, for JSON that plotly serialised itself.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def render_report(request, template, *, form, rows, columns, filename, figure=None, status=200, **context):
-    """Render a report page, or its CSV/XLSX download when ?format= asks for one.
+    """Render a report page, or its CSV/XLSX/PDF download when ?format= asks for one.
 
     The download is built from the very rows the page charts and tables. The page's `table` is
     the rows under `columns` unless the view declares its own (a dashboard.tables.Table).
@@ -23,8 +23,11 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         return CapturedReport(form=form, rows=rows, columns=columns, filename=filename, figure=figure, **context)
     fmt = request.GET.get("format")
     if fmt:
-        if fmt not in FORMATS:
+        if fmt not in REPORT_FORMATS:
             return unknown_format(fmt)
+        if fmt == "pdf":
+            report = dict(form=form, rows=rows, columns=columns, filename=filename, figure=figure, **context)
+            return pdf_download(request, template, report)
         return download(fmt, filename, columns, rows, sheet=filename)
     context.update(
         form=form,
@@ -35,12 +38,27 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         table=context.get("table") or Table(columns_of(columns), rows),
         csv_query=query_with(request, format="csv"),
         xlsx_query=query_with(request, format="xlsx"),
+        pdf_query=pdf_query(request),
     )
     return render(request, template, context, status=status)
 
 
-def unknown_format(fmt):
-    return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose csv or xlsx.", content_type="text/plain")
+def unknown_format(fmt, formats=REPORT_FORMATS):
+    choices = f"{', '.join(formats[:-1])} or {formats[-1]}"
+    return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose {choices}.", content_type="text/plain")
+
+
+def pdf_download(request, template, report):
+    from reports.pdf import report_pdf  # reports.pdf reads the email's HTML, whose capture imports this module
+
+    return report_pdf(request, template, report)
+
+
+def pdf_query(request, **changes):
+    """The query string of the page's PDF, or None where Chromium is missing (the link then says why)."""
+    from reports.pdf import pdf_available
+
+    return query_with(request, **changes, format="pdf") if pdf_available() else None
 
 
 class CapturedReport(HttpResponse):
@@ -92,6 +110,7 @@ def _table_context(request, table):
         "table": table,
         "csv": query_with(request, table=table.name, format="csv"),
         "xlsx": query_with(request, table=table.name, format="xlsx"),
+        "pdf": pdf_query(request, table=table.name),
     }
 
 
