@@ -18,7 +18,6 @@ from django.http import HttpResponse
 from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from reports.subscriptions.charts import report_figures
@@ -51,9 +50,11 @@ def pdf_available():
 
 def report_pdf(request, template, report):
     """The PDF download of a report page (`template` rendered with `report`), or a 503 saying why there is none."""
-    title = page_title(template, {**report, "request": request})
+    context = print_context(page_title(template, {**report, "request": request}), report)
     try:
-        pdf = print_pdf(report_html(title, report), header=header_html(title, report))
+        pdf = print_pdf(
+            render_to_string("reports/pdf.html", context), header=render_to_string("reports/pdf-header.html", context)
+        )
     except PdfUnavailable as exc:
         return HttpResponse(f"No PDF: {exc}.", status=503, content_type="text/plain; charset=utf-8")
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -69,19 +70,14 @@ def page_title(template, context):
     return "Report"
 
 
-def report_html(title, report):
-    """The report's HTML for print: the email's content, each chart as its plotly figure's JSON."""
+def print_context(title, report):
+    """The context of the printed page (reports/pdf.html) and of its header (reports/pdf-header.html, Chromium's
+    header template: a tiny page of its own, styles inline): the email's content with each chart as its plotly
+    figure's JSON, under the page's title."""
     plots, note = [figure_json(figure) for figure in report_figures(report)], ""
     if plots and not finders.find(PLOTLY_JS):
         plots, note = [], NO_PLOTLY
-    content = report_content(report, charts=[], charts_note=note)
-    return render_to_string("reports/pdf.html", {**content, "plots": plots, "title": title})
-
-
-def header_html(title, report):
-    """Chromium's header template: title, period and generation time, in its own tiny page (styles inline)."""
-    context = {"title": title, "period": report.get("period"), "generated_at": timezone.localtime()}
-    return render_to_string("reports/pdf-header.html", context)
+    return {**report_content(report, charts=[], charts_note=note), "plots": plots, "title": title}
 
 
 FOOTER = (

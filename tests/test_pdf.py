@@ -9,12 +9,13 @@ import os
 from pathlib import Path
 
 import pytest
+from django.template.loader import render_to_string
 from pypdf import PdfReader
 
 from ingest.models import IngestRun
 from ingest.services import run_fetch
 from ingest.vendors.lstat.models import LstatFeature
-from reports.pdf import page_title, report_html
+from reports.pdf import page_title, print_context
 from tests.browser import CHROMIUM
 from tests.conftest import MAC_A
 
@@ -121,8 +122,19 @@ def test_upstream_text_is_escaped_once_in_the_printed_html():
     title = page_title("reports/lstat/feature.html", {"feature": "<b>Tom & Jerry</b> 2025"})
     report = {"rows": [{"user": "<img src=x onerror=alert(1)>"}], "columns": [("user", "User")], "period": None}
 
-    html = report_html(title, report)
+    html = render_to_string("reports/pdf.html", print_context(title, report))
 
     assert title == "&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; 2025"
     assert ">&lt;b&gt;Tom &amp; Jerry&lt;/b&gt; 2025</div>" in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "<img" not in html
+
+
+@needs_chromium
+def test_a_chromium_that_fails_to_start_is_a_503_not_a_500(settings, viewer, mls_source):
+    settings.CHROMIUM = "/bin/false"
+    fetch(mls_source)
+
+    response = viewer.get(f"/mls/{MAC_A}/", {"format": "pdf"})
+
+    assert response.status_code == 503
+    assert "Chromium failed to print the report" in response.content.decode()
