@@ -25,7 +25,8 @@ from dashboard.tables import cell, is_number, kind_of
 
 __all__ = ["FORMATS", "About", "cell", "csv_response", "download", "raw_download", "safe", "xlsx_response"]
 
-FORMATS = ("csv", "xlsx")
+FORMATS = ("csv", "xlsx")  # the downloads of rows
+REPORT_FORMATS = (*FORMATS, "pdf")  # a report page also prints as a PDF (reports/pdf.py)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 XLSX_MAX_ROWS = 1_048_576  # rows per sheet, the header included
 # A spreadsheet reads a cell starting with one of these as a formula (CSV injection)

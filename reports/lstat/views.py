@@ -44,7 +44,7 @@ def feature(request, pk):
     period = _period(form, [feature])
     if request.GET.get("table") == "raw" and request.GET.get("format"):  # every stored row of the period
         if request.GET["format"] not in FORMATS:
-            return unknown_format(request.GET["format"])
+            return unknown_format(request.GET["format"], FORMATS)
         rows = selectors.lstat_raw_usage(feature, period)
         filename = f"lstat-feature-{feature.fid}-{period.start}-{period.end}-raw"
         about = About(f"{feature}: stored rows", feature.source.name, period, page_url(request))

@@ -44,7 +44,7 @@ def supervisor(request, mac):
     filename = f"mls-{mac.replace(':', '')}-{period.start}-{period.end}"
     if request.GET.get("table") == "raw" and request.GET.get("format"):  # every stored minute of the period
         if request.GET["format"] not in FORMATS:
-            return unknown_format(request.GET["format"])
+            return unknown_format(request.GET["format"], FORMATS)
         minutes = selectors.mls_raw_minutes(supervisor, period.start_dt, period.end_dt)
         about = About(f"Supervisor {mac}: every stored minute", supervisor.source.name, period, page_url(request))
         return raw_download(

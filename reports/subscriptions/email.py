@@ -1,4 +1,7 @@
-"""The email of a subscription: HTML with inline PNG charts and styles, a text alternative, CSV/XLSX attachments."""
+"""The email of a subscription: HTML with inline PNG charts and styles, a text alternative, CSV/XLSX attachments.
+
+report_content() is what the email shows of a report; the PDF download (reports/pdf.py) shows the same.
+"""
 
 from dataclasses import replace
 from email.mime.image import MIMEImage
@@ -67,25 +70,14 @@ def report_link(subscription, start, end):
     return f"{settings.SITE_URL.rstrip('/')}{path}?{urlencode(params)}"
 
 
-def build_email(subscription, captured, *, start, end):
-    """The message for one send, and how many charts it embeds."""
-    report = captured.report
-    charts, charts_note = [], ""
-    if subscription.include_charts:
-        try:
-            charts = figure_pngs(report_figures(report))
-        except ChartsUnavailable as exc:
-            charts_note = f"Charts were unavailable: {exc}. The figures and tables below are complete."
-    pairs, summary_table = summary_figures(report.get("summary")) if subscription.include_summary else ([], None)
+def report_content(report, *, charts, charts_note="", include_summary=True):
+    """What the email and the PDF of a captured report both show (templates/emails/_report-content.html):
+    its charts (each an image `src`), figures, summary and the first TABLE_ROWS rows of its table."""
+    pairs, summary_table = summary_figures(report.get("summary")) if include_summary else ([], None)
     rows, columns = report["rows"], report["columns"]
-    formats = [fmt for fmt, on in (("csv", subscription.attach_csv), ("xlsx", subscription.attach_xlsx)) if on]
-    context = {
-        "subscription": subscription,
-        "start": start,
-        "end": end,
+    return {
         "period": report.get("period"),
-        "link": report_link(subscription, start, end),
-        "charts": [f"chart{i}" for i in range(len(charts))],
+        "charts": list(charts),
         "charts_note": charts_note,
         "figures": pairs,
         "summary_table": summary_table,
@@ -93,16 +85,44 @@ def build_email(subscription, captured, *, start, end):
         "table": [[text(row[key]) for key, _label in columns] for row in rows[:TABLE_ROWS]],
         "row_count": len(rows),
         "more_rows": max(0, len(rows) - TABLE_ROWS),
+        "generated_at": timezone.localtime(),
+    }
+
+
+def report_charts(report):
+    """PNG bytes of the report's charts, and a note for the reader when they could not be drawn."""
+    try:
+        return figure_pngs(report_figures(report)), ""
+    except ChartsUnavailable as exc:
+        return [], f"Charts were unavailable: {exc}. The figures and tables below are complete."
+
+
+def build_email(subscription, captured, *, start, end):
+    """The message for one send, and how many charts it embeds."""
+    report = captured.report
+    charts, charts_note = report_charts(report) if subscription.include_charts else ([], "")
+    cids = [f"chart{i}" for i in range(len(charts))]
+    formats = [fmt for fmt, on in (("csv", subscription.attach_csv), ("xlsx", subscription.attach_xlsx)) if on]
+    context = {
+        **report_content(
+            report,
+            charts=[f"cid:{cid}" for cid in cids],
+            charts_note=charts_note,
+            include_summary=subscription.include_summary,
+        ),
+        "subscription": subscription,
+        "start": start,
+        "end": end,
+        "link": report_link(subscription, start, end),
         "attachments": formats,
         "attachment_names": " and ".join(fmt.upper() for fmt in formats),
-        "generated_at": timezone.localtime(),
     }
     subject = render_to_string("emails/report-subject.txt", context).strip()
     message = RelatedEmail(
         subject=" ".join(subject.split()),
         body=render_to_string("emails/report-body.txt", context),
         to=subscription.recipient_list,
-        images=zip(context["charts"], charts, strict=True),
+        images=zip(cids, charts, strict=True),
     )
     message.attach_alternative(render_to_string("emails/report-body.html", context), "text/html")
     for fmt in context["attachments"]:

@@ -9,14 +9,14 @@ from django.utils.functional import SimpleLazyObject
 from dashboard.tables import Table, cell, columns_of
 from ingest.models import Source
 from reports.charts.base import to_json
-from reports.exports import FORMATS, About, download
+from reports.exports import REPORT_FORMATS, About, download
 
 # The escapes of Django's json_script, for JSON embedded in a <script> element.
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def render_report(request, template, *, form, rows, columns, filename, figure=None, charts=None, status=200, **context):
-    """Render a report page, or its CSV/XLSX download when ?format= asks for one.
+    """Render a report page, or its CSV/XLSX/PDF download when ?format= asks for one.
 
     The download is built from the very rows the page charts and tables. The page's `table` is
     the rows under `columns` unless the view declares its own (a dashboard.tables.Table); it shows
@@ -33,8 +33,14 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         )  # fmt: skip
     fmt = request.GET.get("format")
     if fmt:
-        if fmt not in FORMATS:
+        if fmt not in REPORT_FORMATS:
             return unknown_format(fmt)
+        if fmt == "pdf":
+            report = dict(
+                form=form, rows=rows, columns=columns, filename=filename, figure=_built(figure),
+                **_chart_context(charts), **context,
+            )  # fmt: skip
+            return pdf_download(request, template, report)
         return download(fmt, filename, columns, rows, sheet=filename, about=report_about(context, request))
     context.update(
         form=form,
@@ -46,6 +52,7 @@ def render_report(request, template, *, form, rows, columns, filename, figure=No
         csv_query=query_with(request, format="csv"),
         xlsx_query=query_with(request, format="xlsx"),
         **_chart_context(charts),
+        pdf_query=pdf_query(request),
     )
     return render(request, template, context, status=status)
 
@@ -80,8 +87,22 @@ def page_url(request):
     return request.build_absolute_uri(request.path + (f"?{query.urlencode()}" if query else ""))
 
 
-def unknown_format(fmt):
-    return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose csv or xlsx.", content_type="text/plain")
+def unknown_format(fmt, formats=REPORT_FORMATS):
+    choices = f"{', '.join(formats[:-1])} or {formats[-1]}"
+    return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose {choices}.", content_type="text/plain")
+
+
+def pdf_download(request, template, report):
+    from reports.pdf import report_pdf  # reports.pdf reads the email's HTML, whose capture imports this module
+
+    return report_pdf(request, template, report)
+
+
+def pdf_query(request, **changes):
+    """The query string of the page's PDF, or None where Chromium is missing (the link then says why)."""
+    from reports.pdf import pdf_available
+
+    return query_with(request, **changes, format="pdf") if pdf_available() else None
 
 
 class CapturedReport(HttpResponse):
@@ -138,6 +159,7 @@ def _table_context(request, table):
         "table": table,
         "csv": query_with(request, table=table.name, format="csv"),
         "xlsx": query_with(request, table=table.name, format="xlsx"),
+        "pdf": pdf_query(request, table=table.name),
     }
 
 

@@ -4,7 +4,6 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -15,7 +14,7 @@ from ingest.models import Source
 from ingest.selectors import source_statuses
 from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
-from reports.exports import FORMATS, About, download
+from reports.exports import REPORT_FORMATS, About, download
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
 from reports.overview.models import SeatPrice
 from reports.overview.selectors import (
@@ -29,7 +28,7 @@ from reports.overview.selectors import (
     sort_rows,
 )
 from reports.overview.tables import overview_table
-from reports.views.common import page_url, query_with
+from reports.views.common import page_url, pdf_download, pdf_query, query_with, unknown_format
 
 TEMPLATE = "reports/home.html"
 
@@ -55,9 +54,11 @@ def home(request):
         rows = sort_rows(rows, data["sort"])
     fmt = request.GET.get("format")
     if fmt:
-        if fmt not in FORMATS:
-            return HttpResponseBadRequest(f"Unknown format {fmt!r}: choose csv or xlsx.", content_type="text/plain")
+        if fmt not in REPORT_FORMATS:
+            return unknown_format(fmt)
         name = f"overview-{period.start}-{period.end}"
+        if fmt == "pdf":
+            return pdf_download(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
         return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview", about=about)
     days = (period.end - period.start).days + 1
@@ -68,7 +69,9 @@ def home(request):
         "unused_total": sum(costs) if costs else None,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
         "table": overview_table(rows, _sort_links(request, data["sort"])),
-        "downloads": {"csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx")},
+        "downloads": {
+            "csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx"), "pdf": pdf_query(request),
+        },
     })  # fmt: skip
 
 
@@ -77,6 +80,21 @@ def _source_name(data, sources):
     if data["source"] is not None:
         return next((s.name for s in sources if s.pk == data["source"]), "")
     return f"All {BY_KIND[data['kind']].nav_label} sources" if data["kind"] else "All sources"
+
+
+def _pdf_report(rows, period, filename):
+    """The overview as the PDF prints it: its figures over the first rows of the download's table."""
+    costs = [r.unused_cost for r in rows if r.unused_cost is not None]
+    summary = {
+        "licensed_things": len(rows),
+        "denials": sum(r.thing.denials or 0 for r in rows),
+        "things_with_seats_never_used": sum(1 for r in rows if r.underused),
+        "unused_seats_cost_a_year": f"{sum(costs):,.2f} {settings.CURRENCY}" if costs else "—",
+    }
+    return {
+        "rows": [download_row(r) for r in rows], "columns": DOWNLOAD_COLUMNS, "filename": filename,
+        "period": period, "summary": summary,
+    }  # fmt: skip
 
 
 def _sort_links(request, current):

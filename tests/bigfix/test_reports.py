@@ -193,7 +193,7 @@ def test_bad_query_parameters_render_the_page_again_with_the_error_and_a_400(vie
 
 def test_an_unknown_table_or_format_is_a_400(viewer, fetched):
     assert viewer.get(reverse("reports:bigfix"), {"table": "nope", "format": "csv"}).status_code == 400
-    assert viewer.get(reverse("reports:bigfix"), {"format": "pdf"}).status_code == 400
+    assert viewer.get(reverse("reports:bigfix"), {"format": "docx"}).status_code == 400
 
 
 def test_the_home_page_card_lists_the_top_products(viewer, fetched):

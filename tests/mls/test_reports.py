@@ -125,7 +125,14 @@ def test_bad_query_parameters_get_a_clear_400(viewer, fetched, query, message):
 
 
 def test_an_unknown_download_format_is_a_400(viewer, fetched):
-    response = viewer.get(URL, {"format": "pdf"})
+    response = viewer.get(URL, {"format": "docx"})
+
+    assert response.status_code == 400
+    assert "choose csv, xlsx or pdf" in response.content.decode()
+
+
+def test_the_stored_minutes_download_only_as_csv_or_xlsx(viewer, fetched):
+    response = viewer.get(URL, {"table": "raw", "format": "pdf"})
 
     assert response.status_code == 400
     assert "choose csv or xlsx" in response.content.decode()
