@@ -11,13 +11,14 @@ from datetime import UTC
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
-from ingest.vendors.metering.connector import END, START
 from ingest.vendors.metering.models import (
     MeteringEvent,
     MeteringHourSummary,
     MeteringInterval,
+    MeteringLocation,
     MeteringLocationMetadata,
 )
+from ingest.vendors.metering.storage import END, START
 from reports.periods import bucket_start, next_bucket
 
 NONE = "(none)"
@@ -30,7 +31,10 @@ GROUPS = {
 
 
 def metering_tenants():
-    """Every tenant with events: locations, first and last event, locations active now."""
+    """Every tenant with events: locations, first and last event, locations active now.
+
+    Read from the locations kept beside the events and the open intervals: never from the events themselves.
+    """
     active = dict(
         MeteringInterval.objects.filter(ended_at__isnull=True)
         .values("tenant")
@@ -38,8 +42,8 @@ def metering_tenants():
         .values_list("tenant", "n")
     )
     rows = (
-        MeteringEvent.objects.values("tenant")
-        .annotate(locations=Count("loc_id", distinct=True), first=Min("date"), last=Max("date"))
+        MeteringLocation.objects.values("tenant")
+        .annotate(locations=Count("loc_id", distinct=True), first=Min("first_event_at"), last=Max("last_event_at"))
         .order_by("tenant")
     )
     return [{**row, "active": active.get(row["tenant"], 0)} for row in rows]
@@ -49,12 +53,12 @@ def metering_latest_day(**filters):
     """Today while a location (of the tenant, or this one) is still active, else the day of the last event."""
     if MeteringInterval.objects.filter(ended_at__isnull=True, **filters).exists():
         return timezone.localdate()
-    last = MeteringEvent.objects.filter(**filters).aggregate(last=Max("date"))["last"]
+    last = MeteringLocation.objects.filter(**filters).aggregate(last=Max("last_event_at"))["last"]
     return timezone.localtime(last).date() if last else timezone.localdate()
 
 
 def metering_exists(**filters):
-    return MeteringEvent.objects.filter(**filters).exists()
+    return MeteringLocation.objects.filter(**filters).exists()
 
 
 def metering_intervals(period, **filters):
@@ -233,8 +237,8 @@ def licensed_things(period):
             locations[tenant][hour].add(i["loc_id"])
             hour += timedelta(hours=1)
     period_hours = max(hours_between(period.start_dt, last), 1)
-    # from the intervals' (source, tenant, location) index: the overview never scans the events
-    tenants = MeteringInterval.objects.values_list("source_id", "tenant").distinct().order_by("tenant", "source_id")
+    # from the locations kept beside the events: the overview never scans the events
+    tenants = MeteringLocation.objects.values_list("source_id", "tenant").distinct().order_by("tenant", "source_id")
     things = []
     for source_id, tenant in tenants:
         thing = LicensedThing(
