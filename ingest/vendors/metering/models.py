@@ -60,9 +60,10 @@ class MeteringInterval(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["tenant", "started_at"]),
             models.Index(fields=["source", "tenant", "loc_id"]),
-            # The pages' "overlapping the period" reads: ended_at IS NULL OR ended_at > start, newest first found.
+            # The pages read the intervals overlapping a period: ended_at IS NULL OR ended_at > its start (few,
+            # for the recent periods pages open), then started_at < its end read from the same index. An index
+            # on started_at would read the whole history before the period's end: dropped.
             models.Index(fields=["ended_at", "started_at"], name="metering_interval_end"),
             models.Index(fields=["tenant", "ended_at", "started_at"], name="metering_interval_tenant_end"),
             models.Index(fields=["tenant", "loc_id", "ended_at"], name="metering_interval_loc_end"),
