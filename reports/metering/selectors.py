@@ -173,7 +173,11 @@ def metering_uncounted_states(period, **filters):
 
 def metering_location(tenant, loc_id):
     """The location's latest event, which says its AMP, entity, user and application (None if unknown)."""
-    return MeteringEvent.objects.filter(tenant=tenant, loc_id=loc_id).order_by("-date").first()
+    last = MeteringLocation.objects.filter(tenant=tenant, loc_id=loc_id).aggregate(last=Max("last_event_at"))["last"]
+    if last is None:
+        return None
+    # From its last event's second on: MariaDB would otherwise walk the tenant's events newest first.
+    return MeteringEvent.objects.filter(tenant=tenant, loc_id=loc_id, date__gte=last).order_by("-date").first()
 
 
 def metering_location_events(tenant, loc_id, period):
