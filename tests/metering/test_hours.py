@@ -106,7 +106,13 @@ def test_the_admin_lists_every_metering_model(admin_client, sim):
     add(sim, "lab-5", at(6), "created", 1)
     fetch(sim)
 
-    for model in ("meteringevent", "meteringinterval", "meteringlocationmetadata", "meteringhoursummary"):
+    for model in (
+        "meteringevent",
+        "meteringinterval",
+        "meteringlocation",
+        "meteringlocationmetadata",
+        "meteringhoursummary",
+    ):
         response = admin_client.get(f"/admin/ingest/{model}/?q=lab")
         assert response.status_code == 200, model
     assert b"lab-5" in admin_client.get("/admin/ingest/meteringinterval/?ended_at__isempty=1").content

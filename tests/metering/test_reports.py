@@ -6,6 +6,8 @@ from collections import defaultdict
 from datetime import datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from openpyxl import load_workbook
 
@@ -189,3 +191,13 @@ def test_the_overview_card_links_each_tenant(viewer, fetched):
 
     assert b"Metering Service tenants" in response.content
     assert b'href="/metering/acme/"' in response.content
+
+
+def test_the_home_page_reads_no_metering_events(viewer, fetched):
+    with CaptureQueriesContext(connection) as queries:
+        response = viewer.get("/", {"start": "2026-03-01", "end": "2026-03-04"})
+
+    assert response.status_code == 200
+    assert "3 locations, 1 active now" in " ".join(response.content.decode().split())  # globex's card line
+    assert [q["sql"] for q in queries if "meteringevent" in q["sql"]] == []
+    assert any("meteringinterval" in q["sql"] for q in queries)  # it reads the period's intervals instead

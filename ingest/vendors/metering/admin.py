@@ -8,6 +8,7 @@ from ingest.vendors.metering.models import (
     MeteringEvent,
     MeteringHourSummary,
     MeteringInterval,
+    MeteringLocation,
     MeteringLocationMetadata,
 )
 
@@ -29,6 +30,13 @@ class MeteringIntervalAdmin(RawRowsAdmin):
         ("started_at", admin.DateFieldListFilter),
     ]
     search_fields = ["loc_id", "user", "application_id", "amp_id"]
+
+
+@admin.register(MeteringLocation)
+class MeteringLocationAdmin(RawRowsAdmin):
+    list_display = ["tenant", "loc_id", "first_event_at", "last_event_at", "source"]
+    list_filter = ["source", "tenant"]
+    search_fields = ["loc_id"]
 
 
 @admin.register(MeteringLocationMetadata)

@@ -9,7 +9,7 @@ every event once. A window never reaches past the service's own clock (its
 HTTP Date header, else ours) minus `lag_minutes`, so the cursor only moves to
 a point safely in the past. Events, the intervals derived from them, the
 service's hourly summary, the location metadata and the cursor of one window
-commit together.
+commit together (the intervals updated from the window's events only: storage.py).
 """
 
 from collections import Counter
@@ -24,23 +24,13 @@ from ingest.errors import CredentialsError, HttpError
 from ingest.http import HttpClient
 from ingest.vendors.base import Connector
 from ingest.vendors.metering.forms import SINCE_DAYS, MeteringParamsForm
-from ingest.vendors.metering.models import (
-    MeteringEvent,
-    MeteringHourSummary,
-    MeteringInterval,
-    MeteringLocationMetadata,
-)
+from ingest.vendors.metering.models import MeteringHourSummary, MeteringLocationMetadata
 from ingest.vendors.metering.parsing import event_rows, metadata_pairs, summary_rows
+from ingest.vendors.metering.storage import END, START, store_events
 from ingest.vendors.params import parse_moment, utc_text
 
-EVENT_COLUMNS = [
-    "source", "tenant", "amp_id", "loc_id", "date", "state", "entity_id", "entity_type",
-    "application_id", "user", "metadata", "upstream_id", "raw",
-]  # fmt: skip
-EVENT_KEYS = ["source", "tenant", "amp_id", "loc_id", "date", "state"]
 SUMMARY_COLUMNS = ["source", "tenant", "loc_id", "window_start", "window_end", "active_hours", "periods", "raw"]
 SUMMARY_KEYS = ["source", "tenant", "loc_id", "window_start", "window_end"]
-START, END = "created", "destroyed"  # the states that open and close an active interval (any case upstream)
 
 
 fmt = utc_text  # yyyy-MM-dd'T'HH:mm:ssX, in UTC: the seed's timestamp format
@@ -117,12 +107,7 @@ class MeteringConnector(Connector):
     def store(self, tenant, start, end, events, summaries, metadata):
         source = self.source
         with self.run.page() as page:
-            if events:
-                dates = [e[4] for e in events]
-                scope = MeteringEvent.objects.filter(source=source, tenant=tenant, date__range=(min(dates), max(dates)))
-                page.upsert(MeteringEvent, EVENT_COLUMNS, events, keys=EVENT_KEYS, scope=scope)
-                for loc in sorted({e[3] for e in events}):
-                    rebuild_intervals(source, tenant, loc)
+            store_events(page, source, tenant, events)
             # Summaries and metadata are kept beside the events (same transaction) but are not usage
             # records: the run's fetched/new/updated figures count events.
             rows = [(source.pk, tenant, loc, start, end, *summary) for loc, *summary in summaries]
@@ -190,40 +175,3 @@ def store_metadata(source, tenant, metadata, seen_at):
                 )  # fmt: skip
     MeteringLocationMetadata.objects.filter(pk__in=again, seen_at__lt=seen_at).update(seen_at=seen_at)
     MeteringLocationMetadata.objects.bulk_create(changed)
-
-
-# --- derived intervals --------------------------------------------------------------
-def rebuild_intervals(source, tenant, loc):
-    """Pair the location's created and destroyed events into active intervals, from scratch.
-
-    A created event while already active keeps the earlier start (a repeat);
-    a destroyed event with nothing open is ignored (its start is outside our
-    history). Other states do not change activity.
-    """
-    events = MeteringEvent.objects.filter(source=source, tenant=tenant, loc_id=loc, state__in=[START, END])
-    intervals, opened = [], None
-    for event in events.order_by("date", "state"):  # "created" sorts before "destroyed" at the same second
-        if event.state == START and opened is None:
-            opened = event
-        elif event.state == END and opened is not None:
-            intervals.append(interval(opened, event.date))
-            opened = None
-    if opened is not None:
-        intervals.append(interval(opened, None))
-    MeteringInterval.objects.filter(source=source, tenant=tenant, loc_id=loc).delete()
-    MeteringInterval.objects.bulk_create(intervals)
-
-
-def interval(created, ended_at):
-    return MeteringInterval(
-        source_id=created.source_id,
-        tenant=created.tenant,
-        amp_id=created.amp_id,
-        loc_id=created.loc_id,
-        started_at=created.date,
-        ended_at=ended_at,
-        entity_id=created.entity_id,
-        entity_type=created.entity_type,
-        application_id=created.application_id,
-        user=created.user,
-    )

@@ -42,8 +42,8 @@ class MeteringEvent(models.Model):
 class MeteringInterval(models.Model):
     """One active period of a location: from a created event to the matching destroyed one.
 
-    Rebuilt from the events of a location whenever a fetch brings events for
-    it; `ended_at` is null while the location is still active. Who and what
+    Updated from the events of a location whenever a fetch brings events for
+    it, from its earliest new or changed event on; `ended_at` is null while the location is still active. Who and what
     come from the created event.
     """
 
@@ -60,12 +60,40 @@ class MeteringInterval(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["tenant", "started_at"]),
             models.Index(fields=["source", "tenant", "loc_id"]),
+            # The pages read the intervals overlapping a period: ended_at IS NULL OR ended_at > its start (few,
+            # for the recent periods pages open), then started_at < its end read from the same index. An index
+            # on started_at would read the whole history before the period's end: dropped.
+            models.Index(fields=["ended_at", "started_at"], name="metering_interval_end"),
+            models.Index(fields=["tenant", "ended_at", "started_at"], name="metering_interval_tenant_end"),
+            models.Index(fields=["tenant", "loc_id", "ended_at"], name="metering_interval_loc_end"),
         ]
 
     def __str__(self):
         return f"{self.tenant} {self.loc_id} {self.started_at:%Y-%m-%d %H:%M} – {self.ended_at or 'active'}"
+
+
+class MeteringLocation(models.Model):
+    """One location of a tenant, as its events say: its first and last event (of any state).
+
+    Kept up to date as each fetch window commits, so the tenant lists and the home page count locations
+    and find the latest event without reading the events.
+    """
+
+    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
+    tenant = models.CharField(max_length=64)
+    loc_id = models.CharField("location id", max_length=128)
+    first_event_at = models.DateTimeField()
+    last_event_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "tenant", "loc_id"], name="metering_location_key"),
+        ]
+        indexes = [models.Index(fields=["tenant", "loc_id"], name="metering_location_tenant")]
+
+    def __str__(self):
+        return f"{self.tenant} {self.loc_id}"
 
 
 class MeteringLocationMetadata(models.Model):
@@ -89,6 +117,7 @@ class MeteringLocationMetadata(models.Model):
                 fields=["source", "tenant", "loc_id", "name", "first_seen_at"], name="metering_metadata_since"
             ),
         ]
+        indexes = [models.Index(fields=["tenant", "loc_id", "name"], name="metering_metadata_location")]
 
     def __str__(self):
         return f"{self.loc_id} {self.name}={self.value}"
@@ -117,6 +146,7 @@ class MeteringHourSummary(models.Model):
                 fields=["source", "tenant", "loc_id", "window_start", "window_end"], name="metering_summary_key"
             ),
         ]
+        indexes = [models.Index(fields=["tenant", "loc_id", "window_end"], name="metering_summary_location")]
 
     def __str__(self):
         return f"{self.loc_id} {self.window_start:%Y-%m-%d %H:%M} {self.active_hours:.2f} h"
