@@ -28,14 +28,14 @@ def test_metadata_stored_before_keeps_its_value_first_seen_when_last_seen():
 @pytest.mark.django_db(transaction=True)
 def test_locations_stored_before_are_listed_with_their_first_and_last_event():
     try:
-        old = migrate([("ingest", "0015_fetch_heartbeat")])
+        old = migrate([("ingest", "0016_thin_snapshots_schedule")])
         source = old.get_model("ingest", "Source").objects.create(kind="metering", name="old", base_url="http://x/")
         Event = old.get_model("ingest", "MeteringEvent")
         for day, state in ((3, "created"), (5, "stopped"), (4, "destroyed")):
             Event.objects.create(source=source, tenant="acme", amp_id="amp-1", loc_id="vm-1", state=state,
                                  date=datetime(2026, 3, day, 12, tzinfo=UTC))  # fmt: skip
 
-        new = migrate([("ingest", "0016_metering_locations_and_interval_indexes")])
+        new = migrate([("ingest", "0017_metering_locations_and_interval_indexes")])
 
         row = new.get_model("ingest", "MeteringLocation").objects.get()
         assert (row.tenant, row.loc_id, row.first_event_at.day, row.last_event_at.day) == ("acme", "vm-1", 3, 5)

@@ -20,7 +20,7 @@ def fill_locations(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ingest', '0015_fetch_heartbeat'),
+        ('ingest', '0016_thin_snapshots_schedule'),
     ]
 
     operations = [
