@@ -18,6 +18,7 @@ from ingest.vendors.metering.models import (
     MeteringInterval,
     MeteringLocationMetadata,
 )
+from reports.cache import by_kind, cached
 from reports.periods import bucket_start, next_bucket
 
 NONE = "(none)"
@@ -29,6 +30,7 @@ GROUPS = {
 }
 
 
+@cached(by_kind("metering"))
 def metering_tenants():
     """Every tenant with events: locations, first and last event, locations active now."""
     active = dict(
@@ -57,6 +59,7 @@ def metering_exists(**filters):
     return MeteringEvent.objects.filter(**filters).exists()
 
 
+@cached(by_kind("metering"), moving=True)
 def metering_intervals(period, **filters):
     """Intervals overlapping the period, with `start`/`end` clipped to it and to now."""
     now = timezone.now()
@@ -211,6 +214,7 @@ EVENT_COLUMNS = [
 SUMMARY_COLUMNS = [("window_start", "Window start"), ("window_end", "Window end"), ("active_hours", "Active hours (service)")]  # fmt: skip
 
 
+@cached(by_kind("metering"), moving=True)
 def licensed_things(period):
     """Every tenant for the overview: locations active at once, hour by hour (UTC hours, up to now).
 
