@@ -8,8 +8,8 @@ rows makes the next request read the database again, in every process, and a fet
 leaves the cache as it was. The version is read from the database on each call (one small query), never
 kept in a process.
 
-The cache is Django's: local memory per process by default, Redis shared by every process when REDIS_URL
-is set. CHART_CACHE_SECONDS=0 turns caching off; results larger than CHART_CACHE_MAX_BYTES are not kept.
+The cache is Django's "charts" cache: local memory per process by default, Redis shared by every process when
+REDIS_URL is set. CHART_CACHE_SECONDS=0 turns caching off; results larger than CHART_CACHE_MAX_BYTES are not kept.
 Only data that is the same for every user is cached: selectors' rows, never pages or per-user things.
 """
 
@@ -22,7 +22,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db.models import Model
 from django.utils import timezone
 
@@ -51,13 +51,13 @@ def cached(sources, *, moving=False):
             if seconds <= 0:
                 return selector(*args, **kwargs)
             key = chart_key(selector, sources(*args, **kwargs), args, kwargs, window)
-            blob = cache.get(key)
+            blob = caches["charts"].get(key)
             if blob is not None:
                 return pickle.loads(blob)
             value = selector(*args, **kwargs)
             blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             if len(blob) <= settings.CHART_CACHE_MAX_BYTES:
-                cache.set(key, blob, seconds)
+                caches["charts"].set(key, blob, seconds)
             return value
 
         wrapper.uncached = selector
