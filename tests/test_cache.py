@@ -183,7 +183,7 @@ def test_the_overview_reads_every_source_s_things_from_the_cache_the_second_time
     with CaptureQueriesContext(connection) as cards:
         _cards()  # the vendors' home cards (their supervisors and servers), read on every request
     things -= {q["sql"] for q in cards}
-    things = {q for q in things if '"data_version"' not in q}  # each cached call reads its sources' versions
+    things = {q for q in things if "data_version" not in q}  # each cached call reads its sources' versions
     assert things
 
     first, _ran = page_queries(viewer, "/", OVERVIEW)
