@@ -200,11 +200,22 @@ CONTENT_SECURITY_POLICY = env.str(
 )
 
 # --- Cache ------------------------------------------------------------------------
-# Counts failed logins: per process by default, shared by every worker through Redis when REDIS_URL is set.
+# Counts failed logins and keeps chart data: per process by default, shared by every process through Redis
+# when REDIS_URL is set.
 # https://docs.djangoproject.com/en/5.2/ref/settings/#caches
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Chart rows have a cache of their own, so that they never push the login-failure counts out of it.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "charts": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "charts"},
+}
 if env.str("REDIS_URL", default=""):
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}}
+    _redis = {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": env.str("REDIS_URL")}
+    CACHES = {"default": _redis, "charts": {**_redis, "KEY_PREFIX": "charts"}}
+# Chart data (selectors' rows) is cached per source until a fetch stores new rows (reports/cache.py); 0 turns
+# it off. Rows that depend on the clock (metering locations still active) are kept CHART_CACHE_MOVING_SECONDS.
+CHART_CACHE_SECONDS = env.int("CHART_CACHE_SECONDS", default=24 * 3600)
+CHART_CACHE_MOVING_SECONDS = env.int("CHART_CACHE_MOVING_SECONDS", default=60)
+CHART_CACHE_MAX_BYTES = env.int("CHART_CACHE_MAX_BYTES", default=4 * 1024 * 1024)
 
 # --- Background tasks (django-q2) ----------------------------------------------
 # The ORM broker needs nothing but the database; set REDIS_URL to run workers

@@ -7,3 +7,6 @@ class IngestConfig(AppConfig):
 
     def ready(self):
         from ingest import checks  # noqa: F401  (registers the start-up checks)
+        from ingest.signals import connect_edits
+
+        connect_edits()  # an admin's edit of a supervisor, server, feature or product name bumps its source's data version

@@ -11,10 +11,11 @@ from tests.browser import browser  # noqa: F401  (the headless Chromium fixture 
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Each test starts with no counted login failures (the cache outlives a test in one process)."""
-    from django.core.cache import cache
+    """Each test starts with no counted login failures and no cached charts (caches outlive a test in one process)."""
+    from django.core.cache import caches
 
-    cache.clear()
+    for cache in caches.all():
+        cache.clear()
 
 
 # The simulators' history ends here in tests, so data is the same on every run.

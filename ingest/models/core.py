@@ -36,6 +36,9 @@ class Source(models.Model):
     # The holder's last sign of life: it beats as pages commit and every few seconds in between, and a lock
     # whose heartbeat is older than FETCH_HEARTBEAT_TIMEOUT belongs to a dead fetch (see ingest/lock.py).
     heartbeat_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Bumped in the same transaction as every page that stores rows (and by edits of the source's data), so
+    # cached chart data keyed on it is never older than the data (reports/cache.py), in any process.
+    data_version = models.PositiveBigIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -68,6 +71,11 @@ class Source(models.Model):
             return False
         last_sign = heartbeat_at or locked_at  # (a lock taken before heartbeats existed has none)
         return last_sign < (now or timezone.now()) - timedelta(seconds=settings.FETCH_HEARTBEAT_TIMEOUT)
+
+    @classmethod
+    def data_changed(cls, source_id):
+        """Say that the source's stored data changed: chart data cached for it is read again."""
+        cls.objects.filter(pk=source_id).update(data_version=models.F("data_version") + 1)
 
     def forget_credentials(self):
         self.password = ""

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from django.db import transaction
 
 from ingest.db import upsert
-from ingest.models import Cursor
+from ingest.models import Cursor, Source
 
 
 def split_list(value, *, unique=True):
@@ -123,6 +123,8 @@ class RunContext:
                 self.lock.hold()  # still ours, and alive: or nothing of this page is stored
             for key, value in page.cursors.items():
                 Cursor.objects.update_or_create(source=self.source, key=key, defaults={"value": value})
+            if page.fetched or page.created or page.updated:
+                Source.data_changed(self.source.pk)  # cached charts of this source are read again (reports/cache.py)
         self.run.records_fetched += page.fetched
         self.run.records_created += page.created
         self.run.records_updated += page.updated

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from dashboard.tables import Pair
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
+from reports.cache import by_kind, cached
 from reports.periods import Period
 
 # Sub-capacity PVU first: the metric most IBM contracts are measured by.
@@ -22,6 +23,7 @@ METRIC_ORDER = ["PVU_SUB_CAP", "PVU_FULL_CAP", "RVU_SUB_CAP", "RVU_FULL_CAP"]
 TOP_PRODUCTS = 10
 
 
+@cached(by_kind("bigfix"))
 def bigfix_metrics():
     found = set(BigfixUsage.objects.values_list("metric_name", flat=True).distinct())
     return sorted(found, key=lambda m: (METRIC_ORDER.index(m) if m in METRIC_ORDER else len(METRIC_ORDER), m))
@@ -65,6 +67,7 @@ def bigfix_product(source_id, product_id):
     return _product(_catalog(), source_id, product_id)
 
 
+@cached(by_kind("bigfix"))
 def bigfix_product_series(period, metric=None):
     """Per reporting period, product and metric: the sum of the computer systems' peaks."""
     usages = _in_period(BigfixUsage.objects.all(), period)
@@ -113,6 +116,7 @@ def bigfix_top_products(peaks, metric, limit=TOP_PRODUCTS):
     return [{"rank": i, **p} for i, p in enumerate(top, 1)]
 
 
+@cached(by_kind("bigfix"))
 def bigfix_systems(period, metric):
     """Per computer system: how many products, and the sum of their peaks in its latest period."""
     usages = _in_period(BigfixUsage.objects.filter(metric_name=metric), period)
@@ -142,6 +146,7 @@ def _peak_when(usage):
     return {"peak_date": usage.peak_date.isoformat() if usage.peak_date else "", "peak_time": usage.peak_time}
 
 
+@cached(lambda source_id, *args, **kwargs: {"pk": source_id})
 def bigfix_product_systems(source_id, product_id, period, metric):
     """One product's peaks per reporting period and computer system."""
     usages = _in_period(
@@ -161,6 +166,7 @@ def bigfix_product_systems(source_id, product_id, period, metric):
     ]
 
 
+@cached(lambda source_id, *args, **kwargs: {"pk": source_id})
 def bigfix_system_products(source_id, system_id, period, metric):
     """One computer system's peaks per reporting period and product."""
     usages = _in_period(
@@ -184,6 +190,7 @@ def bigfix_system_exists(source_id, system_id):
     return BigfixUsage.objects.filter(source_id=source_id, computer_system_id=system_id).exists()
 
 
+@cached(by_kind("bigfix"))
 def bigfix_home():
     """The overview card: the top products by the first metric over the stored history."""
     metrics = bigfix_metrics()
@@ -221,6 +228,7 @@ SYSTEM_PRODUCT_COLUMNS = [
 ]  # fmt: skip
 
 
+@cached(by_kind("bigfix"))
 def licensed_things(period):
     """Every product and metric for the overview: the peak (sum over systems) per reporting period.
 

@@ -18,6 +18,7 @@ from django.utils import timezone
 from dashboard.tables import Pair
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
+from reports.cache import by_kind, cached
 from reports.heatmap import weekday_hours
 from reports.periods import bucket_start
 
@@ -112,6 +113,7 @@ def lstat_first_hour(features):
 
 
 # --- when people work, raw rows ---------------------------------------------------------
+@cached(lambda feature, period: {"pk": feature.source_id})
 def lstat_heatmaps(feature, period):
     """Mean used (hourly max) and total denials per local weekday and hour, from the hourly rows of the period.
 
@@ -169,6 +171,7 @@ def _row_bucket(row, granularity):
     return lstat_bucket(day, granularity)
 
 
+@cached(lambda features, period: {"pk__in": sorted({f.source_id for f in features})})
 def lstat_usage(features, period):
     """Rows per feature and bucket of the period: used min/avg/max, total, borrowed, denials, hours, utilization."""
     labels = {f.pk: feature_label(f) for f in features}
@@ -311,6 +314,7 @@ def lstat_top_users(snapshot):
     return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "user", "licenses"))
 
 
+@cached(by_kind("lstat"))
 def licensed_things(period):
     """Every feature on its server for the overview: total seats, used peak and average, denials, hours.
 

@@ -19,6 +19,7 @@ from ingest.vendors.metering.models import (
     MeteringLocationMetadata,
 )
 from ingest.vendors.metering.storage import END, START
+from reports.cache import by_kind, cached
 from reports.periods import bucket_start, next_bucket
 
 NONE = "(none)"
@@ -30,6 +31,7 @@ GROUPS = {
 }
 
 
+@cached(by_kind("metering"))
 def metering_tenants():
     """Every tenant with events: locations, first and last event, locations active now.
 
@@ -61,6 +63,7 @@ def metering_exists(**filters):
     return MeteringLocation.objects.filter(**filters).exists()
 
 
+@cached(by_kind("metering"), moving=True)
 def metering_intervals(period, **filters):
     """Intervals overlapping the period, with `start`/`end` clipped to it and to now."""
     now = timezone.now()
@@ -221,6 +224,7 @@ EVENT_COLUMNS = [
 SUMMARY_COLUMNS = [("window_start", "Window start"), ("window_end", "Window end"), ("active_hours", "Active hours (service)")]  # fmt: skip
 
 
+@cached(by_kind("metering"), moving=True)
 def licensed_things(period):
     """Every tenant for the overview: locations active at once, hour by hour (UTC hours, up to now).
 

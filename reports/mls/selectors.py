@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dashboard.tables import Pair
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
+from reports.cache import by_kind, cached
 from reports.heatmap import weekday_hours
 from reports.periods import bucket_start, bucket_starts
 
@@ -48,6 +49,7 @@ def mls_latest_day(supervisor):
     return timezone.localtime(last + LAST_MINUTE).date() if last else timezone.localdate()
 
 
+@cached(lambda supervisor, period: {"pk": supervisor.source_id})
 def mls_usage(supervisor, period):
     """Rows of min/avg/max used, prepaid and metered licenses per bucket of the period, in the display zone."""
     granularity, start, end = period.granularity, period.start_dt, period.end_dt
@@ -125,6 +127,7 @@ def mls_bucket_note(period):
     )
 
 
+@cached(lambda supervisor, period: {"pk": supervisor.source_id})
 def mls_heatmap(supervisor, period):
     """The mean hourly peak of used licenses per local weekday and hour, from the UTC hours starting in the period."""
     hours = MlsRollup.objects.filter(
@@ -180,6 +183,7 @@ MLS_COLUMNS = [
 ]  # fmt: skip
 
 
+@cached(by_kind("mls"))
 def licensed_things(period):
     """Every supervisor for the overview: prepaid licenses owned, used peak and average, hour by UTC hour.
 
