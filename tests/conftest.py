@@ -60,3 +60,29 @@ def viewer(db, django_user_model, client):
     user = django_user_model.objects.create_user("viewer", password="viewer-pass-123")
     client.force_login(user)
     return client
+
+
+# Modules that check nothing the display zone (TIME_ZONE) changes: transport faults against ground truth in UTC,
+# killed processes, secrets, roles, security headers, the PDF and browser plumbing, the broker. `make test` runs
+# them in UTC and on MariaDB, and leaves them out (-m "not zone_free") of its America/New_York and Asia/Kolkata
+# runs, which keeps the four runs within the suite's time budget.
+ZONE_FREE = {
+    "tests/faults/",
+    "tests/test_crashed_fetches.py",
+    "tests/test_pdf.py",
+    "tests/test_browser.py",
+    "tests/test_secrets.py",
+    "tests/test_encryption.py",
+    "tests/test_deploy_check.py",
+    "tests/test_roles.py",
+    "tests/test_security.py",
+    "tests/test_redis_broker.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = str(config.rootpath) + "/"
+    for item in items:
+        path = str(item.path).removeprefix(root)
+        if any(path.startswith(prefix) for prefix in ZONE_FREE):
+            item.add_marker(pytest.mark.zone_free)
