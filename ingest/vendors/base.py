@@ -118,9 +118,12 @@ class RunContext:
     def page(self):
         page = Page(self.source)
         with transaction.atomic():
-            yield page
+            # Still ours, and alive: or nothing of this page is stored. Beating first takes the source row's write
+            # lock before the page's inserts take shared locks on it (their foreign keys), so on InnoDB the
+            # heartbeat thread waits for the page to commit instead of deadlocking with it.
             if self.lock is not None:
-                self.lock.hold()  # still ours, and alive: or nothing of this page is stored
+                self.lock.hold()
+            yield page
             for key, value in page.cursors.items():
                 Cursor.objects.update_or_create(source=self.source, key=key, defaults={"value": value})
             if page.fetched or page.created or page.updated:
