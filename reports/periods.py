@@ -77,9 +77,12 @@ def chart_period(period, traces, granularities=GRANULARITIES):
     return Period(period.start, period.end, chosen, note)
 
 
-def bucket_start(moment, granularity):
-    """Floor an aware datetime (in the current zone) to its day, week (Monday) or month."""
-    local = timezone.localtime(moment)
+def bucket_start(moment, granularity, zone=None):
+    """Floor an aware datetime (in `zone`, by default the current zone) to its hour, day, week (Monday) or month.
+
+    Loops over many instants pass the zone once: looking up the current zone costs more than the arithmetic.
+    """
+    local = moment.astimezone(zone or timezone.get_current_timezone())
     if granularity == "hour":
         return local.replace(minute=0, second=0, microsecond=0)
     day = local.replace(hour=0, minute=0, second=0, microsecond=0)
@@ -90,23 +93,25 @@ def bucket_start(moment, granularity):
     return day
 
 
-def next_bucket(bucket, granularity):
-    """The start of the bucket after `bucket` (local time; DST-safe)."""
+def next_bucket(bucket, granularity, zone=None):
+    """The start of the bucket after `bucket` (local time in `zone`, by default the current zone; DST-safe)."""
+    zone = zone or timezone.get_current_timezone()
     if granularity == "hour":
-        return timezone.localtime(bucket.astimezone(UTC) + timedelta(hours=1))
+        return (bucket.astimezone(UTC) + timedelta(hours=1)).astimezone(zone)
     day = bucket.date()
     if granularity == "month":
         following = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
     else:
         following = day + timedelta(days=7 if granularity == "week" else 1)
-    return timezone.make_aware(datetime.combine(following, time.min), timezone.get_current_timezone())
+    return timezone.make_aware(datetime.combine(following, time.min), zone)
 
 
 def bucket_starts(start, end, granularity):
     """The UTC instants at which the buckets covering [start, end) begin, then the first one at or after `end`."""
-    bucket, starts = bucket_start(start, granularity), []
+    zone = timezone.get_current_timezone()
+    bucket, starts = bucket_start(start, granularity, zone), []
     while True:
         starts.append(bucket.astimezone(UTC))
         if bucket >= end:
             return starts
-        bucket = next_bucket(bucket, granularity)
+        bucket = next_bucket(bucket, granularity, zone)

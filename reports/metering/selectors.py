@@ -85,11 +85,12 @@ def hours_between(start, end):
     return (end.astimezone(UTC) - start.astimezone(UTC)).total_seconds() / 3600
 
 
-def split_hours(start, end, granularity):
-    """(bucket, hours) pieces of [start, end), cut at the bucket boundaries."""
-    bucket = bucket_start(start, granularity)
+def split_hours(start, end, granularity, zone=None):
+    """(bucket, hours) pieces of [start, end), cut at the bucket boundaries (of `zone`, by default the current zone)."""
+    zone = zone or timezone.get_current_timezone()
+    bucket = bucket_start(start, granularity, zone)
     while bucket < end:
-        following = next_bucket(bucket, granularity)
+        following = next_bucket(bucket, granularity, zone)
         yield bucket, hours_between(max(start, bucket), min(end, following))
         bucket = following
 
@@ -97,12 +98,12 @@ def split_hours(start, end, granularity):
 def metering_hours_series(intervals, granularity, by):
     """Rows of {bucket, group, hours}: active hours per bucket and per group (tenant, location, ...)."""
     totals = defaultdict(float)
-    key = GROUPS[by]
+    key, zone = GROUPS[by], timezone.get_current_timezone()
     for i in intervals:
-        for bucket, hours in split_hours(i["start"], i["end"], granularity):
+        for bucket, hours in split_hours(i["start"], i["end"], granularity, zone):
             # keyed by the UTC instant: the two 01:00s of a night that repeats an hour compare equal in local time
             totals[(bucket.astimezone(UTC), key(i))] += hours
-    return [{"bucket": timezone.localtime(b), "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
+    return [{"bucket": b.astimezone(zone), "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
 
 
 def metering_hours_by(intervals, by):
