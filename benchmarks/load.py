@@ -1,9 +1,10 @@
 """Load test: many logged-in users browsing the report pages of the ten-year data set under gunicorn.
 
-    python -m benchmarks.load [--users 20 50] [--seconds 60] [--workers 4] [--database-url URL] [--years 10]
+    python -m benchmarks.load [--users 20 50] [--seconds 60] [--workers 4] [--database-url URL] [--redis-url URL]
 
 Starts gunicorn (`--workers` processes, production settings: DEBUG off, static files collected) on the data
-set of benchmarks/dataset.py (built first if missing), then runs each number of `--users` for `--seconds`:
+set of benchmarks/dataset.py (built first if missing), the workers sharing their chart cache in Redis as
+several processes do in production (`--redis-url`, db 7 by default, flushed first), then runs each number of `--users` for `--seconds`:
 every user has a session of their own and, in a loop, opens the next of the pages benchmarks/report_pages.py
 measures, reads the whole (gzip-compressed) answer and pauses 1 s. It prints requests/s, p50/p95/max
 latency and errors (any answer but 200, or no answer). Latency is measured by the client on the same machine,
@@ -62,7 +63,7 @@ def sessions(n):
     return keys
 
 
-def start_gunicorn(database_url, workers, port, secret_key):
+def start_gunicorn(database_url, workers, port, secret_key, redis_url=""):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dashboard.settings",
@@ -72,6 +73,7 @@ def start_gunicorn(database_url, workers, port, secret_key):
         "FIELD_ENCRYPTION_KEYS": TEST_FIELD_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
+        "REDIS_URL": redis_url,  # the workers share one chart cache, as several processes in production do
     }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True)
     cmd = [
@@ -138,6 +140,10 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--years", type=int, default=10)
     parser.add_argument("--database-url", help="default: the SQLite data set in benchmarks/.data/")
+    parser.add_argument(
+        "--redis-url", default="redis://127.0.0.1:6379/7",
+        help="the workers' shared chart cache (flushed first); '' for a local-memory cache per worker",
+    )  # fmt: skip
     args = parser.parse_args()
     database_url = args.database_url or default_sqlite_url(args.years)
     secret_key = os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)  # sessions are signed with it
@@ -148,7 +154,11 @@ def main():
     vendor = connection.vendor
     connection.close()
     port = free_port()
-    server = start_gunicorn(database_url, args.workers, port, secret_key)
+    if args.redis_url:
+        import redis
+
+        redis.Redis.from_url(args.redis_url).flushdb()
+    server = start_gunicorn(database_url, args.workers, port, secret_key, args.redis_url)
     try:
         base = f"http://127.0.0.1:{port}"
         print(
