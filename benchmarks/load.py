@@ -4,7 +4,8 @@
 
 Starts gunicorn (`--workers` processes, production settings: DEBUG off, static files collected) on the data
 set of benchmarks/dataset.py (built first if missing), the workers sharing their chart cache in Redis as
-several processes do in production (`--redis-url`, db 7 by default, flushed first), then runs each number of `--users` for `--seconds`:
+several processes do in production (`--redis-url`, db 7 by default, flushed first), then runs each number of
+`--users` for `--seconds`:
 every user has a session of their own and, in a loop, opens the next of the pages benchmarks/report_pages.py
 measures, reads the whole (gzip-compressed) answer and pauses 1 s. It prints requests/s, p50/p95/max
 latency and errors (any answer but 200, or no answer). Latency is measured by the client on the same machine,
@@ -161,9 +162,9 @@ def main():
     server = start_gunicorn(database_url, args.workers, port, secret_key, args.redis_url)
     try:
         base = f"http://127.0.0.1:{port}"
-        print(
-            f"Load test: {vendor}, {args.years} years, gunicorn --workers {args.workers}, {len(paths)} pages in turn, 1 s pause"
-        )
+        cache = "Redis" if args.redis_url else "local memory per worker"
+        print(f"Load test: {vendor}, {args.years} years, gunicorn --workers {args.workers}, chart cache in {cache},")
+        print(f"           {len(paths)} pages in turn, 1 s pause")
         print(f"{'users':>5} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6}")
         warm = {"Cookie": f"sessionid={keys[0]}", "X-Forwarded-Proto": "https"}
         for path in paths:  # each page once first: the first view after a fetch is in benchmarks.report_pages
