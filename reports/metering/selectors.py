@@ -106,6 +106,12 @@ def metering_hours_series(intervals, granularity, by):
     return [{"bucket": b.astimezone(zone), "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
 
 
+@cached(by_kind("metering"), moving=True)
+def metering_series(period, granularity, by, **filters):
+    """Active hours per `granularity` bucket and per group of the intervals overlapping the period (the pages' series)."""
+    return metering_hours_series(metering_intervals.uncached(period, **filters), granularity, by)
+
+
 def metering_hours_by(intervals, by):
     """One row per group: active hours in the period, intervals, locations, locations still active."""
     groups = {}

@@ -26,7 +26,7 @@ def overview(request):
         return invalid_form(request, template, form)
     period = form.period()
     intervals = selectors.metering_intervals(period)
-    series = selectors.metering_hours_series(intervals, period.granularity, "tenant")
+    series = selectors.metering_series(period, period.granularity, "tenant")
     tables = [
         Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per tenant and period"),
         Table(
@@ -38,7 +38,7 @@ def overview(request):
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{period.start}-{period.end}",
-        **chart_context(intervals, series, period, "tenant"), period=period,
+        **chart_context(series, period, "tenant"), period=period,
         known=tenants_table(selectors.metering_tenants()),
         title="Metering Service", source_name=source_names(kind="metering"),
     )  # fmt: skip
@@ -68,7 +68,7 @@ def tenant(request, tenant):
         return invalid_form(request, template, form, tenant=tenant)
     period, by = form.period(), form.cleaned_data["by"] or "location"
     intervals = selectors.metering_intervals(period, tenant=tenant)
-    series = selectors.metering_hours_series(intervals, period.granularity, by)
+    series = selectors.metering_series(period, period.granularity, by, tenant=tenant)
     location = Column(
         "loc_id", "Location", link=lambda row: reverse("reports:metering_location", args=[tenant, row["loc_id"]])
     )
@@ -96,7 +96,7 @@ def tenant(request, tenant):
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
-        **chart_context(intervals, series, period, by), tenant=tenant, by=by, by_links=by_links(request),
+        **chart_context(series, period, by, tenant=tenant), tenant=tenant, by=by, by_links=by_links(request),
         period=period, title=f"Tenant {tenant}", source_name=source_names(kind="metering"),
         extra_filters=[("by", by)], uncounted=selectors.metering_uncounted_states(period, tenant=tenant), kpis=[
             Kpi("Active location hours", _total_hours(intervals)),
@@ -116,7 +116,7 @@ def location(request, tenant, loc_id):
         return invalid_form(request, template, form, tenant=tenant, loc_id=loc_id, facts=facts)
     period = form.period()
     intervals = selectors.metering_intervals(period, tenant=tenant, loc_id=loc_id)
-    series = selectors.metering_hours_series(intervals, period.granularity, "location")
+    series = selectors.metering_series(period, period.granularity, "location", tenant=tenant, loc_id=loc_id)
     tables = [
         Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per period"),
         Table(
@@ -146,7 +146,7 @@ def location(request, tenant, loc_id):
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}",
-        **chart_context(intervals, series, period, "location"), tenant=tenant, loc_id=loc_id, facts=facts,
+        **chart_context(series, period, "location", tenant=tenant, loc_id=loc_id), tenant=tenant, loc_id=loc_id, facts=facts,
         period=period, title=f"Location {loc_id} of tenant {tenant}", source_name=source_names(kind="metering"),
         uncounted=selectors.metering_uncounted_states(period, tenant=tenant, loc_id=loc_id), kpis=[
             Kpi("Active hours in range", _total_hours(intervals)),
@@ -156,14 +156,14 @@ def location(request, tenant, loc_id):
     )  # fmt: skip
 
 
-def chart_context(intervals, series, period, by):
+def chart_context(series, period, by, **filters):
     """The page's chart (built only for a page or an email), in coarser buckets where the series has too many."""
     chart = chart_period(period, series_groups(series))
 
     def figure():
         if chart.granularity == period.granularity:
             return active_hours_figure(series)
-        return active_hours_figure(selectors.metering_hours_series(intervals, chart.granularity, by))
+        return active_hours_figure(selectors.metering_series(period, chart.granularity, by, **filters))
 
     return {"figure": figure, "chart_note": chart.note}
 
