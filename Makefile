@@ -40,10 +40,13 @@ lint: $(VENV)/.installed
 ## one with a half-hour offset, then the whole suite on MySQL/MariaDB when TEST_MYSQL_URL is set
 test: lint
 	$(BIN)/python -m pytest
-	@echo "== again in America/New_York (DST) =="
-	TEST_TIME_ZONE=America/New_York $(BIN)/python -m pytest -m "not zone_free"
-	@echo "== again in Asia/Kolkata (UTC+05:30) =="
-	TEST_TIME_ZONE=Asia/Kolkata $(BIN)/python -m pytest -m "not zone_free"
+	@echo "== again in America/New_York (DST) and in Asia/Kolkata (UTC+05:30), side by side on two cores =="
+	@TEST_TIME_ZONE=America/New_York TEST_REDIS_URL=redis://127.0.0.1:6379/8 $(BIN)/python -m pytest -m "not zone_free" \
+		> .test-new-york.log 2>&1 & ny=$$!; \
+	TEST_TIME_ZONE=Asia/Kolkata TEST_REDIS_URL=redis://127.0.0.1:6379/9 $(BIN)/python -m pytest -m "not zone_free" \
+		> .test-kolkata.log 2>&1; kolkata=$$?; wait $$ny; ny=$$?; \
+	echo "== America/New_York =="; cat .test-new-york.log; echo "== Asia/Kolkata =="; cat .test-kolkata.log; \
+	rm -f .test-new-york.log .test-kolkata.log; [ $$ny -eq 0 ] && [ $$kolkata -eq 0 ]
 	@if [ -n "$$TEST_MYSQL_URL" ]; then \
 		echo "== again on MySQL/MariaDB =="; \
 		DATABASE_URL="$$TEST_MYSQL_URL" $(BIN)/python -m pytest; \

@@ -4,6 +4,7 @@ Redis (db 5) when it is reachable."""
 
 import csv
 import io
+import os
 from datetime import timedelta
 
 import pytest
@@ -26,7 +27,7 @@ from tests.conftest import MAC_A, MAC_B, SIM_END
 
 pytestmark = pytest.mark.django_db
 
-REDIS_URL = "redis://127.0.0.1:6379/5"
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/5")  # make test gives parallel runs their own
 URL = f"/mls/{MAC_A}/"
 DAY = {"start": SIM_END.date().isoformat(), "end": SIM_END.date().isoformat(), "granularity": "hour"}
 
