@@ -14,16 +14,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.tables import Column, Pair, columns_of, kind_of
-from ingest.models import IngestRun
-from ingest.services import run_fetch
-from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
-from ingest.vendors.lstat.models import LstatFeature, LstatServer
-from ingest.vendors.metering.models import MeteringInterval
+from ingest.vendors.lstat.models import LstatFeature
 from reports.exports import About, csv_response, xlsx_response
 from reports.periods import Period
 from tests.conftest import MAC_A
 from tests.downloads import comparable, csv_rows, xlsx_book
-from tests.test_report_params_fuzz import report_names
+from tests.test_report_params_fuzz import fetched_report_args, report_names
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +33,7 @@ NUMBER_FORMATS = {"#,##0", "0", "0.00", "0.0%"}
 @pytest.fixture
 def downloads(sim, lstat_clock, viewer, mls_source, metering_source, lstat_source, bigfix_source):
     """(URL, query) of every download of every report, with stored data behind it."""
-    for source in (mls_source, metering_source, lstat_source, bigfix_source):
-        run = run_fetch(source)
-        assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    interval = MeteringInterval.objects.first()
-    args = {
-        "mls_supervisor": [MAC_A],
-        "metering_tenant": [interval.tenant],
-        "metering_location": [interval.tenant, interval.loc_id],
-        "lstat_feature": [LstatFeature.objects.first().pk],
-        "lstat_server": [LstatServer.objects.first().pk],
-        "bigfix_product": [bigfix_source.pk, BigfixSoftwareTitle.objects.first().software_title_id],
-        "bigfix_system": [bigfix_source.pk, BigfixUsage.objects.first().computer_system_id],
-    }
+    args = fetched_report_args(mls_source, metering_source, lstat_source, bigfix_source)
     features = {"features": [f.pk for f in LstatFeature.objects.all()]}
     found = []
     for name in sorted(set(report_names()) - NOT_REPORTS):

@@ -51,6 +51,23 @@ queries = st.builds(
 )
 
 
+def fetched_report_args(mls_source, metering_source, lstat_source, bigfix_source):
+    """Fetch every vendor's source from its simulator once; the URL args of each report that takes some."""
+    for source in (mls_source, metering_source, lstat_source, bigfix_source):
+        run = run_fetch(source)
+        assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    interval = MeteringInterval.objects.first()
+    return {
+        "mls_supervisor": [MAC_A],
+        "metering_tenant": [interval.tenant],
+        "metering_location": [interval.tenant, interval.loc_id],
+        "lstat_feature": [LstatFeature.objects.first().pk],
+        "lstat_server": [LstatServer.objects.first().pk],
+        "bigfix_product": [bigfix_source.pk, BigfixSoftwareTitle.objects.first().software_title_id],
+        "bigfix_system": [bigfix_source.pk, BigfixUsage.objects.first().computer_system_id],
+    }
+
+
 def report_names(patterns=None):
     """The names of every URL in the reports namespace."""
     for pattern in get_resolver().namespace_dict["reports"][1].url_patterns if patterns is None else patterns:
@@ -63,19 +80,7 @@ def report_names(patterns=None):
 @pytest.fixture
 def report_urls(sim, lstat_clock, mls_source, metering_source, lstat_source, bigfix_source):
     """Every fuzzed report URL, with stored data behind it (each vendor fetched from its simulator once)."""
-    for source in (mls_source, metering_source, lstat_source, bigfix_source):
-        run = run_fetch(source)
-        assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    interval = MeteringInterval.objects.first()
-    args = {
-        "mls_supervisor": [MAC_A],
-        "metering_tenant": [interval.tenant],
-        "metering_location": [interval.tenant, interval.loc_id],
-        "lstat_feature": [LstatFeature.objects.first().pk],
-        "lstat_server": [LstatServer.objects.first().pk],
-        "bigfix_product": [bigfix_source.pk, BigfixSoftwareTitle.objects.first().software_title_id],
-        "bigfix_system": [bigfix_source.pk, BigfixUsage.objects.first().computer_system_id],
-    }
+    args = fetched_report_args(mls_source, metering_source, lstat_source, bigfix_source)
     names = sorted(set(report_names()) - NOT_FUZZED)
     return [reverse(f"reports:{name}", args=args.get(name, [])) for name in names]
 
