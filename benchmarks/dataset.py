@@ -26,6 +26,28 @@ def default_sqlite_url(years):
     return f"sqlite:///{DATA / f'meterboard-{years}y.sqlite3'}"
 
 
+def fresh_database(database_url):
+    """Point Django at `database_url` after emptying it (an SQLite file removed, a MySQL database recreated), migrated."""
+    os.environ["DATABASE_URL"] = database_url
+    if database_url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(database_url[10:] + suffix).unlink(missing_ok=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings_test")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    if connection.vendor == "mysql":
+        name = connection.settings_dict["NAME"]
+        with connection._nodb_cursor() as cursor:
+            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
+            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
+        connection.close()
+    call_command("migrate", verbosity=0)
+
+
 def setup(database_url, *, rebuild=False):
     """Point Django at `database_url` (production settings, DEBUG off) and migrate; True when it was wiped."""
     os.environ["DATABASE_URL"] = database_url

@@ -22,6 +22,8 @@ import sys
 import time
 from datetime import UTC, datetime, timedelta
 
+from benchmarks.dataset import fresh_database
+
 END = datetime(2026, 1, 1, tzinfo=UTC)
 OVERLAP = timedelta(hours=1)
 
@@ -36,28 +38,6 @@ def tenants(locations):
         tenant, loc = defaults[n % len(defaults)]
         spec[tenant]["locations"].append({**loc, "locId": f"{loc['locId']}-{n // len(defaults)}"})
     return {t: s for t, s in spec.items() if s["locations"]}
-
-
-def fresh_database(database_url):
-    os.environ["DATABASE_URL"] = database_url
-    if database_url.startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(database_url[10:] + suffix):
-                os.remove(database_url[10:] + suffix)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings_test")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "mysql":
-        name = connection.settings_dict["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-        connection.close()
-    call_command("migrate", verbosity=0)
 
 
 def windows(events, window):

@@ -18,6 +18,8 @@ import time
 import tracemalloc
 from datetime import UTC, datetime
 
+from benchmarks.dataset import fresh_database
+
 END = datetime(2026, 1, 1, tzinfo=UTC)
 MAC = "00:1A:2B:3C:4D:5E"
 SUPERVISORS = [{"macaddress": MAC, "prepaid": 20, "peak": 24}]
@@ -45,25 +47,7 @@ def peak_rss_mb():
 
 def measure(approach, database_url, base_url, days, limit, trace=False):
     """Run one approach against one database (child process); print a JSON result line."""
-    os.environ["DATABASE_URL"] = database_url
-    if database_url.startswith("sqlite:///"):
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(database_url[10:] + suffix):
-                os.remove(database_url[10:] + suffix)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "dashboard.settings_test")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    if connection.vendor == "mysql":
-        name = connection.settings_dict["NAME"]
-        with connection._nodb_cursor() as cursor:
-            cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
-            cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
-        connection.close()
-    call_command("migrate", verbosity=0)
+    fresh_database(database_url)
     if trace:
         tracemalloc.start()
     approaches = {"meterboard": ours, "seed": seed_style, "seed-defaults": seed_style_sqlite_defaults}
