@@ -55,15 +55,11 @@ def windows(events, window):
 
 def store_before(page, source, tenant, rows):
     """The storage as it was: upsert, then pair every touched location's whole history again."""
-    from ingest.vendors.metering.models import MeteringEvent
-    from ingest.vendors.metering.storage import EVENT_COLUMNS, EVENT_KEYS, note_locations, rebuild_intervals
+    from ingest.vendors.metering.storage import rebuild_intervals, upsert_events
 
     if not rows:
         return
-    dates = [e[4] for e in rows]
-    scope = MeteringEvent.objects.filter(source=source, tenant=tenant, date__range=(min(dates), max(dates)))
-    page.upsert(MeteringEvent, EVENT_COLUMNS, rows, keys=EVENT_KEYS, scope=scope)
-    note_locations(source, tenant, rows)  # (not there before: kept so both leave the same tables)
+    upsert_events(page, source, tenant, rows)  # (its location notes were not there before: both leave the same tables)
     for loc in sorted({e[3] for e in rows}):
         rebuild_intervals(source, tenant, loc)
 

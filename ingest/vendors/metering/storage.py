@@ -29,12 +29,17 @@ def store_events(page, source, tenant, events):
     """Upsert a window's event rows (EVENT_COLUMNS order) and bring its locations and intervals up to date."""
     if not events:
         return
+    upsert_events(page, source, tenant, events)
+    for loc, since in sorted(earliest_pairing_events(events).items()):
+        update_intervals(source, tenant, loc, since=since)
+
+
+def upsert_events(page, source, tenant, events):
+    """Upsert event rows on their natural key (within the window's dates) and note their locations' first and last events."""
     dates = [e[4] for e in events]
     scope = MeteringEvent.objects.filter(source=source, tenant=tenant, date__range=(min(dates), max(dates)))
     page.upsert(MeteringEvent, EVENT_COLUMNS, events, keys=EVENT_KEYS, scope=scope)
     note_locations(source, tenant, events)
-    for loc, since in sorted(earliest_pairing_events(events).items()):
-        update_intervals(source, tenant, loc, since=since)
 
 
 def earliest_pairing_events(events):
