@@ -8,6 +8,7 @@ never to an error page; the local backend keeps working all the while.
 import logging
 import time
 
+import jwt
 import requests
 from django.conf import settings
 from django.contrib import messages
@@ -95,11 +96,26 @@ class DirectoryOIDCBackend(OIDCAuthenticationBackend):
             return super().authenticate(request, **kwargs)
         except ProviderError as error:
             tell(request, str(error))
-        except (requests.RequestException, ValueError, KeyError, TypeError, SuspiciousOperation) as error:
+        except (
+            requests.RequestException,
+            jwt.PyJWTError,
+            ValueError,
+            KeyError,
+            TypeError,
+            SuspiciousOperation,
+        ) as error:
             # HTTP errors, a bad token or signature (josepy and json raise ValueError and its kin)
             logger.warning("OpenID sign-in failed: %s", type(error).__name__)
             tell(request, f"{settings.OIDC_PROVIDER_NAME} did not confirm the sign-in: try again.")
         return None
+
+    def verify_token(self, token, **kwargs):
+        """mozilla-django-oidc checks the signature and nonce; the audience must be this client too."""
+        payload = super().verify_token(token, **kwargs)
+        audience = payload.get("aud")
+        if self.OIDC_RP_CLIENT_ID not in (audience if isinstance(audience, list) else [audience]):
+            raise SuspiciousOperation("the id token is for another client")
+        return payload
 
     def get_or_create_user(self, access_token, id_token, payload):
         claims = {**payload, **self.get_userinfo(access_token, id_token, payload)}
