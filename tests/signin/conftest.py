@@ -51,3 +51,37 @@ def ldap_signin(slapd, settings, db):
     yield slapd
     for group, username, present in reversed(changes):
         slapd.member(group, username, present)
+
+
+@pytest.fixture(scope="session")
+def provider():
+    """The session's OpenID provider on loopback (tests/signin/provider.py)."""
+    from tests.signin.provider import Provider
+
+    server = Provider().start()
+    yield server
+    server.stop()
+
+
+def use_oidc(settings, discovery_url, **overrides):
+    """Point the settings at an OpenID provider, as dashboard/settings.py does from OIDC_* in the environment."""
+    from signin.config import oidc_settings
+    from tests.signin.provider import CLIENT_ID, CLIENT_SECRET
+
+    values = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "discovery_url": discovery_url,
+              "admin_group": "mb-admins", "viewer_group": "mb-viewers", "provider_name": "Example ID", "timeout": 2.0,
+              **overrides}  # fmt: skip
+    for name, value in oidc_settings(**values).items():
+        setattr(settings, name, value)
+    settings.AUTHENTICATION_BACKENDS = authentication_backends(ldap=False, oidc=True, local_login=settings.LOCAL_LOGIN)
+
+
+@pytest.fixture
+def oidc_signin(provider, settings, db):
+    use_oidc(settings, f"{provider.url}/.well-known/openid-configuration")
+    provider.users = {
+        "olga": {"groups": ["mb-admins"], "given_name": "Olga", "family_name": "Owner"},
+        "pete": {"groups": ["staff", "mb-viewers"], "given_name": "Pete", "family_name": "Reader"},
+        "quinn": {"groups": ["staff"], "given_name": "Quinn", "family_name": "Outside"},
+    }
+    yield provider
