@@ -9,16 +9,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# mysqlclient compiles against the MySQL/MariaDB client headers: install them where we can.
-$(VENV)/.system-deps:
-	@if ! pkg-config --exists mysqlclient 2>/dev/null && ! pkg-config --exists libmariadb 2>/dev/null; then \
+# mysqlclient compiles against the MySQL/MariaDB client headers, python-ldap against OpenLDAP's and SASL's:
+# install them where we can (checked again whenever requirements.txt changes).
+SYSTEM_DEPS := default-libmysqlclient-dev pkg-config build-essential libldap2-dev libsasl2-dev
+$(VENV)/.system-deps: requirements.txt
+	@if { ! pkg-config --exists mysqlclient 2>/dev/null && ! pkg-config --exists libmariadb 2>/dev/null; } \
+		|| [ ! -e /usr/include/ldap.h ] || [ ! -e /usr/include/sasl/sasl.h ]; then \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-			echo "Installing the MySQL client headers mysqlclient needs (apt-get)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				default-libmysqlclient-dev pkg-config build-essential >/dev/null; \
+			echo "Installing the client headers mysqlclient and python-ldap need (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_DEPS) >/dev/null; \
 		else \
-			echo "mysqlclient needs the MySQL client headers. On Debian/Ubuntu:"; \
-			echo "  sudo apt-get install default-libmysqlclient-dev pkg-config build-essential"; \
+			echo "mysqlclient and python-ldap need the MySQL, OpenLDAP and SASL client headers. On Debian/Ubuntu:"; \
+			echo "  sudo apt-get install $(SYSTEM_DEPS)"; \
 			exit 1; \
 		fi; \
 	fi

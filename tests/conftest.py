@@ -100,6 +100,7 @@ ZONE_FREE = {
     "tests/test_roles.py",
     "tests/test_security.py",
     "tests/test_redis_broker.py",
+    "tests/signin/",
 }
 
 
