@@ -8,7 +8,7 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.forms.forms import NON_FIELD_ERRORS
 
-from signin.forms import SignInForm
+from dashboard.signin.forms import SignInForm
 
 
 def attempts_key(request):
@@ -22,7 +22,7 @@ class RateLimitedLoginView(LoginView):
     """Django's login, refusing a username from an address after LOGIN_FAILURE_LIMIT failures within
     LOGIN_FAILURE_WINDOW seconds (counted from the first), even with the right password, until the window ends.
 
-    It signs in through every configured backend (signin/config.py) and says why a directory refused a sign-in;
+    It signs in through every configured backend (dashboard/signin/config.py) and says why a directory refused a sign-in;
     with OpenID Connect configured it also offers "Sign in with <provider>"."""
 
     form_class = SignInForm

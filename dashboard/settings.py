@@ -66,7 +66,7 @@ INSTALLED_APPS = [
     "django_q",
     "ingest",
     "reports",
-    "signin",
+    "dashboard.signin",
 ]
 
 MIDDLEWARE = [
@@ -137,9 +137,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 
-# Sign-in (signin/, README "Sign-in"): local accounts always; LDAP / Active Directory when LDAP_SERVER_URI is set,
+# Sign-in (dashboard/signin/, README "Sign-in"): local accounts always; LDAP / Active Directory when LDAP_SERVER_URI is set,
 # OpenID Connect when OIDC_RP_CLIENT_ID is; each directory decides its users' role by group at every sign-in.
-from signin.config import authentication_backends, ldap_settings, oidc_settings  # noqa: E402
+from dashboard.signin.config import authentication_backends, ldap_settings, oidc_settings  # noqa: E402
 
 LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
 if LDAP_SERVER_URI:

@@ -7,9 +7,9 @@ from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 
 from dashboard.roles import API
+from dashboard.signin.directory import DirectoryUnavailable, api_refusal
 from reports.api.responses import ApiError
 from reports.api.tokens import authenticate, bearer, rate_limit, throttled
-from signin.directory import DirectoryUnavailable, api_refusal
 
 UNITS = {1: "second", 60: "minute", 3600: "hour"}
 
@@ -56,7 +56,7 @@ def _token(request):
 
 
 def _directory_role(token):
-    """A directory's user keeps API access only while the directory keeps them in a group (signin/directory.py)."""
+    """A directory's user keeps API access only while the directory keeps them in a group (dashboard/signin/directory.py)."""
     try:
         refusal = api_refusal(token.user)
     except DirectoryUnavailable:

@@ -2,7 +2,7 @@ import os
 
 import pytest
 
-from signin.config import authentication_backends, ldap_settings
+from dashboard.signin.config import authentication_backends, ldap_settings
 from tests.signin import slapd as directory
 
 
@@ -65,7 +65,7 @@ def provider():
 
 def use_oidc(settings, discovery_url, **overrides):
     """Point the settings at an OpenID provider, as dashboard/settings.py does from OIDC_* in the environment."""
-    from signin.config import oidc_settings
+    from dashboard.signin.config import oidc_settings
     from tests.signin.provider import CLIENT_ID, CLIENT_SECRET
 
     values = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET, "discovery_url": discovery_url,

@@ -8,9 +8,9 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
+from dashboard.signin.config import authentication_backends, ldap_settings
+from dashboard.signin.models import DirectoryAccount
 from reports.api.tokens import token_create
-from signin.config import authentication_backends, ldap_settings
-from signin.models import DirectoryAccount
 from tests.signin.conftest import use_ldap
 from tests.signin.slapd import ADMINS, VIEWERS, free_port, password
 
@@ -151,7 +151,7 @@ def test_an_api_token_follows_a_promotion_and_a_directory_that_is_down_answers_5
 
 
 def test_without_ldap_server_uri_only_local_accounts_sign_in(settings):
-    assert authentication_backends(ldap=False, oidc=False) == ["signin.local.LocalBackend"]
+    assert authentication_backends(ldap=False, oidc=False) == ["dashboard.signin.local.LocalBackend"]
     assert not hasattr(settings, "AUTH_LDAP_SERVER_URI")
     with pytest.raises(ImproperlyConfigured, match="LOCAL_LOGIN=superusers needs a directory"):
         authentication_backends(ldap=False, oidc=False, local_login="superusers")

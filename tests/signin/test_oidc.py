@@ -8,8 +8,8 @@ import requests
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from dashboard.signin.models import DirectoryAccount
 from reports.api.tokens import token_create
-from signin.models import DirectoryAccount
 from tests.signin.conftest import use_oidc
 from tests.signin.slapd import free_port
 

@@ -3,7 +3,7 @@
 from django.urls import path
 
 from dashboard.roles import public
-from signin.oidc import SignInCallbackView, SignInRequestView
+from dashboard.signin.oidc import SignInCallbackView, SignInRequestView
 
 urlpatterns = [
     public(path("authenticate/", SignInRequestView.as_view(), name="oidc_authentication_init")),

@@ -94,8 +94,8 @@ def oidc_settings(
         "OIDC_RP_SCOPES": scopes,
         "OIDC_TIMEOUT": timeout,
         "OIDC_USE_PKCE": True,
-        "OIDC_AUTHENTICATE_CLASS": "signin.oidc.SignInRequestView",
-        "OIDC_CALLBACK_CLASS": "signin.oidc.SignInCallbackView",
+        "OIDC_AUTHENTICATE_CLASS": "dashboard.signin.oidc.SignInRequestView",
+        "OIDC_CALLBACK_CLASS": "dashboard.signin.oidc.SignInCallbackView",
         "LOGIN_REDIRECT_URL_FAILURE": "login",
         "OIDC_ADMIN_GROUP": admin_group,
         "OIDC_VIEWER_GROUP": viewer_group,
@@ -113,7 +113,7 @@ def authentication_backends(*, ldap, oidc, local_login="everyone"):
     if local_login == "superusers" and not (ldap or oidc):
         raise ImproperlyConfigured("LOCAL_LOGIN=superusers needs a directory: set LDAP_SERVER_URI or OIDC_RP_CLIENT_ID")
     return [
-        *(["signin.ldap.DirectoryLDAPBackend"] if ldap else []),
-        *(["signin.oidc.DirectoryOIDCBackend"] if oidc else []),
-        "signin.local.LocalBackend",
+        *(["dashboard.signin.ldap.DirectoryLDAPBackend"] if ldap else []),
+        *(["dashboard.signin.oidc.DirectoryOIDCBackend"] if oidc else []),
+        "dashboard.signin.local.LocalBackend",
     ]

@@ -14,7 +14,7 @@ from django.dispatch import receiver
 from django_auth_ldap.backend import LDAPBackend, ldap_error, populate_user
 from django_auth_ldap.config import LDAPGroupQuery
 
-from signin.directory import (
+from dashboard.signin.directory import (
     REFUSED,
     DirectoryUnavailable,
     apply_role,
@@ -23,7 +23,7 @@ from signin.directory import (
     refuse,
     role_for,
 )
-from signin.models import DirectoryAccount
+from dashboard.signin.models import DirectoryAccount
 
 logger = logging.getLogger(__name__)
 UNREACHABLE = (

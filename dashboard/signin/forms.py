@@ -3,7 +3,7 @@ from django.contrib.auth.forms import AuthenticationForm
 
 
 class SignInForm(AuthenticationForm):
-    """Django's login form, saying why a directory refused a sign-in that got past the password (signin/directory.py)."""
+    """Django's login form, saying why a directory refused a sign-in that got past the password (dashboard/signin/directory.py)."""
 
     def clean(self):
         try:

@@ -20,8 +20,8 @@ from django.urls import reverse
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
-from signin.directory import REFUSED, apply_role, is_break_glass, record, role_for
-from signin.models import DirectoryAccount
+from dashboard.signin.directory import REFUSED, apply_role, is_break_glass, record, role_for
+from dashboard.signin.models import DirectoryAccount
 
 logger = logging.getLogger(__name__)
 DISCOVERY_SECONDS = 3600

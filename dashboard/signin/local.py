@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from signin.directory import refuse
+from dashboard.signin.directory import refuse
 
 DIRECTORY_ONLY = "Local sign-in is kept for Meterboard's break-glass admins: sign in with your directory account."
 

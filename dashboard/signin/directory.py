@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from signin.models import DirectoryAccount
+from dashboard.signin.models import DirectoryAccount
 
 
 class DirectoryUnavailable(Exception):
@@ -71,7 +71,7 @@ def api_refusal(user):
                 "sign in on the dashboard again to renew the role the token carries."
             )
     elif age > timedelta(minutes=settings.LDAP_ROLE_CHECK_MINUTES):
-        from signin.ldap import recheck
+        from dashboard.signin.ldap import recheck
 
         account = recheck(user)
     if account.role == DirectoryAccount.NONE:
@@ -80,6 +80,6 @@ def api_refusal(user):
 
 
 def refuse(request, message):
-    """Tell the login page why a sign-in that got this far was refused (signin/forms.py shows it)."""
+    """Tell the login page why a sign-in that got this far was refused (dashboard/signin/forms.py shows it)."""
     if request is not None:
         request.signin_refusal = message
