@@ -7,6 +7,7 @@ from ingest.services import source_save
 from ingest.simulators.server import SimulatorServer
 from ingest.vendors import VENDORS
 from tests.browser import browser  # noqa: F401  (the headless Chromium fixture of the browser tests)
+from tests.canary import canary  # noqa: F401  (the loopback server that records every request it gets)
 
 
 @pytest.fixture(autouse=True)
@@ -70,6 +71,7 @@ ZONE_FREE = {
     "tests/faults/",
     "tests/test_crashed_fetches.py",
     "tests/test_pdf.py",
+    "tests/test_chart_escaping.py",
     "tests/test_browser.py",
     "tests/test_secrets.py",
     "tests/test_encryption.py",
