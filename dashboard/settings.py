@@ -141,6 +141,8 @@ LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 # Requests each API token may make (reports/api/): N/second, N/minute or N/hour; more get a 429 until the window ends.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+# API tokens a user may hold at once (revoked ones do not count).
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 
 # --- Time -------------------------------------------------------------------
 # Stored in UTC, shown in TIME_ZONE.
@@ -179,6 +181,11 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The Chromium that kaleido drives to draw charts as PNG for emails; without it emails carry tables only.
 CHROMIUM = env.str("CHROMIUM", default="/usr/bin/chromium")
+# PDF downloads (?format=pdf; each launches Chromium): at most this many print at once across every process
+# (slots in the database; 503 past them), at most PDF_RATE_LIMIT per user (429), each within PDF_TIMEOUT seconds.
+PDF_MAX_CONCURRENT = env.int("PDF_MAX_CONCURRENT", default=2)
+PDF_RATE_LIMIT = env.str("PDF_RATE_LIMIT", default="10/minute")
+PDF_TIMEOUT = env.float("PDF_TIMEOUT", default=60.0)
 
 # --- Security (production) -----------------------------------------------------
 # With DEBUG off the dashboard is served over HTTPS only (`check --deploy` is clean): secure cookies, plain HTTP
