@@ -9,8 +9,7 @@ from django.views.decorators.csrf import csrf_exempt
 from dashboard.roles import API
 from reports.api.responses import ApiError
 from reports.api.tokens import authenticate, bearer, rate_limit, throttled
-
-UNITS = {1: "second", 60: "minute", 3600: "hour"}
+from reports.limits.counters import UNITS
 
 
 def token_required(view):
