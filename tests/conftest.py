@@ -74,6 +74,7 @@ ZONE_FREE = {
     "tests/test_chart_escaping.py",
     "tests/test_pdf_limits.py",
     "tests/test_shared_limits.py",
+    "tests/test_settings.py",
     "tests/test_browser.py",
     "tests/test_secrets.py",
     "tests/test_encryption.py",
