@@ -61,7 +61,7 @@ def test_the_email_has_the_subject_recipients_figures_link_and_text_part(mls_fet
     assert entry.status == "sent", entry.error
     message = mail.outbox[0]
     assert message.subject == "Weekly MLS: 25 Feb 2026 – 3 Mar 2026"
-    assert message.to == ["boss@example.com", "ops@example.com"]
+    assert [m.to for m in mail.outbox] == [["boss@example.com"], ["ops@example.com"]]
     html, text = html_of(message), message.body
     summary = viewer.get(f"/mls/{MAC_A}/", {**WEEK, "granularity": "day"}).context["summary"]
     for body in (html, text):
