@@ -125,7 +125,7 @@ def request_send(subscription, *, user):
     if wait:
         cache.delete(key)  # this subscription was not sent: its own interval does not start
         limit = settings.SUBSCRIPTION_SEND_NOW_PER_HOUR
-        raise SendRefused(f"You have pressed Send now {limit} times this hour; try again in {wait} s.", wait)
+        raise SendRefused(f"Send now is limited to {limit} an hour for each user; try again in {wait} s.", wait)
     return async_task(
         "reports.subscriptions.tasks.send_now", subscription.pk, task_name=f"send {subscription.name}"[:100]
     )
