@@ -125,8 +125,12 @@ def test_the_admin_refuses_a_report_that_does_not_exist(staff, mls_fetched):
 
 
 def subscribe(client, name):
+    return subscribe_to(client, REPORT, name)
+
+
+def subscribe_to(client, report, name="Mine"):
     return client.post("/subscriptions/new/", {
-        "name": name, "report": REPORT, "period": "last-7-days", "recipients": "me@example.com",
+        "name": name, "report": report, "period": "last-7-days", "recipients": "me@example.com",
         "every": "daily", "weekday": "0", "day_of_month": "1", "at": "07:00", "timezone": "UTC", "attach_csv": "on",
         "enabled": "on",
     })  # fmt: skip
@@ -163,3 +167,17 @@ def test_an_admin_sees_every_subscription(admin_client, viewer, mls_fetched):
     html = admin_client.get("/subscriptions/").content.decode()
 
     assert "Mine" in html and "Theirs" in html
+
+
+@pytest.mark.parametrize(
+    "page", ["/account/tokens/", "/subscriptions/", "/subscriptions/new/?report=/subscriptions/", "/", "/mls/"]
+)
+def test_subscribing_to_a_page_that_is_no_report_is_a_form_error(viewer, page, caplog):
+    assert viewer.get("/subscriptions/new/", {"report": page}).status_code == 200
+
+    response = subscribe_to(viewer, page)
+
+    assert response.status_code == 400
+    assert "not a report" in response.context["form"].errors["report"][0]
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]  # no traceback logged
+    assert not Subscription.objects.exists()
