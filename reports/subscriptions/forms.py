@@ -2,7 +2,7 @@ from django import forms
 
 from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.models import Subscription
-from reports.subscriptions.recipients import recipients_for
+from reports.subscriptions.recipients import recipients_for, recipients_help
 from reports.subscriptions.schedule import zone
 
 
@@ -26,6 +26,7 @@ class SubscriptionForm(forms.ModelForm):
         the subscription's own owner, checked by the model)."""
         super().__init__(*args, **kwargs)
         self.owner = owner if owner is not None else self.instance.owner
+        self.fields["recipients"].help_text = recipients_help(self.owner)
 
     def clean(self):
         data = super().clean()

@@ -41,9 +41,7 @@ def check_recipients(addresses, *, owner):
     refused = [a for a in addresses if a.lower() != own and a.rpartition("@")[2].lower() not in domains]
     if refused:
         named = ", ".join(refused[:3]) + (f" and {len(refused) - 3} more" if len(refused) > 3 else "")
-        where = f"its owner's own address ({own or 'none set'})" + (
-            f" and addresses at {', '.join(sorted(domains))}" if domains else ""
-        )
+        where = f"its owner's own address ({own or 'none set'}){_and_domains(domains)}"
         raise ValueError(f"--to: {named}: a viewer's subscription may go only to {where}")
     return addresses
 
@@ -51,3 +49,16 @@ def check_recipients(addresses, *, owner):
 def recipients_for(text, *, owner):
     """The addresses of `text` that a subscription of `owner` may mail, or ValueError."""
     return check_recipients(parse_recipients(text), owner=owner)
+
+
+def recipients_help(owner):
+    """The rule in a line, for the Subscribe form."""
+    limit = f"at most {settings.SUBSCRIPTION_MAX_RECIPIENTS}"
+    if owner is None or owner.is_staff:
+        return f"Email addresses, comma-separated, {limit}."
+    own = owner.email or "none set: ask an admin"
+    return f"Your own address ({own}){_and_domains(allowed_domains())}, comma-separated, {limit}."
+
+
+def _and_domains(domains):
+    return f" and addresses at {', '.join(sorted(domains))}" if domains else ""

@@ -71,7 +71,9 @@ def subscription_new(request):
         return render(request, "reports/subscriptions/new.html", {"form": form}, status=400)
     report = request.GET.get("report", "")
     initial = {"report": report, "recipients": request.user.email, "period": on_screen_period(report)}
-    return render(request, "reports/subscriptions/new.html", {"form": SubscriptionForm(initial=initial)})
+    return render(
+        request, "reports/subscriptions/new.html", {"form": SubscriptionForm(initial=initial, owner=request.user)}
+    )
 
 
 def on_screen_period(report):

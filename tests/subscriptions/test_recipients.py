@@ -141,3 +141,11 @@ def test_a_former_admins_subscription_keeps_to_the_viewers_rule(me):
     me.save()
     subscription.refresh_from_db()
     assert "x@evil.example: a viewer's subscription" in send_subscription(subscription).error
+
+
+def test_the_form_says_where_a_viewer_may_send(viewer, me):
+    form = viewer.get("/subscriptions/new/", {"report": REPORT}).context["form"]
+
+    assert form.fields["recipients"].help_text == (
+        "Your own address (Viewer@home.example) and addresses at corp.example, lab.example, comma-separated, at most 3."
+    )
