@@ -7,6 +7,7 @@ from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 
 from dashboard.roles import API
+from dashboard.signin.directory import DirectoryUnavailable, api_refusal
 from reports.api.responses import ApiError
 from reports.api.tokens import authenticate, bearer, rate_limit, throttled
 
@@ -42,6 +43,7 @@ def _token(request):
         if bearer(request):
             message = "The API token is unknown or revoked (or its user is inactive)."
         raise ApiError(401, message, headers={"WWW-Authenticate": 'Bearer realm="meterboard"'})
+    _directory_role(token)
     wait = throttled(token)
     if wait:
         limit, window = rate_limit()
@@ -51,3 +53,15 @@ def _token(request):
         )  # fmt: skip
     request.api_token = token
     return token
+
+
+def _directory_role(token):
+    """A directory's user keeps API access only while the directory keeps them in a group (dashboard/signin/directory.py)."""
+    try:
+        refusal = api_refusal(token.user)
+    except DirectoryUnavailable:
+        raise ApiError(
+            503, "The directory could not be reached to confirm the token's user's role: retry later."
+        ) from None
+    if refusal:
+        raise ApiError(*refusal)
