@@ -243,6 +243,17 @@ PDF_MAX_CONCURRENT = env.int("PDF_MAX_CONCURRENT", default=2)
 PDF_RATE_LIMIT = env.str("PDF_RATE_LIMIT", default="10/minute")
 PDF_TIMEOUT = env.float("PDF_TIMEOUT", default=60.0)
 
+# --- Emailed reports: who a subscription may mail, and how often Send now may be pressed -------------------
+# A viewer's subscriptions go to the viewer's own address and to addresses in these domains (comma-separated,
+# e.g. example.com,corp.example.com; empty: their own address only). Admins' subscriptions go anywhere.
+SUBSCRIPTION_RECIPIENT_DOMAINS = env.list("SUBSCRIPTION_RECIPIENT_DOMAINS", default=[])
+# Any subscription (and alert rule), whoever made it: at most this many recipients.
+SUBSCRIPTION_MAX_RECIPIENTS = env.int("SUBSCRIPTION_MAX_RECIPIENTS", default=20)
+# "Send now" queues one send of a subscription in this many seconds, and SUBSCRIPTION_SEND_NOW_PER_HOUR sends
+# an hour per user (counted in Django's cache).
+SUBSCRIPTION_SEND_NOW_INTERVAL = env.int("SUBSCRIPTION_SEND_NOW_INTERVAL", default=60)
+SUBSCRIPTION_SEND_NOW_PER_HOUR = env.int("SUBSCRIPTION_SEND_NOW_PER_HOUR", default=10)
+
 # --- Security (production) -----------------------------------------------------
 # With DEBUG off the dashboard is served over HTTPS only (`check --deploy` is clean): secure cookies, plain HTTP
 # redirected, a year of HSTS. `make run` (DEBUG=true) serves http://127.0.0.1:8000 with all of them off.

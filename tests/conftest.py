@@ -105,6 +105,9 @@ ZONE_FREE = {
     "tests/test_roles.py",
     "tests/test_security.py",
     "tests/test_redis_broker.py",
+    "tests/subscriptions/test_names.py",
+    "tests/subscriptions/test_recipients.py",
+    "tests/subscriptions/test_send_now.py",
     "tests/signin/",
 }
 
