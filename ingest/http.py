@@ -20,6 +20,11 @@ The whole interface a vendor client uses:
 - Secrets: the secrets passed in, a Basic `auth` pair (also as the base64 `user:password` of its header)
   and any token learnt later (`add_secret`) are redacted from every message in every form (plain,
   URL-encoded, JSON-escaped, unicode-escaped), and join the run's secrets that the log filter scrubs.
+- Transport (ingest/transport.py): each request, its retries, redirects and whole body end within
+  settings.FETCH_REQUEST_DEADLINE (or the run's FETCH_TIMEOUT under `manage.py ingest`); bodies are read
+  streamed, at most settings.FETCH_MAX_BYTES decompressed; redirects are followed only within the source's
+  own origin (scheme, host, port), at most MAX_REDIRECTS, so no header, token parameter or login body we send
+  reaches another host. Each failure is a FetchError naming the path (and a redirect's host, never its URL).
 - Session tokens: pass `login=` a `TokenLogin` subclass, which says only how to log in and where the token
   goes (a header, a query parameter, or several places to try in order). The client logs in when it has no
   token or the token has expired, and exactly once more when a request with the token is refused (401).
