@@ -58,7 +58,8 @@ class Deadline:
             self.at, self.why = run
         self.expired = False
         self.conn = None  # the urllib3 connection the request is using now
-        self._over = threading.Event()
+        self._over = False
+        self._lock = threading.Lock()  # so that a connection back in the pool is never cut
         self._timer = None
 
     def __enter__(self):
@@ -67,8 +68,9 @@ class Deadline:
         return self
 
     def __exit__(self, *exc_info):
-        self._over.set()
-        self._timer.cancel()
+        with self._lock:
+            self._over, self.conn = True, None
+            self._timer.cancel()
         _current.deadline = None
 
     def remaining(self):
@@ -85,16 +87,17 @@ class Deadline:
         self._timer.start()
 
     def _expire(self):
-        if self._over.is_set():
-            return
-        self.expired = True
-        sock = getattr(self.conn, "sock", None)
-        if sock is not None:
-            try:  # the plain socket's shutdown, under TLS too: the blocked read returns at once
-                socket.socket.shutdown(sock, socket.SHUT_RDWR)
-            except OSError:
-                pass
-        self._arm(RECHECK)
+        with self._lock:
+            if self._over:
+                return
+            self.expired = True
+            sock = getattr(self.conn, "sock", None)
+            if sock is not None:
+                try:  # the plain socket's shutdown, under TLS too: the blocked read returns at once
+                    socket.socket.shutdown(sock, socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            self._arm(RECHECK)
 
 
 def current_deadline():
@@ -139,6 +142,11 @@ class DeadlineAdapter(HTTPAdapter):
 def read_body(response, limit):
     """Read the body into `response` (so `.content`, `.text` and `.json()` work), decompressed, at most
     `limit` bytes; return False (the connection closed, the body dropped) if there are more."""
+    length = response.headers.get("Content-Length", "")
+    plain = response.headers.get("Content-Encoding", "identity").strip().lower() == "identity"
+    if plain and length.isdigit() and int(length) > limit:  # too large already said: nothing read
+        response.close()
+        return False
     chunks, size = [], 0
     for chunk in response.iter_content(CHUNK):
         size += len(chunk)
