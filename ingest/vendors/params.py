@@ -81,13 +81,6 @@ class ListField(forms.Field):
             raise ValidationError(self.error_messages["required"], code="required")
 
 
-def whole_number_item(text):
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
-
-
 class ZoneField(forms.CharField):
     """An IANA time zone name such as Europe/Berlin ('' when not required and left blank)."""
 
