@@ -294,11 +294,13 @@ CHART_CACHE_MAX_BYTES = env.int("CHART_CACHE_MAX_BYTES", default=4 * 1024 * 1024
 # --- Background tasks (django-q2) ----------------------------------------------
 # The ORM broker needs nothing but the database; set REDIS_URL to run workers
 # on several machines through Redis.
+# A fetch runs at most FETCH_TIMEOUT seconds: the worker stops its task then, and `manage.py ingest` fails the run.
+FETCH_TIMEOUT = env.int("FETCH_TIMEOUT", default=3600)
 Q_CLUSTER = {
     "name": "meterboard",
     "workers": env.int("Q_WORKERS", default=2),
-    "timeout": env.int("FETCH_TIMEOUT", default=3600),
-    "retry": env.int("FETCH_TIMEOUT", default=3600) + 60,
+    "timeout": FETCH_TIMEOUT,
+    "retry": FETCH_TIMEOUT + 60,
     "max_attempts": 1,
     "catch_up": False,
     "sync": env.bool("Q_SYNC", default=False),
@@ -348,3 +350,9 @@ FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=10.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=120.0)
 FETCH_RETRIES = env.int("FETCH_RETRIES", default=4)
 FETCH_BACKOFF = env.float("FETCH_BACKOFF", default=1.0)
+# Whatever an upstream sends: one request (connect, retries, redirects and the whole body) ends within
+# FETCH_REQUEST_DEADLINE seconds, and an answer larger than FETCH_MAX_BYTES (counted decompressed) is dropped.
+FETCH_REQUEST_DEADLINE = env.float("FETCH_REQUEST_DEADLINE", default=600.0)
+FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=50 * 1024 * 1024)
+if FETCH_REQUEST_DEADLINE <= 0 or FETCH_MAX_BYTES <= 0 or FETCH_TIMEOUT <= 0:
+    raise ImproperlyConfigured("FETCH_REQUEST_DEADLINE, FETCH_MAX_BYTES and FETCH_TIMEOUT must be positive.")
