@@ -189,7 +189,7 @@ class Table:
     `foot` is a template drawn as its <tfoot> with the page's context.
 
     A report page's table also has a `name` (its download is ?table=NAME) and a `title`; its download holds
-    each column's `key` of the same rows (reports.views.common.render_tables).
+    each column's `key` of the same rows (reports.report.ReportData.of_tables).
 
     `paginate(query, prefix)` shows `page_size` rows at a time: ?{prefix}page=N picks the page (a number that
     is not one shows page 1, one past the end the last page) and ?{prefix}sort=KEY or -KEY sorts every row

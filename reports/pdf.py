@@ -1,6 +1,6 @@
 """A report page as a PDF (?format=pdf): the emailed report's HTML, printed A4 landscape by the system Chromium.
 
-The PDF shows what the email of the same report shows (reports.subscriptions.email.report_content: charts,
+The PDF shows what the email of the same report shows (reports.renderers.content: charts,
 figures and the first rows of the table), under the page's own title, with the period and generation time in
 every page's header. Its charts are drawn by the page's own plotly.js in the Chromium that prints it (vector,
 and one browser launch instead of kaleido's second one). Chromium is driven by Playwright's sync API in a thread
@@ -19,7 +19,6 @@ closed on every path.
 
 import json
 import logging
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -31,11 +30,10 @@ from django.template.loader import get_template, render_to_string
 from django.template.loader_tags import BlockNode
 from django.utils.safestring import mark_safe
 
+from reports.chromium import pdf_available
 from reports.limits.counters import UNITS, parse_rate, throttled
 from reports.limits.slots import PdfBusy, pdf_slot
-from reports.subscriptions.charts import report_figures
-from reports.subscriptions.email import report_content
-from reports.views.common import figure_json
+from reports.renderers import content, figure_json
 
 log = logging.getLogger(__name__)
 
@@ -67,20 +65,18 @@ class PdfUnavailable(Exception):
     """Chromium is missing, or failed to print the report."""
 
 
-def pdf_available():
-    """Whether Chromium is where settings.CHROMIUM says, so a PDF can be printed (the pages' link says so)."""
-    chromium = settings.CHROMIUM
-    return bool(chromium) and os.path.isfile(chromium) and os.access(chromium, os.X_OK)
+__all__ = ["PdfUnavailable", "page_title", "pdf_available", "print_context", "print_pdf", "report_pdf"]
 
 
-def report_pdf(request, template, report):
-    """The PDF download of a report page (`template` rendered with `report`), or a 503 or 429 saying why there is
+def report_pdf(request, template, data):
+    """The PDF download of a report (a ReportData) whose page is `template`, or a 503 or 429 saying why there is
     none (no Chromium, every printer busy, this user's PDFs used up for now)."""
     limit, window = parse_rate("PDF_RATE_LIMIT", settings.PDF_RATE_LIMIT)
     wait = throttled(f"pdf:{request.user.pk}", "PDF_RATE_LIMIT", settings.PDF_RATE_LIMIT)
     if wait:
         return _refusal(429, f"too many PDFs: at most {limit} per {UNITS[window]} each; try again in {wait} s", wait)
-    context = print_context(page_title(template, {**report, "request": request}), report)
+    title_context = {**data.context, "title": data.title, "period": data.period, "request": request}
+    context = print_context(page_title(template, title_context), data)
     try:
         with pdf_slot():
             pdf = print_pdf(
@@ -93,7 +89,7 @@ def report_pdf(request, template, report):
     except PdfUnavailable as exc:
         return _refusal(503, str(exc))
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report["filename"]}.pdf"'
+    response["Content-Disposition"] = f'attachment; filename="{data.filename}.pdf"'
     return response
 
 
@@ -112,14 +108,14 @@ def page_title(template, context):
     return "Report"
 
 
-def print_context(title, report):
+def print_context(title, data):
     """The context of the printed page (reports/pdf.html) and of its header (reports/pdf-header.html, Chromium's
-    header template: a tiny page of its own, styles inline): the email's content with each chart as its plotly
-    figure's JSON, under the page's title."""
-    plots, note = [figure_json(figure) for figure in report_figures(report)], ""
+    header template: a tiny page of its own, styles inline): the email's content of the report (a ReportData) with
+    each chart as its plotly figure's JSON, under the page's title."""
+    plots, note = [figure_json(figure) for figure in data.figures()], ""
     if plots and not finders.find(PLOTLY_JS):
         plots, note = [], NO_PLOTLY
-    return {**report_content(report, charts=[], charts_note=note), "plots": plots, "title": title}
+    return {**content(data, charts=[], charts_note=note), "plots": plots, "title": title}
 
 
 FOOTER = (

@@ -110,6 +110,7 @@ ZONE_FREE = {
     "tests/subscriptions/test_send_now.py",
     "tests/signin/",
     "tests/test_transport.py",
+    "tests/test_report_objects.py",
 }
 
 

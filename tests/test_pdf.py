@@ -16,6 +16,7 @@ from ingest.models import IngestRun
 from ingest.services import run_fetch
 from ingest.vendors.lstat.models import LstatFeature
 from reports.pdf import page_title, print_context
+from reports.report import ReportData
 from tests.browser import CHROMIUM
 from tests.conftest import MAC_A
 
@@ -120,7 +121,9 @@ def test_without_chromium_tables_and_the_overview_say_why_there_is_no_pdf(settin
 
 def test_upstream_text_is_escaped_once_in_the_printed_html():
     title = page_title("reports/lstat/feature.html", {"feature": "<b>Tom & Jerry</b> 2025"})
-    report = {"rows": [{"user": "<img src=x onerror=alert(1)>"}], "columns": [("user", "User")], "period": None}
+    report = ReportData(
+        title="", rows=[{"user": "<img src=x onerror=alert(1)>"}], columns=[("user", "User")], filename="x"
+    )
 
     html = render_to_string("reports/pdf.html", print_context(title, report))
 

@@ -1,11 +1,10 @@
 """The vendor registry: one record per vendor, and everything that lists vendors is built from it.
 
 The kind choices, the connectors, the simulators, the `demo` sources, the
-report URLs, the navigation, the overview's licensed things and the home page cards all read `VENDORS`. A
-vendor's code lives in two folders, `ingest/vendors/<kind>/` (connector,
-models, admin, simulator) and `reports/<kind>/` (selectors, charts, views,
-urls), with its templates under `templates/reports/<kind>/` and its tests
-under `tests/<kind>/`. The records hold dotted paths, so reading the registry
+report URLs, the API's report routes and schema, what may be subscribed to, the navigation, the overview's
+licensed things and the home page cards all read `VENDORS`. A vendor's code lives in two folders,
+`ingest/vendors/<kind>/` (connector, models, admin, simulator) and `reports/<kind>/` (selectors, charts,
+reports, views, urls), with its templates under `templates/reports/<kind>/` and its tests under `tests/<kind>/`. The records hold dotted paths, so reading the registry
 imports no vendor code (the models read the kinds while they load).
 """
 
@@ -22,6 +21,11 @@ class Vendor:
     nav_url: str  # the URL name of its reports' first page
     connector: str  # dotted path of its Connector subclass
     simulator: str  # dotted path of its simulator class
+    reports: tuple = ()  # dotted paths of its reports (reports.report.Report subclasses), in URL order
+
+    def report_classes(self):
+        """Its Report classes: their URLs, API routes and schema, and what may be subscribed to."""
+        return [import_string(path) for path in self.reports]
 
     @property
     def package(self):
@@ -56,6 +60,7 @@ VENDORS = (
         nav_url="reports:mls_supervisors",
         connector="ingest.vendors.mls.connector.MlsConnector",
         simulator="ingest.vendors.mls.simulator.MlsSimulator",
+        reports=("reports.mls.reports.Supervisor",),
     ),
     Vendor(
         kind="bigfix",
@@ -64,6 +69,7 @@ VENDORS = (
         nav_url="reports:bigfix",
         connector="ingest.vendors.bigfix.connector.BigfixConnector",
         simulator="ingest.vendors.bigfix.simulator.BigfixSimulator",
+        reports=("reports.bigfix.reports.Overview", "reports.bigfix.reports.Product", "reports.bigfix.reports.System"),
     ),
     Vendor(
         kind="lstat",
@@ -72,6 +78,13 @@ VENDORS = (
         nav_url="reports:lstat",
         connector="ingest.vendors.lstat.connector.LstatConnector",
         simulator="ingest.vendors.lstat.simulator.LstatSimulator",
+        reports=(
+            "reports.lstat.reports.Feature",
+            "reports.lstat.reports.Server",
+            "reports.lstat.reports.Compare",
+            "reports.lstat.reports.Users",
+            "reports.lstat.reports.Highest",
+        ),
     ),
     Vendor(
         kind="metering",
@@ -80,6 +93,11 @@ VENDORS = (
         nav_url="reports:metering",
         connector="ingest.vendors.metering.connector.MeteringConnector",
         simulator="ingest.vendors.metering.simulator.MeteringSimulator",
+        reports=(
+            "reports.metering.reports.Overview",
+            "reports.metering.reports.Tenant",
+            "reports.metering.reports.Location",
+        ),
     ),
 )
 BY_KIND = {vendor.kind: vendor for vendor in VENDORS}
@@ -94,6 +112,15 @@ def vendor(kind):
         return BY_KIND[kind]
     except KeyError:
         raise ValueError(f"unknown source kind {kind!r}; choose one of {', '.join(BY_KIND)}") from None
+
+
+def all_reports():
+    """Every vendor's Report classes, in registry order."""
+    return [report for vendor in VENDORS for report in vendor.report_classes()]
+
+
+def subscribable_reports():
+    return [report for report in all_reports() if report.subscribable]
 
 
 def connector_class(kind):

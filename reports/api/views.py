@@ -1,18 +1,18 @@
 """The read-only JSON API: sources, licensed things, and every report's rows, paged.
 
-A report answers through the report page's own view, called as the emailed reports call it (a request with
-`capture_report`, see reports.views.common.CapturedReport): the same form validates the same query parameters
-and the same selectors give the same rows as the page's CSV/XLSX download.
+A report answers with its ReportData (reports/report.py), built as for its page, email and download: the same
+form validates the same query parameters and the same selectors give the same rows as the page's CSV/XLSX
+download.
 """
 
 from urllib.parse import urlsplit
 
-from django.http import HttpRequest, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
-from django.urls import NoReverseMatch, Resolver404, resolve, reverse
+from django.urls import Resolver404, resolve, reverse
 from django.utils import timezone
 
-from dashboard.roles import is_admin, viewer_view
+from dashboard.roles import is_admin
 from ingest.models import Source
 from ingest.selectors import source_statuses
 from ingest.vendors import VENDORS
@@ -29,7 +29,8 @@ from reports.overview.selectors import (
     overview_rows,
     sort_rows,
 )
-from reports.views.common import CapturedReport
+from reports.renderers import api_rows
+from reports.report import InvalidParams
 
 # Query parameters the API reads itself, never handed to a report's form.
 API_PARAMS = ("limit", "offset", "page", "page_size", "format", "table")
@@ -121,17 +122,23 @@ def report(request, api_route, **kwargs):
         raise ApiError(400, f"table: {choices}.", parameter="table")
     if api_route.tables:
         query["table"] = table or api_route.tables[0]
-    captured = _capture(request, api_route, kwargs, query)
-    rows, columns = captured.report["rows"], captured.report["columns"]
+    try:
+        data = api_route.report(**kwargs).build(query)  # Http404 answers 404
+    except InvalidParams as exc:
+        if exc.form.errors:
+            _check(exc.form)
+        raise ApiError(400, "The report needs more parameters: see /api/v1/schema.") from None
+    if api_route.tables:
+        data = data.table_of(query["table"])
+    rows, columns, period, extra = api_rows(data)
     keys = [key for key, _label in columns]
-    extra = {"table": query["table"]} if api_route.tables else {}
-    if captured.report.get("snapshot"):  # the License Statistics snapshot the rows were read from
-        snapshot = captured.report["snapshot"]
-        extra["snapshot"] = {"id": snapshot.pk, "taken_at": value(snapshot.taken_at)}
-    return page(
-        request, [record(row, keys) for row in rows], columns=columns,
-        period=_period(captured.report.get("period")), **extra,
-    )  # fmt: skip
+    extra = {name: _plain(field) for name, field in extra.items()}
+    return page(request, [record(row, keys) for row in rows], columns=columns, period=_period(period), **extra)
+
+
+def _plain(field):
+    """An extra field of a report's answer (its ReportData.api) as JSON: a cell, or a dict of cells."""
+    return {key: value(cell) for key, cell in field.items()} if isinstance(field, dict) else value(field)
 
 
 def _report_query(request, api_route):
@@ -140,26 +147,6 @@ def _report_query(request, api_route):
     for name in API_PARAMS:
         query.pop(name, None)
     return query
-
-
-def _capture(request, api_route, kwargs, query):
-    try:
-        path = reverse(api_route.report, kwargs=kwargs)
-    except NoReverseMatch:
-        raise ApiError(404, "Not found: no such report.") from None
-    match = resolve(path)
-    inner = HttpRequest()
-    inner.method = "GET"
-    inner.path = inner.path_info = path
-    inner.GET = query
-    inner.META = {"SERVER_NAME": "meterboard", "SERVER_PORT": "80", "QUERY_STRING": query.urlencode()}
-    inner.user = request.user
-    inner.capture_report = True
-    response = viewer_view(match.func)(inner, *match.args, **match.kwargs)  # Http404 answers 404
-    if not isinstance(response, CapturedReport):  # a page with nothing asked of it: no report to give
-        raise ApiError(400, "The report needs more parameters: see /api/v1/schema.")
-    _check(response.form)
-    return response
 
 
 def _check(form):

@@ -1,12 +1,6 @@
-"""Included under /bigfix/ by reports/urls.py, in the reports namespace."""
-
-from django.urls import path
+"""Included under /bigfix/ by reports/urls.py, in the reports namespace: its registry's reports."""
 
 from dashboard.roles import viewer
-from reports.bigfix import views
+from ingest.vendors import vendor
 
-urlpatterns = [
-    viewer(path("", views.overview, name="bigfix")),
-    viewer(path("<int:source_id>/products/<int:product_id>/", views.product, name="bigfix_product")),
-    viewer(path("<int:source_id>/systems/<int:system_id>/", views.system, name="bigfix_system")),
-]
+urlpatterns = [viewer(report.urlpattern()) for report in vendor("bigfix").report_classes()]

@@ -1,12 +1,6 @@
-"""Included under /metering/ by reports/urls.py, in the reports namespace."""
-
-from django.urls import path
+"""Included under /metering/ by reports/urls.py, in the reports namespace: its registry's reports."""
 
 from dashboard.roles import viewer
-from reports.metering import views
+from ingest.vendors import vendor
 
-urlpatterns = [
-    viewer(path("", views.overview, name="metering")),
-    viewer(path("<str:tenant>/", views.tenant, name="metering_tenant")),
-    viewer(path("<str:tenant>/<path:loc_id>/", views.location, name="metering_location")),
-]
+urlpatterns = [viewer(report.urlpattern()) for report in vendor("metering").report_classes()]

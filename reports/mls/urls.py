@@ -1,11 +1,12 @@
-"""Included under /mls/ by reports/urls.py, in the reports namespace."""
+"""Included under /mls/ by reports/urls.py, in the reports namespace: its pages, then its registry's reports."""
 
 from django.urls import path
 
 from dashboard.roles import viewer
+from ingest.vendors import vendor
 from reports.mls import views
 
 urlpatterns = [
     viewer(path("", views.supervisor_list, name="mls_supervisors")),
-    viewer(path("<str:mac>/", views.supervisor, name="mls_supervisor")),
+    *(viewer(report.urlpattern()) for report in vendor("mls").report_classes()),
 ]

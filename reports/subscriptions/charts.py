@@ -29,15 +29,6 @@ class ChartsUnavailable(Exception):
     pass
 
 
-def report_figures(report):
-    """Every chart of a captured report: its figure, then any other figure its page embeds as JSON."""
-    figures = [report["figure"]] if report.get("figure") is not None else []
-    for key, value in report.items():
-        if key.endswith("_json") and key != "figure_json" and isinstance(value, str) and value:
-            figures.append(json.loads(value))  # a dict in Plotly's figure schema, as the page's own
-    return figures
-
-
 def figure_pngs(figures):
     """PNG bytes of each figure, or ChartsUnavailable saying why (no Chromium, kaleido failed)."""
     if not figures:

@@ -1,11 +1,10 @@
 """The email of a subscription: HTML with inline PNG charts and styles, a text alternative, CSV/XLSX attachments.
 
-report_content() is what the email shows of a report; the PDF download (reports/pdf.py) shows the same.
+What the email shows of a report is reports.renderers.content(), as the PDF download (reports/pdf.py) shows it.
 """
 
 import copy
 import smtplib
-from dataclasses import replace
 from email.mime.image import MIMEImage
 
 from django.conf import settings
@@ -13,15 +12,10 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEMultipart
 from django.http import QueryDict
 from django.template.loader import render_to_string
-from django.utils import timezone
 
-from dashboard.tables import cell
-from reports.exports import download
+from reports import renderers
 from reports.subscriptions.capture import split_report
-from reports.subscriptions.charts import ChartsUnavailable, figure_pngs, report_figures
-from reports.views.common import report_about
-
-TABLE_ROWS = 25
+from reports.subscriptions.charts import ChartsUnavailable, figure_pngs
 
 
 class RelatedEmail(EmailMultiAlternatives):
@@ -46,25 +40,6 @@ class RelatedEmail(EmailMultiAlternatives):
         return related
 
 
-def text(value):
-    """A cell as the page shows it, as text (the text part joins cells with " | ")."""
-    value = cell(value)
-    return "" if value is None else str(value)
-
-
-def summary_figures(summary):
-    """The page's summary as (label, value) pairs, or a table of rows when it is one row per item."""
-    if isinstance(summary, dict):
-        return [(key.replace("_", " ").capitalize(), cell(value)) for key, value in summary.items()], None
-    if isinstance(summary, list) and summary and isinstance(summary[0], dict):
-        keys = list(summary[0])
-        return [], {
-            "labels": [k.replace("_", " ") for k in keys],
-            "rows": [[cell(r[k]) for k in keys] for r in summary],
-        }
-    return [], None
-
-
 def report_link(subscription, start, end):
     """The report's page for the period sent: its query as it was (repeated parameters, encoding), dates set."""
     path, query = split_report(subscription.report)
@@ -73,42 +48,22 @@ def report_link(subscription, start, end):
     return f"{settings.SITE_URL.rstrip('/')}{path}?{params.urlencode()}"
 
 
-def report_content(report, *, charts, charts_note="", include_summary=True):
-    """What the email and the PDF of a captured report both show (templates/emails/_report-content.html):
-    its charts (each an image `src`), figures, summary and the first TABLE_ROWS rows of its table."""
-    pairs, summary_table = summary_figures(report.get("summary")) if include_summary else ([], None)
-    rows, columns = report["rows"], report["columns"]
-    return {
-        "period": report.get("period"),
-        "charts": list(charts),
-        "charts_note": charts_note,
-        "figures": pairs,
-        "summary_table": summary_table,
-        "labels": [label for _key, label in columns],
-        "table": [[text(row[key]) for key, _label in columns] for row in rows[:TABLE_ROWS]],
-        "row_count": len(rows),
-        "more_rows": max(0, len(rows) - TABLE_ROWS),
-        "generated_at": timezone.localtime(),
-    }
-
-
-def report_charts(report):
+def report_charts(data):
     """PNG bytes of the report's charts, and a note for the reader when they could not be drawn."""
     try:
-        return figure_pngs(report_figures(report)), ""
+        return figure_pngs(data.figures()), ""
     except ChartsUnavailable as exc:
         return [], f"Charts were unavailable: {exc}. The figures and tables below are complete."
 
 
-def build_email(subscription, captured, *, start, end):
-    """The message for one send, and how many charts it embeds."""
-    report = captured.report
-    charts, charts_note = report_charts(report) if subscription.include_charts else ([], "")
+def build_email(subscription, data, *, start, end):
+    """The message for one send of a report (its ReportData), and how many charts it embeds."""
+    charts, charts_note = report_charts(data) if subscription.include_charts else ([], "")
     cids = [f"chart{i}" for i in range(len(charts))]
     formats = [fmt for fmt, on in (("csv", subscription.attach_csv), ("xlsx", subscription.attach_xlsx)) if on]
     context = {
-        **report_content(
-            report,
+        **renderers.content(
+            data,
             charts=[f"cid:{cid}" for cid in cids],
             charts_note=charts_note,
             include_summary=subscription.include_summary,
@@ -129,18 +84,15 @@ def build_email(subscription, captured, *, start, end):
     )
     message.attach_alternative(render_to_string("emails/report-body.html", context), "text/html")
     for fmt in context["attachments"]:
-        message.attach(*attachment(fmt, report, link=context["link"]))
+        message.attach(*attachment(fmt, data, link=context["link"]))
     return message, len(charts)
 
 
-def attachment(fmt, report, *, link=""):
+def attachment(fmt, data, *, link=""):
     """(filename, content, mimetype) of the report's own download in `fmt`; its About sheet gives `link`."""
-    about = replace(report_about(report), url=link)
-    response = download(
-        fmt, report["filename"], report["columns"], report["rows"], sheet=report["filename"], about=about
-    )
+    response = renderers.download(data, fmt, url=link)
     content = b"".join(response.streaming_content)
-    return f"{report['filename']}.{fmt}", content, response["Content-Type"].split(";")[0]
+    return f"{data.filename}.{fmt}", content, response["Content-Type"].split(";")[0]
 
 
 def send_to_each(message, addresses):

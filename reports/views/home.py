@@ -28,7 +28,9 @@ from reports.overview.selectors import (
     sort_rows,
 )
 from reports.overview.tables import overview_table
-from reports.views.common import page_url, pdf_download, pdf_query, query_with, unknown_format
+from reports.pdf import report_pdf
+from reports.renderers import page_url, pdf_query, query_with, unknown_format
+from reports.report import ReportData
 
 TEMPLATE = "reports/home.html"
 
@@ -58,7 +60,7 @@ def home(request):
             return unknown_format(fmt)
         name = f"overview-{period.start}-{period.end}"
         if fmt == "pdf":
-            return pdf_download(request, TEMPLATE, _pdf_report(rows, period, name))
+            return report_pdf(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
         return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview", about=about)
     days = (period.end - period.start).days + 1
@@ -70,7 +72,8 @@ def home(request):
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
         "table": overview_table(rows, _sort_links(request, data["sort"])),
         "downloads": {
-            "csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx"), "pdf": pdf_query(request),
+            "csv": query_with(request.GET, format="csv"), "xlsx": query_with(request.GET, format="xlsx"),
+            "pdf": pdf_query(request.GET),
         },
     })  # fmt: skip
 
@@ -91,10 +94,10 @@ def _pdf_report(rows, period, filename):
         "things_with_seats_never_used": sum(1 for r in rows if r.underused),
         "unused_seats_cost_a_year": f"{sum(costs):,.2f} {settings.CURRENCY}" if costs else "—",
     }
-    return {
-        "rows": [download_row(r) for r in rows], "columns": DOWNLOAD_COLUMNS, "filename": filename,
-        "period": period, "summary": summary,
-    }  # fmt: skip
+    return ReportData(
+        title="Overview", rows=[download_row(r) for r in rows], columns=DOWNLOAD_COLUMNS, filename=filename,
+        period=period, summary=summary,
+    )  # fmt: skip
 
 
 def _sort_links(request, current):

@@ -1,0 +1,143 @@
+"""The BigFix Inventory reports: products overview, one product per computer system, one computer system."""
+
+from django.http import Http404
+
+from dashboard.tables import Kpi
+from reports.bigfix import charts, selectors, tables
+from reports.bigfix.forms import BigfixForm
+from reports.renderers import query_with
+from reports.report import Report, ReportData, source_names
+
+
+class _BigfixReport(Report):
+    form_class = BigfixForm
+
+    def form(self, params):
+        return BigfixForm(params, metrics=selectors.bigfix_metrics())
+
+    def metric_context(self, form, params, metric):
+        tabs = [(m, query_with(params, metric=m), m == metric) for m in form.metrics]
+        return {"metric": metric, "tabs": tabs, "extra_filters": [("metric", metric)]}
+
+
+class Overview(_BigfixReport):
+    """Every product's peaks per period, the top products, and the computer systems."""
+
+    name = "bigfix"
+    path = ""
+    template = "reports/bigfix/overview.html"
+    api_route = "reports/bigfix"
+    api_summary = "BigFix products' peaks, series, top products and systems."
+    tables = ("peaks", "series", "top", "systems")
+
+    def build_data(self, form, params):
+        period, metric = form.period(), form.chosen_metric()
+        series = selectors.bigfix_product_series(period, metric)
+        peaks = selectors.bigfix_product_peaks(selectors.bigfix_product_series(period))
+        top = selectors.bigfix_top_products(peaks, metric)
+        systems = selectors.bigfix_systems(period, metric)
+        return ReportData.of_tables(
+            tables.overview_tables(period, peaks=peaks, series=series, top=top, systems=systems),
+            filename=f"bigfix-{period.start}-{period.end}",
+            title="BigFix license usage",
+            period=period,
+            source_name=source_names(kind="bigfix"),
+            figure=lambda: charts.product_series_figure(series, metric),
+            charts={"top": (lambda: charts.top_products_figure(top, metric)) if top else None},
+            context=self.metric_context(form, params, metric),
+        )
+
+
+class Product(_BigfixReport):
+    """A product's peak per computer system and period."""
+
+    name = "bigfix_product"
+    path = "<int:source_id>/products/<int:product_id>/"
+    template = "reports/bigfix/product.html"
+    api_route = "reports/bigfix/<int:source_id>/products/<int:product_id>"
+    api_summary = "A BigFix product's peak per computer system and period."
+    tables = ("systems",)
+
+    def setup(self, source_id, product_id):
+        self.product = selectors.bigfix_product(source_id, product_id)
+        if self.product is None:
+            raise Http404("No usage of this product is stored")
+        self.source_id, self.product_id = source_id, product_id
+        return {"product": self.product}
+
+    def build_data(self, form, params):
+        period, metric = form.period(), form.chosen_metric()
+        rows = selectors.bigfix_product_systems(self.source_id, self.product_id, period, metric)
+        summary = _summary(rows)
+        return ReportData.of_tables(
+            [tables.product_systems_table(rows, period, metric, self.source_id)],
+            filename=f"bigfix-product{self.product_id}-{metric}-{period.start}-{period.end}",
+            title=f"{self.product['product']} ({metric})",
+            period=period,
+            source_name=source_names(pk=self.source_id),
+            figure=lambda: charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
+            summary=summary,
+            kpis=_kpis(summary),
+            context=self.metric_context(form, params, metric),
+        )
+
+
+class System(_BigfixReport):
+    """A computer system's peak per product and period."""
+
+    name = "bigfix_system"
+    path = "<int:source_id>/systems/<int:system_id>/"
+    template = "reports/bigfix/system.html"
+    api_route = "reports/bigfix/<int:source_id>/systems/<int:system_id>"
+    api_summary = "A BigFix computer system's peak per product and period."
+    tables = ("products",)
+
+    def setup(self, source_id, system_id):
+        if not selectors.bigfix_system_exists(source_id, system_id):
+            raise Http404("No usage of this computer system is stored")
+        self.source_id, self.system_id = source_id, system_id
+        return {"system_id": system_id, "source_id": source_id}
+
+    def build_data(self, form, params):
+        period, metric = form.period(), form.chosen_metric()
+        rows = selectors.bigfix_system_products(self.source_id, self.system_id, period, metric)
+        summary = _summary(rows)
+        return ReportData.of_tables(
+            [tables.system_products_table(rows, period, metric)],
+            filename=f"bigfix-system{self.system_id}-{metric}-{period.start}-{period.end}",
+            title=f"Computer system {self.system_id} ({metric})",
+            period=period,
+            source_name=source_names(pk=self.source_id),
+            figure=lambda: charts.stacked_periods_figure(rows, "product", "", metric),
+            summary=summary,
+            kpis=_kpis(summary),
+            context=self.metric_context(form, params, metric),
+        )
+
+
+def _summary(rows):
+    """Per period sums of the rows' peaks: the highest one and the latest one."""
+    if not rows:
+        return None
+    totals = {}
+    for row in rows:
+        totals[row["period_start"]] = totals.get(row["period_start"], 0) + row["peak"]
+    highest = max(totals, key=totals.get)
+    latest = max(totals)
+    return {
+        "highest": selectors.peak_number(totals[highest]),
+        "highest_period": highest,
+        "latest": selectors.peak_number(totals[latest]),
+        "latest_period": latest,
+        "periods": len(totals),
+    }
+
+
+def _kpis(summary):
+    if not summary:
+        return []
+    return [
+        Kpi(f"Highest period ({summary['highest_period']})", summary["highest"]),
+        Kpi(f"Latest period ({summary['latest_period']})", summary["latest"]),
+        Kpi("Reporting periods", summary["periods"]),
+    ]

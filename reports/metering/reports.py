@@ -1,0 +1,221 @@
+"""The Metering service reports: tenants, one tenant (by location, user or application), one location."""
+
+from django.http import Http404
+from django.urls import reverse
+
+from dashboard.tables import Column, Kpi, Table, columns_of
+from reports.forms import PeriodForm
+from reports.metering import selectors
+from reports.metering.charts import active_hours_figure, series_groups
+from reports.metering.forms import BY_CHOICES, TenantForm
+from reports.periods import chart_period
+from reports.renderers import query_with
+from reports.report import Report, ReportData, source_names
+
+TITLE = "Metering Service"
+
+
+class _MeteringReport(Report):
+    def query(self, params):
+        """The query, with day buckets unless a granularity (even auto) was chosen: hours over a month are noise."""
+        data = params.copy()
+        data.setdefault("granularity", "day")
+        return data
+
+    def data(self, tables, *, filename, series, period, by, filters=None, context=None, **fields):
+        figure, note = chart(series, period, by, **(filters or {}))
+        return ReportData.of_tables(
+            tables, filename=filename, period=period, source_name=source_names(kind="metering"), figure=figure,
+            context={"chart_note": note, **(context or {})}, **fields,
+        )  # fmt: skip
+
+
+class Overview(_MeteringReport):
+    """Active hours per tenant and period, and per tenant; every tenant known."""
+
+    name = "metering"
+    path = ""
+    template = "reports/metering/overview.html"
+    api_route = "reports/metering"
+    api_summary = "Active hours per tenant and period, or per tenant."
+    form_class = PeriodForm
+    tables = ("series", "tenants")
+
+    def form(self, params):
+        return PeriodForm(self.query(params), latest=selectors.metering_latest_day())
+
+    def build_data(self, form, params):
+        period = form.period()
+        intervals = selectors.metering_intervals(period)
+        series = selectors.metering_series(period, period.granularity, "tenant")
+        tables = [
+            Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per tenant and period"),
+            Table(
+                columns_of(selectors.TENANT_COLUMNS),
+                selectors.metering_hours_by(intervals, "tenant"),
+                "tenants",
+                "Active hours per tenant",
+            ),
+        ]
+        return self.data(
+            tables, filename=f"metering-{period.start}-{period.end}", series=series, period=period, by="tenant",
+            title=TITLE, context={"known": tenants_table(selectors.metering_tenants())},
+        )  # fmt: skip
+
+
+def tenants_table(tenants):
+    """Every tenant whatever the range, linked to its page."""
+    return Table(
+        [
+            Column("tenant", "Tenant", link="reports:metering_tenant", link_args=("tenant",)),
+            Column("locations", "Locations"),
+            Column("active", "Active now"),
+            Column("first", "First event", format="Y-m-d H:i"),
+            Column("last", "Last event", format="Y-m-d H:i"),
+        ],
+        tenants,
+        sortable=False,
+    )
+
+
+class Tenant(_MeteringReport):
+    """A tenant's active hours per period (by location, user or application), its locations, users, applications."""
+
+    name = "metering_tenant"
+    path = "<str:tenant>/"
+    template = "reports/metering/tenant.html"
+    api_route = "reports/metering/tenants/<str:tenant>"
+    api_summary = "A tenant's active hours per period, locations, users and applications."
+    form_class = TenantForm
+    tables = ("series", "locations", "users", "applications")
+
+    def setup(self, tenant):
+        if not selectors.metering_exists(tenant=tenant):
+            raise Http404("No such tenant")
+        self.tenant = tenant
+        return {"tenant": tenant}
+
+    def form(self, params):
+        return TenantForm(self.query(params), latest=selectors.metering_latest_day(tenant=self.tenant))
+
+    def build_data(self, form, params):
+        tenant = self.tenant
+        period, by = form.period(), form.cleaned_data["by"] or "location"
+        intervals = selectors.metering_intervals(period, tenant=tenant)
+        series = selectors.metering_series(period, period.granularity, by, tenant=tenant)
+        location = Column(
+            "loc_id", "Location", link=lambda row: reverse("reports:metering_location", args=[tenant, row["loc_id"]])
+        )
+        tables = [
+            Table(columns_of(selectors.SERIES_COLUMNS), series, "series", f"Active hours per {by} and period"),
+            Table(
+                columns_of(selectors.LOCATION_COLUMNS, loc_id=location),
+                selectors.metering_locations(intervals),
+                "locations",
+                "Locations",
+                id="metering-locations",
+            ),
+            Table(
+                columns_of(selectors.GROUP_COLUMNS["user"]),
+                selectors.metering_hours_by(intervals, "user"),
+                "users",
+                "By user",
+            ),
+            Table(
+                columns_of(selectors.GROUP_COLUMNS["application"]),
+                selectors.metering_hours_by(intervals, "application"),
+                "applications",
+                "By application",
+            ),
+        ]
+        return self.data(
+            tables, filename=f"metering-{tenant}-{period.start}-{period.end}", series=series, period=period, by=by,
+            filters={"tenant": tenant}, title=f"Tenant {tenant}", kpis=[
+                Kpi("Active location hours", _total_hours(intervals)),
+                Kpi("Locations active in range", len(tables[1].rows)),
+                Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
+            ], context={
+                "by": by, "by_links": [(value, label, query_with(params, by=value)) for value, label in BY_CHOICES],
+                "extra_filters": [("by", by)], "uncounted": selectors.metering_uncounted_states(period, tenant=tenant),
+            },
+        )  # fmt: skip
+
+
+class Location(_MeteringReport):
+    """A location's active hours, active periods, metadata, events and the service's summaries."""
+
+    name = "metering_location"
+    path = "<str:tenant>/<path:loc_id>/"
+    template = "reports/metering/location.html"
+    api_route = "reports/metering/tenants/<str:tenant>/locations/<path:loc_id>"
+    api_summary = "A location's active hours, active periods, metadata, events and summaries."
+    form_class = PeriodForm
+    tables = ("series", "intervals", "metadata", "events", "summaries")
+
+    def setup(self, tenant, loc_id):
+        facts = selectors.metering_location(tenant, loc_id)
+        if facts is None:
+            raise Http404("No such location")
+        self.tenant, self.loc_id = tenant, loc_id
+        return {"tenant": tenant, "loc_id": loc_id, "facts": facts}
+
+    def form(self, params):
+        latest = selectors.metering_latest_day(tenant=self.tenant, loc_id=self.loc_id)
+        return PeriodForm(self.query(params), latest=latest)
+
+    def build_data(self, form, params):
+        tenant, loc_id, period = self.tenant, self.loc_id, form.period()
+        intervals = selectors.metering_intervals(period, tenant=tenant, loc_id=loc_id)
+        series = selectors.metering_series(period, period.granularity, "location", tenant=tenant, loc_id=loc_id)
+        tables = [
+            Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per period"),
+            Table(
+                columns_of(selectors.INTERVAL_COLUMNS),
+                selectors.metering_interval_rows(intervals),
+                "intervals",
+                "Active periods",
+            ),
+            Table(
+                columns_of(selectors.METADATA_COLUMNS),
+                selectors.metering_location_metadata(tenant, loc_id),
+                "metadata",
+                "Location metadata",
+            ),
+            Table(
+                columns_of(selectors.EVENT_COLUMNS),
+                selectors.metering_location_events(tenant, loc_id, period),
+                "events",
+                "Events",
+            ),
+            Table(
+                columns_of(selectors.SUMMARY_COLUMNS),
+                selectors.metering_location_summaries(tenant, loc_id, period),
+                "summaries",
+                "The service's hourly summaries, per fetch window",
+            ),
+        ]
+        return self.data(
+            tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}", series=series,
+            period=period, by="location", filters={"tenant": tenant, "loc_id": loc_id},
+            title=f"Location {loc_id} of tenant {tenant}", kpis=[
+                Kpi("Active hours in range", _total_hours(intervals)),
+                Kpi("Active periods", len(tables[1].rows)),
+                Kpi("Still active", "yes" if any(i["ended_at"] is None for i in intervals) else "no"),
+            ], context={"uncounted": selectors.metering_uncounted_states(period, tenant=tenant, loc_id=loc_id)},
+        )  # fmt: skip
+
+
+def chart(series, period, by, **filters):
+    """The chart (built only for a page, a PDF or an email), in coarser buckets where the series has too many."""
+    chosen = chart_period(period, series_groups(series))
+
+    def figure():
+        if chosen.granularity == period.granularity:
+            return active_hours_figure(series)
+        return active_hours_figure(selectors.metering_series(period, chosen.granularity, by, **filters))
+
+    return figure, chosen.note
+
+
+def _total_hours(intervals):
+    return round(sum(i["hours"] for i in intervals), 2)

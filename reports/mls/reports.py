@@ -1,0 +1,92 @@
+"""The MLS reports: one supervisor's usage per period."""
+
+from functools import cache
+
+from django.http import Http404
+from django.utils import timezone
+
+from dashboard.tables import Kpi
+from ingest.vendors.mls.parsing import normalize_mac
+from reports import heatmap
+from reports.exports import About, raw_download
+from reports.forms import PeriodForm
+from reports.mls import selectors
+from reports.mls.charts import TRACES, mls_heatmap_figure, mls_usage_figure
+from reports.periods import chart_period
+from reports.report import Report, ReportData
+
+
+class Supervisor(Report):
+    """A supervisor's licenses per period: used, prepaid and metered, with a weekday x hour heatmap."""
+
+    name = "mls_supervisor"
+    path = "<str:mac>/"
+    template = "reports/mls/supervisor.html"
+    api_route = "reports/mls/supervisors/<str:mac>"
+    api_summary = "An MLS supervisor's usage per period."
+    form_class = PeriodForm
+    raw = True  # ?table=raw: every stored minute of the period
+
+    def setup(self, mac):
+        try:
+            supervisor = selectors.mls_supervisor(normalize_mac(mac))
+        except ValueError:
+            supervisor = None
+        if supervisor is None:
+            raise Http404("No such supervisor")
+        self.supervisor = supervisor
+        return {"mac": supervisor.macaddress, "supervisor": supervisor}
+
+    def form(self, params):
+        return PeriodForm(params, latest=selectors.mls_latest_day(self.supervisor))
+
+    def _filename(self, period):
+        return f"mls-{self.supervisor.macaddress.replace(':', '')}-{period.start}-{period.end}"
+
+    def raw_download(self, form, fmt, url):
+        period, mac = form.period(), self.supervisor.macaddress
+        minutes = selectors.mls_raw_minutes(self.supervisor, period.start_dt, period.end_dt)
+        about = About(f"Supervisor {mac}: every stored minute", self.supervisor.source.name, period, url)
+        filename = f"{self._filename(period)}-minutes"
+        return raw_download(fmt, filename, selectors.MLS_RAW_COLUMNS, minutes, about=about)
+
+    def build_data(self, form, params):
+        supervisor, period = self.supervisor, form.period()
+        zone = timezone.get_current_timezone_name()
+        rows = selectors.mls_usage(supervisor, period)
+        summary = selectors.mls_summary(rows)
+        chart = chart_period(period, TRACES)
+        cells = cache(lambda: selectors.mls_heatmap(supervisor, period))  # only a page draws the heatmap
+        return ReportData(
+            title=f"Supervisor {supervisor.macaddress}",
+            rows=rows,
+            columns=selectors.MLS_COLUMNS,
+            filename=f"{self._filename(period)}-{period.granularity}",
+            period=period,
+            source_name=supervisor.source.name,
+            figure=lambda: mls_usage_figure(
+                rows if chart.granularity == period.granularity else selectors.mls_usage(supervisor, chart)
+            ),
+            page_charts={"heatmap": lambda: mls_heatmap_figure(cells(), zone)},
+            summary=summary,
+            kpis=summary_kpis(summary),
+            context={
+                "chart_note": chart.note,
+                "alert_query": f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
+                "bucket_note": selectors.mls_bucket_note(period),
+                "time_zone": zone,
+                "heatmap_note": lambda: heatmap.note(cells()),
+            },
+        )
+
+
+def summary_kpis(summary):
+    if not summary:
+        return []
+    return [
+        Kpi("Peak used", summary["used_peak"]),
+        Kpi("Average used", summary["used_avg"]),
+        Kpi("Peak prepaid", summary["prepaid_peak"]),
+        Kpi("Peak metered", summary["metered_peak"]),
+        Kpi("Average metered", summary["metered_avg"]),
+    ]
