@@ -90,7 +90,8 @@ def test_a_supervisor_row_holds_its_minutes_figures(viewer, fetched):
 
     assert row.thing.peak == max(used for _m, used, _p in minutes)
     assert row.thing.average == round(sum(used for _m, used, _p in minutes) / len(minutes), 2)
-    assert row.thing.owned == max(p for m, _u, p in minutes if m.replace(minute=0) == last_hour)
+    assert row.thing.owned == max(p for m, _u, p in minutes if m.replace(minute=0) > last_hour - timedelta(days=30))
+    assert row.thing.owned_from == "vendor"
     assert row.utilization == round(100 * row.thing.peak / row.thing.owned, 1)
     assert row.needed == needed
     assert row.denied_hours == sum(1 for peak in hourly.values() if peak > needed)
