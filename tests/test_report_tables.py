@@ -1,4 +1,4 @@
-"""render_tables: a page of several tables, each downloadable on its own as ?table=NAME&format=csv|xlsx."""
+"""A report of several tables (ReportData.of_tables): a page of them, each downloadable on its own as ?table=NAME&format=csv|xlsx."""
 
 import pytest
 from django.urls import reverse
