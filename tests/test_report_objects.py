@@ -15,6 +15,7 @@ from reports.api.tokens import token_create
 from reports.mls.reports import Supervisor
 from reports.report import InvalidParams, ReportData
 from reports.subscriptions.capture import ReportError, capture
+from reports.subscriptions.forms import report_help
 from tests.conftest import MAC_A
 from tests.downloads import csv_rows
 
@@ -178,3 +179,13 @@ def _components(graph):
                         break
                 components.append(sorted(component))
     return components
+
+
+def test_what_may_be_subscribed_to_is_the_registrys_subscribable_reports(mls_fetched, monkeypatch):
+    assert "/mls/<mac>/" in report_help() and "/metering/<tenant>/<loc_id>/" in report_help()
+    assert capture(f"/mls/{MAC_A}/").rows
+    monkeypatch.setattr(Supervisor, "subscribable", False)
+
+    assert "/mls/<mac>/" not in report_help()
+    with pytest.raises(ReportError, match="cannot be subscribed to"):
+        capture(f"/mls/{MAC_A}/")

@@ -1,5 +1,8 @@
+import re
+
 from django import forms
 
+from ingest.vendors import VENDORS
 from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.recipients import recipients_for, recipients_help
@@ -27,6 +30,7 @@ class SubscriptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.owner = owner if owner is not None else self.instance.owner
         self.fields["recipients"].help_text = recipients_help(self.owner)
+        self.fields["report"].help_text = report_help()
 
     def clean(self):
         data = super().clean()
@@ -46,3 +50,17 @@ class SubscriptionForm(forms.ModelForm):
     def fields_for_save(self):
         data = dict(self.cleaned_data)
         return {"name": data.pop("name"), "report": data.pop("report"), "recipients": data.pop("recipients"), **data}
+
+
+def report_help():
+    """The report field's help: the pages that may be subscribed to, from the registry's reports."""
+    paths = [
+        f"/{vendor.kind}/" + re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", report.path)
+        for vendor in VENDORS
+        for report in vendor.report_classes()
+        if report.subscribable
+    ]
+    return (
+        "The report's dashboard path and query, as its page's Subscribe button gives it, e.g. "
+        f"/mls/00:1A:2B:3C:4D:5E/?granularity=day. Reports that may be subscribed to: {', '.join(paths)}."
+    )
