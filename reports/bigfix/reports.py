@@ -48,7 +48,40 @@ class Overview(_BigfixReport):
         )
 
 
-class Product(_BigfixReport):
+class _StackedReport(_BigfixReport):
+    """One thing's peaks per period, stacked by what `stack` names: one table, a summary of per-period sums."""
+
+    stack = ("", "")  # the rows' key and the legend's label of what the chart stacks
+
+    def rows(self, period, metric):
+        raise NotImplementedError
+
+    def table(self, rows, period, metric):
+        raise NotImplementedError
+
+    def naming(self, period, metric):
+        """(filename, title) of the report."""
+        raise NotImplementedError
+
+    def build_data(self, form, params):
+        period, metric = form.period(), form.chosen_metric()
+        rows = self.rows(period, metric)
+        summary = _summary(rows)
+        filename, title = self.naming(period, metric)
+        return ReportData.of_tables(
+            [self.table(rows, period, metric)],
+            filename=filename,
+            title=title,
+            period=period,
+            source_name=source_names(pk=self.source_id),
+            figure=lambda: charts.stacked_periods_figure(rows, *self.stack, metric),
+            summary=summary,
+            kpis=_kpis(summary),
+            context=self.metric_context(form, params, metric),
+        )
+
+
+class Product(_StackedReport):
     """A product's peak per computer system and period."""
 
     name = "bigfix_product"
@@ -57,6 +90,7 @@ class Product(_BigfixReport):
     api_route = "reports/bigfix/<int:source_id>/products/<int:product_id>"
     api_summary = "A BigFix product's peak per computer system and period."
     tables = ("systems",)
+    stack = ("computer_system_id", "System")
 
     def setup(self, source_id, product_id):
         self.product = selectors.bigfix_product(source_id, product_id)
@@ -65,24 +99,20 @@ class Product(_BigfixReport):
         self.source_id, self.product_id = source_id, product_id
         return {"product": self.product}
 
-    def build_data(self, form, params):
-        period, metric = form.period(), form.chosen_metric()
-        rows = selectors.bigfix_product_systems(self.source_id, self.product_id, period, metric)
-        summary = _summary(rows)
-        return ReportData.of_tables(
-            [tables.product_systems_table(rows, period, metric, self.source_id)],
-            filename=f"bigfix-product{self.product_id}-{metric}-{period.start}-{period.end}",
-            title=f"{self.product['product']} ({metric})",
-            period=period,
-            source_name=source_names(pk=self.source_id),
-            figure=lambda: charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
-            summary=summary,
-            kpis=_kpis(summary),
-            context=self.metric_context(form, params, metric),
+    def rows(self, period, metric):
+        return selectors.bigfix_product_systems(self.source_id, self.product_id, period, metric)
+
+    def table(self, rows, period, metric):
+        return tables.product_systems_table(rows, period, metric, self.source_id)
+
+    def naming(self, period, metric):
+        return (
+            f"bigfix-product{self.product_id}-{metric}-{period.start}-{period.end}",
+            f"{self.product['product']} ({metric})",
         )
 
 
-class System(_BigfixReport):
+class System(_StackedReport):
     """A computer system's peak per product and period."""
 
     name = "bigfix_system"
@@ -91,6 +121,7 @@ class System(_BigfixReport):
     api_route = "reports/bigfix/<int:source_id>/systems/<int:system_id>"
     api_summary = "A BigFix computer system's peak per product and period."
     tables = ("products",)
+    stack = ("product", "")
 
     def setup(self, source_id, system_id):
         if not selectors.bigfix_system_exists(source_id, system_id):
@@ -98,20 +129,16 @@ class System(_BigfixReport):
         self.source_id, self.system_id = source_id, system_id
         return {"system_id": system_id, "source_id": source_id}
 
-    def build_data(self, form, params):
-        period, metric = form.period(), form.chosen_metric()
-        rows = selectors.bigfix_system_products(self.source_id, self.system_id, period, metric)
-        summary = _summary(rows)
-        return ReportData.of_tables(
-            [tables.system_products_table(rows, period, metric)],
-            filename=f"bigfix-system{self.system_id}-{metric}-{period.start}-{period.end}",
-            title=f"Computer system {self.system_id} ({metric})",
-            period=period,
-            source_name=source_names(pk=self.source_id),
-            figure=lambda: charts.stacked_periods_figure(rows, "product", "", metric),
-            summary=summary,
-            kpis=_kpis(summary),
-            context=self.metric_context(form, params, metric),
+    def rows(self, period, metric):
+        return selectors.bigfix_system_products(self.source_id, self.system_id, period, metric)
+
+    def table(self, rows, period, metric):
+        return tables.system_products_table(rows, period, metric)
+
+    def naming(self, period, metric):
+        return (
+            f"bigfix-system{self.system_id}-{metric}-{period.start}-{period.end}",
+            f"Computer system {self.system_id} ({metric})",
         )
 
 
