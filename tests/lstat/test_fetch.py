@@ -117,8 +117,8 @@ def test_an_open_period_is_updated_on_refetch_and_nothing_is_doubled(sim, lstat_
     assert open_hour.hours_used > hours_used_before[1] and today.hours_used > hours_used_before[0]
     hours_today = LstatUsage.objects.filter(feature__fid=11, granularity="hour", period_label__startswith="2026-03-04")
     assert today.hours_used == pytest.approx(sum(hours_today.values_list("hours_used", flat=True)))
-    # servers and features, today's day row and the whole hourly window: all updated, none created
-    assert (again.records_created, again.records_updated) == (0, 2 + FEATURES + FEATURES * (1 + HOURS))
+    # servers and features, today's day row and today's 13 hours (the hourly cursor's day): updated, none created
+    assert (again.records_created, again.records_updated) == (0, 2 + FEATURES + FEATURES * (1 + 13))
 
 
 def test_a_new_hour_adds_one_hourly_row_per_feature(sim, lstat_clock, lstat_source):
