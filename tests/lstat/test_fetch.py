@@ -7,7 +7,9 @@ import pytest
 
 from ingest.models import Cursor, IngestRun
 from ingest.services import run_fetch, source_save
-from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatUsage
+from ingest.simulators.server import SimulatorServer
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatUsage
+from tests.conftest import SIM_END
 
 pytestmark = pytest.mark.django_db
 
@@ -269,3 +271,19 @@ def test_without_the_lists_a_source_without_fids_fails_clearly(sim, lstat_clock,
 
     assert run.status == IngestRun.Status.FAILED
     assert "HTTP 404" in run.error and "configure fids" in run.error
+
+
+def test_a_generated_installation_of_servers_features_and_sessions_is_fetched(db, lstat_clock):
+    options = {"lstat": {"server_count": 3, "feature_count": 4, "session_count": 7, "end": SIM_END, "history_days": 1}}
+    server = SimulatorServer(options=options, kinds=["lstat"]).start()
+    try:
+        spec = server.simulators["lstat"].demo_source(server.url("lstat"))
+        source = source_save(name="generated", **{**spec, "params": {**spec["params"], "hourly_days": "1"}})
+        run = run_fetch(source)
+    finally:
+        server.stop()
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert LstatServer.objects.count() == 3 and LstatFeature.objects.count() == 12
+    assert LstatSession.objects.count() == 7
+    assert LstatUsage.objects.filter(granularity="hour", period_start=SIM_END).count() == 12
