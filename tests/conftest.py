@@ -108,6 +108,7 @@ ZONE_FREE = {
     "tests/subscriptions/test_names.py",
     "tests/subscriptions/test_recipients.py",
     "tests/subscriptions/test_send_now.py",
+    "tests/test_entitlement_migration.py",
     "tests/signin/",
     "tests/test_transport.py",
     "tests/lstat/test_hourly_cursor.py",  # License Statistics' zone is set explicitly, the three of them
