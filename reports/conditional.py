@@ -9,7 +9,7 @@ has changed, the answer is a 304 with no body, before the view reads a single ro
 - every source's row as pages show it and its `data_version` (bumped by every committed page that stores rows and
   by an admin's rename of a supervisor, server, feature or product: reports/cache.py);
 - the reports settings version: the row count and latest `updated_at` of every reports model that has an
-  `updated_at` field (seat prices, and any setting added with one), read in one query each;
+  `updated_at` field (entitlements: owned quantities and prices, and any setting added with one), one query each;
 - the release (a digest of the code and templates), so a new release never answers with an old page;
 - where the page moves with the clock: the overview's source statuses (last run, "last success 5 minutes ago",
   stale) and the window of CHART_CACHE_MOVING_SECONDS (metering locations still active count up to now).

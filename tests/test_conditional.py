@@ -11,7 +11,7 @@ from django.urls import reverse
 from ingest.models import Source
 from ingest.services import run_fetch
 from ingest.vendors.lstat.models import LstatFeature
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
 
 pytestmark = pytest.mark.django_db
 LSTAT = reverse("reports:lstat")
@@ -90,7 +90,7 @@ def test_a_source_rename_changes_the_etag(viewer, fetched):
 
 def test_a_price_edit_changes_the_etag_and_so_does_clearing_it(viewer, fetched):
     etags = [etag_of(viewer, HOME)]
-    price = SeatPrice.objects.create(kind="lstat", key=f"{fetched.pk}:11", price_per_year=100)
+    price = Entitlement.objects.create(kind="lstat", key=f"{fetched.pk}:11", price_per_year=100)
     assert revisit(viewer, HOME, etags[-1]) == 200
     etags.append(etag_of(viewer, HOME))
 
