@@ -41,6 +41,11 @@ class Vendor:
         """Dotted path of the function giving the overview this vendor's licensed things for a period."""
         return f"reports.{self.kind}.selectors.licensed_things"
 
+    @property
+    def weekly_peaks(self):
+        """Dotted path of the function giving the forecast the weekly peaks of this vendor's licensed things."""
+        return f"reports.{self.kind}.selectors.weekly_peaks"
+
     def connector_class(self):
         return import_string(self.connector)
 

@@ -211,3 +211,26 @@ def licensed_things(period):
             thing.hours.update(h[2] for h in mine)
         things.append(thing)
     return things
+
+
+@cached(by_kind("mls"))
+def weekly_peaks(windows, keys):
+    """{MAC address: the peak of each window, None where it has no hours} of the supervisors `keys` name.
+
+    For the forecast (reports/overview/forecast.py): an hour rollup counts in the window its UTC hour starts in.
+    """
+    from reports.overview.forecast import week_number
+
+    rows = (
+        MlsRollup.objects.filter(
+            granularity="hour", bucket__gte=windows[0][0], bucket__lt=windows[-1][1], supervisor__macaddress__in=keys
+        )
+        .annotate(week=week_number("bucket", windows))
+        .values("supervisor__macaddress", "week")
+        .annotate(peak=Max("used_max"))
+        .order_by()
+    )
+    peaks = {}
+    for row in rows:
+        peaks.setdefault(row["supervisor__macaddress"], [None] * len(windows))[row["week"]] = row["peak"]
+    return peaks

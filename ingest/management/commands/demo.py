@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from ingest.management.commands.ingest import summary
+from ingest.management.commands.simulators import simulator_options
 from ingest.services import run_fetch, source_save
 from ingest.vendors import VENDORS
 
@@ -74,9 +75,9 @@ class Command(BaseCommand):
 
     def register_and_fetch(self, port, history_days):
         """One demo source per simulator, fetched once so the charts have data straight away; the simulators."""
-        simulators = []
+        simulators, options = [], simulator_options(history_days)
         for vendor in VENDORS:
-            simulator = vendor.simulator_class()(history_days=history_days)
+            simulator = vendor.simulator_class()(**options[vendor.kind])
             spec = simulator.demo_source(f"http://127.0.0.1:{port}/{vendor.kind}")
             source = source_save(name=f"demo-{vendor.kind}", interval_minutes=15, **spec)
             self.stdout.write(f"Fetching {source.name} …")

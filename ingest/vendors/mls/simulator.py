@@ -3,7 +3,9 @@
 Records are computed, not stored: minute m of supervisor k has MLS id
 m * len(supervisors) + k + 1, so any page is generated on demand and a year of
 history costs no memory. Usage follows office hours on weekdays, is quiet at
-weekends, and now and then runs past the prepaid seats into metered ones.
+weekends, and now and then runs past the prepaid seats into metered ones. A
+supervisor with a `growth` wants that many more licenses at its peak each week
+of the history (the demo's supervisor growing towards its seats).
 """
 
 import secrets
@@ -16,6 +18,13 @@ from ingest.simulators.server import Response, Simulator, error
 DEFAULT_SUPERVISORS = [
     {"macaddress": "00:1A:2B:3C:4D:5E", "prepaid": 20, "peak": 24},
     {"macaddress": "00:1A:2B:3C:4D:5F", "prepaid": 8, "peak": 7},
+]
+
+# The demo's: one running into metered seats on busy days, one idling, one growing towards its 18 seats.
+DEMO_SUPERVISORS = [
+    *DEFAULT_SUPERVISORS[:1],
+    {"macaddress": "00:1A:2B:3C:4D:5F", "prepaid": 8, "peak": 4},
+    {"macaddress": "00:1A:2B:3C:4D:60", "prepaid": 18, "peak": 7, "growth": 0.5},
 ]
 
 
@@ -79,6 +88,7 @@ class MlsSimulator(Simulator):
         self.logins = 0
 
     test_history_days = 2
+    demo_options = {"supervisors": DEMO_SUPERVISORS}
 
     def test_source(self, base_url):
         """The `mls_source` test fixture: both supervisors, 1,000 records per page."""
@@ -158,7 +168,10 @@ class MlsSimulator(Simulator):
             ts_date, ts_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M:00")
         else:
             ts_time = TIMES[minute_of_day]
-        used = demand(k, day, minute_of_day, supervisor["peak"])
+        peak = supervisor["peak"]
+        if supervisor.get("growth"):
+            peak += supervisor["growth"] * (day - self.start_minute // 1440) / 7
+        used = demand(k, day, minute_of_day, peak)
         prepaid = min(used, supervisor["prepaid"])
         record_id = m * len(self.supervisors) + k + 1
         return record_id, supervisor["macaddress"], ts_date, ts_time, used, prepaid, used - prepaid
