@@ -77,6 +77,7 @@ ZONE_FREE = {
     "tests/test_roles.py",
     "tests/test_security.py",
     "tests/test_redis_broker.py",
+    "tests/test_entitlement_migration.py",
 }
 
 

@@ -7,7 +7,7 @@ from django.utils.module_loading import import_string
 from dashboard.tables import Pair
 from ingest.selectors import source_statuses
 from ingest.vendors import VENDORS
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
 from reports.overview.things import LicensedThing, seats_covering, unused_seats, utilization
 
 # A peak at or below this share of the owned seats is "far below" them.
@@ -41,7 +41,7 @@ def all_things(period):
 def overview_rows(things, percentile):
     statuses = {s.source.pk: s for s in source_statuses()}
     labels = {v.kind: v.nav_label for v in VENDORS}
-    prices = {(p.kind, p.key): p.price_per_year for p in SeatPrice.objects.all()}
+    prices = {(p.kind, p.key): p.price_per_year for p in Entitlement.objects.exclude(price_per_year=None)}
     rows = []
     for t in things:
         needed, denied = seats_covering(t.hours, percentile)

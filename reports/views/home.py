@@ -16,7 +16,7 @@ from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
 from reports.exports import REPORT_FORMATS, About, download
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
 from reports.overview.selectors import (
     DOWNLOAD_COLUMNS,
     SORTS,
@@ -131,7 +131,10 @@ def seat_price(request):
         messages.error(request, "Unknown licensed thing: the price was not saved.")
         return redirect(target)
     if not raw:
-        SeatPrice.objects.filter(kind=kind, key=key).delete()
+        entitlement = Entitlement.objects.filter(kind=kind, key=key).first()
+        if entitlement is not None:
+            entitlement.price_per_year = None
+            entitlement.delete() if entitlement.is_empty() else entitlement.save()
         messages.success(request, f"Price of {label or key} cleared.")
         return redirect(target)
     try:
@@ -141,7 +144,7 @@ def seat_price(request):
     except InvalidOperation:
         messages.error(request, f"{raw!r} is not a price: enter a number of {settings.CURRENCY} per seat per year.")
         return redirect(target)
-    SeatPrice.objects.update_or_create(
+    Entitlement.objects.update_or_create(
         kind=kind, key=key, defaults={"price_per_year": price.quantize(Decimal("0.01")), "label": label[:300]}
     )
     messages.success(request, f"Price of {label or key} set to {price:,.2f} {settings.CURRENCY} per seat per year.")
