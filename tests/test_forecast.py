@@ -4,6 +4,7 @@ import math
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from ingest.vendors.lstat.models import LstatFeature, LstatUsage
@@ -11,6 +12,7 @@ from ingest.vendors.mls.models import MlsRollup, MlsSupervisor
 from reports.lstat.selectors import weekly_peaks as lstat_weekly_peaks
 from reports.mls.selectors import weekly_peaks as mls_weekly_peaks
 from reports.overview.forecast import WEEKS, forecast, peaks_by_week, week_of, week_windows
+from reports.overview.models import Entitlement
 
 TODAY = date(2026, 3, 4)
 MAC = "00:AA:BB:CC:DD:01"
@@ -89,8 +91,8 @@ def local_noon(day):
     return timezone.make_aware(datetime.combine(day, time(12)), timezone.get_current_timezone())
 
 
-@pytest.mark.django_db
-def test_supervisor_weekly_peaks_are_the_highest_hour_of_each_week(mls_source):
+def growing_supervisor(mls_source):
+    """A supervisor whose weekly peak rises by one a week, 4 to 29 over the 26 weeks up to TODAY."""
     supervisor = MlsSupervisor.objects.create(source=mls_source, macaddress=MAC)
     hours = {}
     for week in range(WEEKS):
@@ -105,6 +107,11 @@ def test_supervisor_weekly_peaks_are_the_highest_hour_of_each_week(mls_source):
         )
         for hour, peak in hours.items()
     )  # fmt: skip
+
+
+@pytest.mark.django_db
+def test_supervisor_weekly_peaks_are_the_highest_hour_of_each_week(mls_source):
+    growing_supervisor(mls_source)
 
     peaks = mls_weekly_peaks(week_windows(TODAY), [MAC])
 
@@ -135,3 +142,25 @@ def test_feature_weekly_peaks_read_day_rows_and_leave_empty_weeks_empty(lstat_so
     assert peaks == {key: [None] * (WEEKS - 6) + [2 * w for w in range(WEEKS - 6, WEEKS)]}
     f = forecast(peaks[key], 60)
     assert (f.slope, f.level, f.weeks) == (2.0, 2.0 * (WEEKS - 1), math.ceil((60 - 2 * (WEEKS - 1)) / 2))
+
+
+@pytest.mark.django_db
+def test_the_things_page_says_when_it_reaches_what_is_owned(viewer, mls_source):
+    growing_supervisor(mls_source)
+    Entitlement.objects.create(kind="mls", key=MAC, owned=40)
+
+    with time_machine.travel(local_noon(TODAY), tick=False):
+        kpis = {k.label: k for k in viewer.get(f"/mls/{MAC}/").context["kpis"]}
+
+    assert kpis["Reaches owned"].value == f"~{40 - 29} weeks"
+    assert "+1 a week" in kpis["Reaches owned"].note and "owned 40" in kpis["Reaches owned"].note
+
+
+@pytest.mark.django_db
+def test_a_thing_without_owned_has_no_forecast_box(viewer, mls_source):
+    growing_supervisor(mls_source)  # its prepaid is 0: nothing owned
+
+    with time_machine.travel(local_noon(TODAY), tick=False):
+        kpis = viewer.get(f"/mls/{MAC}/").context["kpis"]
+
+    assert "Reaches owned" not in {k.label for k in kpis}

@@ -307,3 +307,9 @@ def weekly_peaks(windows, keys):
             if w is not None:
                 weeks[w] = max(weeks[w] or 0, len(active))
     return peaks
+
+
+def metering_tenant_keys(tenant):
+    """The overview's keys ("source:tenant") of a tenant, one per source that meters it."""
+    sources = MeteringLocation.objects.filter(tenant=tenant).values_list("source_id", flat=True).distinct()
+    return [f"{source_id}:{tenant}" for source_id in sorted(sources)]

@@ -136,3 +136,32 @@ def forecasts(owned_things, windows=None):
     owned_things = [(t, owned) for t, owned in owned_things if owned]
     peaks = weekly_peaks([t for t, _ in owned_things], windows)
     return {(t.kind, t.key): forecast(peaks.get((t.kind, t.key), []), owned) for t, owned in owned_things}
+
+
+def owned_of(kind, key, vendor_owned=None):
+    """What is owned of one thing: the entered quantity where there is one, else the vendor's figure."""
+    from reports.overview.models import Entitlement
+
+    entered = Entitlement.objects.filter(kind=kind, key=key).exclude(owned=None).values_list("owned", flat=True)
+    entered = next(iter(entered), None)
+    return float(entered) if entered is not None else vendor_owned
+
+
+def forecast_kpis(kind, key, vendor_owned=None):
+    """A thing's page's forecast figure box: when its weekly peaks' trend reaches what is owned ([] without owned)."""
+    from dashboard.tables import Kpi
+
+    owned = owned_of(kind, key, vendor_owned)
+    if not owned:
+        return []
+    windows = week_windows()
+    vendor = next(v for v in VENDORS if v.kind == kind)
+    trend = forecast(import_string(vendor.weekly_peaks)(windows, [key]).get(key, []), owned)
+    if trend is None:
+        return [Kpi("Reaches owned", "—", f"fewer than {MIN_WEEKS} weeks of data in the last {WEEKS}")]
+    owned_text = f"{owned:,.0f}" if float(owned).is_integer() else f"{owned:,.2f}"
+    return [
+        Kpi(
+            "Reaches owned", trend.label, f"weekly peaks {trend.slope:+g} a week over {WEEKS} weeks; owned {owned_text}"
+        )
+    ]
