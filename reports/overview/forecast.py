@@ -165,3 +165,20 @@ def forecast_kpis(kind, key, vendor_owned=None):
             "Reaches owned", trend.label, f"weekly peaks {trend.slope:+g} a week over {WEEKS} weeks; owned {owned_text}"
         )
     ]
+
+
+FORECAST_COLUMNS = [("forecast", "Forecast"), ("reaches_owned", "Reaches owned in (weeks)")]
+
+
+def attach_forecasts(rows):
+    """Set each overview row's `forecast` (a Forecast, or None without owned or enough weeks); the rows."""
+    found = forecasts([(r.thing, r.thing.owned) for r in rows])
+    for row in rows:
+        row.forecast = found.get((row.thing.kind, row.thing.key))
+    return rows
+
+
+def forecast_cells(row):
+    """A row's FORECAST_COLUMNS for the overview's downloads."""
+    trend = getattr(row, "forecast", None)
+    return {"forecast": trend.label if trend else "", "reaches_owned": trend.weeks if trend else None}

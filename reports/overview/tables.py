@@ -31,6 +31,7 @@ def overview_table(rows, sort_links):
         _cell("utilization", "Utilization", numeric=True),
         _cell("denials", "Denials", numeric=True),
         _cell("trend", "Trend", css="trend"),
+        _cell("forecast", "Reaches owned", css="small"),
         _cell("needed", "Right-size", numeric=True),
         _figure("denied_hours", "Hours denied", lambda r: r.denied_hours),
         _figure("unused", "Unused", lambda r: r.unused),

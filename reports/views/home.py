@@ -15,8 +15,10 @@ from ingest.selectors import source_statuses
 from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
 from reports.exports import REPORT_FORMATS, About, download
+from reports.overview.forecast import FORECAST_COLUMNS, attach_forecasts, forecast_cells
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
 from reports.overview.models import Entitlement
+from reports.overview.renewals import CALLOUT_DAYS, renewal_rows, renewing
 from reports.overview.selectors import (
     DOWNLOAD_COLUMNS,
     SORTS,
@@ -49,7 +51,7 @@ def home(request):
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
         return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
-    rows = [r for r in rows if overview_matches(r, data)]
+    every_row, rows = rows, attach_forecasts([r for r in rows if overview_matches(r, data)])
     if data["sort"]:
         rows = sort_rows(rows, data["sort"])
     fmt = request.GET.get("format")
@@ -60,12 +62,14 @@ def home(request):
         if fmt == "pdf":
             return pdf_download(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
-        return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview", about=about)
+        return download(fmt, name, COLUMNS, [_download_row(r) for r in rows], sheet="Overview", about=about)
     days = (period.end - period.start).days + 1
     costs = [r.unused_cost for r in rows if r.unused_cost is not None]
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
+        "renewals": renewal_rows(every_row, renewing(timezone.localdate(), CALLOUT_DAYS), timezone.localdate()),
+        "renewal_days": CALLOUT_DAYS,
         "unused_total": sum(costs) if costs else None,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
         "table": overview_table(rows, _sort_links(request, data["sort"])),
@@ -73,6 +77,13 @@ def home(request):
             "csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx"), "pdf": pdf_query(request),
         },
     })  # fmt: skip
+
+
+COLUMNS = DOWNLOAD_COLUMNS + FORECAST_COLUMNS
+
+
+def _download_row(row):
+    return {**download_row(row), **forecast_cells(row)}
 
 
 def _source_name(data, sources):
@@ -92,7 +103,7 @@ def _pdf_report(rows, period, filename):
         "unused_seats_cost_a_year": f"{sum(costs):,.2f} {settings.CURRENCY}" if costs else "—",
     }
     return {
-        "rows": [download_row(r) for r in rows], "columns": DOWNLOAD_COLUMNS, "filename": filename,
+        "rows": [_download_row(r) for r in rows], "columns": COLUMNS, "filename": filename,
         "period": period, "summary": summary,
     }  # fmt: skip
 
