@@ -164,4 +164,3 @@ def test_a_thing_without_owned_has_no_forecast_box(viewer, mls_source):
         kpis = viewer.get(f"/mls/{MAC}/").context["kpis"]
 
     assert "Reaches owned" not in {k.label for k in kpis}
-
