@@ -1,5 +1,7 @@
 """The forecast: the trend of a licensed thing's weekly peaks over 26 weeks and when it reaches what is owned."""
 
+import csv
+import io
 import math
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -164,3 +166,23 @@ def test_a_thing_without_owned_has_no_forecast_box(viewer, mls_source):
         kpis = viewer.get(f"/mls/{MAC}/").context["kpis"]
 
     assert "Reaches owned" not in {k.label for k in kpis}
+
+
+@pytest.mark.django_db
+def test_the_overview_shows_and_downloads_the_forecast_and_the_renewals_callout(viewer, mls_source):
+    growing_supervisor(mls_source)
+    Entitlement.objects.create(kind="mls", key=MAC, owned=40, renews_on=TODAY + timedelta(days=12), reference="Q-9")
+
+    with time_machine.travel(local_noon(TODAY), tick=False):
+        response = viewer.get("/")
+        download = viewer.get("/", {"format": "csv"})
+
+    (row,) = [r for r in response.context["rows"] if r.thing.key == MAC]
+    assert row.forecast.label == "~11 weeks"
+    (renewal,) = response.context["renewals"]
+    assert (renewal["key"], renewal["days_left"], renewal["reaches_owned"]) == (f"mls:{MAC}", 12, 11)
+    assert "Q-9" in response.content.decode()
+    table = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
+    (line,) = [line for line in table[1:] if MAC in line[1]]
+    assert line[table[0].index("Reaches owned in (weeks)")] == "11"
+    assert line[table[0].index("Forecast")] == "~11 weeks"

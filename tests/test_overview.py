@@ -231,7 +231,7 @@ def test_each_figure_heading_links_to_its_sort_and_the_current_one_flips(viewer,
 
     assert sorts["Denials"] == "denials" and 'data-sort="desc">Denials<' in html
     assert sorts["Peak"] == "-peak" and sorts["Licensed thing"] == "-name" and sorts["Unused / year"] == "-unused_cost"
-    assert {"Trend", "Seat / year", "Fetched"}.isdisjoint(sorts)
+    assert {"Trend", "Price / unit / year", "Fetched"}.isdisjoint(sorts)
     assert all(parse_qs(query)["start"] == [str(START)] for query in headings)
 
 

@@ -273,3 +273,9 @@ def weekly_peaks(windows, keys):
             day = min(date.fromisoformat(row["period_end"]), latest, today)
             points.setdefault(key, []).append((day, row["peak"]))
     return {key: peaks_by_week(p, windows) for key, p in points.items()}
+
+
+def licensed_keys():
+    """The key of every product and metric stored, as `licensed_things` gives them."""
+    rows = BigfixUsage.objects.values_list("source_id", "software_title_id", "metric_name").distinct()
+    return {f"{source}:{title}:{metric}" for source, title, metric in rows.order_by()}

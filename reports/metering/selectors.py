@@ -313,3 +313,9 @@ def metering_tenant_keys(tenant):
     """The overview's keys ("source:tenant") of a tenant, one per source that meters it."""
     sources = MeteringLocation.objects.filter(tenant=tenant).values_list("source_id", flat=True).distinct()
     return [f"{source_id}:{tenant}" for source_id in sorted(sources)]
+
+
+def licensed_keys():
+    """The key of every tenant stored, as `licensed_things` gives them."""
+    rows = MeteringLocation.objects.values_list("source_id", "tenant").distinct()
+    return {f"{source}:{tenant}" for source, tenant in rows.order_by()}

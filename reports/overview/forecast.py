@@ -141,10 +141,11 @@ def forecasts(owned_things, windows=None):
 def owned_of(kind, key, vendor_owned=None):
     """What is owned of one thing: the entered quantity where there is one, else the vendor's figure."""
     from reports.overview.models import Entitlement
+    from reports.overview.things import quantity
 
     entered = Entitlement.objects.filter(kind=kind, key=key).exclude(owned=None).values_list("owned", flat=True)
-    entered = next(iter(entered), None)
-    return float(entered) if entered is not None else vendor_owned
+    entered = quantity(next(iter(entered), None))
+    return entered if entered is not None else vendor_owned
 
 
 def forecast_kpis(kind, key, vendor_owned=None):

@@ -10,6 +10,7 @@ from datetime import timedelta
 from ingest.vendors import BY_KIND
 from reports.overview.forecast import forecasts
 from reports.overview.models import Entitlement
+from reports.overview.things import quantity
 
 DEFAULT_DAYS = 90
 MAX_DAYS = 3660  # ten years ahead
@@ -45,7 +46,7 @@ def renewal_rows(overview_rows, entitlements, today):
         row = by_key.get((e.kind, e.key))
         t = row.thing if row else None
         trend = trends.get((e.kind, e.key))
-        owned = t.owned if t else (float(e.owned) if e.owned is not None else None)
+        owned = t.owned if t else quantity(e.owned)
         rows.append({
             "renews_on": e.renews_on, "days_left": (e.renews_on - today).days,
             "vendor": BY_KIND[e.kind].nav_label if e.kind in BY_KIND else e.kind,
@@ -53,8 +54,8 @@ def renewal_rows(overview_rows, entitlements, today):
             "source": row.source_name if row else "", "server": t.server if t else "",
             "reference": e.reference, "key": f"{e.kind}:{e.key}", "owned": owned, "unit": e.unit_or_default,
             "peak": t.peak if t else None, "needed": row.needed if row else None, "price": _money(e.price_per_year),
-            "saving": _money(getattr(row, "saving", None)), "over_deployed": getattr(row, "over_deployed", None),
-            "true_up": _money(getattr(row, "true_up_cost", None)),
+            "saving": _money(row.saving) if row else None, "over_deployed": row.over_deployed if row else None,
+            "true_up": _money(row.true_up_cost) if row else None,
             "reaches_owned": trend.weeks if trend else None, "forecast": trend.label if trend else "",
             "notes": e.notes, "url": t.url if t else "",
         })  # fmt: skip

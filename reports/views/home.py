@@ -28,8 +28,9 @@ from reports.overview.selectors import (
     overview_matches,
     overview_rows,
     sort_rows,
+    totals,
 )
-from reports.overview.tables import overview_table
+from reports.overview.tables import GLOSSARY, overview_table
 from reports.views.common import page_url, pdf_download, pdf_query, query_with, unknown_format
 
 TEMPLATE = "reports/home.html"
@@ -41,12 +42,13 @@ def home(request):
     statuses = source_statuses()
     context = {
         "statuses": statuses, "status_table": status_table(statuses), "cards": _cards(), "currency": settings.CURRENCY,
-        "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE,
+        "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE, "glossary": GLOSSARY,
     }  # fmt: skip
     if not form.is_valid():
         return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
     period, data = form.period(), form.cleaned_data
-    rows = overview_rows(all_things(period), form.percentile())
+    days = period.days
+    rows = overview_rows(all_things(period), form.percentile(), days)
     servers = sorted({r.thing.server for r in rows if r.thing.server})
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
@@ -63,14 +65,13 @@ def home(request):
             return pdf_download(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
         return download(fmt, name, COLUMNS, [_download_row(r) for r in rows], sheet="Overview", about=about)
-    days = (period.end - period.start).days + 1
-    costs = [r.unused_cost for r in rows if r.unused_cost is not None]
+    sums = totals(rows)
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
         "renewals": renewal_rows(every_row, renewing(timezone.localdate(), CALLOUT_DAYS), timezone.localdate()),
         "renewal_days": CALLOUT_DAYS,
-        "unused_total": sum(costs) if costs else None,
+        "unused_total": sums["unused"], "totals": sums,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
         "table": overview_table(rows, _sort_links(request, data["sort"])),
         "downloads": {

@@ -20,7 +20,7 @@ def renewals(request):
     period, days = form.period(), form.ahead()
     entitlements = renewing(today, days)
     things = all_things(period) if entitlements else []
-    rows = renewal_rows(overview_rows(things, form.percentile()), entitlements, today)
+    rows = renewal_rows(overview_rows(things, form.percentile(), period.days), entitlements, today)
     return render_report(
         request, TEMPLATE, form=form, rows=rows, columns=COLUMNS, filename=f"renewals-{today}-{days}d",
         table=renewals_table(rows), kpis=_kpis(rows), summary=_summary(rows, days), period=period, days=days,
