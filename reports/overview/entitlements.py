@@ -2,7 +2,8 @@
 
 An import matches rows by `Key` ("kind:key", the download's column) and reads IMPORT_FIELDS; every other
 column is ignored, so the download uploads as it is. A blank cell leaves the value as it is, and a cell equal to
-what the row shows (the vendor's owned figure, the kind's usual unit) enters nothing. One bad cell (an unknown
+what the row shows (the vendor's owned figure, the kind's usual unit) enters nothing: an Owned cell on a row whose
+`Owned from` says "vendor" is entered only where it differs from the vendor's figure over the last 90 days. One bad cell (an unknown
 key, a negative or non-numeric quantity or price, a bad date) rejects the whole file, naming its line and column.
 """
 
@@ -137,6 +138,7 @@ def import_entitlements(data, *, dry_run=False):
     header, body = read_rows(data)
     columns = {label: header.index(label) for label in IMPORT_FIELDS if label in header}
     key_at, known = header.index("Key"), known_keys()
+    from_at = header.index("Owned from") if "Owned from" in header else None
     parsed = []
     for line, cells in body:
         cells += [None] * (len(header) - len(cells))
@@ -148,7 +150,10 @@ def import_entitlements(data, *, dry_run=False):
         values = {
             IMPORT_FIELDS[label]: _value(IMPORT_FIELDS[label], cells[i], line, label) for label, i in columns.items()
         }
-        parsed.append((key, _label(header, cells), {f: v for f, v in values.items() if v is not None}))
+        values = {f: v for f, v in values.items() if v is not None}
+        if "owned" in values and from_at is not None and _text(cells[from_at]).lower() == "vendor":
+            values["owned_from_vendor"] = True
+        parsed.append((key, _label(header, cells), values))
     with transaction.atomic():
         changes = _apply(parsed)
         if dry_run:
@@ -165,10 +170,11 @@ def _apply(parsed):
     for key, label, values in parsed:
         kind, _, thing_key = key.partition(":")
         entitlement, changed = existing.get(key) or Entitlement(kind=kind, key=thing_key), False
+        from_vendor = values.pop("owned_from_vendor", False)
         for field, new in values.items():
             old = getattr(entitlement, field)
-            if field == "owned" and old is None and new == vendor.get(key):
-                continue  # the vendor's figure, as the download shows it: nothing entered
+            if field == "owned" and old is None and _vendors(new, vendor.get(key), from_vendor):
+                continue
             if field == "unit" and not old and new == default_unit(kind, thing_key):
                 continue
             if old != new:
@@ -180,6 +186,12 @@ def _apply(parsed):
                 kind=kind, key=thing_key
             )
     return changes
+
+
+def _vendors(owned, vendor, from_vendor):
+    """Whether an Owned cell is the vendor's figure as the download showed it, not an entry: equal to the vendor's
+    figure now, or on a row saying "vendor" where the vendor reports none now (the download was of another period)."""
+    return owned == vendor or (from_vendor and vendor is None)
 
 
 def _label(header, cells):
