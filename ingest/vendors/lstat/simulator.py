@@ -146,6 +146,17 @@ class LstatSimulator(Simulator):
             "params": {"history_start": self.start.astimezone(self.zone).date().isoformat(), "timezone": self.zone.key},
         }
 
+    def demo_entitlements(self, source, today):
+        """The demo's contracts (rows of the overview's download): a price per seat for each feature, renewing over
+        the next months; the seats owned are the vendor's (the features' totals)."""
+        terms = {11: (2150, 45, "MW-887213"), 12: (1800, 45, "MW-887213"), 13: (900, 45, "MW-887213"),
+                 21: (4200, 200, "ANS-2025-17"), 22: (1300, 110, "DS-SW-4471"), 23: (3000, 80, "DS-ABQ-0912")}  # fmt: skip
+        return [
+            {"Key": f"lstat:{source.pk}:{f['fid']}", "Price per unit per year": str(terms[f["fid"]][0]),
+             "Renews on": (today + timedelta(days=terms[f["fid"]][1])).isoformat(), "Reference": terms[f["fid"]][2]}
+            for f in self.features if f["fid"] in terms
+        ]  # fmt: skip
+
     @property
     def end(self):
         return self.fixed_end or datetime.now(UTC)

@@ -115,6 +115,21 @@ class MlsSimulator(Simulator):
             "params": {"macaddresses": macs},
         }
 
+    def demo_entitlements(self, source, today):
+        """The demo's contracts (rows of the overview's download, as import_entitlements reads them): a price and
+        a metered rate for every supervisor, and the growing one's 18 seats, renewing in three weeks."""
+        terms = {
+            "00:1A:2B:3C:4D:5E": ("", 150, "PFX-2024-0193"),
+            "00:1A:2B:3C:4D:5F": ("", 75, "PFX-2024-0194"),
+            "00:1A:2B:3C:4D:60": ("18", 21, "PFX-2025-0031"),
+        }
+        return [
+            {"Key": f"mls:{s['macaddress']}", "Owned": terms[s["macaddress"]][0], "Price per unit per year": "600",
+             "Metered rate per license-hour": "0.90", "Renews on": (today + timedelta(days=terms[s["macaddress"]][1])).isoformat(),
+             "Reference": terms[s["macaddress"]][2]}
+            for s in self.supervisors if s["macaddress"] in terms
+        ]  # fmt: skip
+
     def demo_report(self):
         """The report `make run` emails once (see the demo command): the first supervisor, day by day."""
         return f"/mls/{self.supervisors[0]['macaddress']}/?granularity=day"
