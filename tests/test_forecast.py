@@ -57,6 +57,22 @@ def test_flat_or_falling_peaks_are_no_growth():
     assert forecast(line(9, -0.2), 10).weeks is None
 
 
+def test_noise_around_a_flat_line_is_no_growth():
+    peaks = [10, 12, 9, 11, 10, 12, 11, 9, 12, 10, 11, 12]  # a slope of +0.07 a week, well inside the noise
+    xs = range(len(peaks))
+    mean_x, mean_y = sum(xs) / len(peaks), sum(peaks) / len(peaks)
+    slope = sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, peaks, strict=True)) / sum(
+        (x - mean_x) ** 2 for x in xs
+    )
+    assert 0 < slope < 0.1
+
+    assert forecast(peaks, 20).label == "no growth"
+
+
+def test_too_few_weeks_at_owned_have_reached_it():
+    assert forecast([None] * 23 + [3100, 3190, 3150], 2500).label == "reached"  # BigFix: monthly periods
+
+
 def test_a_trend_already_at_owned_has_reached_it():
     f = forecast(line(8, 0.5, 10), 12)  # 12.5 this week
 
@@ -176,12 +192,14 @@ def test_the_overview_shows_and_downloads_the_forecast_and_the_renewals_callout(
     with time_machine.travel(local_noon(TODAY), tick=False):
         response = viewer.get("/")
         download = viewer.get("/", {"format": "csv"})
+        other_vendor = viewer.get("/", {"kind": "lstat"})
 
     (row,) = [r for r in response.context["rows"] if r.thing.key == MAC]
     assert row.forecast.label == "~11 weeks"
     (renewal,) = response.context["renewals"]
     assert (renewal["key"], renewal["days_left"], renewal["reaches_owned"]) == (f"mls:{MAC}", 12, 11)
     assert "Q-9" in response.content.decode()
+    assert other_vendor.context["renewals"] == []  # the callout follows the overview's filters
     table = list(csv.reader(io.StringIO(b"".join(download.streaming_content).decode())))
     (line,) = [line for line in table[1:] if MAC in line[1]]
     assert line[table[0].index("Reaches owned in (weeks)")] == "11"

@@ -6,7 +6,8 @@ Each vendor gives its weekly peaks through `reports.<kind>.selectors.weekly_peak
 line (`statistics.linear_regression`) through the weeks with data, fitted again without the weeks whose
 residual is an outlier (further than OUTLIER_MADS scaled median absolute deviations from the line: a
 single month-end spike or a week of outage does not tilt the trend). The forecast is the number of weeks
-from this week until that line reaches the owned figure, or "no growth" where the line does not rise.
+from this week until that line reaches the owned figure, or "no growth" where the line does not rise by
+more than the weeks' noise (a slope under MIN_T standard errors).
 """
 
 import bisect
@@ -26,6 +27,7 @@ MIN_WEEKS = 4  # fewer weeks with data make no trend
 OUTLIER_MADS = 3.0
 HORIZON_WEEKS = 104  # further than this is "over 2 years"
 GROWTH_EPSILON = 1e-6  # a slope at or below this (units per week) is no growth
+MIN_T = 2.0  # a slope less than this many standard errors above zero is noise: no growth
 
 
 @dataclass(frozen=True)
@@ -89,6 +91,17 @@ def _fit(xs, ys):
     return slope, intercept
 
 
+def _significant(points, slope, intercept):
+    """Whether the rise is more than the weeks' noise: the slope at least MIN_T standard errors above zero."""
+    n = len(points)
+    mean_x = statistics.fmean(x for x, _ in points)
+    spread_x = sum((x - mean_x) ** 2 for x, _ in points)
+    residual = sum((y - intercept - slope * x) ** 2 for x, y in points)
+    if n <= 2 or residual <= 1e-12:
+        return True  # an exact line: its slope is all there is
+    return slope / math.sqrt(residual / (n - 2) / spread_x) >= MIN_T
+
+
 def forecast(peaks, owned):
     """The Forecast of weekly `peaks` (oldest first, the last this week; None for weeks without data) against
     `owned`, or None when owned is unknown or fewer than MIN_WEEKS weeks have data."""
@@ -96,6 +109,9 @@ def forecast(peaks, owned):
         return None
     points = [(i, float(p)) for i, p in enumerate(peaks) if p is not None]
     if len(points) < MIN_WEEKS:
+        # too few weeks for a trend (BigFix's monthly periods over its 90 days): only "already there" is known
+        if points and points[-1][1] >= float(owned):
+            return Forecast(slope=0.0, level=points[-1][1], weeks=0, used_weeks=len(points))
         return None
     xs, ys = [x for x, _ in points], [y for _, y in points]
     slope, intercept = _fit(xs, ys)
@@ -110,7 +126,7 @@ def forecast(peaks, owned):
     level = intercept + slope * now
     if level >= float(owned):
         weeks = 0
-    elif slope <= GROWTH_EPSILON:
+    elif slope <= GROWTH_EPSILON or not _significant(points, slope, intercept):
         weeks = None
     else:
         weeks = math.ceil((float(owned) - level) / slope)

@@ -69,7 +69,7 @@ def home(request):
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
-        "renewals": renewal_rows(every_row, renewing(timezone.localdate(), CALLOUT_DAYS), timezone.localdate()),
+        "renewals": _renewals(every_row, rows, data),
         "renewal_days": CALLOUT_DAYS,
         "unused_total": sums["unused"], "totals": sums,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
@@ -81,6 +81,16 @@ def home(request):
 
 
 COLUMNS = DOWNLOAD_COLUMNS + FORECAST_COLUMNS
+
+
+def _renewals(every_row, rows, data):
+    """The callout's renewals of the next quarter: of the rows the filters keep, or of every entitlement."""
+    today = timezone.localdate()
+    found = renewal_rows(every_row, renewing(today, CALLOUT_DAYS), today)
+    if not (data["kind"] or data["source"] is not None or data["server"]):
+        return found
+    shown = {r.thing.stable_key for r in rows}
+    return [r for r in found if r["key"] in shown]
 
 
 def _download_row(row):

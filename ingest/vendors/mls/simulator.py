@@ -117,10 +117,11 @@ class MlsSimulator(Simulator):
 
     def demo_entitlements(self, source, today):
         """The demo's contracts (rows of the overview's download, as import_entitlements reads them): a price and
-        a metered rate for every supervisor, and the growing one's 18 seats, renewing in three weeks."""
+        a metered rate for every supervisor, the idle one's 8 seats and the growing one's 18 (their prepaid, which the
+        in-use reading of lic_prepaid never shows), the growing one renewing in three weeks."""
         terms = {
             "00:1A:2B:3C:4D:5E": ("", 150, "PFX-2024-0193"),
-            "00:1A:2B:3C:4D:5F": ("", 75, "PFX-2024-0194"),
+            "00:1A:2B:3C:4D:5F": ("8", 75, "PFX-2024-0194"),
             "00:1A:2B:3C:4D:60": ("18", 21, "PFX-2025-0031"),
         }
         return [
