@@ -6,6 +6,9 @@ import math
 from django.conf import settings
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
+from django.forms.forms import NON_FIELD_ERRORS
+
+from dashboard.signin.forms import SignInForm
 
 
 def attempts_key(request):
@@ -17,7 +20,21 @@ def attempts_key(request):
 
 class RateLimitedLoginView(LoginView):
     """Django's login, refusing a username from an address after LOGIN_FAILURE_LIMIT failures within
-    LOGIN_FAILURE_WINDOW seconds (counted from the first), even with the right password, until the window ends."""
+    LOGIN_FAILURE_WINDOW seconds (counted from the first), even with the right password, until the window ends.
+
+    It signs in through every configured backend (dashboard/signin/config.py) and says why a directory refused a sign-in;
+    with OpenID Connect configured it also offers "Sign in with <provider>"."""
+
+    form_class = SignInForm
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        form = context.get("form")
+        context["refused"] = bool(form is not None and form.has_error(NON_FIELD_ERRORS, "refused"))
+        if getattr(settings, "OIDC_RP_CLIENT_ID", ""):
+            context["oidc_provider"] = settings.OIDC_PROVIDER_NAME
+        context["local_only_superusers"] = settings.LOCAL_LOGIN == "superusers"
+        return context
 
     def post(self, request, *args, **kwargs):
         if cache.get(attempts_key(request), 0) >= settings.LOGIN_FAILURE_LIMIT:

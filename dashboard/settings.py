@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "django_q",
     "ingest",
     "reports",
+    "dashboard.signin",
 ]
 
 MIDDLEWARE = [
@@ -135,6 +136,56 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+
+# Sign-in (dashboard/signin/, README "Sign-in"): local accounts always; LDAP / Active Directory when LDAP_SERVER_URI is set,
+# OpenID Connect when OIDC_RP_CLIENT_ID is; each directory decides its users' role by group at every sign-in.
+from dashboard.signin.config import authentication_backends, ldap_settings, oidc_settings  # noqa: E402
+
+LDAP_SERVER_URI = env.str("LDAP_SERVER_URI", default="")
+if LDAP_SERVER_URI:
+    vars().update(
+        ldap_settings(
+            server_uri=LDAP_SERVER_URI,
+            bind_dn=env.str("LDAP_BIND_DN", default=""),
+            bind_password=env.str("LDAP_BIND_PASSWORD", default=""),
+            user_search_base=env.str("LDAP_USER_SEARCH_BASE", default=""),
+            user_filter=env.str("LDAP_USER_FILTER", default="(uid=%(user)s)"),
+            group_search_base=env.str("LDAP_GROUP_SEARCH_BASE", default=""),
+            group_type=env.str("LDAP_GROUP_TYPE", default="group_of_names"),
+            admin_group=env.str("LDAP_ADMIN_GROUP", default=""),
+            viewer_group=env.str("LDAP_VIEWER_GROUP", default=""),
+            start_tls=env.bool("LDAP_START_TLS", default=False),
+            ca_cert_file=env.str("LDAP_CA_CERT_FILE", default=""),
+            timeout=env.float("LDAP_TIMEOUT", default=5.0),
+            role_check_minutes=env.int("LDAP_ROLE_CHECK_MINUTES", default=15),
+        )
+    )
+OIDC_RP_CLIENT_ID = env.str("OIDC_RP_CLIENT_ID", default="")
+if OIDC_RP_CLIENT_ID:
+    vars().update(
+        oidc_settings(
+            client_id=OIDC_RP_CLIENT_ID,
+            client_secret=env.str("OIDC_RP_CLIENT_SECRET", default=""),
+            discovery_url=env.str("OIDC_DISCOVERY_URL", default=""),
+            authorization_endpoint=env.str("OIDC_OP_AUTHORIZATION_ENDPOINT", default=""),
+            token_endpoint=env.str("OIDC_OP_TOKEN_ENDPOINT", default=""),
+            userinfo_endpoint=env.str("OIDC_OP_USER_ENDPOINT", default=""),
+            jwks_endpoint=env.str("OIDC_OP_JWKS_ENDPOINT", default=""),
+            admin_group=env.str("OIDC_ADMIN_GROUP", default=""),
+            viewer_group=env.str("OIDC_VIEWER_GROUP", default=""),
+            groups_claim=env.str("OIDC_GROUPS_CLAIM", default="groups"),
+            username_claim=env.str("OIDC_USERNAME_CLAIM", default="preferred_username"),
+            provider_name=env.str("OIDC_PROVIDER_NAME", default="single sign-on"),
+            scopes=env.str("OIDC_RP_SCOPES", default="openid email profile"),
+            timeout=env.float("OIDC_TIMEOUT", default=10.0),
+            role_max_age_hours=env.int("OIDC_ROLE_MAX_AGE_HOURS", default=12),
+        )
+    )
+# everyone, or superusers: only break-glass admins sign in with a local password once a directory is configured.
+LOCAL_LOGIN = env.str("LOCAL_LOGIN", default="everyone")
+AUTHENTICATION_BACKENDS = authentication_backends(
+    ldap=bool(LDAP_SERVER_URI), oidc=bool(OIDC_RP_CLIENT_ID), local_login=LOCAL_LOGIN
+)
 
 # Failed logins allowed per username and client address within the window (seconds), then "wait".
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)

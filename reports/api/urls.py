@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from dashboard.roles import api, public, viewer
+from dashboard.roles import public, viewer
 from reports.api import account, views
+from reports.api.auth import api
 from reports.api.routes import ROUTES
 
 app_name = "api"
