@@ -6,8 +6,8 @@ import pytest
 
 from tests.migrations import migrate, migrate_to_latest
 
-BEFORE = [("reports", "0004_api_token")]
-AFTER = [("reports", "0005_entitlement")]
+BEFORE = [("reports", "0006_subscription_name_per_owner")]
+AFTER = [("reports", "0007_entitlement")]
 PRICES = [
     ("mls", "00:1A:2B:3C:4D:5E", "Supervisor 00:1A:2B:3C:4D:5E", Decimal("1000.00")),
     ("lstat", "3:11", "MATLAB R2024b (flexlm-eng)", Decimal("2150.50")),

@@ -12,8 +12,7 @@ from dashboard.signin.directory import DirectoryUnavailable
 from dashboard.signin.tokens import api_refusal
 from reports.api.responses import ApiError
 from reports.api.tokens import authenticate, bearer, rate_limit, throttled
-
-UNITS = {1: "second", 60: "minute", 3600: "hour"}
+from reports.limits.counters import UNITS
 
 
 def token_required(view):

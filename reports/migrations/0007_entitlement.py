@@ -22,7 +22,7 @@ def entitlements_to_seat_prices(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0004_api_token'),
+        ('reports', '0006_subscription_name_per_owner'),
     ]
 
     operations = [
