@@ -199,3 +199,17 @@ def forecast_cells(row):
     """A row's FORECAST_COLUMNS for the overview's downloads."""
     trend = getattr(row, "forecast", None)
     return {"forecast": trend.label if trend else "", "reaches_owned": trend.weeks if trend else None}
+
+
+def overview_columns():
+    """The overview download's columns (and the API's `things` fields): the figures, then the forecast."""
+    from reports.overview.selectors import DOWNLOAD_COLUMNS
+
+    return DOWNLOAD_COLUMNS + FORECAST_COLUMNS
+
+
+def overview_download_row(row):
+    """One row of the overview's download: `download_row`'s figures and the row's forecast (attach_forecasts)."""
+    from reports.overview.selectors import download_row
+
+    return {**download_row(row), **forecast_cells(row)}

@@ -15,16 +15,14 @@ from ingest.selectors import source_statuses
 from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
 from reports.exports import REPORT_FORMATS, About, download
-from reports.overview.forecast import FORECAST_COLUMNS, attach_forecasts, forecast_cells
+from reports.overview.forecast import attach_forecasts, overview_columns, overview_download_row
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
 from reports.overview.models import Entitlement
 from reports.overview.renewals import CALLOUT_DAYS, renewal_rows, renewing
 from reports.overview.selectors import (
-    DOWNLOAD_COLUMNS,
     SORTS,
     all_things,
     callouts,
-    download_row,
     overview_matches,
     overview_rows,
     sort_rows,
@@ -64,7 +62,7 @@ def home(request):
         if fmt == "pdf":
             return pdf_download(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
-        return download(fmt, name, COLUMNS, [_download_row(r) for r in rows], sheet="Overview", about=about)
+        return download(fmt, name, COLUMNS, [overview_download_row(r) for r in rows], sheet="Overview", about=about)
     sums = totals(rows)
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
@@ -80,7 +78,7 @@ def home(request):
     })  # fmt: skip
 
 
-COLUMNS = DOWNLOAD_COLUMNS + FORECAST_COLUMNS
+COLUMNS = overview_columns()
 
 
 def _renewals(every_row, rows, data):
@@ -91,10 +89,6 @@ def _renewals(every_row, rows, data):
         return found
     shown = {r.thing.stable_key for r in rows}
     return [r for r in found if r["key"] in shown]
-
-
-def _download_row(row):
-    return {**download_row(row), **forecast_cells(row)}
 
 
 def _source_name(data, sources):
@@ -114,7 +108,7 @@ def _pdf_report(rows, period, filename):
         "unused_seats_cost_a_year": f"{sum(costs):,.2f} {settings.CURRENCY}" if costs else "—",
     }
     return {
-        "rows": [_download_row(r) for r in rows], "columns": COLUMNS, "filename": filename,
+        "rows": [overview_download_row(r) for r in rows], "columns": COLUMNS, "filename": filename,
         "period": period, "summary": summary,
     }  # fmt: skip
 
