@@ -105,10 +105,10 @@ ZONE_FREE = {
     "tests/test_roles.py",
     "tests/test_security.py",
     "tests/test_redis_broker.py",
-    "tests/test_entitlement_migration.py",
     "tests/subscriptions/test_names.py",
     "tests/subscriptions/test_recipients.py",
     "tests/subscriptions/test_send_now.py",
+    "tests/test_entitlement_migration.py",
     "tests/signin/",
     "tests/test_transport.py",
 }

@@ -190,3 +190,23 @@ def test_a_rejected_upload_says_why_and_changes_nothing(admin_client, supervisor
 def test_a_viewer_may_not_upload(viewer, db):
     response = viewer.post(reverse("reports:import_entitlements"), {"file": io.BytesIO(b"Key\n")})
     assert response.status_code == 403
+
+
+def test_an_admin_edits_one_things_entitlement_and_a_blank_form_clears_it(admin_client, viewer, supervisors):
+    url = reverse("reports:entitlement", args=["mls", MAC_A])
+
+    form = admin_client.get(url, {"next": HOME, "label": "<i>A</i>"})
+    saved = admin_client.post(url, {"owned": "22", "unit": "", "price_per_year": "10", "renews_on": "2026-12-01",
+                                    "reference": "PO-7", "next": HOME, "label": "Supervisor A"})  # fmt: skip
+    refused = admin_client.post(url, {"owned": "-2"})
+
+    assert form.status_code == 200 and "&lt;i&gt;A&lt;/i&gt;" in form.content.decode()
+    assert saved.status_code == 302 and saved["Location"] == HOME
+    e = Entitlement.objects.get(key=MAC_A)
+    assert (e.owned, e.price_per_year, e.renews_on, e.reference, e.label) == (
+        Decimal("22"), Decimal("10"), date(2026, 12, 1), "PO-7", "Supervisor A",
+    )  # fmt: skip
+    assert refused.status_code == 400 and Entitlement.objects.get(key=MAC_A).owned == Decimal("22")
+    assert admin_client.post(url, {"owned": ""}).status_code == 302 and not Entitlement.objects.exists()
+    assert admin_client.get(reverse("reports:entitlement", args=["mls", "no-such-mac"])).status_code == 404
+    assert viewer.get(url).status_code == 403
