@@ -355,6 +355,32 @@ def licensed_things(period):
     return things
 
 
+@cached(by_kind("lstat"))
+def weekly_peaks(windows, keys):
+    """{"source:fid": the peak of each window, None where it has no rows} of the features `keys` name.
+
+    For the forecast (reports/overview/forecast.py): hour and day rows, each in the window its start falls in.
+    """
+    from reports.overview.forecast import week_number
+
+    wanted = set(keys)
+    rows = (
+        LstatUsage.objects.filter(
+            granularity__in=["hour", "day"], period_start__gte=windows[0][0], period_start__lt=windows[-1][1]
+        )
+        .annotate(week=week_number("period_start", windows))
+        .values("feature__source_id", "feature__fid", "week")
+        .annotate(peak=Max("used_max"))
+        .order_by()
+    )
+    peaks = {}
+    for row in rows:
+        key = f"{row['feature__source_id']}:{row['feature__fid']}"
+        if key in wanted:
+            peaks.setdefault(key, [None] * len(windows))[row["week"]] = row["peak"]
+    return peaks
+
+
 def licensed_keys():
     """The key of every feature stored, as `licensed_things` gives them."""
     return {f"{source}:{fid}" for source, fid in LstatFeature.objects.values_list("source_id", "fid")}

@@ -46,4 +46,5 @@ class Command(BaseCommand):
 
 
 def simulator_options(history_days):
-    return {vendor.kind: {"history_days": history_days} for vendor in VENDORS}
+    """Each simulator's options in the demo: its history and its `demo_options` (the demo's shapes)."""
+    return {vendor.kind: {"history_days": history_days, **vendor.simulator_class().demo_options} for vendor in VENDORS}

@@ -42,6 +42,16 @@ DEFAULT_FEATURES = [
     {"fid": 21, "lsid": 2, "fns": "ANSYS_Mechanical", "fv": "2024.1", "ftype": "floating", "total": 12, "peak": 11, "borrow": 3},
     {"fid": 22, "lsid": 2, "fns": "SolidWorks", "fv": "2025", "ftype": "named user", "total": 8, "peak": 9, "borrow": 0},
 ]  # fmt: skip
+# The demo's features: saturated ones with denials (MATLAB, Signal_Toolbox, SolidWorks) beside ones
+# idling well below their seats (Simulink, ANSYS_Mechanical, Abaqus), whose right-size saves money.
+DEMO_FEATURES = [
+    {"fid": 11, "lsid": 1, "fns": "MATLAB", "fv": "R2024b", "ftype": "floating", "total": 20, "peak": 21, "borrow": 2},
+    {"fid": 12, "lsid": 1, "fns": "Simulink", "fv": "R2024b", "ftype": "floating", "total": 20, "peak": 5, "borrow": 0},
+    {"fid": 13, "lsid": 1, "fns": "Signal_Toolbox", "fv": "R2024b", "ftype": "floating", "total": 4, "peak": 4, "borrow": 1},
+    {"fid": 21, "lsid": 2, "fns": "ANSYS_Mechanical", "fv": "2024.1", "ftype": "floating", "total": 16, "peak": 6, "borrow": 1},
+    {"fid": 22, "lsid": 2, "fns": "SolidWorks", "fv": "2025", "ftype": "named user", "total": 8, "peak": 9, "borrow": 0},
+    {"fid": 23, "lsid": 2, "fns": "Abaqus", "fv": "2024", "ftype": "floating", "total": 10, "peak": 2, "borrow": 0},
+]  # fmt: skip
 USERS = [
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "nina",
     "oscar", "peggy", "quentin", "rupert", "sybil", "trent", "ursula", "victor", "wendy", "xavier", "yara", "zoe",
@@ -146,6 +156,7 @@ class LstatSimulator(Simulator):
         self.requests = deque(maxlen=1000)  # (path, query) of recent requests, for tests to inspect
 
     test_history_days = 3
+    demo_options = {"features": DEMO_FEATURES}
 
     def test_source(self, base_url):
         """The `lstat_source` test fixture: the simulator's three days, 25 rows per page."""
@@ -160,6 +171,17 @@ class LstatSimulator(Simulator):
             "token": sorted(self.tokens)[0],
             "params": {"history_start": self.start.astimezone(self.zone).date().isoformat(), "timezone": self.zone.key},
         }
+
+    def demo_entitlements(self, source, today):
+        """The demo's contracts (rows of the overview's download): a price per seat for each feature, renewing over
+        the next months; the seats owned are the vendor's (the features' totals)."""
+        terms = {11: (2150, 45, "MW-887213"), 12: (1800, 45, "MW-887213"), 13: (900, 45, "MW-887213"),
+                 21: (4200, 200, "ANS-2025-17"), 22: (1300, 110, "DS-SW-4471"), 23: (3000, 80, "DS-ABQ-0912")}  # fmt: skip
+        return [
+            {"Key": f"lstat:{source.pk}:{f['fid']}", "Price per unit per year": str(terms[f["fid"]][0]),
+             "Renews on": (today + timedelta(days=terms[f["fid"]][1])).isoformat(), "Reference": terms[f["fid"]][2]}
+            for f in self.features if f["fid"] in terms
+        ]  # fmt: skip
 
     @property
     def end(self):
