@@ -71,6 +71,7 @@ ZONE_FREE = {
     "tests/test_crashed_fetches.py",
     "tests/test_pdf.py",
     "tests/test_browser.py",
+    "tests/test_site_walk.py",
     "tests/test_secrets.py",
     "tests/test_encryption.py",
     "tests/test_deploy_check.py",
