@@ -20,6 +20,8 @@ from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
+from dashboard.formats import is_whole, number_text
+
 PAGE_SIZE = 100  # rows a paginated table shows at a time: about a screenful or two
 
 
@@ -79,7 +81,9 @@ def _value_kind(value):
         return "date"
     if isinstance(value, int) and not isinstance(value, bool):
         return "int"
-    return "decimal" if is_number(value) else "text"
+    if is_number(value):  # a float peak of 12.0 is a count: shown and downloaded as 12, not 12.00
+        return "int" if is_whole(value) else "decimal"
+    return "text"
 
 
 def read(row, key):
@@ -281,11 +285,20 @@ class Table:
         values = [v for v in (column.read(row) for row in self._shown) if v is not None and v != ""]
         return bool(values) and all(is_number(v) for v in values)
 
-    @staticmethod
-    def _cell(column, row, css):
+    @cached_property
+    def _kinds(self):
+        """Each column's kind (declared, or read from its first rows): how its numbers are shown."""
+        sample = self._rows[:100]
+        return {c.key: kind_of(c, [c.read(row) for row in sample]) for c in self.columns if not c.template}
+
+    def _cell(self, column, row, css):
         if column.template:
             return Cell(None, css=css, template=column.template)
-        return Cell(column.show(column.read(row)), column.url(row), css)
+        value = column.read(row)
+        shown = (
+            column.show(value) if column.format or not is_number(value) else number_text(value, self._kinds[column.key])
+        )
+        return Cell(shown, column.url(row), css)
 
 
 def _int(value):
@@ -374,3 +387,8 @@ class Kpi:
     label: str
     value: Any
     note: str = ""
+    kind: str = ""  # how a number is shown (dashboard.formats.number_text): "percent" adds its %
+
+    @property
+    def shown(self):
+        return number_text(self.value, self.kind)

@@ -1,5 +1,6 @@
 """BigFix figures: monthly reporting periods, so bars and markers rather than dense lines."""
 
+from dashboard.formats import metric_label
 from dashboard.tables import cell
 from reports.charts.base import bar, base_layout, figure, line
 
@@ -18,6 +19,7 @@ def _month_axis(layout):
 
 def product_series_figure(rows, metric):
     """One line per product: the sum of its systems' peaks in each reporting period."""
+    metric = metric_label(metric)
     products = {}
     for row in rows:
         products.setdefault(row["product"], []).append(row)
@@ -36,6 +38,7 @@ def product_series_figure(rows, metric):
 
 def top_products_figure(rows, metric):
     """Horizontal bars, the highest peak on top."""
+    metric = metric_label(metric)
     trace = bar(
         [r["peak"] for r in rows], [r["product"] for r in rows], orientation="h",
         marker={"color": PALETTE[0]}, customdata=[r["peak_period"] for r in rows],
@@ -61,6 +64,7 @@ def peak_when(row):
 
 def stacked_periods_figure(rows, series_key, label, metric):
     """Bars per reporting period, stacked by `series_key` (computer system or product)."""
+    metric = metric_label(metric)
     series = {}
     for row in rows:
         series.setdefault(row[series_key], []).append(row)
