@@ -65,3 +65,16 @@ def summary_value(key, value):
 def summary_keys(keys):
     """The keys a summary shows, ids left out."""
     return [key for key in keys if key not in ID_KEYS and not key.endswith("_id")]
+
+
+def ago(value, now=None):
+    """A past instant relative to now: "just now" under a minute, else "5 minutes ago", "2 days ago"."""
+    from django.utils import timezone
+    from django.utils.timesince import timesince
+
+    if value is None:
+        return ""
+    now = now or timezone.now()
+    if (now - value).total_seconds() < 60:
+        return "just now"
+    return f"{timesince(value, now, depth=1)} ago".replace("\xa0", " ")

@@ -8,7 +8,7 @@ This module lives in `dashboard/` because both apps' pages use it, and `ingest` 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -35,6 +35,14 @@ def cell(value):
             f"{text} {local.tzname()}" if local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset() else text
         )
     return value
+
+
+def days_only(values):
+    """Instants that all fall on a local midnight (a daily, weekly or monthly table's rows): shown as dates."""
+    instants = [v for v in values if isinstance(v, datetime)]
+    if len(instants) < 2 or len(instants) != len([v for v in values if v is not None and v != ""]):
+        return False
+    return all(timezone.localtime(v).time() == time(0) for v in instants)
 
 
 def is_number(value):
@@ -287,17 +295,26 @@ class Table:
 
     @cached_property
     def _kinds(self):
-        """Each column's kind (declared, or read from its first rows): how its numbers are shown."""
+        """Each column's kind (declared, or read from its first rows): how its numbers are shown; a column of
+        instants that all fall on local midnights (days, weeks, months) is shown as dates ("day")."""
         sample = self._rows[:100]
-        return {c.key: kind_of(c, [c.read(row) for row in sample]) for c in self.columns if not c.template}
+        kinds = {}
+        for column in self.columns:
+            if not column.template:
+                values = [column.read(row) for row in sample]
+                kinds[column.key] = "day" if days_only(values) else kind_of(column, values)
+        return kinds
 
     def _cell(self, column, row, css):
         if column.template:
             return Cell(None, css=css, template=column.template)
-        value = column.read(row)
-        shown = (
-            column.show(value) if column.format or not is_number(value) else number_text(value, self._kinds[column.key])
-        )
+        value, kind = column.read(row), self._kinds[column.key]
+        if kind == "day" and isinstance(value, datetime) and not column.format:
+            shown = timezone.localtime(value).date().isoformat()
+        elif column.format or not is_number(value):
+            shown = column.show(value)
+        else:
+            shown = number_text(value, kind)
         return Cell(shown, column.url(row), css)
 
 

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from dashboard.formats import metric_label, number_text, summary_keys, summary_label, summary_value
-from dashboard.tables import cell, kind_of
+from dashboard.tables import cell, days_only, kind_of
 from reports.exports import download
 from reports.subscriptions.capture import split_report
 from reports.subscriptions.charts import ChartsUnavailable, figure_pngs, report_figures
@@ -54,9 +54,11 @@ def text(value):
 def shown_rows(columns, rows):
     """The rows as the page's table shows them: numbers by their column's kind, BigFix metrics by their label."""
     kinds = [kind_of(column, [row[column[0]] for row in rows]) for column in columns]
+    days = [days_only([row[column[0]] for row in rows]) for column in columns]
     return [
-        [text(metric_label(row[key]) if key == "metric" else number_text(cell(row[key]), kind))
-         for (key, _label), kind in zip(columns, kinds, strict=True)]
+        [text(metric_label(row[key]) if key == "metric" else
+              timezone.localtime(row[key]).date() if day and row[key] else number_text(cell(row[key]), kind))
+         for (key, _label), kind, day in zip(columns, kinds, days, strict=True)]
         for row in rows
     ]  # fmt: skip
 
