@@ -7,10 +7,10 @@ from django.test import RequestFactory
 from django.utils import timezone
 from django.views.defaults import server_error
 
+from dashboard.formats import BIGFIX_METRICS, ago, metric_label, number_text
 from dashboard.tables import Column, Kpi, Table, days_only, kind_of
 from reports.charts.base import count_axis
 from reports.subscriptions.email import shown_rows, summary_figures
-from dashboard.formats import BIGFIX_METRICS, ago, metric_label, number_text
 
 
 def test_every_bigfix_metric_of_the_document_reads_as_words():

@@ -67,7 +67,11 @@ class Command(BaseCommand):
         wanted = {"DEBUG": "true", "EMAIL_URL": os.environ.get("EMAIL_URL", "filemail://")}
         missing = [f"{key}={value}" for key, value in wanted.items() if key not in have]
         if missing:
-            header = [] if lines else ["# Written by `make run` (manage.py demo): the demo's settings for manage.py commands."]
+            header = (
+                []
+                if lines
+                else ["# Written by `make run` (manage.py demo): the demo's settings for manage.py commands."]
+            )
             path.write_text("\n".join([*lines, *header, *missing]) + "\n")
             self.stdout.write(f"Wrote {', '.join(m.split('=')[0] for m in missing)} to {path.name}")
 
