@@ -84,7 +84,7 @@ class Walk:
         page = self.page
         page.set_viewport_size({"width": WIDE, "height": 900})
         self.console.clear()
-        response = page.goto(f"{self.base}{href}")
+        response = page.goto(f"{self.base}{href}", wait_until="domcontentloaded")
         problems = []
         if response.status != status:
             problems.append(f"HTTP {response.status}, not {status}")
