@@ -9,16 +9,18 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# mysqlclient compiles against the MySQL/MariaDB client headers: install them where we can.
-$(VENV)/.system-deps:
-	@if ! pkg-config --exists mysqlclient 2>/dev/null && ! pkg-config --exists libmariadb 2>/dev/null; then \
+# mysqlclient compiles against the MySQL/MariaDB client headers, python-ldap against OpenLDAP's and SASL's:
+# install them where we can (checked again whenever requirements.txt changes).
+SYSTEM_DEPS := default-libmysqlclient-dev pkg-config build-essential libldap2-dev libsasl2-dev
+$(VENV)/.system-deps: requirements.txt
+	@if { ! pkg-config --exists mysqlclient 2>/dev/null && ! pkg-config --exists libmariadb 2>/dev/null; } \
+		|| [ ! -e /usr/include/ldap.h ] || [ ! -e /usr/include/sasl/sasl.h ]; then \
 		if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
-			echo "Installing the MySQL client headers mysqlclient needs (apt-get)"; \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-				default-libmysqlclient-dev pkg-config build-essential >/dev/null; \
+			echo "Installing the client headers mysqlclient and python-ldap need (apt-get)"; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_DEPS) >/dev/null; \
 		else \
-			echo "mysqlclient needs the MySQL client headers. On Debian/Ubuntu:"; \
-			echo "  sudo apt-get install default-libmysqlclient-dev pkg-config build-essential"; \
+			echo "mysqlclient and python-ldap need the MySQL, OpenLDAP and SASL client headers. On Debian/Ubuntu:"; \
+			echo "  sudo apt-get install $(SYSTEM_DEPS)"; \
 			exit 1; \
 		fi; \
 	fi
@@ -40,10 +42,20 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## test: ruff, then the whole suite on SQLite in UTC, again (but for the zone_free tests) in a zone with DST and in
-## one with a half-hour offset, then the whole suite on MySQL/MariaDB when TEST_MYSQL_URL is set
+## test: ruff, then the whole suite on SQLite in UTC beside the whole suite on MySQL/MariaDB (when TEST_MYSQL_URL is
+## set), then again (but for the zone_free tests) in a zone with DST and in one with a half-hour offset, side by side.
+## Each run has its own Redis databases, so the runs sharing the two cores never see each other's cache or queue.
 test: lint
-	$(BIN)/python -m pytest
+	@echo "== the whole suite on SQLite in UTC$${TEST_MYSQL_URL:+, and beside it on MySQL/MariaDB} =="
+	@if [ -n "$$TEST_MYSQL_URL" ]; then \
+		DATABASE_URL="$$TEST_MYSQL_URL" TEST_REDIS_URL=redis://127.0.0.1:6379/7 TEST_BROKER_URL=redis://127.0.0.1:6379/4 \
+			$(BIN)/python -m pytest > .test-mysql.log 2>&1 & my=$$!; \
+	else \
+		echo "TEST_MYSQL_URL is not set: skipped the MySQL/MariaDB run"; my=; \
+	fi; \
+	$(BIN)/python -m pytest; utc=$$?; \
+	if [ -n "$$my" ]; then wait $$my; my=$$?; echo "== MySQL/MariaDB =="; cat .test-mysql.log; else my=0; fi; \
+	rm -f .test-mysql.log; [ $$utc -eq 0 ] && [ $$my -eq 0 ]
 	@echo "== again in America/New_York (DST) and in Asia/Kolkata (UTC+05:30), side by side on two cores =="
 	@TEST_TIME_ZONE=America/New_York TEST_REDIS_URL=redis://127.0.0.1:6379/8 $(BIN)/python -m pytest -m "not zone_free" \
 		> .test-new-york.log 2>&1 & ny=$$!; \
@@ -51,12 +63,6 @@ test: lint
 		> .test-kolkata.log 2>&1; kolkata=$$?; wait $$ny; ny=$$?; \
 	echo "== America/New_York =="; cat .test-new-york.log; echo "== Asia/Kolkata =="; cat .test-kolkata.log; \
 	rm -f .test-new-york.log .test-kolkata.log; [ $$ny -eq 0 ] && [ $$kolkata -eq 0 ]
-	@if [ -n "$$TEST_MYSQL_URL" ]; then \
-		echo "== again on MySQL/MariaDB =="; \
-		DATABASE_URL="$$TEST_MYSQL_URL" $(BIN)/python -m pytest; \
-	else \
-		echo "TEST_MYSQL_URL is not set: skipped the MySQL/MariaDB run"; \
-	fi
 
 ## bench: MLS ingest speed into SQLite and MariaDB, beside the seed's one-INSERT-per-record approach; raw export of 1 M minutes;
 ## report pages at ten years of data (SQLite and MariaDB); 20 and 50 users under gunicorn (see docs/benchmarks.md)

@@ -24,6 +24,8 @@ urlpatterns = [
     public(path("login/", RateLimitedLoginView.as_view(), name="login")),
     # The admin logs in through the same, rate-limited page (and comes back to ?next=).
     public(path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True))),
+    # OpenID Connect: "Sign in with <provider>" and the provider's answer (404 unless configured).
+    path("oidc/", include("dashboard.signin.urls")),
     public(path("logout/", auth_views.LogoutView.as_view(), name="logout")),
     # Every page of the admin site (sources, alert rules, subscriptions, raw rows) is for admins.
     roles.admin(path("admin/", admin.site.urls)),

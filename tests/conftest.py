@@ -3,10 +3,12 @@ from datetime import UTC, datetime
 import pytest
 import time_machine
 
-from ingest.services import source_save
+from ingest.models import IngestRun
+from ingest.services import run_fetch, source_save
 from ingest.simulators.server import SimulatorServer
 from ingest.vendors import VENDORS
 from tests.browser import browser  # noqa: F401  (the headless Chromium fixture of the browser tests)
+from tests.canary import canary  # noqa: F401  (the loopback server that records every request it gets)
 
 
 @pytest.fixture(autouse=True)
@@ -42,9 +44,31 @@ def _source_fixture(kind):
     return pytest.fixture(source, name=f"{kind}_source")
 
 
-# One `<kind>_source` fixture per vendor in the registry: mls_source, bigfix_source, ...
+def _fetched_fixture(kind):
+    def fetched(request):
+        if kind == "lstat":
+            request.getfixturevalue("lstat_clock")  # License Statistics' open hour and day are "now"
+        source = request.getfixturevalue(f"{kind}_source")
+        run = run_fetch(source)
+        assert run.status == IngestRun.Status.SUCCEEDED, run.error
+        return source
+
+    fetched.__doc__ = f"The {kind} test source, fetched once from the `sim` simulator (a succeeded run)."
+    return pytest.fixture(fetched, name=f"{kind}_fetched")
+
+
+# One `<kind>_source` and one `<kind>_fetched` fixture per vendor in the registry: mls_source, mls_fetched, ...
 for _vendor in VENDORS:
     globals()[f"{_vendor.kind}_source"] = _source_fixture(_vendor.kind)
+    globals()[f"{_vendor.kind}_fetched"] = _fetched_fixture(_vendor.kind)
+
+
+@pytest.fixture
+def all_fetched(request, sim, lstat_clock):
+    """Every vendor's test source fetched once from its simulator, our clock at the simulators' end."""
+    for vendor in VENDORS:
+        request.getfixturevalue(f"{vendor.kind}_fetched")
+    return sim
 
 
 @pytest.fixture
@@ -70,6 +94,10 @@ ZONE_FREE = {
     "tests/faults/",
     "tests/test_crashed_fetches.py",
     "tests/test_pdf.py",
+    "tests/test_chart_escaping.py",
+    "tests/test_pdf_limits.py",
+    "tests/test_shared_limits.py",
+    "tests/test_settings.py",
     "tests/test_browser.py",
     "tests/test_site_walk.py",
     "tests/test_secrets.py",
@@ -78,6 +106,11 @@ ZONE_FREE = {
     "tests/test_roles.py",
     "tests/test_security.py",
     "tests/test_redis_broker.py",
+    "tests/subscriptions/test_names.py",
+    "tests/subscriptions/test_recipients.py",
+    "tests/subscriptions/test_send_now.py",
+    "tests/signin/",
+    "tests/test_transport.py",
 }
 
 

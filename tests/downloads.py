@@ -12,11 +12,18 @@ def content(response):
     return b"".join(response.streaming_content) if response.streaming else response.content
 
 
-def csv_rows(response):
-    """The CSV's rows of text, header first."""
+def csv_rows(response, *, streaming=False):
+    """The CSV's rows of text, header first (STREAMING: the response must be a streamed one)."""
     assert response.status_code == 200, content(response)[:300]
     assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response.streaming or not streaming, "the CSV was not streamed"
     return list(csv.reader(io.StringIO(content(response).decode("utf-8"))))
+
+
+def csv_dicts(response):
+    """The CSV's rows as {header: text}."""
+    header, *rows = csv_rows(response)
+    return [dict(zip(header, row, strict=True)) for row in rows]
 
 
 def xlsx_book(response):

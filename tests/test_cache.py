@@ -56,12 +56,6 @@ def chart_cache(request, settings):
     caches["charts"].clear()
 
 
-@pytest.fixture
-def fetched(mls_source):
-    assert run_fetch(mls_source).status == "succeeded"
-    return mls_source
-
-
 def selector_queries(selector, *args):
     """The SQL the selector runs when nothing is cached."""
     with CaptureQueriesContext(connection) as queries:
@@ -82,7 +76,7 @@ def day_period():
     return form.period()
 
 
-def test_the_second_request_of_a_page_reads_its_chart_rows_from_the_cache(viewer, fetched):
+def test_the_second_request_of_a_page_reads_its_chart_rows_from_the_cache(viewer, mls_fetched):
     supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
     usage = selector_queries(mls.mls_usage, supervisor, day_period())
     heatmap = selector_queries(mls.mls_heatmap, supervisor, day_period())
@@ -111,20 +105,20 @@ def test_a_fetch_that_stores_new_minutes_shows_them_at_once(viewer, sim, mls_sou
     assert after[-1]["samples"] == 60
 
 
-def test_a_fetch_that_stores_nothing_leaves_the_cache(viewer, fetched):
-    version = Source.objects.get(pk=fetched.pk).data_version
+def test_a_fetch_that_stores_nothing_leaves_the_cache(viewer, mls_fetched):
+    version = Source.objects.get(pk=mls_fetched.pk).data_version
     assert version > 0  # the first fetch stored pages
     viewer.get(URL, DAY)
 
-    again = run_fetch(fetched)
+    again = run_fetch(mls_fetched)
     _response, ran = page_queries(viewer, URL, DAY)
 
     assert (again.status, again.records_fetched) == ("succeeded", 0)
-    assert Source.objects.get(pk=fetched.pk).data_version == version
+    assert Source.objects.get(pk=mls_fetched.pk).data_version == version
     assert not selector_queries(mls.mls_usage, MlsSupervisor.objects.get(macaddress=MAC_A), day_period()) & ran
 
 
-def test_the_same_page_in_another_display_zone_is_its_own_entry(viewer, fetched, settings):
+def test_the_same_page_in_another_display_zone_is_its_own_entry(viewer, mls_fetched, settings):
     here = viewer.get(URL, DAY).context["rows"]
 
     other = "America/New_York" if settings.TIME_ZONE == "Asia/Kolkata" else "Asia/Kolkata"
@@ -136,7 +130,7 @@ def test_the_same_page_in_another_display_zone_is_its_own_entry(viewer, fetched,
     assert str(there[0]["bucket"].tzinfo) == other
 
 
-def test_with_no_cache_seconds_every_request_reads_the_rows(viewer, fetched, settings):
+def test_with_no_cache_seconds_every_request_reads_the_rows(viewer, mls_fetched, settings):
     settings.CHART_CACHE_SECONDS = 0
     usage = selector_queries(mls.mls_usage, MlsSupervisor.objects.get(macaddress=MAC_A), day_period())
 
@@ -146,7 +140,7 @@ def test_with_no_cache_seconds_every_request_reads_the_rows(viewer, fetched, set
     assert usage <= ran
 
 
-def test_rows_larger_than_the_limit_are_not_kept(viewer, fetched, settings):
+def test_rows_larger_than_the_limit_are_not_kept(viewer, mls_fetched, settings):
     settings.CHART_CACHE_MAX_BYTES = 100
     usage = selector_queries(mls.mls_usage, MlsSupervisor.objects.get(macaddress=MAC_A), day_period())
 
@@ -277,7 +271,7 @@ def test_a_selector_keyed_on_something_it_cannot_name_is_refused():
         unkeyable(object())
 
 
-def test_the_period_and_the_supervisor_are_part_of_the_key(viewer, fetched):
+def test_the_period_and_the_supervisor_are_part_of_the_key(viewer, mls_fetched):
     supervisor_a = MlsSupervisor.objects.get(macaddress=MAC_A)
     supervisor_b = MlsSupervisor.objects.get(macaddress=MAC_B)
     period = day_period()

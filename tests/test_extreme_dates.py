@@ -7,8 +7,6 @@ every report bounds its dates in one place (reports.forms.date_bounds), in every
 import pytest
 from django.urls import reverse
 
-from ingest.models import IngestRun
-from ingest.services import run_fetch
 from ingest.vendors.lstat.models import LstatFeature
 from tests.conftest import MAC_A
 
@@ -22,13 +20,6 @@ EXTREMES = [
     ({"start": "1969-12-31", "end": "2026-03-01"}, "start"),
 ]
 ZONES = ["Asia/Kolkata", "UTC", "America/New_York"]
-
-
-@pytest.fixture
-def fetched(sim, lstat_clock, mls_source, metering_source, lstat_source, bigfix_source):
-    for source in (mls_source, metering_source, lstat_source, bigfix_source):
-        run = run_fetch(source)
-        assert run.status == IngestRun.Status.SUCCEEDED, run.error
 
 
 def report_urls():
@@ -50,7 +41,7 @@ def report_urls():
 
 
 @pytest.mark.parametrize("zone", ZONES)
-def test_extreme_dates_are_a_400_naming_the_date_on_every_report(viewer, fetched, settings, zone):
+def test_extreme_dates_are_a_400_naming_the_date_on_every_report(viewer, all_fetched, settings, zone):
     settings.TIME_ZONE = zone
     for url in report_urls():
         for query, name in EXTREMES:
@@ -61,7 +52,7 @@ def test_extreme_dates_are_a_400_naming_the_date_on_every_report(viewer, fetched
                 assert f"{name}: choose a date from 1970-01-01" in response.content.decode(), (url, query)
 
 
-def test_an_extreme_snapshot_time_is_a_400_naming_it(viewer, fetched, settings):
+def test_an_extreme_snapshot_time_is_a_400_naming_it(viewer, all_fetched, settings):
     settings.TIME_ZONE = "Asia/Kolkata"
     for at in ["0001-01-01", "0001-01-01T00:00", "9999-12-31T23:59"]:
         response = viewer.get(reverse("reports:lstat_users"), {"at": at})
@@ -70,14 +61,14 @@ def test_an_extreme_snapshot_time_is_a_400_naming_it(viewer, fetched, settings):
         assert "at: choose a date from 1970-01-01" in response.content.decode()
 
 
-def test_the_bounds_themselves_are_accepted(viewer, fetched, settings):
+def test_the_bounds_themselves_are_accepted(viewer, all_fetched, settings):
     settings.TIME_ZONE = "Asia/Kolkata"
     response = viewer.get(f"/mls/{MAC_A}/", {"start": "1970-01-01", "end": "1970-01-02"})
 
     assert response.status_code == 200
 
 
-def test_subscribing_to_a_report_with_an_extreme_date_says_which_date(viewer, fetched, settings):
+def test_subscribing_to_a_report_with_an_extreme_date_says_which_date(viewer, all_fetched, settings):
     settings.TIME_ZONE = "Asia/Kolkata"
     report = f"/mls/{MAC_A}/?start=0001-01-01"
     assert viewer.get("/subscriptions/new/", {"report": report}).status_code == 200

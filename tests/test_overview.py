@@ -28,14 +28,6 @@ START = END - timedelta(days=89)
 HOME = reverse("reports:home")
 
 
-@pytest.fixture
-def fetched(sim, lstat_clock, mls_source, bigfix_source, lstat_source, metering_source):
-    """Every simulator fetched once, our clock at the simulators' end."""
-    for source in (mls_source, bigfix_source, lstat_source, metering_source):
-        assert run_fetch(source).status == "succeeded", source.kind
-    return sim
-
-
 def overview(client, **query):
     response = client.get(HOME, {"start": START, "end": END, **query})
     assert response.status_code == 200, response.content.decode()[:2000]
@@ -63,7 +55,7 @@ def period_bounds():
     )
 
 
-def test_every_vendor_contributes_its_licensed_things(viewer, fetched):
+def test_every_vendor_contributes_its_licensed_things(viewer, all_fetched):
     rows = overview(viewer).context["rows"]
 
     assert {r.thing.kind for r in rows} == {v.kind for v in VENDORS}
@@ -72,7 +64,7 @@ def test_every_vendor_contributes_its_licensed_things(viewer, fetched):
     assert all(r.thing.url for r in rows)
 
 
-def test_a_supervisor_row_holds_its_minutes_figures(viewer, fetched):
+def test_a_supervisor_row_holds_its_minutes_figures(viewer, all_fetched):
     start, end = period_bounds()
     minutes = [
         (datetime.combine(r.ts_date, r.ts_time, UTC), r.lic_used, r.lic_prepaid)
@@ -97,7 +89,7 @@ def test_a_supervisor_row_holds_its_minutes_figures(viewer, fetched):
     assert row.thing.denials is None  # MLS meters beyond prepaid: nobody is denied
 
 
-def test_a_feature_row_holds_its_usage_rows_figures(viewer, fetched):
+def test_a_feature_row_holds_its_usage_rows_figures(viewer, all_fetched):
     start, end = period_bounds()
     matlab = feature("MATLAB")
     stored = LstatUsage.objects.filter(feature=matlab, period_start__gte=start, period_start__lt=end)
@@ -122,7 +114,7 @@ def test_right_sizing_covers_the_percentile_of_hours_and_counts_the_hours_it_den
     assert seats_covering(Counter(), 99) == (None, None)
 
 
-def test_the_percentile_comes_from_the_query(viewer, fetched):
+def test_the_percentile_comes_from_the_query(viewer, all_fetched):
     default = row_of(overview(viewer), "metering", next(iter(_metering_keys())))
     lower = row_of(overview(viewer, p=50), "metering", default.thing.key)
 
@@ -135,7 +127,7 @@ def _metering_keys():
     return [f"{s}:{t}" for s, t in MeteringEvent.objects.values_list("source_id", "tenant").distinct()]
 
 
-def test_seats_never_used_are_called_out_with_what_they_cost(admin_client, fetched, settings):
+def test_seats_never_used_are_called_out_with_what_they_cost(admin_client, all_fetched, settings):
     settings.CURRENCY = "USD"
     matlab = feature("MATLAB")
     LstatUsage.objects.filter(feature=matlab).update(total_seats=50)  # the vendor now reports 50 seats
@@ -156,7 +148,7 @@ def test_seats_never_used_are_called_out_with_what_they_cost(admin_client, fetch
     assert "Unused seats cost a year, in total $36,000" in text(page)
 
 
-def test_a_blank_price_clears_it_and_a_bad_one_is_refused_clearly(admin_client, fetched):
+def test_a_blank_price_clears_it_and_a_bad_one_is_refused_clearly(admin_client, all_fetched):
     SeatPrice.objects.create(kind="mls", key=MAC_A, price_per_year=100)
     url = reverse("reports:seat_price")
 
@@ -171,7 +163,7 @@ def test_a_blank_price_clears_it_and_a_bad_one_is_refused_clearly(admin_client, 
     assert not SeatPrice.objects.exists()
 
 
-def test_only_staff_set_prices(viewer, fetched):
+def test_only_staff_set_prices(viewer, all_fetched):
     response = viewer.post(reverse("reports:seat_price"), {"kind": "mls", "key": MAC_A, "price": "10"})
 
     assert response.status_code == 403
@@ -179,7 +171,7 @@ def test_only_staff_set_prices(viewer, fetched):
     assert 'name="price"' not in overview(viewer).content.decode()
 
 
-def test_denials_are_called_out_most_first(viewer, fetched):
+def test_denials_are_called_out_most_first(viewer, all_fetched):
     page = overview(viewer)
     denied = page.context["callouts"]["denied"]
 
@@ -193,8 +185,8 @@ def test_denials_are_called_out_most_first(viewer, fetched):
     assert f"SolidWorks 2025 on rlm-design : {denied[0].thing.denials} denials in 90 days" in text(page)
 
 
-def test_a_failing_source_is_called_out(viewer, fetched, mls_source):
-    fetched.faults.add("500", "/mls/", times=-1)
+def test_a_failing_source_is_called_out(viewer, all_fetched, mls_source):
+    all_fetched.faults.add("500", "/mls/", times=-1)
     run_fetch(mls_source)
 
     page = overview(viewer)
@@ -204,7 +196,7 @@ def test_a_failing_source_is_called_out(viewer, fetched, mls_source):
     assert "failing" in text(page)
 
 
-def test_the_table_filters_by_vendor_source_and_server(viewer, fetched, lstat_source):
+def test_the_table_filters_by_vendor_source_and_server(viewer, all_fetched, lstat_source):
     by_kind = overview(viewer, kind="lstat").context["rows"]
     by_server = overview(viewer, server="flexlm-eng").context["rows"]
     by_source = overview(viewer, source=lstat_source.pk).context["rows"]
@@ -214,7 +206,7 @@ def test_the_table_filters_by_vendor_source_and_server(viewer, fetched, lstat_so
     assert [r.thing.key for r in by_source] == [r.thing.key for r in by_kind]
 
 
-def test_the_table_sorts_with_missing_figures_last(viewer, fetched):
+def test_the_table_sorts_with_missing_figures_last(viewer, all_fetched):
     rows = overview(viewer, sort="-denials").context["rows"]
     denials = [r.thing.denials for r in rows]
 
@@ -222,7 +214,7 @@ def test_the_table_sorts_with_missing_figures_last(viewer, fetched):
     assert set(denials[5:]) == {None}
 
 
-def test_each_figure_heading_links_to_its_sort_and_the_current_one_flips(viewer, fetched):
+def test_each_figure_heading_links_to_its_sort_and_the_current_one_flips(viewer, all_fetched):
     page = overview(viewer, sort="-denials").content.decode()
     html = page[page.index('id="overview"') : page.index("</thead>", page.index('id="overview"'))]
     headings = dict(re.findall(r'<th[^>]*><a href="\?([^"]*)" data-sort="[a-z]*">([^<]+)</a></th>', html))
@@ -248,7 +240,7 @@ def test_each_figure_heading_links_to_its_sort_and_the_current_one_flips(viewer,
         ({"start": "2026-03-05", "end": "2026-03-01"}, "The start date must not be after the end date."),
     ],
 )
-def test_bad_parameters_answer_400_with_the_reason(viewer, fetched, query, message):
+def test_bad_parameters_answer_400_with_the_reason(viewer, all_fetched, query, message):
     response = viewer.get(HOME, query)
 
     assert response.status_code == 400
@@ -262,7 +254,7 @@ def test_the_overview_with_no_sources_says_how_to_add_one(viewer):
     assert "No licensed things match: add a source and fetch it." in text(page)
 
 
-def test_a_tenant_row_counts_locations_active_at_once_hour_by_hour(viewer, fetched):
+def test_a_tenant_row_counts_locations_active_at_once_hour_by_hour(viewer, all_fetched):
     start, end = period_bounds()
     now = timezone.now()
     intervals = MeteringInterval.objects.filter(tenant="acme")
@@ -285,7 +277,7 @@ def test_a_tenant_row_counts_locations_active_at_once_hour_by_hour(viewer, fetch
     assert row.thing.owned is None and row.thing.denials is None
 
 
-def test_a_bigfix_row_peaks_at_its_highest_reporting_period_sum(viewer, fetched):
+def test_a_bigfix_row_peaks_at_its_highest_reporting_period_sum(viewer, all_fetched):
     usage = BigfixUsage.objects.filter(reporting_period_start_date__lte=END, reporting_period_end_date__gte=START)
     sums = Counter()
     for u in usage:
@@ -300,7 +292,7 @@ def test_a_bigfix_row_peaks_at_its_highest_reporting_period_sum(viewer, fetched)
     assert row.needed is None and row.utilization is None  # BigFix knows no hours and no owned seats
 
 
-def test_each_row_draws_its_trend_and_links_to_its_report(viewer, fetched):
+def test_each_row_draws_its_trend_and_links_to_its_report(viewer, all_fetched):
     page = overview(viewer, kind="lstat")
     html = page.content.decode()
 
@@ -309,7 +301,7 @@ def test_each_row_draws_its_trend_and_links_to_its_report(viewer, fetched):
         assert f'href="{r.thing.url.replace("&", "&amp;")}"' in html
 
 
-def test_the_table_downloads_as_csv_and_xlsx_with_the_same_rows(viewer, fetched):
+def test_the_table_downloads_as_csv_and_xlsx_with_the_same_rows(viewer, all_fetched):
     response = viewer.get(HOME, {"start": START, "end": END, "kind": "lstat", "sort": "-denials", "format": "csv"})
     lines = b"".join(response.streaming_content).decode().splitlines()
 

@@ -25,7 +25,7 @@ from ingest.vendors.mls.models import MlsRecord
 from tests.conftest import MAC_A, SIM_END
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BROKER_URL = "redis://127.0.0.1:6379/6"
+BROKER_URL = os.environ.get("TEST_BROKER_URL", "redis://127.0.0.1:6379/6")  # make test gives parallel runs their own
 QCLUSTER = """
 import sys
 import django
@@ -52,7 +52,7 @@ def redis_broker():
 
 @pytest.fixture
 def broker(monkeypatch):
-    """This process queues on Redis (db 6), as a web process with REDIS_URL does; the queue starts empty."""
+    """This process queues on Redis (TEST_BROKER_URL), as a web process with REDIS_URL does; the queue starts empty."""
     redis_broker().flushdb()
     monkeypatch.setattr(Conf, "SYNC", False)
     monkeypatch.setattr(Conf, "ORM", None)

@@ -12,34 +12,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from ingest.models import IngestRun
 from ingest.services import run_fetch
 from ingest.vendors.lstat.models import LstatServer
 from reports.charts.base import points
 from reports.periods import MAX_POINTS_PER_PAGE, Period, chart_period
 from reports.views.common import figure_json
 from tests.conftest import MAC_A
+from tests.downloads import csv_dicts
+from tests.pages import figure
 
 URL = f"/mls/{MAC_A}/"
 TWO_DAYS = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "hour"}  # 48 hours of minutes
-
-
-@pytest.fixture
-def fetched(mls_source):
-    run = run_fetch(mls_source)
-    assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    return mls_source
-
-
-def figure(response, chart_id="chart"):
-    html = response.content.decode()
-    opening = f'<script type="application/json" id="{chart_id}-data">'
-    start = html.index(opening) + len(opening)
-    return json.loads(html[start : html.index("</script>", start)])
-
-
-def csv_rows(response):
-    return list(csv.DictReader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def test_a_figure_is_compact_json_safe_in_a_script_element():
@@ -68,7 +51,7 @@ def test_ten_years_of_hours_are_charted_in_buckets_that_keep_within_the_point_ca
     assert "The table and downloads keep hour rows" in chart.note
 
 
-def test_a_ten_year_hourly_page_draws_at_most_5000_points_per_trace(viewer, fetched):
+def test_a_ten_year_hourly_page_draws_at_most_5000_points_per_trace(viewer, mls_fetched):
     response = viewer.get(URL, {"start": "2016-03-05", "end": "2026-03-04", "granularity": "hour"})
 
     assert response.status_code == 200
@@ -80,11 +63,11 @@ def test_a_ten_year_hourly_page_draws_at_most_5000_points_per_trace(viewer, fetc
     assert "The chart shows week buckets: day buckets over 3652 days would draw 25,564 points" in html
 
 
-def test_a_chart_with_too_many_points_reads_coarser_buckets_and_says_so(viewer, fetched, monkeypatch):
+def test_a_chart_with_too_many_points_reads_coarser_buckets_and_says_so(viewer, mls_fetched, monkeypatch):
     monkeypatch.setattr("reports.periods.MAX_POINTS_PER_PAGE", 100)  # 7 traces of 72 hours: 504 points
 
     page = viewer.get(URL, TWO_DAYS)
-    download = csv_rows(viewer.get(URL, {**TWO_DAYS, "format": "csv"}))
+    download = csv_dicts(viewer.get(URL, {**TWO_DAYS, "format": "csv"}))
 
     used = next(t for t in figure(page)["data"] if t["name"] == "Used avg")
     assert [x[:10] for x in used["x"]] == ["2026-03-02", "2026-03-03", "2026-03-04"]
@@ -92,21 +75,21 @@ def test_a_chart_with_too_many_points_reads_coarser_buckets_and_says_so(viewer, 
     assert len(page.context["rows"]) == len(download) == 48  # the table and the download keep hours
 
 
-def test_a_download_builds_no_figure(viewer, fetched, monkeypatch, settings):
+def test_a_download_builds_no_figure(viewer, mls_fetched, monkeypatch, settings):
     monkeypatch.setattr("reports.periods.MAX_POINTS_PER_PAGE", 100)  # the chart would read day rows: a query more
     settings.CHART_CACHE_SECONDS = 0  # every query runs, so the queries say what each response built
 
     with CaptureQueriesContext(connection) as page_queries:
         viewer.get(URL, TWO_DAYS)
     with CaptureQueriesContext(connection) as csv_queries:
-        csv_rows(viewer.get(URL, {**TWO_DAYS, "format": "csv"}))
+        csv_dicts(viewer.get(URL, {**TWO_DAYS, "format": "csv"}))
 
     page, download = ([q["sql"] for q in c.captured_queries if "mlsrollup" in q["sql"].lower()] for c in (page_queries, csv_queries))  # fmt: skip
     assert len(download) == 2  # the latest day, then the rows: no chart rows, no heatmap
     assert len(page) == 4  # and the chart's day rows and the heatmap's hours
 
 
-def test_a_long_table_shows_a_page_of_rows_with_links_that_keep_the_query(viewer, fetched, monkeypatch):
+def test_a_long_table_shows_a_page_of_rows_with_links_that_keep_the_query(viewer, mls_fetched, monkeypatch):
     monkeypatch.setattr("dashboard.tables.PAGE_SIZE", 10)
 
     first, second = viewer.get(URL, TWO_DAYS), viewer.get(URL, {**TWO_DAYS, "page": "2"})
@@ -116,12 +99,12 @@ def test_a_long_table_shows_a_page_of_rows_with_links_that_keep_the_query(viewer
     html = second.content.decode()
     assert "Rows 11–20 of 48" in html
     assert 'href="?start=2026-03-02&amp;end=2026-03-04&amp;granularity=hour&amp;page=3#rows"' in html
-    assert len(csv_rows(viewer.get(URL, {**TWO_DAYS, "page": "2", "format": "csv"}))) == 48  # downloads: all rows
+    assert len(csv_dicts(viewer.get(URL, {**TWO_DAYS, "page": "2", "format": "csv"}))) == 48  # downloads: all rows
 
 
 @pytest.mark.parametrize(("page", "shown"), [("abc", "Rows 1–10 of 48"), ("-3", "Rows 1–10 of 48"),
                                              ("999", "Rows 41–48 of 48"), ("", "Rows 1–10 of 48")])  # fmt: skip
-def test_a_page_number_that_is_no_page_shows_the_nearest_page(viewer, fetched, monkeypatch, page, shown):
+def test_a_page_number_that_is_no_page_shows_the_nearest_page(viewer, mls_fetched, monkeypatch, page, shown):
     monkeypatch.setattr("dashboard.tables.PAGE_SIZE", 10)
 
     response = viewer.get(URL, {**TWO_DAYS, "page": page})
@@ -129,7 +112,7 @@ def test_a_page_number_that_is_no_page_shows_the_nearest_page(viewer, fetched, m
     assert response.status_code == 200 and shown in response.content.decode()
 
 
-def test_sorting_a_long_table_sorts_every_row_on_the_server(viewer, fetched, monkeypatch):
+def test_sorting_a_long_table_sorts_every_row_on_the_server(viewer, mls_fetched, monkeypatch):
     monkeypatch.setattr("dashboard.tables.PAGE_SIZE", 10)
 
     response = viewer.get(URL, {**TWO_DAYS, "sort": "-used_avg"})
@@ -158,7 +141,7 @@ def test_each_table_of_a_page_with_several_has_its_own_page(sim, lstat_clock, ls
     assert "summary_page=2" in first.content.decode()
 
 
-def test_a_report_page_is_served_gzip_when_the_browser_accepts_it(viewer, fetched):
+def test_a_report_page_is_served_gzip_when_the_browser_accepts_it(viewer, mls_fetched):
     response = viewer.get(URL, TWO_DAYS, HTTP_ACCEPT_ENCODING="gzip, deflate")
 
     assert response["Content-Encoding"] == "gzip"
@@ -167,7 +150,7 @@ def test_a_report_page_is_served_gzip_when_the_browser_accepts_it(viewer, fetche
     assert b'id="chart-data"' in gzip.decompress(response.content)
 
 
-def test_a_streamed_download_is_compressed_too(viewer, fetched):
+def test_a_streamed_download_is_compressed_too(viewer, mls_fetched):
     response = viewer.get(URL, {**TWO_DAYS, "format": "csv"}, HTTP_ACCEPT_ENCODING="gzip")
 
     assert response["Content-Encoding"] == "gzip"

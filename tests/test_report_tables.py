@@ -13,18 +13,12 @@ RANGE = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "day"}
 TABLES = ["series", "locations", "users", "applications"]
 
 
-@pytest.fixture
-def fetched(sim, metering_source):
-    run = run_fetch(metering_source)
-    assert run.status == "succeeded", run.error
-
-
 def shown(table):
     """A table as the page shows it: its header, then its cells as text."""
     return [[label for _key, label in table["columns"]]] + [[str(c) for c in row] for row in table["table_rows"]]
 
 
-def test_the_page_gets_every_table_with_its_own_download_links(viewer, fetched):
+def test_the_page_gets_every_table_with_its_own_download_links(viewer, metering_fetched):
     page = viewer.get(TENANT, RANGE)
 
     assert page.status_code == 200
@@ -39,7 +33,7 @@ def test_the_page_gets_every_table_with_its_own_download_links(viewer, fetched):
         assert f"table={name}&amp;format=csv" in html and f"table={name}&amp;format=xlsx" in html
 
 
-def test_each_table_downloads_its_own_rows_as_csv_and_xlsx(viewer, fetched):
+def test_each_table_downloads_its_own_rows_as_csv_and_xlsx(viewer, metering_fetched):
     tables = viewer.get(TENANT, RANGE).context["tables"]
 
     for name in TABLES:
@@ -50,7 +44,7 @@ def test_each_table_downloads_its_own_rows_as_csv_and_xlsx(viewer, fetched):
         assert comparable(as_xlsx) == comparable(shown(tables[name])), name
 
 
-def test_the_default_download_is_the_first_table(viewer, fetched):
+def test_the_default_download_is_the_first_table(viewer, metering_fetched):
     page = viewer.get(TENANT, RANGE)
 
     response = viewer.get(TENANT, {**RANGE, "format": "csv"})
@@ -60,7 +54,7 @@ def test_the_default_download_is_the_first_table(viewer, fetched):
     assert page.context["rows"] == page.context["tables"]["series"]["rows"]
 
 
-def test_an_unknown_table_is_a_400_with_the_page_and_the_error(viewer, fetched):
+def test_an_unknown_table_is_a_400_with_the_page_and_the_error(viewer, metering_fetched):
     for query in ({"table": "secrets"}, {"table": "secrets", "format": "csv"}, {"table": "secrets", "format": "xlsx"}):
         response = viewer.get(TENANT, {**RANGE, **query})
 
@@ -71,7 +65,7 @@ def test_an_unknown_table_is_a_400_with_the_page_and_the_error(viewer, fetched):
         )
 
 
-def test_an_unknown_format_of_a_known_table_is_a_400(viewer, fetched):
+def test_an_unknown_format_of_a_known_table_is_a_400(viewer, metering_fetched):
     assert viewer.get(TENANT, {**RANGE, "table": "users", "format": "docx"}).status_code == 400
 
 

@@ -39,14 +39,7 @@ def test_the_admin_site_is_for_admins_only():
 
 
 @pytest.fixture
-def fetched(sim, lstat_clock, mls_source, bigfix_source, lstat_source, metering_source):
-    for source in (mls_source, bigfix_source, lstat_source, metering_source):
-        assert run_fetch(source).status == "succeeded", source.kind
-    return sim
-
-
-@pytest.fixture
-def urls(fetched, mls_source):
+def urls(all_fetched, mls_source):
     """One URL per URL pattern outside the admin site (and one admin page), with the role it needs."""
     usage = BigfixUsage.objects.first()
     event = MeteringEvent.objects.first()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.vendors.base import split_list
+from ingest.vendors.params import split_list
 
 
 @pytest.mark.parametrize(
@@ -16,7 +16,3 @@ from ingest.vendors.base import split_list
 )
 def test_split_list_gives_the_stripped_distinct_non_empty_items(value, items):
     assert split_list(value) == items
-
-
-def test_split_list_can_keep_repeats():
-    assert split_list("3, 7,3", unique=False) == ["3", "7", "3"]

@@ -6,16 +6,7 @@ from django.db import transaction
 
 from ingest.db import upsert
 from ingest.models import Cursor, Source
-
-
-def split_list(value, *, unique=True):
-    """The stripped, non-empty items of a comma-separated string (or of a list), first occurrences only.
-
-    `unique=False` keeps repeated items where a connector has always kept them.
-    """
-    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
-    items = [str(item).strip() for item in items if str(item).strip()]
-    return list(dict.fromkeys(items)) if unique else items
+from ingest.vendors.params import default_text
 
 
 class Connector:
@@ -28,8 +19,7 @@ class Connector:
     """
 
     kind = ""
-    params_form = None  # a ParamsForm subclass; None while a connector still validates by hand
-    params_help: dict[str, str] = {}
+    params_form = None  # a ParamsForm subclass
 
     def __init__(self, source, run):
         self.source = source
@@ -39,33 +29,16 @@ class Connector:
     @classmethod
     def clean_params(cls, params):
         """Return the validated parameters or raise ValueError naming the bad one."""
-        if cls.params_form is not None:
-            return cls.params_form.clean_params(params)
-        unknown = set(params) - set(cls.params_help)
-        if unknown:
-            raise ValueError(
-                f"unknown parameter(s) {', '.join(sorted(unknown))}; "
-                f"{cls.kind} takes {', '.join(cls.params_help) or 'none'}"
-            )
-        return dict(params)
+        return cls.params_form.clean_params(params)
 
     @classmethod
     def parameters_help(cls):
         """{name: help text} of the connector's parameters."""
-        if cls.params_form is not None:
-            return cls.params_form.params_help()
-        return dict(cls.params_help)
+        return cls.params_form.params_help()
 
     @classmethod
     def parameters(cls):
-        """[(name, default in words, help text)] of the connector's parameters: the admin's and README's rows.
-
-        A connector that still validates by hand knows no defaults apart from its help text: "" then.
-        """
-        if cls.params_form is None:
-            return [(name, "", text) for name, text in cls.params_help.items()]
-        from ingest.vendors.params import default_text  # params.py imports this module
-
+        """[(name, default in words, help text)] of the connector's parameters: the admin's and README's rows."""
         fields = cls.params_form.base_fields
         return [(name, default_text(fields[name]), text) for name, text in cls.parameters_help().items()]
 

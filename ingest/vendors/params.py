@@ -12,7 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ingest.vendors.base import split_list
+
+def split_list(value):
+    """The stripped, non-empty items of a comma-separated string (or of a list), first occurrences only."""
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    return list(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
 
 
 class ParamsForm(forms.Form):
@@ -79,13 +83,6 @@ class ListField(forms.Field):
     def validate(self, value):
         if self.required and not value:
             raise ValidationError(self.error_messages["required"], code="required")
-
-
-def whole_number_item(text):
-    try:
-        return int(text)
-    except ValueError:
-        raise ValueError(f"{text!r} is not a whole number") from None
 
 
 class ZoneField(forms.CharField):

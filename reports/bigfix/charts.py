@@ -52,7 +52,7 @@ def product_series_figure(rows, metric):
     data = []
     for i, (product, points) in enumerate(products.items()):
         color = PALETTE[i % len(PALETTE)]
-        hover = (f"{product}<br>%{{x|%b %Y}} (to %{{customdata[0]}}): %{{y}} {metric} "
+        hover = (f"%{{fullData.name}}<br>%{{x|%b %Y}} (to %{{customdata[0]}}): %{{y}} {metric} "
                  "on %{customdata[1]} systems<extra></extra>")  # fmt: skip
         closed = [p for p in points if not is_open(p)]
         running = points[len(closed) :] if closed == points[: len(closed)] else []
@@ -110,7 +110,7 @@ def stacked_periods_figure(rows, series_key, label, metric):
             [p["period_start"] for p in points], [p["peak"] for p in points], f"{label} {name}".strip(),
             marker={"color": PALETTE[i % len(PALETTE)], "opacity": [0.4 if is_open(p) else 1 for p in points]},
             customdata=[peak_when(p) + (" (period still running)" if is_open(p) else "") for p in points],
-            hovertemplate=f"{label} {name}<br>%{{x|%b %Y}}: %{{y}} {metric}, %{{customdata}}<extra></extra>",
+            hovertemplate=f"%{{fullData.name}}<br>%{{x|%b %Y}}: %{{y}} {metric}, %{{customdata}}<extra></extra>",
         )
         for i, (name, points) in enumerate(series.items())
     ]  # fmt: skip

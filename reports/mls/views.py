@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from dashboard.tables import Column, Kpi, Table
-from ingest.vendors.mls.connector import normalize_mac
+from ingest.vendors.mls.parsing import normalize_mac
 from reports import heatmap
 from reports.exports import FORMATS, About, raw_download
 from reports.forms import PeriodForm

@@ -1,12 +1,9 @@
 """django-q2 tasks: one schedule, every few minutes, sends what is due (see reports.subscriptions.services)."""
 
-from django_q.models import Schedule
-
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.services import send_due, send_subscription
 
-SCHEDULE_NAME = "send due reports and check alerts"
-EVERY_MINUTES = 5
+SCHEDULE_NAME = "send due reports and check alerts"  # the schedule the first reports migration creates
 
 
 def send_due_reports():
@@ -18,20 +15,9 @@ def send_due_reports():
 
 
 def send_now(subscription_id):
-    subscription = Subscription.objects.get(pk=subscription_id)
+    """A Send now from the page or the admin (reports.subscriptions.services.request_send)."""
+    subscription = Subscription.objects.filter(pk=subscription_id).select_related("owner").first()
+    if subscription is None:
+        return "subscription gone"
     entry = send_subscription(subscription, trigger="manual")
     return f"{subscription.name}: {entry.status} {entry.error}".strip()
-
-
-def ensure_schedule():
-    """The one schedule that sends due reports: one row, whatever the number of subscriptions, so a
-    subscription's time lives in one place (its next_send_at) and editing it needs no schedule sync."""
-    Schedule.objects.update_or_create(
-        name=SCHEDULE_NAME,
-        defaults={
-            "func": "reports.subscriptions.tasks.send_due_reports",
-            "schedule_type": Schedule.MINUTES,
-            "minutes": EVERY_MINUTES,
-            "repeats": -1,
-        },
-    )

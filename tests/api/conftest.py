@@ -1,18 +1,7 @@
 import pytest
 from django.test import Client
 
-from ingest.models import IngestRun
-from ingest.services import run_fetch
 from reports.api.tokens import token_create
-
-
-@pytest.fixture
-def fetched(sim, lstat_clock, mls_source, bigfix_source, lstat_source, metering_source):
-    """Every vendor's test source, fetched once from its simulator."""
-    for source in (mls_source, bigfix_source, lstat_source, metering_source):
-        run = run_fetch(source)
-        assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    return sim
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ HOURS = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "hour"}
 
 
 @pytest.fixture
-def all_rows(api, fetched):
+def all_rows(api, all_fetched):
     page = api.json(URL, {**HOURS, "limit": 1000})
     assert page["count"] == len(page["results"]) > 20
     return page["results"]
@@ -54,7 +54,7 @@ def test_an_offset_past_the_end_is_an_empty_page(api, all_rows):
     [({"limit": "0"}, "limit"), ({"limit": "100000"}, "limit"), ({"offset": "-1"}, "offset"),
      ({"limit": "ten"}, "limit"), ({"page": "0"}, "page"), ({"page_size": "1.5"}, "page_size")],
 )  # fmt: skip
-def test_a_bad_page_parameter_is_a_400_naming_it(api, fetched, query, parameter):
+def test_a_bad_page_parameter_is_a_400_naming_it(api, all_fetched, query, parameter):
     response = api.get(URL, query)
 
     assert response.status_code == 400

@@ -69,20 +69,20 @@ def assert_same_rows(api, viewer, api_url, page_url, query):
             assert same(text, row[column["key"]]), (column["key"], text, row[column["key"]])
 
 
-def test_mls_rows_are_the_downloads(api, viewer, fetched):
+def test_mls_rows_are_the_downloads(api, viewer, all_fetched):
     for granularity in ("hour", "day"):
         query = {"start": "2026-03-02", "end": "2026-03-04", "granularity": granularity}
         assert_same_rows(api, viewer, f"/api/v1/reports/mls/supervisors/{MAC_A}", f"/mls/{MAC_A}/", query)
 
 
-def test_lstat_rows_are_the_downloads(api, viewer, fetched):
+def test_lstat_rows_are_the_downloads(api, viewer, all_fetched):
     feature = LstatFeature.objects.order_by("pk").first()
 
     assert_same_rows(api, viewer, f"/api/v1/reports/lstat/features/{feature.pk}", f"/lstat/features/{feature.pk}/", {})
     assert_same_rows(api, viewer, "/api/v1/reports/lstat/users", "/lstat/users/", {})
 
 
-def test_metering_rows_are_the_downloads(api, viewer, fetched):
+def test_metering_rows_are_the_downloads(api, viewer, all_fetched):
     interval = MeteringInterval.objects.first()
     api_url, page_url = f"/api/v1/reports/metering/tenants/{interval.tenant}", f"/metering/{interval.tenant}/"
 
@@ -90,7 +90,7 @@ def test_metering_rows_are_the_downloads(api, viewer, fetched):
         assert_same_rows(api, viewer, api_url, page_url, {"table": table, "granularity": "hour"})
 
 
-def test_bigfix_rows_are_the_downloads(api, viewer, fetched):
+def test_bigfix_rows_are_the_downloads(api, viewer, all_fetched):
     usage = BigfixUsage.objects.first()
 
     assert_same_rows(api, viewer, "/api/v1/reports/bigfix", "/bigfix/", {"table": "systems"})
@@ -100,12 +100,12 @@ def test_bigfix_rows_are_the_downloads(api, viewer, fetched):
     )  # fmt: skip
 
 
-def test_licensed_things_are_the_overviews_download(api, viewer, fetched):
+def test_licensed_things_are_the_overviews_download(api, viewer, all_fetched):
     assert_same_rows(api, viewer, "/api/v1/things", "/", {"sort": "-peak"})
     assert_same_rows(api, viewer, "/api/v1/things", "/", {"kind": "lstat", "p": "90"})
 
 
-def test_each_licensed_thing_links_its_report_in_the_api(api, fetched):
+def test_each_licensed_thing_links_its_report_in_the_api(api, all_fetched):
     things = api.json("/api/v1/things")["results"]
 
     linked = [thing for thing in things if thing["report"]]
@@ -115,7 +115,7 @@ def test_each_licensed_thing_links_its_report_in_the_api(api, fetched):
         assert page["period"]["start"] <= page["period"]["end"], thing["report"]
 
 
-def test_times_carry_the_display_zones_offset(api, fetched, settings):
+def test_times_carry_the_display_zones_offset(api, all_fetched, settings):
     page = api.json(f"/api/v1/reports/mls/supervisors/{MAC_A}", {"granularity": "hour", "limit": 1})
 
     instant = datetime.fromisoformat(page["results"][0]["bucket"])
@@ -123,7 +123,7 @@ def test_times_carry_the_display_zones_offset(api, fetched, settings):
     assert page["time_zone"] == settings.TIME_ZONE
 
 
-def test_a_snapshot_report_names_its_snapshot(api, fetched):
+def test_a_snapshot_report_names_its_snapshot(api, all_fetched):
     page = api.json("/api/v1/reports/lstat/users")
 
     assert page["snapshot"]["id"] > 0 and datetime.fromisoformat(page["snapshot"]["taken_at"]).tzinfo

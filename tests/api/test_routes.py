@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def urls(fetched, mls_source, bigfix_source):
+def urls(all_fetched, mls_source, bigfix_source):
     """One URL per API route, and whether a viewer may open it (admins open every one)."""
     usage = BigfixUsage.objects.first()
     interval = MeteringInterval.objects.first()

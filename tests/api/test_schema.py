@@ -56,7 +56,7 @@ def test_a_reports_query_parameters_are_its_forms_fields(schema):
     assert [p["required"] for p in compare if p["name"] == "features"] == [True]
 
 
-def test_the_declared_tables_are_the_reports_own(fetched):
+def test_the_declared_tables_are_the_reports_own(all_fetched):
     """A route's ?table= choices are the tables its page renders (read through the page's own view)."""
     for route in ROUTES:
         if route.tables:

@@ -1,9 +1,7 @@
-"""The BigFix pages and their downloads, on data fetched from the simulator."""
+"""The BigFix pages and their downloads, on data bigfix_fetched from the simulator."""
 
-import csv
 import io
 import json
-import re
 from datetime import date
 
 import pytest
@@ -15,6 +13,8 @@ from openpyxl import load_workbook
 from ingest.models import IngestRun
 from ingest.services import run_fetch
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
+from tests.downloads import csv_rows
+from tests.pages import figure
 
 pytestmark = pytest.mark.django_db
 
@@ -22,30 +22,11 @@ DB2 = 40012  # IBM Db2 Advanced Server Edition in the simulator, a PVU product
 RANGE = {"start": "2026-01-01", "end": "2026-03-31"}
 
 
-@pytest.fixture
-def fetched(bigfix_source):
-    run = run_fetch(bigfix_source)
-    assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    return bigfix_source
-
-
-def csv_rows(response):
-    assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-
-
-def figure(page, chart_id="chart"):
-    html = page.content.decode()
-    match = re.search(rf'<script type="application/json" id="{chart_id}-data">(.*?)</script>', html, re.S)
-    return json.loads(match.group(1))
-
-
 def db_sum(**filters):
     return round(BigfixUsage.objects.filter(**filters).aggregate(s=Sum("peak_value"))["s"], 2)
 
 
-def test_the_overview_charts_each_products_summed_peak_per_reporting_period(viewer, fetched):
+def test_the_overview_charts_each_products_summed_peak_per_reporting_period(viewer, bigfix_fetched):
     page = viewer.get(reverse("reports:bigfix"), RANGE)
 
     assert page.status_code == 200
@@ -58,7 +39,7 @@ def test_the_overview_charts_each_products_summed_peak_per_reporting_period(view
     assert "RVU" not in json.dumps(figure(page)["layout"])  # the default metric is PVU_SUB_CAP
 
 
-def test_the_metric_tabs_switch_the_chart_to_another_metric(viewer, fetched):
+def test_the_metric_tabs_switch_the_chart_to_another_metric(viewer, bigfix_fetched):
     page = viewer.get(reverse("reports:bigfix"), {**RANGE, "metric": "RVU_FULL_CAP"})
 
     names = {t["name"] for t in figure(page)["data"]}
@@ -66,7 +47,7 @@ def test_the_metric_tabs_switch_the_chart_to_another_metric(viewer, fetched):
     assert "?start=2026-01-01&amp;end=2026-03-31&amp;metric=PVU_FULL_CAP" in page.content.decode()
 
 
-def test_the_peak_table_holds_the_highest_period_of_every_product_and_metric(viewer, fetched):
+def test_the_peak_table_holds_the_highest_period_of_every_product_and_metric(viewer, bigfix_fetched):
     rows = csv_rows(viewer.get(reverse("reports:bigfix"), {**RANGE, "format": "csv"}))
 
     header, body = rows[0], rows[1:]
@@ -81,7 +62,7 @@ def test_the_peak_table_holds_the_highest_period_of_every_product_and_metric(vie
     assert len(body) == len(set(BigfixUsage.objects.values_list("software_title_id", "metric_name")))
 
 
-def test_top_products_are_ranked_by_peak_and_download_as_charted(viewer, fetched):
+def test_top_products_are_ranked_by_peak_and_download_as_charted(viewer, bigfix_fetched):
     page = viewer.get(reverse("reports:bigfix"), RANGE)
     bars = figure(page, "top-chart")["data"][0]
 
@@ -92,7 +73,7 @@ def test_top_products_are_ranked_by_peak_and_download_as_charted(viewer, fetched
     assert [r[0] for r in rows] == [str(i) for i in range(1, len(rows) + 1)]
 
 
-def test_every_overview_table_downloads_as_xlsx_with_the_csv_rows(viewer, fetched):
+def test_every_overview_table_downloads_as_xlsx_with_the_csv_rows(viewer, bigfix_fetched):
     for table in ("peaks", "series", "top", "systems"):
         query = {**RANGE, "table": table}
         as_csv = csv_rows(viewer.get(reverse("reports:bigfix"), {**query, "format": "csv"}))
@@ -104,7 +85,7 @@ def test_every_overview_table_downloads_as_xlsx_with_the_csv_rows(viewer, fetche
         assert cells[0] == as_csv[0]
 
 
-def test_the_product_page_drills_down_to_each_computer_system(viewer, fetched, bigfix_source):
+def test_the_product_page_drills_down_to_each_computer_system(viewer, bigfix_fetched, bigfix_source):
     url = reverse("reports:bigfix_product", args=[bigfix_source.pk, DB2])
 
     page = viewer.get(url, RANGE)
@@ -118,7 +99,7 @@ def test_the_product_page_drills_down_to_each_computer_system(viewer, fetched, b
     assert len(rows) == BigfixUsage.objects.filter(software_title_id=DB2, metric_name="PVU_SUB_CAP").count()
 
 
-def test_the_computer_system_page_lists_its_products(viewer, fetched, bigfix_source):
+def test_the_computer_system_page_lists_its_products(viewer, bigfix_fetched, bigfix_source):
     url = reverse("reports:bigfix_system", args=[bigfix_source.pk, 4])
 
     page = viewer.get(url, {**RANGE, "metric": "PVU_FULL_CAP"})
@@ -133,7 +114,7 @@ def test_the_computer_system_page_lists_its_products(viewer, fetched, bigfix_sou
         assert reverse("reports:bigfix_product", args=[bigfix_source.pk, title]) in page.content.decode()
 
 
-def test_the_product_and_system_pages_say_when_each_peak_was(viewer, fetched, bigfix_source):
+def test_the_product_and_system_pages_say_when_each_peak_was(viewer, bigfix_fetched, bigfix_source):
     usage = BigfixUsage.objects.filter(software_title_id=DB2, metric_name="PVU_SUB_CAP").order_by("reporting_period_start_date", "computer_system_id").first()  # fmt: skip
     product_url = reverse("reports:bigfix_product", args=[bigfix_source.pk, DB2])
     system_url = reverse("reports:bigfix_system", args=[bigfix_source.pk, usage.computer_system_id])
@@ -162,7 +143,7 @@ def test_a_period_without_a_peak_date_says_so(viewer, sim, bigfix_source):
     assert hover == {"no peak date yet"}
 
 
-def test_the_product_page_shows_the_publisher_and_its_guid(viewer, fetched, bigfix_source):
+def test_the_product_page_shows_the_publisher_and_its_guid(viewer, bigfix_fetched, bigfix_source):
     title = BigfixSoftwareTitle.objects.get(software_title_id=DB2)
     assert title.publisher_name and title.publisher_guid
 
@@ -171,7 +152,7 @@ def test_the_product_page_shows_the_publisher_and_its_guid(viewer, fetched, bigf
     assert f'{title.publisher_name} <span title="Publisher GUID">({title.publisher_guid})</span>' in page
 
 
-def test_unknown_products_and_systems_are_404(viewer, fetched, bigfix_source):
+def test_unknown_products_and_systems_are_404(viewer, bigfix_fetched, bigfix_source):
     assert viewer.get(reverse("reports:bigfix_product", args=[bigfix_source.pk, 999])).status_code == 404
     assert viewer.get(reverse("reports:bigfix_system", args=[bigfix_source.pk, 999])).status_code == 404
 
@@ -184,26 +165,26 @@ def test_unknown_products_and_systems_are_404(viewer, fetched, bigfix_source):
         ({"start": "2026-03-01", "end": "2026-01-01"}, "The start date must not be after the end date."),
     ],
 )
-def test_bad_query_parameters_render_the_page_again_with_the_error_and_a_400(viewer, fetched, query, message):
+def test_bad_query_parameters_render_the_page_again_with_the_error_and_a_400(viewer, bigfix_fetched, query, message):
     page = viewer.get(reverse("reports:bigfix"), query)
 
     assert page.status_code == 400
     assert message in page.content.decode()
 
 
-def test_an_unknown_table_or_format_is_a_400(viewer, fetched):
+def test_an_unknown_table_or_format_is_a_400(viewer, bigfix_fetched):
     assert viewer.get(reverse("reports:bigfix"), {"table": "nope", "format": "csv"}).status_code == 400
     assert viewer.get(reverse("reports:bigfix"), {"format": "docx"}).status_code == 400
 
 
-def test_the_home_page_card_lists_the_top_products(viewer, fetched):
+def test_the_home_page_card_lists_the_top_products(viewer, bigfix_fetched):
     page = viewer.get(reverse("reports:home"))
 
     assert page.status_code == 200
     assert "top products by peak PVU, sub-capacity" in page.content.decode()
 
 
-def test_the_pages_need_a_login(client, fetched):
+def test_the_pages_need_a_login(client, bigfix_fetched):
     page = client.get(reverse("reports:bigfix"))
 
     assert page.status_code == 302
@@ -217,7 +198,7 @@ def test_the_overview_says_so_when_nothing_is_stored(viewer):
     assert "No BigFix license usage" in page.content.decode()
 
 
-def test_monthly_reporting_periods_offer_no_granularity_to_choose(viewer, fetched):
+def test_monthly_reporting_periods_offer_no_granularity_to_choose(viewer, bigfix_fetched):
     html = viewer.get("/bigfix/").content.decode()
 
     assert '<input type="hidden" name="granularity"' in html

@@ -1,6 +1,5 @@
 """The raw usage download of a feature: every stored hourly and daily row of the period, formula-safe."""
 
-import csv
 import io
 from datetime import UTC, datetime
 
@@ -11,7 +10,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from ingest.vendors.lstat.models import LstatFeature, LstatUsage
-from tests.downloads import comparable
+from tests.downloads import comparable, csv_rows
 
 pytestmark = pytest.mark.django_db
 
@@ -46,11 +45,6 @@ def download(viewer, feature, fmt):
     return viewer.get(url, {"start": "2026-03-01", "end": "2026-03-04", "table": "raw", "format": fmt})
 
 
-def csv_rows(response):
-    assert response.status_code == 200 and response.streaming
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-
-
 def test_the_page_links_to_the_raw_rows(viewer, feature):
     html = viewer.get(reverse("reports:lstat_feature", args=[feature.pk])).content.decode()
 
@@ -59,7 +53,7 @@ def test_the_page_links_to_the_raw_rows(viewer, feature):
 
 def test_the_csv_holds_the_periods_rows_with_times_in_new_york_and_formulas_defused(viewer, feature):
     with override_settings(TIME_ZONE="America/New_York"):
-        rows = csv_rows(download(viewer, feature, "csv"))
+        rows = csv_rows(download(viewer, feature, "csv"), streaming=True)
 
     assert rows == [
         HEADER,
@@ -72,14 +66,14 @@ def test_the_csv_holds_the_periods_rows_with_times_in_new_york_and_formulas_defu
 
 def test_the_csv_times_are_utc_in_utc(viewer, feature):
     with override_settings(TIME_ZONE="UTC"):
-        rows = csv_rows(download(viewer, feature, "csv"))
+        rows = csv_rows(download(viewer, feature, "csv"), streaming=True)
 
     assert [r[1] for r in rows[1:]] == ["2026-03-02T05:00:00+00:00", "2026-03-03T14:00:00+00:00", "2026-03-03T15:00:00+00:00"]  # fmt: skip
 
 
 def test_the_xlsx_holds_the_same_rows_as_text_never_formulas(viewer, feature):
     with override_settings(TIME_ZONE="America/New_York"):
-        csv_text = csv_rows(download(viewer, feature, "csv"))
+        csv_text = csv_rows(download(viewer, feature, "csv"), streaming=True)
         response = download(viewer, feature, "xlsx")
 
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)))

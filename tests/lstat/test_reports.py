@@ -1,6 +1,5 @@
-"""The License Statistics pages: charts, tables and downloads of data fetched from the simulator."""
+"""The License Statistics pages: charts, tables and downloads of data lstat_fetched from the simulator."""
 
-import csv
 import io
 import json
 from datetime import datetime, timedelta
@@ -14,28 +13,16 @@ from openpyxl import load_workbook
 
 from ingest.services import run_fetch
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot, LstatUsage
-from tests.downloads import comparable
+from tests.downloads import comparable, csv_rows
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def fetched(sim, lstat_clock, lstat_source):
-    run = run_fetch(lstat_source)
-    assert run.error == ""
-    return lstat_source
-
-
-def csv_rows(response):
-    assert response.status_code == 200
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def matlab():
     return LstatFeature.objects.get(fid=11)
 
 
-def test_the_feature_page_charts_band_total_borrowed_and_denials(viewer, fetched):
+def test_the_feature_page_charts_band_total_borrowed_and_denials(viewer, lstat_fetched):
     response = viewer.get(reverse("reports:lstat_feature", args=[matlab().pk]), {"granularity": "day"})
 
     assert response.status_code == 200
@@ -46,7 +33,7 @@ def test_the_feature_page_charts_band_total_borrowed_and_denials(viewer, fetched
     assert [r["bucket"].day for r in response.context["rows"]] == [1, 2, 3, 4]
 
 
-def test_the_feature_download_is_the_table_shown(viewer, fetched):
+def test_the_feature_download_is_the_table_shown(viewer, lstat_fetched):
     url = reverse("reports:lstat_feature", args=[matlab().pk])
     page = viewer.get(url, {"granularity": "hour", "start": "2026-03-04", "end": "2026-03-04"})
 
@@ -67,7 +54,7 @@ def test_the_feature_download_is_the_table_shown(viewer, fetched):
     )
 
 
-def test_the_feature_page_builds_weeks_months_and_quarters_from_days(viewer, fetched):
+def test_the_feature_page_builds_weeks_months_and_quarters_from_days(viewer, lstat_fetched):
     url = reverse("reports:lstat_feature", args=[matlab().pk])
     days = viewer.get(url, {"granularity": "day"}).context["rows"]
 
@@ -80,14 +67,14 @@ def test_the_feature_page_builds_weeks_months_and_quarters_from_days(viewer, fet
 
 
 @pytest.mark.parametrize("query", [{"granularity": "fortnight"}, {"start": "2026-03-05", "end": "2026-03-01"}])
-def test_a_bad_query_gets_the_page_back_with_a_400(viewer, fetched, query):
+def test_a_bad_query_gets_the_page_back_with_a_400(viewer, lstat_fetched, query):
     response = viewer.get(reverse("reports:lstat_feature", args=[matlab().pk]), query)
 
     assert response.status_code == 400
     assert response.context["form"].errors
 
 
-def test_the_server_page_shows_small_multiples_and_a_table_per_feature(viewer, fetched):
+def test_the_server_page_shows_small_multiples_and_a_table_per_feature(viewer, lstat_fetched):
     server = LstatServer.objects.get(lsid=1)
     response = viewer.get(reverse("reports:lstat_server", args=[server.pk]), {"granularity": "day"})
 
@@ -98,7 +85,7 @@ def test_the_server_page_shows_small_multiples_and_a_table_per_feature(viewer, f
     assert b"Signal_Toolbox" in response.content
 
 
-def test_the_server_page_downloads_its_table_and_its_chart_data(viewer, fetched):
+def test_the_server_page_downloads_its_table_and_its_chart_data(viewer, lstat_fetched):
     url = reverse("reports:lstat_server", args=[LstatServer.objects.get(lsid=1).pk])
 
     table = csv_rows(viewer.get(url, {"granularity": "day", "format": "csv"}))
@@ -111,7 +98,7 @@ def test_the_server_page_downloads_its_table_and_its_chart_data(viewer, fetched)
     assert viewer.get(url, {"table": "pie", "format": "csv"}).status_code == 400
 
 
-def test_the_comparison_puts_several_features_on_one_chart(viewer, fetched):
+def test_the_comparison_puts_several_features_on_one_chart(viewer, lstat_fetched):
     ids = [LstatFeature.objects.get(fid=fid).pk for fid in (11, 21, 22)]
     response = viewer.get(
         reverse("reports:lstat_compare"), {"features": ids, "metric": "utilization", "granularity": "day"}
@@ -123,7 +110,7 @@ def test_the_comparison_puts_several_features_on_one_chart(viewer, fetched):
     assert viewer.get(reverse("reports:lstat_compare"), {"features": [999999]}).status_code == 400
 
 
-def test_current_users_show_the_latest_snapshot_filtered(viewer, fetched):
+def test_current_users_show_the_latest_snapshot_filtered(viewer, lstat_fetched):
     response = viewer.get(reverse("reports:lstat_users"), {"feature": "matlab"})
 
     assert response.status_code == 200
@@ -141,11 +128,11 @@ def test_current_users_show_the_latest_snapshot_filtered(viewer, fetched):
             assert row["held_hours"] == round((snapshot.taken_at - row["checked_out_at"]).total_seconds() / 3600, 2)
 
 
-def test_current_users_history_answers_who_held_a_feature_at_an_earlier_time(sim, viewer, fetched, lstat_clock):
+def test_current_users_history_answers_who_held_a_feature_at_an_earlier_time(sim, viewer, lstat_fetched, lstat_clock):
     first = LstatSnapshot.objects.get(kind="users")
     sim.simulators["lstat"].fixed_end += timedelta(hours=3)
     lstat_clock.shift(timedelta(hours=3))
-    run_fetch(fetched)
+    run_fetch(lstat_fetched)
     moment = timezone.localtime(first.taken_at + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M")
 
     latest = viewer.get(reverse("reports:lstat_users"))
@@ -158,14 +145,14 @@ def test_current_users_history_answers_who_held_a_feature_at_an_earlier_time(sim
     assert len(latest.context["history"]) == 2
 
 
-def test_an_unknown_snapshot_is_a_400_with_the_reason(viewer, fetched):
+def test_an_unknown_snapshot_is_a_400_with_the_reason(viewer, lstat_fetched):
     response = viewer.get(reverse("reports:lstat_users"), {"snapshot": 987654})
 
     assert response.status_code == 400
     assert "No snapshot 987654" in response.content.decode()
 
 
-def test_highest_users_are_a_bar_chart_of_the_top_users(viewer, fetched):
+def test_highest_users_are_a_bar_chart_of_the_top_users(viewer, lstat_fetched):
     response = viewer.get(reverse("reports:lstat_highest"))
 
     assert response.status_code == 200
@@ -175,12 +162,12 @@ def test_highest_users_are_a_bar_chart_of_the_top_users(viewer, fetched):
     assert len(csv_rows(viewer.get(reverse("reports:lstat_highest"), {"format": "csv"}))) == 11
 
 
-def test_the_overview_and_index_list_the_servers(viewer, fetched):
+def test_the_overview_and_index_list_the_servers(viewer, lstat_fetched):
     assert b"flexlm-eng" in viewer.get(reverse("reports:home")).content
     assert b"rlm-design" in viewer.get(reverse("reports:lstat")).content
 
 
-def test_pages_need_a_login(client, fetched):
+def test_pages_need_a_login(client, lstat_fetched):
     response = client.get(reverse("reports:lstat_users"))
 
     assert response.status_code == 302 and "/login/" in response["Location"]

@@ -1,6 +1,5 @@
 """The raw-minute download: every stored minute of the period, streamed, with ISO 8601 times in the display zone."""
 
-import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 
@@ -9,28 +8,15 @@ from django.test import override_settings
 from django.utils import timezone
 from openpyxl import load_workbook
 
-from ingest.models import IngestRun
-from ingest.services import run_fetch
 from ingest.vendors.mls.models import MlsRecord
 from reports.exports import xlsx_response
 from tests.conftest import MAC_A
+from tests.downloads import csv_rows
 
 pytestmark = pytest.mark.django_db
 
 URL = f"/mls/{MAC_A}/"
 DAY = {"start": "2026-03-03", "end": "2026-03-03"}
-
-
-@pytest.fixture
-def fetched(mls_source):
-    run = run_fetch(mls_source)
-    assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    return mls_source
-
-
-def csv_rows(response):
-    assert response.status_code == 200 and response.streaming
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def stored_minutes(day):
@@ -46,14 +32,14 @@ def stored_minutes(day):
     return rows
 
 
-def test_the_page_links_to_the_raw_minutes(viewer, fetched):
+def test_the_page_links_to_the_raw_minutes(viewer, mls_fetched):
     html = viewer.get(URL, DAY).content.decode()
 
     assert "table=raw&amp;format=csv" in html and "table=raw&amp;format=xlsx" in html
 
 
-def test_the_csv_holds_every_stored_minute_of_the_local_days(viewer, fetched):
-    rows = csv_rows(viewer.get(URL, {**DAY, "table": "raw", "format": "csv"}))
+def test_the_csv_holds_every_stored_minute_of_the_local_days(viewer, mls_fetched):
+    rows = csv_rows(viewer.get(URL, {**DAY, "table": "raw", "format": "csv"}), streaming=True)
 
     assert rows[0] == ["Time", "Used", "Prepaid", "Metered", "MLS id"]
     assert rows[1:] == stored_minutes(date(2026, 3, 3))
@@ -68,14 +54,14 @@ def test_the_csv_holds_every_stored_minute_of_the_local_days(viewer, fetched):
         ("Asia/Kolkata", "2026-03-03T00:00:00+05:30", "2026-03-03T23:59:00+05:30"),
     ],
 )
-def test_times_are_iso_8601_with_the_display_zones_offset(viewer, fetched, zone, first, last):
+def test_times_are_iso_8601_with_the_display_zones_offset(viewer, mls_fetched, zone, first, last):
     with override_settings(TIME_ZONE=zone):
-        rows = csv_rows(viewer.get(URL, {**DAY, "table": "raw", "format": "csv"}))
+        rows = csv_rows(viewer.get(URL, {**DAY, "table": "raw", "format": "csv"}), streaming=True)
 
     assert (rows[1][0], rows[-1][0]) == (first, last)
 
 
-def test_the_xlsx_holds_the_same_rows(viewer, fetched):
+def test_the_xlsx_holds_the_same_rows(viewer, mls_fetched):
     response = viewer.get(URL, {**DAY, "table": "raw", "format": "xlsx"})
 
     assert response.status_code == 200
@@ -91,14 +77,16 @@ def test_the_xlsx_holds_the_same_rows(viewer, fetched):
     assert cells[1:] == expected
 
 
-def test_an_unknown_format_is_a_clear_400(viewer, fetched):
+def test_an_unknown_format_is_a_clear_400(viewer, mls_fetched):
     response = viewer.get(URL, {**DAY, "table": "raw", "format": "pdf"})
 
     assert response.status_code == 400 and b"Unknown format 'pdf'" in response.content
 
 
-def test_a_period_without_minutes_downloads_the_header_alone(viewer, fetched):
-    rows = csv_rows(viewer.get(URL, {"start": "2025-01-01", "end": "2025-01-02", "table": "raw", "format": "csv"}))
+def test_a_period_without_minutes_downloads_the_header_alone(viewer, mls_fetched):
+    rows = csv_rows(
+        viewer.get(URL, {"start": "2025-01-01", "end": "2025-01-02", "table": "raw", "format": "csv"}), streaming=True
+    )
 
     assert rows == [["Time", "Used", "Prepaid", "Metered", "MLS id"]]
 

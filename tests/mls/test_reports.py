@@ -2,45 +2,28 @@
 
 import csv
 import io
-import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
 
-from ingest.models import IngestRun
-from ingest.services import run_fetch
 from ingest.vendors.mls.models import MlsRecord
 from tests.conftest import MAC_A, SIM_END
 from tests.downloads import comparable, csv_rows, xlsx_rows
+from tests.pages import figure
 
 pytestmark = pytest.mark.django_db
 
 URL = f"/mls/{MAC_A}/"
 
 
-@pytest.fixture
-def fetched(mls_source):
-    run = run_fetch(mls_source)
-    assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    return mls_source
-
-
-def figure(response):
-    html = response.content.decode()
-    start = html.index('<script type="application/json" id="chart-data">') + len(
-        '<script type="application/json" id="chart-data">'
-    )
-    return json.loads(html[start : html.index("</script>", start)])
-
-
-def test_every_page_requires_login(client, fetched):
+def test_every_page_requires_login(client, mls_fetched):
     for url in ["/", "/mls/", URL, "/sources/", f"{URL}?format=csv"]:
         response = client.get(url)
         assert response.status_code == 302 and response.url.startswith("/login/"), url
 
 
-def test_the_supervisor_page_charts_hourly_min_avg_max(viewer, fetched):
+def test_the_supervisor_page_charts_hourly_min_avg_max(viewer, mls_fetched):
     response = viewer.get(URL, {"start": "2026-03-03", "end": "2026-03-03", "granularity": "hour"})
 
     assert response.status_code == 200
@@ -50,7 +33,7 @@ def test_the_supervisor_page_charts_hourly_min_avg_max(viewer, fetched):
     assert response.context["summary"]["used_peak"] == max(r["used_max"] for r in response.context["rows"])
 
 
-def test_the_summary_is_the_peak_and_minute_weighted_average_of_the_records(viewer, fetched):
+def test_the_summary_is_the_peak_and_minute_weighted_average_of_the_records(viewer, mls_fetched):
     response = viewer.get(URL, {"start": "2026-03-03", "end": "2026-03-03", "granularity": "day"})
 
     day_start = timezone.make_aware(datetime(2026, 3, 3))  # midnight in the display zone
@@ -65,7 +48,7 @@ def test_the_summary_is_the_peak_and_minute_weighted_average_of_the_records(view
     assert summary["minutes"] == 1440
 
 
-def test_the_csv_holds_exactly_the_rows_the_chart_shows(viewer, fetched):
+def test_the_csv_holds_exactly_the_rows_the_chart_shows(viewer, mls_fetched):
     query = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "hour"}
     page = viewer.get(URL, query)
 
@@ -85,7 +68,7 @@ def test_the_csv_holds_exactly_the_rows_the_chart_shows(viewer, fetched):
     ]  # fmt: skip
 
 
-def test_the_xlsx_holds_the_same_rows_as_the_csv(viewer, fetched):
+def test_the_xlsx_holds_the_same_rows_as_the_csv(viewer, mls_fetched):
     query = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "day"}
     as_csv = csv_rows(viewer.get(URL, {**query, "format": "csv"}))
 
@@ -95,14 +78,14 @@ def test_the_xlsx_holds_the_same_rows_as_the_csv(viewer, fetched):
     assert comparable(as_xlsx) == comparable(as_csv)
 
 
-def test_week_and_month_buckets_combine_the_days(viewer, fetched):
+def test_week_and_month_buckets_combine_the_days(viewer, mls_fetched):
     response = viewer.get(URL, {"start": "2026-03-01", "end": "2026-03-31", "granularity": "month"})
 
     (month,) = response.context["rows"]
     assert month["samples"] == MlsRecord.objects.filter(supervisor__macaddress=MAC_A).count()
 
 
-def test_a_range_too_long_for_hourly_points_falls_back_to_days_and_says_so(viewer, fetched):
+def test_a_range_too_long_for_hourly_points_falls_back_to_days_and_says_so(viewer, mls_fetched):
     response = viewer.get(URL, {"start": "2025-01-01", "end": "2026-03-04", "granularity": "hour"})
 
     assert response.context["period"].granularity == "day"
@@ -117,40 +100,40 @@ def test_a_range_too_long_for_hourly_points_falls_back_to_days_and_says_so(viewe
         ({"granularity": "fortnight"}, "Select a valid choice"),
     ],
 )
-def test_bad_query_parameters_get_a_clear_400(viewer, fetched, query, message):
+def test_bad_query_parameters_get_a_clear_400(viewer, mls_fetched, query, message):
     response = viewer.get(URL, query)
 
     assert response.status_code == 400
     assert message in response.content.decode()
 
 
-def test_an_unknown_download_format_is_a_400(viewer, fetched):
+def test_an_unknown_download_format_is_a_400(viewer, mls_fetched):
     response = viewer.get(URL, {"format": "docx"})
 
     assert response.status_code == 400
     assert "choose csv, xlsx or pdf" in response.content.decode()
 
 
-def test_the_stored_minutes_download_only_as_csv_or_xlsx(viewer, fetched):
+def test_the_stored_minutes_download_only_as_csv_or_xlsx(viewer, mls_fetched):
     response = viewer.get(URL, {"table": "raw", "format": "pdf"})
 
     assert response.status_code == 400
     assert "choose csv or xlsx" in response.content.decode()
 
 
-def test_an_unknown_supervisor_is_a_404(viewer, fetched):
+def test_an_unknown_supervisor_is_a_404(viewer, mls_fetched):
     assert viewer.get("/mls/00:00:00:00:00:01/").status_code == 404
     assert viewer.get("/mls/not-a-mac/").status_code == 404
 
 
-def test_the_supervisor_list_links_every_supervisor(viewer, fetched):
+def test_the_supervisor_list_links_every_supervisor(viewer, mls_fetched):
     response = viewer.get("/mls/")
 
     assert URL.encode() in response.content
     assert b"test-mls" in response.content
 
 
-def test_the_date_boxes_show_the_default_range_in_effect(viewer, fetched):
+def test_the_date_boxes_show_the_default_range_in_effect(viewer, mls_fetched):
     response = viewer.get(URL)
 
     html = response.content.decode()

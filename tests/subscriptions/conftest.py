@@ -2,20 +2,11 @@ from datetime import UTC, datetime
 
 import pytest
 
-from ingest.models import IngestRun
-from ingest.services import run_fetch
 from tests.conftest import MAC_A
 
 REPORT = f"/mls/{MAC_A}/?granularity=day"
 # A send just after the simulators' history ends: "last 7 days" is 25 Feb – 3 Mar 2026.
 SEND_AT = datetime(2026, 3, 4, 12, 30, tzinfo=UTC)
-
-
-@pytest.fixture
-def mls_fetched(mls_source):
-    run = run_fetch(mls_source)
-    assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    return mls_source
 
 
 @pytest.fixture

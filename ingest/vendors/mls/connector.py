@@ -23,7 +23,7 @@ from ingest.http import RETRY_STATUSES, HttpClient, TokenLogin
 from ingest.vendors.base import Connector
 from ingest.vendors.mls.forms import MlsParamsForm
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
-from ingest.vendors.mls.parsing import normalize_mac, parse_page  # noqa: F401 (reports import normalize_mac from here)
+from ingest.vendors.mls.parsing import parse_page
 
 TOKEN_LIFETIME = 6 * 3600 - 300  # MLS tokens last 6 hours; renew a little early
 RECORD_COLUMNS = ["supervisor", "record_id", "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"]

@@ -2,6 +2,7 @@
 
 from django import forms
 
+from ingest.vendors.mls.parsing import normalize_mac
 from ingest.vendors.params import ListField, ParamsForm, ZoneField
 
 DEFAULT_PER_PAGE = 1440 * 7  # a week of minutes, as the seed's sample asks for
@@ -9,8 +10,6 @@ MAX_PER_PAGE = 100_000
 
 
 def mac_item(value):
-    from ingest.vendors.mls.connector import normalize_mac  # the connector imports this form
-
     return normalize_mac(value)
 
 

@@ -117,9 +117,6 @@ class MlsSimulator(Simulator):
         self.logins += 1
         return Response({"token": token, "expires_in": self.token_lifetime})
 
-    def expire_tokens(self):
-        self.tokens.clear()
-
     def authorized(self, request):
         header = request.headers.get("authorization", "")
         token = header.removeprefix("Bearer ").strip()
