@@ -72,6 +72,7 @@ def urls(all_fetched, mls_source):
         "/sources/": VIEWER,
         f"/sources/{mls_source.pk}/": ADMIN,
         "/alerts/": ADMIN,
+        f"/entitlements/mls/{MAC_A}/": ADMIN,
         "/admin/": ADMIN,
         "/admin/ingest/source/": ADMIN,
         f"/admin/ingest/source/{mls_source.pk}/change/": ADMIN,
@@ -80,6 +81,7 @@ def urls(all_fetched, mls_source):
 
 POSTS = {  # URLs that only answer POST: what each role gets
     "/seat-price/": ADMIN,
+    "/entitlements/import/": ADMIN,
     "/sources/{source}/fetch/": ADMIN,
     "/subscriptions/{subscription}/send/": VIEWER,
     "/account/tokens/{token}/revoke/": VIEWER,
@@ -89,7 +91,14 @@ POSTS = {  # URLs that only answer POST: what each role gets
 def test_the_sample_urls_cover_every_url_pattern_outside_the_admin_site(urls):
     covered = {
         resolve(url.split("?")[0]).route
-        for url in [*urls, "/seat-price/", "/sources/1/fetch/", "/subscriptions/1/send/", "/account/tokens/1/revoke/"]
+        for url in [
+            *urls,
+            "/seat-price/",
+            "/entitlements/import/",
+            "/sources/1/fetch/",
+            "/subscriptions/1/send/",
+            "/account/tokens/1/revoke/",
+        ]
     }
     # The API's URLs open with a token, not a session: tests/api/test_routes.py opens each of them.
     routes = {

@@ -79,7 +79,8 @@ def things(request, api_route):
     form = OverviewForm(_report_query(request, api_route), latest=timezone.localdate(), sources=Source.objects.all())
     _check(form)
     data = form.cleaned_data
-    rows = overview_rows(all_things(form.period()), form.percentile())
+    period = form.period()
+    rows = overview_rows(all_things(period), form.percentile(), period.days)
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         raise ApiError(400, f"No licensed thing is on a server named {data['server']!r}.", parameter="server")
     rows = [r for r in rows if overview_matches(r, data)]

@@ -251,3 +251,9 @@ def licensed_things(period):
         thing.peak = max(thing.trend)
         thing.average = round(sum(thing.trend) / len(thing.trend), 2)
     return sorted(things.values(), key=lambda t: (t.name, t.detail))
+
+
+def licensed_keys():
+    """The key of every product and metric stored, as `licensed_things` gives them."""
+    rows = BigfixUsage.objects.values_list("source_id", "software_title_id", "metric_name").distinct()
+    return {f"{source}:{title}:{metric}" for source, title, metric in rows.order_by()}

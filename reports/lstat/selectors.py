@@ -349,7 +349,7 @@ def licensed_things(period):
         days, hours = rows[feature.pk]["day"], rows[feature.pk]["hour"]
         if days or hours:
             summary = days or hours
-            thing.owned = max(days + hours, key=lambda r: r[0])[4]
+            thing.vendor_owned = max(days + hours, key=lambda r: r[0])[4]
             thing.peak = max(r[1] for r in days + hours)
             thing.average = round(sum(r[2] for r in summary) / len(summary), 2)
             thing.denials = sum(r[3] for r in summary)
@@ -361,3 +361,8 @@ def licensed_things(period):
                     thing.hours[r[1]] += 24
         things.append(thing)
     return things
+
+
+def licensed_keys():
+    """The key of every feature stored, as `licensed_things` gives them."""
+    return {f"{source}:{fid}" for source, fid in LstatFeature.objects.values_list("source_id", "fid")}

@@ -274,3 +274,9 @@ def licensed_things(period):
             thing.hours.update(v for _h, v in points)
         things.append(thing)
     return things
+
+
+def licensed_keys():
+    """The key of every tenant stored, as `licensed_things` gives them."""
+    rows = MeteringLocation.objects.values_list("source_id", "tenant").distinct()
+    return {f"{source}:{tenant}" for source, tenant in rows.order_by()}

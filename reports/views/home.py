@@ -16,7 +16,7 @@ from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
 from reports.exports import REPORT_FORMATS, About, download
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
 from reports.overview.selectors import (
     DOWNLOAD_COLUMNS,
     SORTS,
@@ -26,8 +26,9 @@ from reports.overview.selectors import (
     overview_matches,
     overview_rows,
     sort_rows,
+    totals,
 )
-from reports.overview.tables import overview_table
+from reports.overview.tables import GLOSSARY, overview_table
 from reports.views.common import page_url, pdf_download, pdf_query, query_with, unknown_format
 
 TEMPLATE = "reports/home.html"
@@ -39,12 +40,13 @@ def home(request):
     statuses = source_statuses()
     context = {
         "statuses": statuses, "status_table": status_table(statuses), "cards": _cards(), "currency": settings.CURRENCY,
-        "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE,
+        "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE, "glossary": GLOSSARY,
     }  # fmt: skip
     if not form.is_valid():
         return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
     period, data = form.period(), form.cleaned_data
-    rows = overview_rows(all_things(period), form.percentile())
+    days = period.days
+    rows = overview_rows(all_things(period), form.percentile(), days)
     servers = sorted({r.thing.server for r in rows if r.thing.server})
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
@@ -61,12 +63,11 @@ def home(request):
             return pdf_download(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
         return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview", about=about)
-    days = (period.end - period.start).days + 1
-    costs = [r.unused_cost for r in rows if r.unused_cost is not None]
+    sums = totals(rows)
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
-        "unused_total": sum(costs) if costs else None,
+        "unused_total": sums["unused"], "totals": sums,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
         "table": overview_table(rows, _sort_links(request, data["sort"])),
         "downloads": {
@@ -131,7 +132,10 @@ def seat_price(request):
         messages.error(request, "Unknown licensed thing: the price was not saved.")
         return redirect(target)
     if not raw:
-        SeatPrice.objects.filter(kind=kind, key=key).delete()
+        entitlement = Entitlement.objects.filter(kind=kind, key=key).first()
+        if entitlement is not None:
+            entitlement.price_per_year = None
+            entitlement.delete() if entitlement.is_empty() else entitlement.save()
         messages.success(request, f"Price of {label or key} cleared.")
         return redirect(target)
     try:
@@ -141,7 +145,7 @@ def seat_price(request):
     except InvalidOperation:
         messages.error(request, f"{raw!r} is not a price: enter a number of {settings.CURRENCY} per seat per year.")
         return redirect(target)
-    SeatPrice.objects.update_or_create(
+    Entitlement.objects.update_or_create(
         kind=kind, key=key, defaults={"price_per_year": price.quantize(Decimal("0.01")), "label": label[:300]}
     )
     messages.success(request, f"Price of {label or key} set to {price:,.2f} {settings.CURRENCY} per seat per year.")

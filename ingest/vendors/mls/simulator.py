@@ -63,9 +63,15 @@ class MlsSimulator(Simulator):
     ]
 
     def __init__(
-        self, *, users=None, supervisors=None, history_days=30, end=None, token_lifetime=6 * 3600, timezone=None, **kw
-    ):
+        self, *, users=None, supervisors=None, history_days=30, end=None, token_lifetime=6 * 3600, timezone=None,
+        prepaid_reading="in_use", **kw,
+    ):  # fmt: skip
         super().__init__(**kw)
+        # MLS's document leaves lic_prepaid open: "in_use" writes the prepaid licenses in use (min(used, prepaid)),
+        # "capacity" the prepaid licenses owned, whatever is in use. lic_metered is the use beyond them either way.
+        if prepaid_reading not in ("in_use", "capacity"):
+            raise ValueError(f"prepaid_reading is 'in_use' or 'capacity', not {prepaid_reading!r}")
+        self.prepaid_reading = prepaid_reading
         self.zone = ZoneInfo(timezone) if timezone else None  # the zone ts_date/ts_time are written in (UTC if None)
         self.users = users or {"demo": "demo-password"}
         self.supervisors = supervisors or DEFAULT_SUPERVISORS
@@ -156,9 +162,10 @@ class MlsSimulator(Simulator):
         else:
             ts_time = TIMES[minute_of_day]
         used = demand(k, day, minute_of_day, supervisor["peak"])
-        prepaid = min(used, supervisor["prepaid"])
+        metered = max(0, used - supervisor["prepaid"])
+        prepaid = supervisor["prepaid"] if self.prepaid_reading == "capacity" else used - metered
         record_id = m * len(self.supervisors) + k + 1
-        return record_id, supervisor["macaddress"], ts_date, ts_time, used, prepaid, used - prepaid
+        return record_id, supervisor["macaddress"], ts_date, ts_time, used, prepaid, metered
 
     def record(self, k, m):
         return dict(zip(RECORD_FIELDS, self.values(k, m), strict=True))
