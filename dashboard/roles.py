@@ -47,7 +47,7 @@ def admin(pattern):
 def viewer_view(func):
     """The unguarded view behind a viewer URL's callback, or None for any other role.
 
-    Emailed reports run a report's own view with no user (`reports/subscriptions/capture.py`); this keeps
+    Emailed reports build the report behind a URL with no user (`reports/subscriptions/capture.py`); this keeps
     them to viewer pages, so no subscription can mail an admin page.
     """
     return func.__wrapped__ if getattr(func, "role", None) == VIEWER else None

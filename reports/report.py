@@ -49,7 +49,8 @@ class ReportData:
 
     `figure` and the values of `charts` are dicts in Plotly's figure schema, or functions building one (called only
     by an output that draws charts: never by a download or the API). `charts` are second charts by name, drawn by
-    the page (as `<name>_json`), the PDF and the email; `page_charts` only by the page. `tables` (each a
+    the page (as `<name>_json`), the PDF and the email; `page_charts` and `kpis` (a list, or a function) only by the
+    page. `tables` (each a
     dashboard.tables.Table with a name) are a report of several tables: `rows`/`columns` are then the first one's
     and `table(name)` gives the report as another one's download holds it. `context` is what else the template
     shows; `api` what the API adds beside the rows (plain values: dates and instants are written as JSON is).
@@ -65,7 +66,7 @@ class ReportData:
     charts: dict = field(default_factory=dict)
     page_charts: dict = field(default_factory=dict)
     summary: Any = None  # a dict of figures, or a list of one dict per item (the email's summary table)
-    kpis: list = field(default_factory=list)
+    kpis: Any = field(default_factory=list)  # the page's figure boxes (dashboard.tables.Kpi), or a function of them
     tables: list = field(default_factory=list)
     table_name: str = ""  # the table rows/columns are, in a report of several
     table_title: str = ""
@@ -104,6 +105,12 @@ class ReportData:
         if name not in self._cache:
             self._cache[name] = _built({**self.page_charts, **self.charts}[name])
         return self._cache[name]
+
+    def page_kpis(self):
+        """The KPIs, built once (only the page shows them: a download never reads their queries)."""
+        if "kpis" not in self._cache:
+            self._cache["kpis"] = _built(self.kpis)
+        return self._cache["kpis"]
 
     def figures(self):
         """The charts an email or a PDF draws: the main one, then the second ones (not the page-only ones)."""

@@ -66,6 +66,8 @@ def urls(all_fetched, mls_source):
         f"/metering/{event.tenant}/{event.loc_id}/": VIEWER,
         f"/metering/{event.tenant}/{event.loc_id}/?format=csv&table=intervals": VIEWER,
         "/subscriptions/": VIEWER,
+        "/renewals/": VIEWER,
+        "/renewals/?days=30&format=csv": VIEWER,
         "/account/tokens/": VIEWER,
         f"/subscriptions/new/?report=/mls/{MAC_A}/": VIEWER,
         f"/subscriptions/{subscription.pk}/": VIEWER,

@@ -6,7 +6,7 @@ from django import forms
 
 from reports.api.paging import DEFAULT_SIZE, MAX_SIZE
 from reports.api.routes import ROUTES
-from reports.overview.selectors import DOWNLOAD_COLUMNS
+from reports.overview.forecast import overview_columns
 
 PREFIX = "/api/v1/"
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -137,7 +137,7 @@ _THING_FIELDS = {
 
 
 def _thing():
-    properties = {key: {"description": label} for key, label in DOWNLOAD_COLUMNS}
+    properties = {key: {"description": label} for key, label in overview_columns()}
     for key, (schema, description) in _THING_FIELDS.items():
         properties[key] = {**schema, "description": description}
     return {"type": "object", "required": ["kind", "key", "source_id"], "properties": properties}

@@ -2,9 +2,11 @@
 
 from django.http import Http404
 
+from dashboard.formats import metric_label
 from dashboard.tables import Kpi
 from reports.bigfix import charts, selectors, tables
 from reports.bigfix.forms import BigfixForm
+from reports.overview.forecast import forecast_kpis
 from reports.renderers import query_with
 from reports.report import Report, ReportData, source_names
 
@@ -16,7 +18,7 @@ class _BigfixReport(Report):
         return BigfixForm(params, metrics=selectors.bigfix_metrics())
 
     def metric_context(self, form, params, metric):
-        tabs = [(m, query_with(params, metric=m), m == metric) for m in form.metrics]
+        tabs = [(metric_label(m), query_with(params, metric=m), m == metric) for m in form.metrics]
         return {"metric": metric, "tabs": tabs, "extra_filters": [("metric", metric)]}
 
 
@@ -63,6 +65,10 @@ class _StackedReport(_BigfixReport):
         """(filename, title) of the report."""
         raise NotImplementedError
 
+    def forecasts(self, metric):
+        """The KPIs forecasting when use reaches what is owned (reports.overview.forecast), if any."""
+        return []
+
     def build_data(self, form, params):
         period, metric = form.period(), form.chosen_metric()
         rows = self.rows(period, metric)
@@ -76,7 +82,7 @@ class _StackedReport(_BigfixReport):
             source_name=source_names(pk=self.source_id),
             figure=lambda: charts.stacked_periods_figure(rows, *self.stack, metric),
             summary=summary,
-            kpis=_kpis(summary),
+            kpis=lambda: _kpis(summary) + self.forecasts(metric),
             context=self.metric_context(form, params, metric),
         )
 
@@ -108,8 +114,11 @@ class Product(_StackedReport):
     def naming(self, period, metric):
         return (
             f"bigfix-product{self.product_id}-{metric}-{period.start}-{period.end}",
-            f"{self.product['product']} ({metric})",
+            f"{self.product['product']} ({metric_label(metric)})",
         )
+
+    def forecasts(self, metric):
+        return forecast_kpis("bigfix", f"{self.source_id}:{self.product_id}:{metric}")
 
 
 class System(_StackedReport):
@@ -138,7 +147,7 @@ class System(_StackedReport):
     def naming(self, period, metric):
         return (
             f"bigfix-system{self.system_id}-{metric}-{period.start}-{period.end}",
-            f"Computer system {self.system_id} ({metric})",
+            f"Computer system {self.system_id} ({metric_label(metric)})",
         )
 
 

@@ -22,6 +22,7 @@ from reports.lstat.charts import (
     lstat_top_users_figure,
 )
 from reports.lstat.forms import CompareForm, LstatPeriodForm, SnapshotForm, UsersForm
+from reports.overview.forecast import forecast_kpis
 from reports.periods import Period, chart_period
 from reports.report import InvalidParams, Report, ReportData
 
@@ -73,7 +74,10 @@ class Feature(Report):
                 "denials_heatmap": lambda: lstat_heatmap_figure(heatmaps()[1], zone, denials=True),
             },
             summary=summary,
-            kpis=_feature_kpis(summary),
+            kpis=lambda: (
+                _feature_kpis(summary)
+                + forecast_kpis("lstat", f"{feature.source_id}:{feature.fid}", summary["total"] if summary else None)
+            ),
             context={
                 "chart_note": chart.note,
                 "hourly_note": _hourly_note([feature], period),
@@ -273,7 +277,7 @@ def _feature_kpis(summary):
     return [
         Kpi("Total seats", summary["total"]),
         Kpi("Peak used", summary["peak"]),
-        Kpi("Average used", summary["average"]),
+        Kpi("Average used", summary["average"], kind="decimal"),
         Kpi("Utilization (peak / total)", "—" if utilization is None else f"{utilization} %"),
         Kpi("Denials", summary["denials"]),
         Kpi("Peak borrowed", summary["borrowed_peak"]),

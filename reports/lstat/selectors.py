@@ -55,6 +55,7 @@ SESSION_COLUMNS = [
     ("host", "Host"),
     ("checked_out_at", "Checked out since"),
     ("licenses", "Licenses"),
+    Pair("held_hours", "Held for (hours, to the snapshot)", "decimal"),
 ]
 
 TOP_USER_COLUMNS = [("rank", "Rank"), ("user", "User"), ("licenses", "Licenses (most held at once)")]
@@ -296,9 +297,16 @@ def lstat_sessions(snapshot, *, server="", feature="", user=""):
         sessions = sessions.filter(Q(user__icontains=user) | Q(host__icontains=user))
     fields = ("server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses")
     return [
-        {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip()}
+        {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip(), "held_hours": _held(s, snapshot)}
         for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
     ]
+
+
+def _held(session, snapshot):
+    """Hours the session had been held when the snapshot was taken (from its checkout time), or None."""
+    if session["checked_out_at"] is None:
+        return None
+    return round(max(0.0, (snapshot.taken_at - session["checked_out_at"]).total_seconds() / 3600), 2)
 
 
 def lstat_session_servers(snapshot):
@@ -353,6 +361,32 @@ def licensed_things(period):
                     thing.hours[r[1]] += 24
         things.append(thing)
     return things
+
+
+@cached(by_kind("lstat"))
+def weekly_peaks(windows, keys):
+    """{"source:fid": the peak of each window, None where it has no rows} of the features `keys` name.
+
+    For the forecast (reports/overview/forecast.py): hour and day rows, each in the window its start falls in.
+    """
+    from reports.overview.forecast import week_number
+
+    wanted = set(keys)
+    rows = (
+        LstatUsage.objects.filter(
+            granularity__in=["hour", "day"], period_start__gte=windows[0][0], period_start__lt=windows[-1][1]
+        )
+        .annotate(week=week_number("period_start", windows))
+        .values("feature__source_id", "feature__fid", "week")
+        .annotate(peak=Max("used_max"))
+        .order_by()
+    )
+    peaks = {}
+    for row in rows:
+        key = f"{row['feature__source_id']}:{row['feature__fid']}"
+        if key in wanted:
+            peaks.setdefault(key, [None] * len(windows))[row["week"]] = row["peak"]
+    return peaks
 
 
 def licensed_keys():

@@ -8,6 +8,7 @@ from reports.forms import PeriodForm
 from reports.metering import selectors
 from reports.metering.charts import active_hours_figure, series_groups
 from reports.metering.forms import BY_CHOICES, TenantForm
+from reports.overview.forecast import forecast_kpis
 from reports.periods import chart_period
 from reports.renderers import query_with
 from reports.report import Report, ReportData, source_names
@@ -130,10 +131,11 @@ class Tenant(_MeteringReport):
         ]
         return self.data(
             tables, filename=f"metering-{tenant}-{period.start}-{period.end}", series=series, period=period, by=by,
-            filters={"tenant": tenant}, title=f"Tenant {tenant}", kpis=[
+            filters={"tenant": tenant}, title=f"Tenant {tenant}", kpis=lambda: [
                 Kpi("Active location hours", _total_hours(intervals)),
                 Kpi("Locations active in range", len(tables[1].rows)),
                 Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
+                *(kpi for key in selectors.metering_tenant_keys(tenant) for kpi in forecast_kpis("metering", key)),
             ], context={
                 "by": by, "by_links": [(value, label, query_with(params, by=value)) for value, label in BY_CHOICES],
                 "extra_filters": [("by", by)], "uncounted": selectors.metering_uncounted_states(period, tenant=tenant),

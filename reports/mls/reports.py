@@ -12,6 +12,7 @@ from reports.exports import About, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
 from reports.mls.charts import TRACES, mls_heatmap_figure, mls_usage_figure
+from reports.overview.forecast import forecast_kpis
 from reports.periods import chart_period
 from reports.report import Report, ReportData
 
@@ -69,7 +70,10 @@ class Supervisor(Report):
             ),
             page_charts={"heatmap": lambda: mls_heatmap_figure(cells(), zone)},
             summary=summary,
-            kpis=summary_kpis(summary),
+            kpis=lambda: (
+                summary_kpis(summary)
+                + (forecast_kpis("mls", supervisor.macaddress, summary["prepaid_peak"]) if summary else [])
+            ),
             context={
                 "chart_note": chart.note,
                 "alert_query": f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
@@ -85,8 +89,8 @@ def summary_kpis(summary):
         return []
     return [
         Kpi("Peak used", summary["used_peak"]),
-        Kpi("Average used", summary["used_avg"]),
+        Kpi("Average used", summary["used_avg"], kind="decimal"),
         Kpi("Peak prepaid", summary["prepaid_peak"]),
         Kpi("Peak metered", summary["metered_peak"]),
-        Kpi("Average metered", summary["metered_avg"]),
+        Kpi("Average metered", summary["metered_avg"], kind="decimal"),
     ]

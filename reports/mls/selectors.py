@@ -227,6 +227,29 @@ def licensed_things(period):
     return things
 
 
+@cached(by_kind("mls"))
+def weekly_peaks(windows, keys):
+    """{MAC address: the peak of each window, None where it has no hours} of the supervisors `keys` name.
+
+    For the forecast (reports/overview/forecast.py): an hour rollup counts in the window its UTC hour starts in.
+    """
+    from reports.overview.forecast import week_number
+
+    rows = (
+        MlsRollup.objects.filter(
+            granularity="hour", bucket__gte=windows[0][0], bucket__lt=windows[-1][1], supervisor__macaddress__in=keys
+        )
+        .annotate(week=week_number("bucket", windows))
+        .values("supervisor__macaddress", "week")
+        .annotate(peak=Max("used_max"))
+        .order_by()
+    )
+    peaks = {}
+    for row in rows:
+        peaks.setdefault(row["supervisor__macaddress"], [None] * len(windows))[row["week"]] = row["peak"]
+    return peaks
+
+
 def licensed_keys():
     """The key of every supervisor stored, as `licensed_things` gives them."""
     return set(MlsSupervisor.objects.values_list("macaddress", flat=True))

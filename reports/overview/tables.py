@@ -32,6 +32,8 @@ HELP = {
     "renews_on": "The entered renewal date of the contract, and its reference.",
     "metered": "MLS: license-hours used beyond the prepaid licenses in the period, their cost at the metered "
     "rate, and how many more prepaid seats would have cost less.",
+    "forecast": "Reaches owned: when the peak would reach what is owned, at the trend of the weekly peaks of the "
+    "last 26 weeks (a least-squares line, outlying weeks left out); no growth where the trend does not rise.",
     "fetched": "When the source was last fetched successfully.",
 }
 
@@ -65,6 +67,7 @@ def overview_table(rows, sort_links):
         _cell("utilization", "Utilization", numeric=True),
         _cell("denials", "Denials", numeric=True),
         _cell("trend", "Trend", css="trend"),
+        _cell("forecast", "Reaches owned", css="small"),
         _cell("needed", "Right-size", numeric=True),
         _figure("denied_hours", "Hours over right-size", lambda r: r.denied_hours),
         _figure("unused", "Unused", lambda r: r.unused),
@@ -92,4 +95,5 @@ GLOSSARY = [
     ("Saving", HELP["saving"].removeprefix("Saving: ")),
     ("Over-deployed", HELP["over_deployed"].removeprefix("Over-deployed: ")),
     ("Metered", HELP["metered"].removeprefix("MLS: ")),
+    ("Reaches owned", HELP["forecast"].removeprefix("Reaches owned: ")),
 ]

@@ -7,7 +7,7 @@ from django.http import Http404, QueryDict
 from django.urls import Resolver404, resolve
 
 from dashboard.roles import viewer_view
-from ingest.vendors import VENDORS, subscribable_reports
+from ingest.vendors import VENDORS
 from reports.report import InvalidParams
 
 log = logging.getLogger(__name__)
@@ -31,8 +31,9 @@ def split_report(report):
 def capture(report, *, start=None, end=None):
     """The ReportData of `report` (a path with its query), with the period set to start..end if given.
 
-    Only the registry's subscribable reports (ingest.vendors: each vendor's `reports`) behind a viewer URL are
-    run, so no subscription can mail an admin page or a page that is no report."""
+    Only a subscribable Report behind a viewer URL is built (the registry's vendors' reports, ingest.vendors, and
+    the shared ones such as the renewals), so no subscription can mail an admin page or a page that is no
+    report."""
     path, query = split_report(report)
     try:
         match = resolve(path)
@@ -49,7 +50,7 @@ def capture(report, *, start=None, end=None):
         if view is not None and match.url_name and match.route.partition("/")[0] in REPORT_PREFIXES:
             raise ReportError(f"{path} is a list of reports, not a report: subscribe to one of the reports it links to")
         raise ReportError(f"{path} is not a report page: subscribe with the Subscribe button of a report")
-    if report_class not in subscribable_reports():
+    if not report_class.subscribable:
         raise ReportError(f"{path} cannot be subscribed to")
     try:
         return report_class(**match.kwargs).build(params)

@@ -1,8 +1,8 @@
 import re
 
 from django import forms
+from django.urls import URLResolver, get_resolver
 
-from ingest.vendors import VENDORS
 from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.recipients import recipients_for, recipients_help
@@ -53,14 +53,22 @@ class SubscriptionForm(forms.ModelForm):
 
 
 def report_help():
-    """The report field's help: the pages that may be subscribed to, from the registry's reports."""
-    paths = [
-        f"/{vendor.kind}/" + re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", report.path)
-        for vendor in VENDORS
-        for report in vendor.report_classes()
-        if report.subscribable
-    ]
+    """The report field's help: the pages that may be subscribed to, every subscribable Report at a URL (the
+    registry's vendors' reports, ingest.vendors, and the shared ones such as the renewals)."""
+    paths = [f"/{route}" for route, report in _report_routes(get_resolver()) if report.subscribable]
     return (
         "The report's dashboard path and query, as its page's Subscribe button gives it, e.g. "
         f"/mls/00:1A:2B:3C:4D:5E/?granularity=day. Reports that may be subscribed to: {', '.join(paths)}."
     )
+
+
+def _report_routes(resolver, prefix=""):
+    """(route, Report class) of every report URL under `resolver`, its converters shown as <name>."""
+    for pattern in resolver.url_patterns:
+        route = prefix + re.sub(r"<(?:\w+:)?(\w+)>", r"<\1>", str(pattern.pattern))
+        if isinstance(pattern, URLResolver):
+            yield from _report_routes(pattern, route)
+        else:
+            report = getattr(getattr(pattern.callback, "__wrapped__", pattern.callback), "report_class", None)
+            if report is not None:
+                yield route, report

@@ -15,14 +15,14 @@ from ingest.selectors import source_statuses
 from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
 from reports.exports import REPORT_FORMATS, About, download
+from reports.overview.forecast import attach_forecasts, overview_columns, overview_download_row
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
 from reports.overview.models import Entitlement
+from reports.overview.renewals import CALLOUT_DAYS, renewal_rows, renewing
 from reports.overview.selectors import (
-    DOWNLOAD_COLUMNS,
     SORTS,
     all_things,
     callouts,
-    download_row,
     overview_matches,
     overview_rows,
     sort_rows,
@@ -53,7 +53,7 @@ def home(request):
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
         return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
-    rows = [r for r in rows if overview_matches(r, data)]
+    every_row, rows = rows, attach_forecasts([r for r in rows if overview_matches(r, data)])
     if data["sort"]:
         rows = sort_rows(rows, data["sort"])
     fmt = request.GET.get("format")
@@ -64,11 +64,13 @@ def home(request):
         if fmt == "pdf":
             return report_pdf(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
-        return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview", about=about)
+        return download(fmt, name, COLUMNS, [overview_download_row(r) for r in rows], sheet="Overview", about=about)
     sums = totals(rows)
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
+        "renewals": _renewals(every_row, rows, data),
+        "renewal_days": CALLOUT_DAYS,
         "unused_total": sums["unused"], "totals": sums,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
         "table": overview_table(rows, _sort_links(request, data["sort"])),
@@ -77,6 +79,19 @@ def home(request):
             "pdf": pdf_query(request.GET),
         },
     })  # fmt: skip
+
+
+COLUMNS = overview_columns()
+
+
+def _renewals(every_row, rows, data):
+    """The callout's renewals of the next quarter: of the rows the filters keep, or of every entitlement."""
+    today = timezone.localdate()
+    found = renewal_rows(every_row, renewing(today, CALLOUT_DAYS), today)
+    if not (data["kind"] or data["source"] is not None or data["server"]):
+        return found
+    shown = {r.thing.stable_key for r in rows}
+    return [r for r in found if r["key"] in shown]
 
 
 def _source_name(data, sources):
@@ -96,7 +111,7 @@ def _pdf_report(rows, period, filename):
         "unused_seats_cost_a_year": f"{sum(costs):,.2f} {settings.CURRENCY}" if costs else "—",
     }
     return ReportData(
-        title="Overview", rows=[download_row(r) for r in rows], columns=DOWNLOAD_COLUMNS, filename=filename,
+        title="Overview", rows=[overview_download_row(r) for r in rows], columns=COLUMNS, filename=filename,
         period=period, summary=summary,
     )  # fmt: skip
 
