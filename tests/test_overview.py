@@ -1,5 +1,6 @@
 """The overview: every licensed thing of every source in one table, with right-sizing, cost and callouts."""
 
+import csv
 import math
 import re
 from collections import Counter
@@ -373,3 +374,7 @@ def test_a_page_past_the_end_shows_the_last_and_downloads_keep_every_row(viewer,
     assert _table_keys(last) == [(r.thing.kind, r.thing.key) for r in every[(len(every) - 1) // 4 * 4 :]]
     assert len(lines) == 1 + len(every) and lines[0].endswith("Forecast,Reaches owned in (weeks)")
     assert [line.split(",")[1] for line in lines[1:3]] == [every[0].thing.name, every[1].thing.name]
+    # the page's forecasts are the download's, row by row
+    forecasts = {row["Key"]: row["Forecast"] for row in csv.DictReader(lines)}
+    shown = last.context["table"].pager.rows
+    assert [r.forecast.label if r.forecast else "" for r in shown] == [forecasts[r.thing.stable_key] for r in shown]

@@ -67,7 +67,7 @@ def home(request):
     sums = totals(rows)
     # a page of the rows at a time (?page=N), sorted above across all of them; the callouts read every row
     table = overview_table(rows, _sort_links(request, data["sort"])).paginate(request.GET)
-    attach_forecasts(table.pager.rows if table.pager else rows)  # the forecast is only shown: the page's rows
+    attach_forecasts(rows, shown=table.pager.rows if table.pager else None)  # only shown: the page's rows
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
