@@ -72,6 +72,7 @@ def urls(all_fetched, mls_source):
         "/sources/": VIEWER,
         f"/sources/{mls_source.pk}/": ADMIN,
         "/alerts/": ADMIN,
+        "/audit/": ADMIN,
         "/admin/": ADMIN,
         "/admin/ingest/source/": ADMIN,
         f"/admin/ingest/source/{mls_source.pk}/change/": ADMIN,

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from dashboard.privacy.names import SHOWN, personal
 from dashboard.tables import Pair
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
@@ -285,20 +286,26 @@ def lstat_current_usage(snapshot):
     )
 
 
-def lstat_sessions(snapshot, *, server="", feature="", user=""):
-    """The rows of a users snapshot, filtered as the page asks."""
+def lstat_sessions(snapshot, *, server="", feature="", user="", names=SHOWN):
+    """The rows of a users snapshot, filtered as the page asks, with user and host names as `names` shows them
+    (a viewer who sees pseudonyms filters by pseudonym: a real name typed in finds nothing)."""
     sessions = LstatSession.objects.filter(snapshot=snapshot)
     if server:
         sessions = sessions.filter(server_name=server)
     if feature:
         sessions = sessions.filter(Q(feature_name__icontains=feature) | Q(feature_version__icontains=feature))
-    if user:
+    if user and names.visible:
         sessions = sessions.filter(Q(user__icontains=user) | Q(host__icontains=user))
     fields = ("server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses")
-    return [
-        {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip()}
-        for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
-    ]
+    rows = names.rows(
+        [
+            {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip()}
+            for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
+        ],
+        user="user",
+        host="host",
+    )
+    return rows if names.visible or not user else [r for r in rows if names.matches(user, r["user"], r["host"])]
 
 
 def lstat_session_servers(snapshot):
@@ -310,6 +317,7 @@ def lstat_session_servers(snapshot):
     )
 
 
+@personal(user="user")
 def lstat_top_users(snapshot):
     return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "user", "licenses"))
 

@@ -79,7 +79,10 @@ def send_subscription(subscription, *, trigger="manual", now=None):
     try:
         parse_recipients(subscription.recipients)
         message, entry.charts = build_email(
-            subscription, capture(subscription.report, start=start, end=end), start=start, end=end
+            subscription,
+            capture(subscription.report, start=start, end=end, user=subscription.owner),
+            start=start,
+            end=end,
         )
         message.send()
         entry.status = SubscriptionSend.Status.SENT
