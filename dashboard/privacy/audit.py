@@ -71,7 +71,7 @@ def _current_user():
 
 def _process_name():
     if _request.get() is not None:
-        return "anonymous"  # a request nobody signed in to: the sign-in itself, copying a directory's role
+        return "sign-in"  # a request nobody is signed in to: a sign-in copying a directory's role
     if len(sys.argv) > 1 and sys.argv[0].endswith("manage.py") and sys.argv[1] != "qcluster":
         return f"command {sys.argv[1]}"[:150]
     return "system"
