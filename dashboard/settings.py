@@ -318,7 +318,13 @@ PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default="")
 if not PSEUDONYM_KEY:
     from ingest.localkey import local_key
 
-    PSEUDONYM_KEY = local_key(BASE_DIR / ".meterboard-pseudonym-key")
+    try:
+        PSEUDONYM_KEY = local_key(BASE_DIR / ".meterboard-pseudonym-key")
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"PSEUDONYM_KEY is not set and .meterboard-pseudonym-key cannot be made ({exc.strerror}): set it to a "
+            'long random value, e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        ) from None
 # Stored sessions and events older than this many days keep their counts but lose their user and host names
 # (replaced by the pseudonym) in a daily schedule; unset keeps them for ever.
 PERSONAL_DATA_DAYS = env.int("PERSONAL_DATA_DAYS", default=None)

@@ -80,11 +80,15 @@ def test_a_raw_download_is_logged_with_its_user(viewer, lstat_fetched):
 
 
 def test_the_audit_log_page_and_download_are_for_admins(viewer, client, django_user_model):
-    AuditEntry.objects.create(actor_name="boss", action="changed", target="=HYPERLINK(\"x\")<script>", changes={"a": 1})
+    AuditEntry.objects.create(actor_name="boss", action="changed", target='=HYPERLINK("x")<script>', changes={"a": 1})
     assert viewer.get(reverse("privacy:audit_log")).status_code == 403
     client.force_login(django_user_model.objects.create_user("root", password="root-pass-12345", is_staff=True))
     page = client.get(reverse("privacy:audit_log"))
-    assert page.status_code == 200 and b"&lt;script&gt;" in page.content and b"<script>" not in page.content.split(b"<main")[-1]
+    assert (
+        page.status_code == 200
+        and b"&lt;script&gt;" in page.content
+        and b"<script>" not in page.content.split(b"<main")[-1]
+    )
     rows = csv_dicts(client.get(reverse("privacy:audit_log"), {"format": "csv"}))
     (row,) = [r for r in rows if r["By"] == "boss"]
     assert {"viewer", "root"} <= {r["Which"] for r in rows}  # their accounts' creation
