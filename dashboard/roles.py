@@ -31,27 +31,17 @@ def is_admin(user):
 
 def public(pattern):
     """Open to anyone, logged in or not (the login and logout pages)."""
-    return _declare(pattern, PUBLIC, login_not_required)
+    return declare(pattern, PUBLIC, login_not_required)
 
 
 def viewer(pattern):
     """Any logged-in user."""
-    return _declare(pattern, VIEWER, _guard(VIEWER, lambda user: True))
+    return declare(pattern, VIEWER, _guard(VIEWER, lambda user: True))
 
 
 def admin(pattern):
     """Admins (staff) only; a viewer gets 403."""
-    return _declare(pattern, ADMIN, _guard(ADMIN, is_admin))
-
-
-def api(pattern):
-    """The JSON API: a bearer token of an active user (viewer or admin), never a session; 401/403/429 as JSON.
-
-    What an admin-only field or URL needs is decided in reports/api/views.py by the token's user, as on the pages.
-    """
-    from reports.api.auth import token_required  # the token model lives in the reports app
-
-    return _declare(pattern, API, lambda view: login_not_required(token_required(view)))
+    return declare(pattern, ADMIN, _guard(ADMIN, is_admin))
 
 
 def viewer_view(func):
@@ -79,11 +69,11 @@ def _guard(role, allowed):
     return decorate
 
 
-def _declare(pattern, role, decorate):
+def declare(pattern, role, decorate):
     """Set `role` on the pattern and every pattern it includes, and wrap their views in `decorate`."""
     if isinstance(pattern, URLResolver):
         for inner in pattern.url_patterns:
-            _declare(inner, role, decorate)
+            declare(inner, role, decorate)
     elif not hasattr(pattern, "role"):  # an inner declaration is more specific than an outer one
         pattern.callback = decorate(pattern.callback)
     pattern.role = getattr(pattern, "role", role)

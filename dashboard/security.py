@@ -5,10 +5,10 @@ import math
 
 from django.conf import settings
 from django.contrib.auth.views import LoginView
-from django.core.cache import cache
 from django.forms.forms import NON_FIELD_ERRORS
 
 from dashboard.signin.forms import SignInForm
+from reports.limits import counters
 
 
 def attempts_key(request):
@@ -21,6 +21,7 @@ def attempts_key(request):
 class RateLimitedLoginView(LoginView):
     """Django's login, refusing a username from an address after LOGIN_FAILURE_LIMIT failures within
     LOGIN_FAILURE_WINDOW seconds (counted from the first), even with the right password, until the window ends.
+    The failures are counted in the database, so every process (gunicorn worker, machine) sees the same count.
 
     It signs in through every configured backend (dashboard/signin/config.py) and says why a directory refused a sign-in;
     with OpenID Connect configured it also offers "Sign in with <provider>"."""
@@ -37,7 +38,7 @@ class RateLimitedLoginView(LoginView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if cache.get(attempts_key(request), 0) >= settings.LOGIN_FAILURE_LIMIT:
+        if counters.peek(attempts_key(request))[0] >= settings.LOGIN_FAILURE_LIMIT:
             form = self.get_form()
             minutes = math.ceil(settings.LOGIN_FAILURE_WINDOW / 60)
             form.add_error(None, f"Too many failed login attempts: wait {minutes} minutes, then try again.")
@@ -45,16 +46,11 @@ class RateLimitedLoginView(LoginView):
         return super().post(request, *args, **kwargs)
 
     def form_invalid(self, form):
-        key = attempts_key(self.request)
-        cache.add(key, 0, timeout=settings.LOGIN_FAILURE_WINDOW)
-        try:
-            cache.incr(key)
-        except ValueError:  # expired between add and incr
-            cache.set(key, 1, timeout=settings.LOGIN_FAILURE_WINDOW)
+        counters.hit(attempts_key(self.request), settings.LOGIN_FAILURE_WINDOW)
         return super().form_invalid(form)
 
     def form_valid(self, form):
-        cache.delete(attempts_key(self.request))
+        counters.clear(attempts_key(self.request))
         return super().form_valid(form)
 
 

@@ -5,6 +5,7 @@ Every setting has a safe local default so that a fresh checkout runs with
 """
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from cryptography.fernet import Fernet
@@ -194,6 +195,8 @@ LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=10)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=15 * 60)
 # Requests each API token may make (reports/api/): N/second, N/minute or N/hour; more get a 429 until the window ends.
 API_RATE_LIMIT = env.str("API_RATE_LIMIT", default="120/minute")
+# API tokens a user may hold at once (revoked ones do not count).
+API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 
 # --- Time -------------------------------------------------------------------
 # Stored in UTC, shown in TIME_ZONE.
@@ -219,19 +222,39 @@ STORAGES = {
 }
 
 # --- Email ------------------------------------------------------------------
-# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 ; console by default; with filemail://
-# (what `make run` uses) each email is written as a file under EMAIL_FILE_PATH (sent-emails/).
+# EMAIL_URL=smtp+tls://user:password@smtp.example.com:587 ; console by default; with filemail:///some/dir
+# each email is written as a file under /some/dir, with filemail:// (what `make run` uses) under EMAIL_FILE_PATH
+# (sent-emails/ beside manage.py by default; a relative path is taken from there).
 # https://docs.djangoproject.com/en/5.2/topics/email/#email-backends
-vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
-if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set by email_url)
+_EMAIL_URL = env.str("EMAIL_URL", default="consolemail://")
+vars().update(env.email_url_config(_EMAIL_URL))
+if EMAIL_BACKEND == "django.core.mail.backends.filebased.EmailBackend":  # noqa: F821 (set by email_url_config)
     EMAIL_BACKEND = "dashboard.mail.EmlFileBackend"  # one .eml per email, not one log per connection
-EMAIL_FILE_PATH = str(BASE_DIR / env.str("EMAIL_FILE_PATH", default="sent-emails"))
+# django-environ drops the leading "/" of filemail:///some/dir: the URL's own host and path are the directory.
+_EMAIL_URL_PATH = "".join(urlsplit(_EMAIL_URL)[1:3]) if _EMAIL_URL.startswith("filemail:") else ""
+EMAIL_FILE_PATH = str(BASE_DIR / (_EMAIL_URL_PATH or env.str("EMAIL_FILE_PATH", default="sent-emails")))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="meterboard@localhost")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The dashboard's address as readers of emailed reports reach it: their "Open in Meterboard" link.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 # The Chromium that kaleido drives to draw charts as PNG for emails; without it emails carry tables only.
 CHROMIUM = env.str("CHROMIUM", default="/usr/bin/chromium")
+# PDF downloads (?format=pdf; each launches Chromium): at most this many print at once across every process
+# (slots in the database; 503 past them), at most PDF_RATE_LIMIT per user (429), each within PDF_TIMEOUT seconds.
+PDF_MAX_CONCURRENT = env.int("PDF_MAX_CONCURRENT", default=2)
+PDF_RATE_LIMIT = env.str("PDF_RATE_LIMIT", default="10/minute")
+PDF_TIMEOUT = env.float("PDF_TIMEOUT", default=60.0)
+
+# --- Emailed reports: who a subscription may mail, and how often Send now may be pressed -------------------
+# A viewer's subscriptions go to the viewer's own address and to addresses in these domains (comma-separated,
+# e.g. example.com,corp.example.com; empty: their own address only). Admins' subscriptions go anywhere.
+SUBSCRIPTION_RECIPIENT_DOMAINS = env.list("SUBSCRIPTION_RECIPIENT_DOMAINS", default=[])
+# Any subscription (and alert rule), whoever made it: at most this many recipients.
+SUBSCRIPTION_MAX_RECIPIENTS = env.int("SUBSCRIPTION_MAX_RECIPIENTS", default=20)
+# "Send now" queues one send of a subscription in this many seconds, and SUBSCRIPTION_SEND_NOW_PER_HOUR sends
+# an hour per user (counted in Django's cache).
+SUBSCRIPTION_SEND_NOW_INTERVAL = env.int("SUBSCRIPTION_SEND_NOW_INTERVAL", default=60)
+SUBSCRIPTION_SEND_NOW_PER_HOUR = env.int("SUBSCRIPTION_SEND_NOW_PER_HOUR", default=10)
 
 # --- Security (production) -----------------------------------------------------
 # With DEBUG off the dashboard is served over HTTPS only (`check --deploy` is clean): secure cookies, plain HTTP
@@ -273,11 +296,13 @@ CHART_CACHE_MAX_BYTES = env.int("CHART_CACHE_MAX_BYTES", default=4 * 1024 * 1024
 # --- Background tasks (django-q2) ----------------------------------------------
 # The ORM broker needs nothing but the database; set REDIS_URL to run workers
 # on several machines through Redis.
+# A fetch runs at most FETCH_TIMEOUT seconds: the worker stops its task then, and `manage.py ingest` fails the run.
+FETCH_TIMEOUT = env.int("FETCH_TIMEOUT", default=3600)
 Q_CLUSTER = {
     "name": "meterboard",
     "workers": env.int("Q_WORKERS", default=2),
-    "timeout": env.int("FETCH_TIMEOUT", default=3600),
-    "retry": env.int("FETCH_TIMEOUT", default=3600) + 60,
+    "timeout": FETCH_TIMEOUT,
+    "retry": FETCH_TIMEOUT + 60,
     "max_attempts": 1,
     "catch_up": False,
     "sync": env.bool("Q_SYNC", default=False),
@@ -352,3 +377,9 @@ FETCH_CONNECT_TIMEOUT = env.float("FETCH_CONNECT_TIMEOUT", default=10.0)
 FETCH_READ_TIMEOUT = env.float("FETCH_READ_TIMEOUT", default=120.0)
 FETCH_RETRIES = env.int("FETCH_RETRIES", default=4)
 FETCH_BACKOFF = env.float("FETCH_BACKOFF", default=1.0)
+# Whatever an upstream sends: one request (connect, retries, redirects and the whole body) ends within
+# FETCH_REQUEST_DEADLINE seconds, and an answer larger than FETCH_MAX_BYTES (counted decompressed) is dropped.
+FETCH_REQUEST_DEADLINE = env.float("FETCH_REQUEST_DEADLINE", default=600.0)
+FETCH_MAX_BYTES = env.int("FETCH_MAX_BYTES", default=50 * 1024 * 1024)
+if FETCH_REQUEST_DEADLINE <= 0 or FETCH_MAX_BYTES <= 0 or FETCH_TIMEOUT <= 0:
+    raise ImproperlyConfigured("FETCH_REQUEST_DEADLINE, FETCH_MAX_BYTES and FETCH_TIMEOUT must be positive.")

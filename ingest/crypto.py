@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import models
 
 PREFIX = "fernet:"  # marks an encrypted value, so that a plain one (before migration 0010) is told apart
@@ -64,7 +64,23 @@ def decrypt(value):
 
 
 class EncryptedTextField(models.TextField):
-    """Text stored encrypted (Fernet), read back in plain: for passwords and tokens."""
+    """Text stored encrypted (Fernet), read back in plain: for passwords and tokens.
+
+    Serialized (`manage.py dumpdata`) encrypted, as the database holds it, so a backup is as safe as the database;
+    `loaddata` takes that form back (to_python decrypts a "fernet:" value, and saving encrypts it again).
+    """
+
+    def value_to_string(self, obj):
+        return encrypt(self.value_from_object(obj) or "")
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value or not value.startswith(PREFIX):
+            return value
+        try:
+            return decrypt(value)
+        except DecryptionError as exc:
+            raise ValidationError(str(exc), code="undecryptable") from None
 
     def from_db_value(self, value, expression, connection):
         return decrypt(value) if value is not None else value

@@ -20,6 +20,11 @@ The whole interface a vendor client uses:
 - Secrets: the secrets passed in, a Basic `auth` pair (also as the base64 `user:password` of its header)
   and any token learnt later (`add_secret`) are redacted from every message in every form (plain,
   URL-encoded, JSON-escaped, unicode-escaped), and join the run's secrets that the log filter scrubs.
+- Transport (ingest/transport.py): each request, its retries, redirects and whole body end within
+  settings.FETCH_REQUEST_DEADLINE (or the run's FETCH_TIMEOUT under `manage.py ingest`); bodies are read
+  streamed, at most settings.FETCH_MAX_BYTES decompressed; redirects are followed only within the source's
+  own origin (scheme, host, port), at most MAX_REDIRECTS, so no header, token parameter or login body we send
+  reaches another host. Each failure is a FetchError naming the path (and a redirect's host, never its URL).
 - Session tokens: pass `login=` a `TokenLogin` subclass, which says only how to log in and where the token
   goes (a header, a query parameter, or several places to try in order). The client logs in when it has no
   token or the token has expired, and exactly once more when a request with the token is refused (401).
@@ -32,12 +37,12 @@ HttpError and reading `.status` (Metering's 403), or, where a status needs its o
 import json
 import logging
 import time
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import requests
 from django.conf import settings
-from requests.adapters import HTTPAdapter
 from requests.auth import HTTPBasicAuth
+from requests.utils import requote_uri
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.util.retry import Retry
@@ -51,6 +56,16 @@ from ingest.errors import (  # noqa: F401 (basic_auth_header: imported from here
     basic_auth_header,
     redact,
 )
+from ingest.transport import (
+    MAX_REDIRECTS,
+    Deadline,
+    DeadlineAdapter,
+    DeadlineExceeded,
+    current_deadline,
+    read_body,
+    same_origin,
+    where,
+)
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +78,9 @@ class LoggedRetry(Retry):
     """urllib3's Retry that says what it retries (path only: a query string may carry a token)."""
 
     def increment(self, method=None, url=None, response=None, error=None, _pool=None, _stacktrace=None):
+        deadline = current_deadline()
+        if deadline is not None:
+            deadline.check()  # past it, the error is the deadline's cut: nothing more is tried
         retry = super().increment(method, url, response, error, _pool, _stacktrace)
         path = urlsplit(url or "").path
         problem = describe(error) if error is not None else f"answered HTTP {response.status}"
@@ -74,6 +92,16 @@ class LoggedRetry(Retry):
 
     def parse_retry_after(self, retry_after):
         return min(super().parse_retry_after(retry_after), MAX_RETRY_AFTER)
+
+    def sleep(self, response=None):
+        """Wait before the next attempt, unless the request's deadline would pass first (then fail now)."""
+        deadline = current_deadline()
+        if deadline is not None:
+            wait = (self.get_retry_after(response) if response is not None else None) or self.get_backoff_time()
+            if wait >= deadline.remaining():
+                deadline.expired = True
+            deadline.check()
+        super().sleep(response)
 
 
 def describe(error):
@@ -163,7 +191,7 @@ class HttpClient:
             respect_retry_after_header=True,
             raise_on_status=False,  # the last answer comes back, so its body can name the problem
         )
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = DeadlineAdapter(max_retries=retry)
         self.session.mount("http://", adapter)
         self.session.mount("https://", adapter)
         self.timeout = (settings.FETCH_CONNECT_TIMEOUT, settings.FETCH_READ_TIMEOUT)
@@ -200,19 +228,69 @@ class HttpClient:
             ) from None
 
     def send(self, method, path, *, params=None, json_body=None, headers=None):
+        """One request, its same-origin redirects and its whole body, within the request's deadline."""
         what = f"{method} {path}"
+        seconds = settings.FETCH_REQUEST_DEADLINE
+        deadline = Deadline(seconds, f"did not finish within FETCH_REQUEST_DEADLINE ({seconds:g} s)")
         try:
-            response = self.session.request(
-                method, self.base_url + path, params=params, json=json_body, headers=headers, timeout=self.timeout
-            )
-        except (requests.ConnectionError, requests.Timeout) as exc:
-            attempts = settings.FETCH_RETRIES + 1
-            raise FetchError(self._clean(f"{what} {describe(exc)} after {attempts} attempts")) from None
-        except requests.exceptions.ChunkedEncodingError:  # the body is read after urllib3's retries are done
-            raise FetchError(self._clean(f"{what} lost the connection in the middle of its answer")) from None
-        except requests.RequestException as exc:  # e.g. a base URL requests cannot use
-            raise FetchError(self._clean(f"{what} failed: {type(exc).__name__}")) from None
+            with deadline:
+                deadline.check()  # a run past its own deadline sends nothing more
+                response = self.follow(what, method, self.base_url + path, params, json_body, headers)
+                if not read_body(response, settings.FETCH_MAX_BYTES):
+                    raise FetchError(
+                        self._clean(
+                            f"{what} answered HTTP {response.status_code} with a body larger than FETCH_MAX_BYTES "
+                            f"({settings.FETCH_MAX_BYTES:,} bytes, counted decompressed): the answer was dropped"
+                        )
+                    )
+        except (DeadlineExceeded, requests.RequestException) as exc:
+            raise FetchError(self._clean(f"{what} {self.transport_problem(exc, deadline)}")) from None
         return self._check(what, response)
+
+    def transport_problem(self, exc, deadline):
+        """What went wrong below HTTP, in a few words (never the URL, which may carry a token)."""
+        if deadline.expired or isinstance(exc, DeadlineExceeded):
+            return deadline.why
+        if isinstance(exc, requests.exceptions.ChunkedEncodingError):  # the body is read after urllib3's retries
+            return "lost the connection in the middle of its answer"
+        if isinstance(exc, requests.exceptions.ContentDecodingError):
+            return "answered a compressed body that does not decompress"
+        if isinstance(exc, requests.ConnectionError | requests.Timeout):
+            return f"{describe(exc)} after {settings.FETCH_RETRIES + 1} attempts"
+        return f"failed: {type(exc).__name__}"  # e.g. a base URL requests cannot use
+
+    def follow(self, what, method, url, params, json_body, headers):
+        """The answer after at most MAX_REDIRECTS redirects, each within the source's own origin: requests would
+        follow one anywhere with our headers (and a login's body on 307/308), so we follow them ourselves."""
+        for _ in range(MAX_REDIRECTS + 1):
+            response = self.session.request(
+                method, url, params=params, json=json_body, headers=headers, timeout=self.timeout,
+                allow_redirects=False, stream=True,
+            )  # fmt: skip
+            if not response.is_redirect:
+                return response
+            response.close()
+            url = self.redirect_target(what, response)
+            params = None  # the Location is the whole next URL
+            if response.status_code == 303 or (response.status_code in (301, 302) and method == "POST"):
+                method, json_body = "GET", None  # as browsers and requests do
+        raise FetchError(self._clean(f"{what} was redirected more than {MAX_REDIRECTS} times"))
+
+    def redirect_target(self, what, response):
+        """Where a redirect points, if that is within the source's own origin (scheme, host and port)."""
+        try:
+            target = requote_uri(urljoin(response.url, self.session.get_redirect_target(response)))
+        except ValueError:
+            raise FetchError(self._clean(f"{what} was redirected to an address that is not a URL")) from None
+        if not same_origin(target, self.base_url):
+            raise FetchError(
+                self._clean(
+                    f"{what} was redirected to {where(target)}, away from the source's own address "
+                    f"({where(self.base_url)}): Meterboard sends a source's credentials nowhere else. If that is "
+                    "where the API now lives, make it the source's URL"
+                )
+            )
+        return target
 
     def _check(self, what, response):
         """The response if it is a success, else its error raised (a subclass may tell statuses apart)."""

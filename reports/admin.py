@@ -10,7 +10,8 @@ from reports.alerts.services import evaluate
 from reports.overview.models import SeatPrice
 from reports.subscriptions.forms import SubscriptionForm
 from reports.subscriptions.models import Subscription, SubscriptionSend
-from reports.subscriptions.services import parse_recipients, send_subscription
+from reports.subscriptions.recipients import parse_recipients
+from reports.subscriptions.services import SendRefused, request_send
 
 
 class SendInline(admin.TabularInline):
@@ -54,12 +55,15 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
     @admin.action(description="Send now")
     def send_now(self, request, queryset):
+        """Queued to the worker, within the Send now limits (reports.subscriptions.services.request_send)."""
         for subscription in queryset:
-            entry = send_subscription(subscription, trigger="manual")
-            if entry.status == SubscriptionSend.Status.SENT:
-                self.message_user(request, f"{subscription.name}: sent to {entry.recipients}.", messages.SUCCESS)
+            try:
+                request_send(subscription, user=request.user)
+            except SendRefused as refused:
+                self.message_user(request, f"{subscription.name}: not sent: {refused}", messages.ERROR)
             else:
-                self.message_user(request, f"{subscription.name}: failed: {entry.error}", messages.ERROR)
+                self.message_user(request, f"{subscription.name}: being sent to {subscription.recipients}; "
+                                  "its status shows in its sends.", messages.SUCCESS)  # fmt: skip
 
 
 class AlertRuleForm(forms.ModelForm):

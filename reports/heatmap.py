@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from reports.charts.base import figure
+
 BLUES = [[0, "#eff6ff"], [1, "#1d4ed8"]]  # few to many: light to dark
 ORANGES = [[0, "#fff7ed"], [1, "#c2410c"]]
 WEEKDAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
@@ -88,13 +90,13 @@ def heatmap_trace(heatmap, *, name, colorscale=BLUES):
 
 def heatmap_figure(trace, *, zone_name):
     """The figure around one heatmap trace, Monday on top."""
-    return {
-        "data": [trace],
-        "layout": {
+    return figure(
+        [trace],
+        {
             "template": {"layout": {"paper_bgcolor": "white", "plot_bgcolor": "white"}},
             "margin": {"l": 90, "r": 20, "t": 10, "b": 50},
             "xaxis": {"title": {"text": f"Hour of day ({zone_name})"}, "type": "category", "dtick": 1},
             "yaxis": {"autorange": "reversed", "type": "category"},
             "height": 300,
         },
-    }
+    )

@@ -1,8 +1,19 @@
-"""The reports app's own models: emailed report subscriptions, alert rules, seat prices and API tokens."""
+"""The reports app's own models: emailed report subscriptions, alert rules, seat prices, API tokens,
+and the rate counts and PDF slots every process shares."""
 
 from reports.alerts.models import AlertEvent, AlertRule
 from reports.api.models import ApiToken
+from reports.limits.models import PdfSlot, RateCount
 from reports.overview.models import SeatPrice
 from reports.subscriptions.models import Subscription, SubscriptionSend
 
-__all__ = ["AlertEvent", "AlertRule", "ApiToken", "SeatPrice", "Subscription", "SubscriptionSend"]
+__all__ = [
+    "AlertEvent",
+    "AlertRule",
+    "ApiToken",
+    "PdfSlot",
+    "RateCount",
+    "SeatPrice",
+    "Subscription",
+    "SubscriptionSend",
+]

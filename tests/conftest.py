@@ -8,6 +8,7 @@ from ingest.services import run_fetch, source_save
 from ingest.simulators.server import SimulatorServer
 from ingest.vendors import VENDORS
 from tests.browser import browser  # noqa: F401  (the headless Chromium fixture of the browser tests)
+from tests.canary import canary  # noqa: F401  (the loopback server that records every request it gets)
 
 
 @pytest.fixture(autouse=True)
@@ -93,6 +94,10 @@ ZONE_FREE = {
     "tests/faults/",
     "tests/test_crashed_fetches.py",
     "tests/test_pdf.py",
+    "tests/test_chart_escaping.py",
+    "tests/test_pdf_limits.py",
+    "tests/test_shared_limits.py",
+    "tests/test_settings.py",
     "tests/test_browser.py",
     "tests/test_secrets.py",
     "tests/test_encryption.py",
@@ -100,7 +105,11 @@ ZONE_FREE = {
     "tests/test_roles.py",
     "tests/test_security.py",
     "tests/test_redis_broker.py",
+    "tests/subscriptions/test_names.py",
+    "tests/subscriptions/test_recipients.py",
+    "tests/subscriptions/test_send_now.py",
     "tests/signin/",
+    "tests/test_transport.py",
 }
 
 

@@ -153,3 +153,46 @@ def test_the_database_check_names_a_key_that_does_not_decrypt_the_credentials():
     with override_settings(FIELD_ENCRYPTION_KEYS=[NEW_KEY]):
         [error] = credentials_decrypt(databases=["default"])
     assert error.id == "ingest.E001" and "FIELD_ENCRYPTION_KEYS" in error.msg
+
+
+def forms_of(secret):
+    """The secret as a backup could spell it: plain, JSON- and unicode-escaped, URL-encoded, base64, hex."""
+    import base64
+    import json
+    from urllib.parse import quote
+
+    return [secret, json.dumps(secret)[1:-1], secret.encode("unicode_escape").decode(), quote(secret, safe=""),
+            base64.b64encode(secret.encode()).decode()[:12], secret.encode().hex()]  # fmt: skip
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_dumpdata_writes_credentials_encrypted_and_loaddata_takes_them_back(sim, mls_source, tmp_path, fmt):
+    from ingest.models import IngestRun
+    from ingest.services import run_fetch
+
+    secret = Source.objects.get(pk=mls_source.pk).password
+    backup = tmp_path / f"sources.{fmt}"
+
+    call_command("dumpdata", "ingest.source", format=fmt, output=str(backup))
+
+    text = backup.read_text()
+    assert "fernet:" in text
+    assert not [form for form in forms_of(secret) if form in text]
+    Source.objects.all().delete()
+    call_command("loaddata", str(backup), verbosity=0)
+    restored = Source.objects.get(pk=mls_source.pk)
+    assert restored.password == secret
+    assert run_fetch(restored).status == IngestRun.Status.SUCCEEDED  # the simulator takes the restored password
+
+
+@pytest.mark.django_db
+def test_loaddata_of_a_credential_no_key_decrypts_fails_naming_the_setting(tmp_path):
+    backup = tmp_path / "sources.json"
+    with override_settings(FIELD_ENCRYPTION_KEYS=[OLD_KEY]):  # a backup of another install, with another key
+        save_source()
+        call_command("dumpdata", "ingest.source", output=str(backup))
+        Source.objects.all().delete()
+
+    with pytest.raises(Exception, match="FIELD_ENCRYPTION_KEYS"):
+        call_command("loaddata", str(backup), verbosity=0)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from ingest.vendors.base import split_list
+from ingest.vendors.params import split_list
 
 
 @pytest.mark.parametrize(

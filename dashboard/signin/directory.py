@@ -4,15 +4,12 @@ Roles are dashboard/roles.py's: admins are staff (and superusers, so that the ad
 it does `createsuperuser`'s accounts), viewers are active users. A user in neither group is made inactive, which
 ends their sessions and API tokens; their next sign-in in a group makes them active again.
 
-API tokens (reports/api/auth.py) ask `api_refusal(user)` on every request:
+API tokens (reports/api/auth.py) ask `api_refusal(user)` (tokens.py) on every request:
 - LDAP: the groups are asked again, with the bind DN, when the last answer is older than LDAP_ROLE_CHECK_MINUTES;
 - OpenID Connect: a provider can only be asked while the user signs in, so the role is kept with an expiry,
   OIDC_ROLE_MAX_AGE_HOURS after the user's last sign-in; then the tokens stop until the user signs in again.
 """
 
-from datetime import timedelta
-
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
@@ -55,28 +52,6 @@ def is_break_glass(username):
         .objects.filter(username__iexact=username, is_superuser=True, directory_account__isnull=True)
         .exists()
     )
-
-
-def api_refusal(user):
-    """None while the user's directory role holds, else (HTTP status, message); raises DirectoryUnavailable."""
-    account = DirectoryAccount.objects.filter(user=user).first()
-    if account is None:
-        return None  # a local account: its role is its flags
-    age = timezone.now() - account.checked_at
-    if account.provider == DirectoryAccount.OIDC:
-        hours = settings.OIDC_ROLE_MAX_AGE_HOURS
-        if age > timedelta(hours=hours):
-            return 401, (
-                f"The token's user last signed in with {settings.OIDC_PROVIDER_NAME} more than {hours} hours ago: "
-                "sign in on the dashboard again to renew the role the token carries."
-            )
-    elif age > timedelta(minutes=settings.LDAP_ROLE_CHECK_MINUTES):
-        from dashboard.signin.ldap import recheck
-
-        account = recheck(user)
-    if account.role == DirectoryAccount.NONE:
-        return 403, "The token's user is no longer in a Meterboard group of the directory."
-    return None
 
 
 def refuse(request, message):

@@ -15,6 +15,7 @@ A fault applies to the requests whose path starts with its prefix: it lets `afte
 - `cut()`: the real answer's headers and half its body, then the connection closes (a dropped download)
 - `malformed()`: a broken JSON body instead of the answer
 - `echo(encoding)`: a debugging proxy's HTTP 400 whose body repeats the request's credentials (see Faults.echo)
+- `redirect(origin, code=302)`: a redirect to the same path and query at another origin ("http://host:port")
 
 The same faults by name, for `manage.py simulators --fault` and `POST /_faults`: 500, 502, 503, 429, 401,
 timeout, reset, truncated, cut, malformed, echo, echo-json, echo-unicode, echo-url.
@@ -26,7 +27,7 @@ import struct
 import threading
 import time
 from dataclasses import dataclass
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from ingest.simulators.http import Response, error
 
@@ -46,6 +47,7 @@ class Fault:
     kind: str
     status: int | None = None
     retry_after: int | None = None
+    location: str | None = None  # a redirect's origin
 
     @classmethod
     def named(cls, name):
@@ -87,6 +89,10 @@ def cut():
 
 def malformed():
     return Fault("malformed")
+
+
+def redirect(origin, code=302):
+    return Fault("redirect", int(code), location=origin.rstrip("/"))
 
 
 def echo(encoding="echo"):
@@ -134,6 +140,10 @@ class Faults:
             if fault.retry_after is not None:
                 response.headers["Retry-After"] = str(fault.retry_after)  # whole seconds, as urllib3 reads it
             return response
+        if kind == "redirect":
+            query = urlencode(request.query, doseq=True)
+            location = fault.location + request.path + (f"?{query}" if query else "")
+            return Response(status=fault.status, raw=b"", headers={"Location": location})
         if kind == "timeout":
             time.sleep(self.timeout_seconds)
             return error(504, "simulated timeout")

@@ -6,12 +6,7 @@ from django.db import transaction
 
 from ingest.db import upsert
 from ingest.models import Cursor, Source
-
-
-def split_list(value):
-    """The stripped, non-empty items of a comma-separated string (or of a list), first occurrences only."""
-    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
-    return list(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
+from ingest.vendors.params import default_text
 
 
 class Connector:
@@ -44,8 +39,6 @@ class Connector:
     @classmethod
     def parameters(cls):
         """[(name, default in words, help text)] of the connector's parameters: the admin's and README's rows."""
-        from ingest.vendors.params import default_text  # params.py imports this module
-
         fields = cls.params_form.base_fields
         return [(name, default_text(fields[name]), text) for name, text in cls.parameters_help().items()]
 

@@ -12,7 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from django import forms
 from django.core.exceptions import ValidationError
 
-from ingest.vendors.base import split_list
+
+def split_list(value):
+    """The stripped, non-empty items of a comma-separated string (or of a list), first occurrences only."""
+    items = value if isinstance(value, list | tuple) else str(value or "").split(",")
+    return list(dict.fromkeys(str(item).strip() for item in items if str(item).strip()))
 
 
 class ParamsForm(forms.Form):

@@ -14,6 +14,7 @@ from ingest.models import IngestRun
 from ingest.vendors.lstat.models import LstatUsage
 from ingest.vendors.mls.models import MlsRollup
 from reports.alerts.models import AlertEvent, AlertRule
+from reports.subscriptions.email import send_to_each
 
 log = logging.getLogger(__name__)
 
@@ -136,8 +137,10 @@ def _email(rule, event):
     )
     message.attach_alternative(render_to_string("emails/alert-body.html", context), "text/html")
     try:
-        message.send()
-        event.emailed = True
+        refused = send_to_each(message, rule.recipient_list)
+        event.emailed = len(refused) < len(rule.recipient_list)
+        if refused:
+            event.error = f"The mail server refused {', '.join(refused)}"
     except Exception as exc:  # SMTP down, bad address: the event stays, with why no email went
         event.error = redact(f"{type(exc).__name__}: {exc}", [settings.EMAIL_HOST_PASSWORD])
         log.warning("Alert email for %s failed: %s", rule.name, event.error)

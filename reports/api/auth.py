@@ -1,17 +1,18 @@
-"""The guard of every API URL (dashboard.roles.api): a bearer token, the rate limit, and errors as JSON."""
+"""The guard of every API URL (`api`, beside dashboard.roles' page roles): a bearer token, the rate limit, and errors as JSON."""
 
 from functools import wraps
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.views.decorators.csrf import csrf_exempt
 
-from dashboard.roles import API
-from dashboard.signin.directory import DirectoryUnavailable, api_refusal
+from dashboard.roles import API, declare
+from dashboard.signin.directory import DirectoryUnavailable
+from dashboard.signin.tokens import api_refusal
 from reports.api.responses import ApiError
 from reports.api.tokens import authenticate, bearer, rate_limit, throttled
-
-UNITS = {1: "second", 60: "minute", 3600: "hour"}
+from reports.limits.counters import UNITS
 
 
 def token_required(view):
@@ -65,3 +66,11 @@ def _directory_role(token):
         ) from None
     if refusal:
         raise ApiError(*refusal)
+
+
+def api(pattern):
+    """The JSON API: a bearer token of an active user (viewer or admin), never a session; 401/403/429 as JSON.
+
+    What an admin-only field or URL needs is decided in reports/api/views.py by the token's user, as on the pages.
+    """
+    return declare(pattern, API, lambda view: login_not_required(token_required(view)))

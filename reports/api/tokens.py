@@ -5,24 +5,18 @@ sha256 is stored: a leaked database gives no usable token, and 256 random bits n
 """
 
 import hashlib
-import math
-import re
 import secrets
-import time
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.cache import cache
-from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
 from reports.api.models import ApiToken
+from reports.limits import counters
 
 PREFIX = "mb_"
 SHOWN_CHARS = 10  # "mb_" and 7 more: enough to tell tokens apart on the settings page, useless to guess with
 LAST_USED_EVERY = timedelta(minutes=1)  # last_used_at is written at most this often, not on every request
-_RATE = re.compile(r"^\s*(\d+)\s*/\s*(second|minute|hour)\s*$")
-_SECONDS = {"second": 1, "minute": 60, "hour": 3600}
 
 
 def digest(secret):
@@ -69,22 +63,10 @@ def _touch(token, now=None):
 
 def rate_limit():
     """(requests, seconds) from settings.API_RATE_LIMIT, e.g. "120/minute"."""
-    match = _RATE.match(str(settings.API_RATE_LIMIT))
-    if not match:
-        raise ImproperlyConfigured(f"API_RATE_LIMIT must look like 120/minute, not {settings.API_RATE_LIMIT!r}")
-    return int(match[1]), _SECONDS[match[2]]
+    return counters.parse_rate("API_RATE_LIMIT", settings.API_RATE_LIMIT)
 
 
 def throttled(token):
-    """Seconds to wait if `token` has used up its requests of the current window, else 0 (and the request counts)."""
-    limit, window = rate_limit()
-    now = time.time()
-    start = int(now // window) * window
-    key = f"api-rate:{token.pk}:{start}"
-    cache.add(key, 0, timeout=window + 1)
-    try:
-        used = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout=window + 1)
-        used = 1
-    return max(1, math.ceil(start + window - now)) if used > limit else 0
+    """Seconds to wait if `token` has used up its requests of the current window, else 0 (and the request counts).
+    Counted in the database, so a token's requests count together whichever process answers them."""
+    return counters.throttled(f"api-rate:{token.pk}", "API_RATE_LIMIT", settings.API_RATE_LIMIT)

@@ -182,4 +182,13 @@ def _period(period):
 
 def schema(request):
     """The OpenAPI description (public: it holds no data)."""
+    if request.method not in ("GET", "HEAD"):
+        return ApiError(405, "The API is read-only: use GET.", headers={"Allow": "GET, HEAD"}).response()
     return JsonResponse(openapi(request.build_absolute_uri("/")), json_dumps_params={"indent": 1})
+
+
+def not_found(request, path):
+    """Any other path under /api/v1/: a JSON 404, as every API answer is JSON (no token needed to learn it)."""
+    return ApiError(
+        404, f"Not found: the API has no {request.path}; its paths are listed at /api/v1/schema."
+    ).response()

@@ -26,7 +26,7 @@ def product_series_figure(rows, metric):
             [p["period_start"] for p in points], [p["peak"] for p in points], product, mode="lines+markers",
             line={"color": PALETTE[i % len(PALETTE)], "width": 2},
             customdata=[[p["period_end"], p["systems"]] for p in points],
-            hovertemplate=f"{product}<br>%{{x|%b %Y}} (to %{{customdata[0]}}): %{{y}} {metric} "
+            hovertemplate=f"%{{fullData.name}}<br>%{{x|%b %Y}} (to %{{customdata[0]}}): %{{y}} {metric} "
                           "on %{customdata[1]} systems<extra></extra>",
         )
         for i, (product, points) in enumerate(products.items())
@@ -68,7 +68,7 @@ def stacked_periods_figure(rows, series_key, label, metric):
         bar(
             [p["period_start"] for p in points], [p["peak"] for p in points], f"{label} {name}".strip(),
             marker={"color": PALETTE[i % len(PALETTE)]}, customdata=[peak_when(p) for p in points],
-            hovertemplate=f"{label} {name}<br>%{{x|%b %Y}}: %{{y}} {metric}, %{{customdata}}<extra></extra>",
+            hovertemplate=f"%{{fullData.name}}<br>%{{x|%b %Y}}: %{{y}} {metric}, %{{customdata}}<extra></extra>",
         )
         for i, (name, points) in enumerate(series.items())
     ]  # fmt: skip

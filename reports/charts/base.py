@@ -3,6 +3,12 @@
 Figures are plain dicts in Plotly's figure schema ({"data": [traces], "layout": {...}}), built straight from
 a selector's rows: no plotly figure objects on the way to a page. plotly.io still takes them as they are
 (the emailed charts export them with kaleido).
+
+Plotly draws every text of a figure (trace names, axis titles, category ticks, hover labels, annotations, legend
+titles) as its own pseudo-HTML: `<a href>`, `<span style>`, `<br>` and entities are live, and text between `$`
+signs is MathJax. Every figure is built by `figure()`, which escapes every string in it once, so no chart can
+carry a tag it did not write itself: the only markup left is the <br> and <extra> of our own hover templates
+(which read names with `%{fullData.name}` from the escaped data rather than paste them in).
 """
 
 import json
@@ -96,7 +102,38 @@ def base_layout(*, title=None, yaxis_title="Licenses"):
 
 
 def figure(data, layout):
-    return {"data": data, "layout": layout}
+    """The figure of `data` (traces) and `layout`, every text in it escaped for Plotly's pseudo-HTML."""
+    return {"data": pseudo_html_escape(data), "layout": pseudo_html_escape(layout)}
+
+
+# Plotly reads &amp; &lt; &gt; and numeric entities back as text; &#36; keeps a "$...$" from being MathJax.
+_PSEUDO_HTML = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "$": "&#36;"})
+# Our own templates keep the few tags we write in them (and d3's "$" currency format); the rest is escaped.
+_TEMPLATE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+OUR_TAGS = ("<br>", "<extra>", "</extra>")
+
+
+def _escape_template(text):
+    text = text.translate(_TEMPLATE)
+    for tag in OUR_TAGS:
+        text = text.replace(tag.translate(_TEMPLATE), tag)
+    return text
+
+
+def pseudo_html_escape(value, key=None):
+    """`value` with every string in it (nested in dicts and lists) escaped for Plotly's pseudo-HTML: texts wholly,
+    our templates (`hovertemplate`, `texttemplate`) but for their <br> and <extra>, d3 formats not at all."""
+    if isinstance(value, str):
+        if isinstance(key, str) and key.endswith("format"):
+            return value
+        if isinstance(key, str) and key.endswith("template"):
+            return _escape_template(value)
+        return value.translate(_PSEUDO_HTML)
+    if isinstance(value, dict):
+        return {k: pseudo_html_escape(v, k) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [pseudo_html_escape(v, key) for v in value]
+    return value
 
 
 def points(figure):

@@ -14,7 +14,7 @@ def active_hours_figure(series, *, stacked=True):
         x.append(row["bucket"])
         y.append(row["hours"])
     data = [
-        bar(x, y, str(group), hovertemplate=f"{group}: %{{y:.2f}} h<extra></extra>")
+        bar(x, y, str(group), hovertemplate="%{fullData.name}: %{y:.2f} h<extra></extra>")
         for group, (x, y) in sorted(groups.items(), key=lambda item: str(item[0]))
     ]
     layout = base_layout(yaxis_title="Active hours")

@@ -8,9 +8,13 @@ from django.http import Http404, HttpRequest, QueryDict
 from django.urls import Resolver404, resolve
 
 from dashboard.roles import viewer_view
+from ingest.vendors import VENDORS
 from reports.views.common import CapturedReport
 
 log = logging.getLogger(__name__)
+
+# Reports live under their vendor's prefix (/mls/..., /lstat/...): no other page is run for an email.
+REPORT_PREFIXES = frozenset(vendor.kind for vendor in VENDORS)
 
 
 class ReportError(Exception):
@@ -39,8 +43,8 @@ def capture(report, *, start=None, end=None, user=None):
     if start and end:
         params["start"], params["end"] = start.isoformat(), end.isoformat()
     view = viewer_view(match.func)
-    if view is None:
-        raise ReportError(f"{path} is not a report page")
+    if view is None or match.route.partition("/")[0] not in REPORT_PREFIXES:
+        raise ReportError(f"{path} is not a report page: subscribe with the Subscribe button of a report")
     request = _request(path, params, user)
     try:
         response = view(request, *match.args, **match.kwargs)

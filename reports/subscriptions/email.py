@@ -3,13 +3,15 @@
 report_content() is what the email shows of a report; the PDF download (reports/pdf.py) shows the same.
 """
 
+import copy
+import smtplib
 from dataclasses import replace
 from email.mime.image import MIMEImage
-from urllib.parse import urlencode
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.core.mail.message import SafeMIMEMultipart
+from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -64,10 +66,11 @@ def summary_figures(summary):
 
 
 def report_link(subscription, start, end):
+    """The report's page for the period sent: its query as it was (repeated parameters, encoding), dates set."""
     path, query = split_report(subscription.report)
-    params = dict(pair.split("=", 1) if "=" in pair else (pair, "") for pair in query.split("&") if pair)
-    params.update(start=start.isoformat(), end=end.isoformat())
-    return f"{settings.SITE_URL.rstrip('/')}{path}?{urlencode(params)}"
+    params = QueryDict(query, mutable=True)
+    params["start"], params["end"] = start.isoformat(), end.isoformat()
+    return f"{settings.SITE_URL.rstrip('/')}{path}?{params.urlencode()}"
 
 
 def report_content(report, *, charts, charts_note="", include_summary=True):
@@ -138,3 +141,18 @@ def attachment(fmt, report, *, link=""):
     )
     content = b"".join(response.streaming_content)
     return f"{report['filename']}.{fmt}", content, response["Content-Type"].split(";")[0]
+
+
+def send_to_each(message, addresses):
+    """Send `message` to each address in a message of its own (To: that address alone, so no recipient sees
+    another's), over one connection. Returns the addresses the mail server refused; the others got it."""
+    refused = []
+    with get_connection() as connection:
+        for address in addresses:
+            one = copy.copy(message)
+            one.to, one.cc, one.bcc = [address], [], []
+            try:
+                connection.send_messages([one])
+            except smtplib.SMTPRecipientsRefused:
+                refused.append(address)
+    return refused

@@ -2,8 +2,8 @@ from django import forms
 
 from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.models import Subscription
+from reports.subscriptions.recipients import recipients_for, recipients_help
 from reports.subscriptions.schedule import zone
-from reports.subscriptions.services import parse_recipients
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -21,10 +21,17 @@ class SubscriptionForm(forms.ModelForm):
             "at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
+    def __init__(self, *args, owner=None, **kwargs):
+        """`owner`: the viewer on the Subscribe form, whose recipients the rule checks as theirs (in the admin,
+        the subscription's own owner, checked by the model)."""
+        super().__init__(*args, **kwargs)
+        self.owner = owner if owner is not None else self.instance.owner
+        self.fields["recipients"].help_text = recipients_help(self.owner)
+
     def clean(self):
         data = super().clean()
         checks = [
-            ("recipients", lambda value: ", ".join(parse_recipients(value))),
+            ("recipients", lambda value: ", ".join(recipients_for(value, owner=self.owner))),
             ("timezone", lambda value: zone(value) and value),
             ("report", lambda value: capture(value) and value),
         ]

@@ -3,10 +3,12 @@
 from datetime import time
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
 from reports.subscriptions import schedule
+from reports.subscriptions.recipients import recipients_for
 
 
 def display_zone():
@@ -33,7 +35,7 @@ class Subscription(models.Model):
         WEEKLY = "weekly"
         MONTHLY = "monthly"
 
-    name = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100, help_text="Unique among its owner's subscriptions.")
     report = models.CharField(
         max_length=1000,
         help_text="The report's dashboard URL path and query, e.g. /mls/00:1A:2B:3C:4D:5E/?granularity=day",
@@ -65,12 +67,36 @@ class Subscription(models.Model):
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="subscription_name_per_owner")]
 
     def __str__(self):
         return self.name
 
     def get_absolute_url(self):
         return reverse("reports:subscription", args=[self.pk])
+
+    def clean_fields(self, exclude=None):
+        """Every field, and the recipient rule (reports/subscriptions/recipients.py) for its owner."""
+        try:
+            super().clean_fields(exclude)
+            errors = {}
+        except ValidationError as exc:
+            errors = exc.error_dict
+        if "recipients" not in (exclude or ()) and "recipients" not in errors:
+            try:
+                self.recipients = ", ".join(recipients_for(self.recipients, owner=self.owner))
+            except ValueError as exc:
+                errors["recipients"] = [ValidationError(str(exc).removeprefix("--to: "))]
+        if errors:
+            raise ValidationError(errors)
+
+    def validate_unique(self, exclude=None):
+        """A name of its own among its owner's subscriptions (the constraint cannot see those without an owner:
+        NULLs are distinct)."""
+        super().validate_unique(exclude)
+        same_name = Subscription.objects.filter(name=self.name, owner=self.owner_id).exclude(pk=self.pk)
+        if "name" not in (exclude or ()) and same_name.exists():
+            raise ValidationError({"name": f"A subscription named {self.name!r} exists already; choose another name."})
 
     @property
     def recipient_list(self):

@@ -5,31 +5,19 @@ import smtplib
 from datetime import time
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
+from django_q.tasks import async_task
 
 from ingest.errors import redact
+from reports.limits import counters
 from reports.subscriptions import schedule
 from reports.subscriptions.capture import ReportError, capture
-from reports.subscriptions.email import build_email
+from reports.subscriptions.email import build_email, send_to_each
 from reports.subscriptions.models import Subscription, SubscriptionSend
+from reports.subscriptions.recipients import recipients_for
 
 log = logging.getLogger(__name__)
-
-
-def parse_recipients(text):
-    """Comma-separated addresses, each valid, at least one; ValueError naming the bad one."""
-    addresses = [a.strip() for a in (text or "").split(",") if a.strip()]
-    if not addresses:
-        raise ValueError("--to: give at least one email address")
-    for address in addresses:
-        try:
-            validate_email(address)
-        except ValidationError:
-            raise ValueError(f"--to: {address!r} is not a valid email address") from None
-    return addresses
 
 
 def parse_at(text):
@@ -41,15 +29,11 @@ def parse_at(text):
 
 
 def subscription_save(*, name, report, recipients, owner=None, **fields):
-    """Create or update the subscription NAME, checking its report renders, and set its next send.
-
-    With an `owner` (a viewer on the Subscribe form), NAME may only be a new name or one of theirs.
-    """
+    """Create or update `owner`'s subscription NAME (owner None: one without an owner, made by an admin),
+    checking its recipients for that owner and that its report renders, and set its next send."""
     if not name or not name.strip():
         raise ValueError("NAME: give the subscription a name")
-    if owner is not None and Subscription.objects.filter(name=name).exclude(owner=owner).exists():
-        raise ValueError(f"NAME: a subscription named {name!r} exists already; choose another name")
-    addresses = parse_recipients(recipients if isinstance(recipients, str) else ",".join(recipients))
+    addresses = recipients_for(recipients if isinstance(recipients, str) else ",".join(recipients), owner=owner)
     if "timezone" in fields:
         schedule.zone(fields["timezone"])
     if "period" in fields and fields["period"] not in Subscription.Period.values:
@@ -58,7 +42,7 @@ def subscription_save(*, name, report, recipients, owner=None, **fields):
         capture(report)
     except ReportError as exc:
         raise ValueError(f"--report {report!r}: {exc}") from None
-    subscription = Subscription.objects.filter(name=name).first() or Subscription(name=name, owner=owner)
+    subscription = Subscription.objects.filter(name=name, owner=owner).first() or Subscription(name=name, owner=owner)
     subscription.report, subscription.recipients = report, ", ".join(addresses)
     for key, value in fields.items():
         setattr(subscription, key, value)
@@ -66,6 +50,19 @@ def subscription_save(*, name, report, recipients, owner=None, **fields):
     subscription.full_clean()
     subscription.save()
     return subscription
+
+
+def subscription_named(name, *, username=None):
+    """The subscription NAME of the commands: the one of user `username` ("" for the one without an owner), or
+    with no username the only one so named (None if there is none); ValueError if several are."""
+    named = Subscription.objects.filter(name=name).select_related("owner")
+    if username is not None:
+        return named.filter(**({"owner__username": username} if username else {"owner": None})).first()
+    found = list(named[:10])
+    if len(found) > 1:
+        owners = ", ".join(repr(s.owner.username) if s.owner else "none" for s in found)
+        raise ValueError(f"{len(found)} subscriptions are named {name!r} (owners: {owners}): give --owner USERNAME")
+    return found[0] if found else None
 
 
 def send_subscription(subscription, *, trigger="manual", now=None):
@@ -77,15 +74,18 @@ def send_subscription(subscription, *, trigger="manual", now=None):
         period_start=start, period_end=end,
     )  # fmt: skip
     try:
-        parse_recipients(subscription.recipients)
+        addresses = recipients_for(subscription.recipients, owner=subscription.owner)
         message, entry.charts = build_email(
             subscription,
             capture(subscription.report, start=start, end=end, user=subscription.owner),
             start=start,
             end=end,
         )
-        message.send()
-        entry.status = SubscriptionSend.Status.SENT
+        refused = send_to_each(message, addresses)
+        entry.status = SubscriptionSend.Status.FAILED if refused else SubscriptionSend.Status.SENT
+        if refused:
+            others = "; the other recipients were sent it" if len(refused) < len(addresses) else ""
+            entry.error = f"The mail server refused {', '.join(refused)}{others}."
     except (ReportError, ValueError) as exc:
         entry.status, entry.error = SubscriptionSend.Status.FAILED, str(exc).removeprefix("--to: ")
     except (OSError, smtplib.SMTPException) as exc:
@@ -101,6 +101,36 @@ def send_subscription(subscription, *, trigger="manual", now=None):
     if entry.status == SubscriptionSend.Status.FAILED:
         log.warning("Subscription %s failed: %s", subscription.name, entry.error)
     return entry
+
+
+class SendRefused(Exception):
+    """A Send now that is not queued, why, and in how many seconds it may be asked again."""
+
+    def __init__(self, message, retry_after):
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+def request_send(subscription, *, user):
+    """Queue a send of `subscription` to the worker (the email is rendered there, not in the request), or raise
+    SendRefused: at most one in SUBSCRIPTION_SEND_NOW_INTERVAL seconds per subscription, and
+    SUBSCRIPTION_SEND_NOW_PER_HOUR an hour per user. Counted in the database (reports/limits/counters.py), so every
+    process shares the counts with or without REDIS_URL, and many clicks at once queue as many sends as the limits
+    allow."""
+    key = f"send-now:{subscription.pk}"
+    sent, wait = counters.hit(key, settings.SUBSCRIPTION_SEND_NOW_INTERVAL)
+    if sent > 1:
+        raise SendRefused(f"{subscription.name} was sent moments ago; try again in {max(1, wait)} s.", max(1, wait))
+    used, wait = counters.hit(f"send-now-user:{user.pk}", 3600, aligned=True)
+    if used > settings.SUBSCRIPTION_SEND_NOW_PER_HOUR:
+        counters.clear(key)  # this subscription was not sent: its own interval does not start
+        limit = settings.SUBSCRIPTION_SEND_NOW_PER_HOUR
+        raise SendRefused(
+            f"Send now is limited to {limit} an hour for each user; try again in {max(1, wait)} s.", max(1, wait)
+        )
+    return async_task(
+        "reports.subscriptions.tasks.send_now", subscription.pk, task_name=f"send {subscription.name}"[:100]
+    )
 
 
 def send_due(now=None):

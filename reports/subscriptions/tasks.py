@@ -15,6 +15,9 @@ def send_due_reports():
 
 
 def send_now(subscription_id):
-    subscription = Subscription.objects.get(pk=subscription_id)
+    """A Send now from the page or the admin (reports.subscriptions.services.request_send)."""
+    subscription = Subscription.objects.filter(pk=subscription_id).select_related("owner").first()
+    if subscription is None:
+        return "subscription gone"
     entry = send_subscription(subscription, trigger="manual")
     return f"{subscription.name}: {entry.status} {entry.error}".strip()

@@ -10,7 +10,7 @@ from dashboard.tables import Column, Table
 from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.forms import SubscriptionForm
 from reports.subscriptions.models import Subscription
-from reports.subscriptions.services import send_subscription, subscription_save
+from reports.subscriptions.services import SendRefused, request_send, subscription_save
 
 CELLS = "reports/cells/"
 
@@ -33,7 +33,7 @@ def subscription_list(request):
     return render(request, "reports/subscriptions/list.html", {"subscriptions": subscriptions})
 
 
-def subscription_detail(request, pk):
+def subscription_detail(request, pk, status=200):
     subscription = get_object_or_404(Subscription.objects.visible_to(request.user), pk=pk)
     sends = Table(
         [
@@ -48,13 +48,16 @@ def subscription_detail(request, pk):
         subscription.sends.all()[:50],
         sortable=False,
     )
-    return render(request, "reports/subscriptions/detail.html", {"subscription": subscription, "sends": sends})
+    context = {"subscription": subscription, "sends": sends}
+    return render(request, "reports/subscriptions/detail.html", context, status=status)
 
 
 def subscription_new(request):
     """GET: the form pre-filled with the report on screen (?report=path?query); POST: save it."""
     if request.method == "POST":
-        form = SubscriptionForm(request.POST)
+        # A name of theirs updates that subscription; other users' names are not theirs to see or collide with.
+        mine = Subscription.objects.filter(owner=request.user, name=request.POST.get("name", "")).first()
+        form = SubscriptionForm(request.POST, instance=mine or Subscription(owner=request.user), owner=request.user)
         if form.is_valid():
             try:
                 subscription = subscription_save(**form.fields_for_save(), owner=request.user)
@@ -68,7 +71,9 @@ def subscription_new(request):
         return render(request, "reports/subscriptions/new.html", {"form": form}, status=400)
     report = request.GET.get("report", "")
     initial = {"report": report, "recipients": request.user.email, "period": on_screen_period(report)}
-    return render(request, "reports/subscriptions/new.html", {"form": SubscriptionForm(initial=initial)})
+    return render(
+        request, "reports/subscriptions/new.html", {"form": SubscriptionForm(initial=initial, owner=request.user)}
+    )
 
 
 def on_screen_period(report):
@@ -87,10 +92,16 @@ def on_screen_period(report):
 
 @require_POST
 def send_now(request, pk):
+    """Queue the send to the worker; too many presses get the page back with why, as a 429 with Retry-After."""
     subscription = get_object_or_404(Subscription.objects.visible_to(request.user), pk=pk)
-    entry = send_subscription(subscription, trigger="manual")
-    if entry.status == entry.Status.SENT:
-        messages.success(request, f"{subscription.name} sent to {entry.recipients}.")
-    else:
-        messages.error(request, f"{subscription.name} failed: {entry.error}")
+    try:
+        request_send(subscription, user=request.user)
+    except SendRefused as refused:
+        messages.error(request, str(refused))
+        response = subscription_detail(request, pk, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
+    messages.success(
+        request, f"{subscription.name} is being sent to {subscription.recipients}; its status shows below."
+    )
     return redirect(subscription)

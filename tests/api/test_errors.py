@@ -73,3 +73,15 @@ def test_raw_rows_are_downloads_only(api, all_fetched):
 
 def test_a_format_is_ignored_the_api_answers_json(api, all_fetched):
     assert api.json(MLS, {"format": "xlsx"}) == api.json(MLS)
+
+
+@pytest.mark.parametrize("path", ["/api/v1/nothing-here", "/api/v1/reports/mls/", "/api/v1/sources/"])
+def test_an_unknown_api_path_is_a_json_404_with_or_without_a_token(api, client, path):
+    for response in (api.get(path), client.get(path), client.post(path)):
+        assert response.status_code == 404 and response["Content-Type"] == "application/json", response.content
+        assert path in response.json()["error"]
+
+
+def test_a_write_to_the_api_is_a_json_405(api, client):
+    for response in (client.post("/api/v1/schema"), client.post("/api/v1/sources"), client.delete("/api/v1/sources")):
+        assert response.status_code == 405 and response.json()["error"] == "The API is read-only: use GET."

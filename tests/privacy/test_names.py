@@ -111,11 +111,11 @@ def test_the_api_answers_as_its_tokens_user_sees(session, settings, django_user_
 def test_an_email_shows_names_as_its_subscriptions_owner_sees_them(session, settings, django_user_model):
     settings.NAMES_VISIBLE_TO = "admins"
     settings.CHROMIUM = "/nonexistent/chromium"
-    viewer = django_user_model.objects.create_user("ann", password="ann-pass-12345")
-    admin = django_user_model.objects.create_user("root", password="root-pass-12345", is_staff=True)
+    viewer = django_user_model.objects.create_user("ann", "ann@example.com", password="ann-pass-12345")
+    admin = django_user_model.objects.create_user("root", "root@example.com", password="root-pass-12345", is_staff=True)
     for owner in (viewer, admin):
         sub = Subscription.objects.create(
-            name=f"users for {owner}", report="/lstat/users/", recipients="x@example.com", owner=owner
+            name=f"users for {owner}", report="/lstat/users/", recipients=owner.email, owner=owner
         )
         assert send_subscription(sub).status == "sent"
     to_viewer, to_admin = mail.outbox

@@ -107,3 +107,23 @@ def test_the_demo_subscribes_to_a_report_and_sends_it_once(mls_fetched, sim, no_
 def test_pages_that_are_not_reports_are_refused(mls_fetched, page):
     with pytest.raises(CommandError, match="--report"):
         add("not-a-report", "--report", page, "--to", "a@example.com")
+
+
+def test_names_shared_by_several_owners_need_owner(django_user_model, settings):
+    settings.SUBSCRIPTION_RECIPIENT_DOMAINS = ["example.com"]
+    viewer = django_user_model.objects.create_user("viewer", "viewer@example.com")
+    gone = "/mls/00:00:00:00:00:99/"
+    Subscription.objects.create(name="Weekly", report=gone, recipients="a@example.com")
+    mine = Subscription.objects.create(name="Weekly", report=gone, recipients="viewer@example.com", owner=viewer)
+
+    with pytest.raises(CommandError, match=r"2 subscriptions are named 'Weekly' \(owners: none, 'viewer'\)"):
+        call_command("send_report", "Weekly")
+    with pytest.raises(CommandError, match="no longer exists"):
+        call_command("send_report", "Weekly", "--owner", "viewer")
+    assert SubscriptionSend.objects.get().subscription == mine
+    with pytest.raises(CommandError, match="--owner 'nobody': no such user"):
+        add("Weekly", "--report", gone, "--to", "b@example.com", "--owner", "nobody")
+    with pytest.raises(CommandError, match="x@evil.example: a viewer's subscription may go only to"):
+        add("Weekly", "--report", gone, "--to", "x@evil.example", "--owner", "viewer")
+    with pytest.raises(CommandError, match="no longer exists"):  # (the one without an owner may mail anyone)
+        add("Weekly", "--report", gone, "--to", "x@evil.example", "--owner", "")

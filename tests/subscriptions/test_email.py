@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from openpyxl import load_workbook
 
 from ingest.models import IngestRun
 from ingest.services import run_fetch
+from reports.subscriptions.email import report_link
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.services import send_subscription
 from tests.conftest import MAC_A
@@ -61,7 +63,7 @@ def test_the_email_has_the_subject_recipients_figures_link_and_text_part(mls_fet
     assert entry.status == "sent", entry.error
     message = mail.outbox[0]
     assert message.subject == "Weekly MLS: 25 Feb 2026 – 3 Mar 2026"
-    assert message.to == ["boss@example.com", "ops@example.com"]
+    assert [m.to for m in mail.outbox] == [["boss@example.com"], ["ops@example.com"]]
     html, text = html_of(message), message.body
     summary = viewer.get(f"/mls/{MAC_A}/", {**WEEK, "granularity": "day"}).context["summary"]
     for body in (html, text):
@@ -151,3 +153,34 @@ def test_the_text_part_lists_the_rows_and_names_the_attachments(mls_fetched, no_
 
     assert "all of them in the attached CSV and XLSX." in body
     assert "Period start | Minutes | Used min" in body and "['" not in body
+
+
+def test_each_recipient_gets_a_message_of_their_own(mls_fetched, no_chromium):
+    send_subscription(subscription(recipients="boss@example.com, ops@example.com, cfo@example.com"), now=SEND_AT)
+
+    sent = {tuple(message.recipients()): message.message().as_bytes() for message in mail.outbox}
+    assert set(sent) == {("boss@example.com",), ("ops@example.com",), ("cfo@example.com",)}
+    for (address,), raw in sent.items():
+        others = {"boss@example.com", "ops@example.com", "cfo@example.com"} - {address}
+        assert f"To: {address}".encode() in raw and not any(other.encode() in raw for other in others)
+
+
+def test_the_subject_is_the_name_as_written_and_the_html_escapes_it(mls_fetched, no_chromium):
+    send_subscription(subscription(name="R&D <b>weekly</b>", recipients="boss@example.com"), now=SEND_AT)
+
+    message = mail.outbox[0]
+    assert message.subject == "R&D <b>weekly</b>: 25 Feb 2026 – 3 Mar 2026"
+    assert message.body.startswith("R&D <b>weekly</b>\n")
+    assert "R&amp;D &lt;b&gt;weekly&lt;/b&gt;" in html_of(message) and "<b>weekly" not in html_of(message)
+
+
+def test_the_link_keeps_the_reports_query_as_it_was(settings):
+    settings.SITE_URL = "https://meterboard.example.com/"
+    report = "/lstat/compare/?features=6&features=7&user=a%26b&start=2020-01-01&granularity=day"
+
+    link = report_link(Subscription(report=report), date(2026, 2, 25), date(2026, 3, 3))
+
+    assert link == (
+        "https://meterboard.example.com/lstat/compare/?features=6&features=7&user=a%26b&start=2026-02-25"
+        "&granularity=day&end=2026-03-03"
+    )

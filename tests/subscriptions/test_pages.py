@@ -14,6 +14,12 @@ from tests.subscriptions.conftest import REPORT
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _example_com(settings):
+    """Viewers may mail example.com (see tests/subscriptions/test_recipients.py for the rule itself)."""
+    settings.SUBSCRIPTION_RECIPIENT_DOMAINS = ["example.com"]
+
+
 @pytest.fixture
 def staff(db, django_user_model, client):
     user = django_user_model.objects.create_superuser("boss", "boss@example.com", "boss-pass-123")
@@ -105,8 +111,8 @@ def test_send_now_in_the_admin(staff, mls_fetched, no_chromium):
         "/admin/reports/subscription/", {"action": "send_now", "_selected_action": [sub.pk]}, follow=True
     )
 
-    assert "Weekly MLS: sent to boss@example.com" in response.content.decode()
-    assert len(mail.outbox) == 1
+    assert "Weekly MLS: being sent to boss@example.com" in response.content.decode()
+    assert len(mail.outbox) == 1  # (the worker runs inline in tests)
 
 
 def test_the_admin_refuses_a_report_that_does_not_exist(staff, mls_fetched):
@@ -119,8 +125,12 @@ def test_the_admin_refuses_a_report_that_does_not_exist(staff, mls_fetched):
 
 
 def subscribe(client, name):
+    return subscribe_to(client, REPORT, name)
+
+
+def subscribe_to(client, report, name="Mine"):
     return client.post("/subscriptions/new/", {
-        "name": name, "report": REPORT, "period": "last-7-days", "recipients": "me@example.com",
+        "name": name, "report": report, "period": "last-7-days", "recipients": "me@example.com",
         "every": "daily", "weekday": "0", "day_of_month": "1", "at": "07:00", "timezone": "UTC", "attach_csv": "on",
         "enabled": "on",
     })  # fmt: skip
@@ -144,9 +154,10 @@ def test_a_viewer_cannot_take_over_a_subscription_by_its_name(viewer, mls_fetche
 
     response = subscribe(viewer, "Theirs")
 
-    assert response.status_code == 400
-    assert "already exists" in response.context["form"].errors["name"][0]
-    assert Subscription.objects.get(name="Theirs").recipients == "boss@example.com"
+    # Names are unique per owner: the viewer gets a "Theirs" of their own, and learns nothing of the other.
+    assert response.status_code == 302
+    assert Subscription.objects.get(name="Theirs", owner=None).recipients == "boss@example.com"
+    assert Subscription.objects.get(name="Theirs", owner__username="viewer").recipients == "me@example.com"
 
 
 def test_an_admin_sees_every_subscription(admin_client, viewer, mls_fetched):
@@ -156,3 +167,17 @@ def test_an_admin_sees_every_subscription(admin_client, viewer, mls_fetched):
     html = admin_client.get("/subscriptions/").content.decode()
 
     assert "Mine" in html and "Theirs" in html
+
+
+@pytest.mark.parametrize(
+    "page", ["/account/tokens/", "/subscriptions/", "/subscriptions/new/?report=/subscriptions/", "/", "/mls/"]
+)
+def test_subscribing_to_a_page_that_is_no_report_is_a_form_error(viewer, page, caplog):
+    assert viewer.get("/subscriptions/new/", {"report": page}).status_code == 200
+
+    response = subscribe_to(viewer, page)
+
+    assert response.status_code == 400
+    assert "not a report" in response.context["form"].errors["report"][0]
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]  # no traceback logged
+    assert not Subscription.objects.exists()

@@ -1,14 +1,19 @@
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from ingest.models import IngestRun, Source
 from ingest.services import run_fetch
+from ingest.transport import run_time_limit
 
 
 class Command(BaseCommand):
-    help = "Fetch now, in the foreground: the named sources, or every enabled one."
+    help = (
+        "Fetch now, in the foreground: the named sources, or every enabled one. Each fetch may run "
+        "FETCH_TIMEOUT seconds, as in the worker; one that runs longer fails."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("names", nargs="*", metavar="NAME")
@@ -20,9 +25,12 @@ class Command(BaseCommand):
             raise CommandError(f"no source named {', '.join(missing)}")
         if not sources:
             raise CommandError("no enabled sources: add one with `manage.py add_source`")
-        failed = 0
+        failed, limit = 0, settings.FETCH_TIMEOUT
         for source in sources:
-            with tqdm(desc=source.name, unit=" records", file=sys.stderr, disable=not sys.stderr.isatty()) as bar:
+            with (
+                tqdm(desc=source.name, unit=" records", file=sys.stderr, disable=not sys.stderr.isatty()) as bar,
+                run_time_limit(limit, f"stopped: the fetch ran longer than FETCH_TIMEOUT ({limit} s)"),
+            ):
                 run = run_fetch(source, trigger="command", progress=lambda page: bar.update(page.fetched))
             self.stdout.write(summary(run))
             failed += run.status != IngestRun.Status.SUCCEEDED

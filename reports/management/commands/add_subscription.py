@@ -1,9 +1,10 @@
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from reports.subscriptions import schedule
 from reports.subscriptions.models import Subscription
-from reports.subscriptions.services import parse_at, subscription_save
+from reports.subscriptions.services import parse_at, subscription_named, subscription_save
 
 ATTACHMENTS = ("csv", "xlsx")
 
@@ -14,6 +15,18 @@ def parse_attach(text):
     if unknown:
         raise ValueError(f"--attach {text!r}: choose csv, xlsx, csv,xlsx or none")
     return {"attach_csv": "csv" in formats, "attach_xlsx": "xlsx" in formats}
+
+
+def owner(opts):
+    """The owner of the subscription to save: --owner's user, or that of the one subscription so named."""
+    username = opts["owner"]
+    if username:
+        user = get_user_model().objects.filter(username=username).first()
+        if user is None:
+            raise ValueError(f"--owner {username!r}: no such user")
+        return user
+    existing = subscription_named(opts["name"], username=username)
+    return existing.owner if existing else None
 
 
 class Command(BaseCommand):
@@ -28,12 +41,19 @@ class Command(BaseCommand):
         parser.add_argument("--timezone", help="Area/City (default: TIME_ZONE)")
         parser.add_argument("--period", help=f"{', '.join(Subscription.Period.values)} (default last-7-days)")
         parser.add_argument("--attach", help="csv, xlsx, csv,xlsx or none (default csv)")
+        parser.add_argument(
+            "--owner", metavar="USERNAME",
+            help="whose subscription NAME is (names are unique per owner; '' for one without an owner, the "
+            "default for a new one); needed only when several subscriptions have that NAME",
+        )  # fmt: skip
 
     def handle(self, *args, **opts):
         """Options left out keep a subscription's stored values (or take the defaults for a new one)."""
         try:
             fields = self.fields(opts)
-            subscription = subscription_save(name=opts["name"], report=opts["report"], recipients=opts["to"], **fields)
+            subscription = subscription_save(
+                name=opts["name"], report=opts["report"], recipients=opts["to"], owner=owner(opts), **fields
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         except ValidationError as exc:

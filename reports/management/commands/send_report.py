@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from reports.subscriptions.models import Subscription, SubscriptionSend
-from reports.subscriptions.services import send_subscription
+from reports.subscriptions.models import SubscriptionSend
+from reports.subscriptions.services import send_subscription, subscription_named
 
 
 class Command(BaseCommand):
@@ -9,11 +9,18 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name")
+        parser.add_argument(
+            "--owner", metavar="USERNAME",
+            help="whose subscription NAME is ('' for one without an owner); needed only when several have that NAME",
+        )  # fmt: skip
 
-    def handle(self, *args, name, **opts):
-        subscription = Subscription.objects.filter(name=name).first()
+    def handle(self, *args, name, owner=None, **opts):
+        try:
+            subscription = subscription_named(name, username=owner)
+        except ValueError as exc:
+            raise CommandError(str(exc)) from None
         if subscription is None:
-            raise CommandError(f"No subscription named {name!r}.")
+            raise CommandError(f"No subscription named {name!r}" + (f" of {owner!r}." if owner else "."))
         entry = send_subscription(subscription, trigger="command")
         if entry.status != SubscriptionSend.Status.SENT:
             raise CommandError(f"{name}: failed: {entry.error}")
