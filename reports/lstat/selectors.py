@@ -305,7 +305,11 @@ def lstat_sessions(snapshot, *, server="", feature="", user="", names=SHOWN):
         user="user",
         host="host",
     )
-    return rows if names.visible or not user else [r for r in rows if names.matches(user, r["user"], r["host"])]
+    if names.visible:
+        return rows
+    # in the pseudonyms' order: the real names' order would tell who is who
+    rows.sort(key=lambda r: (r["server_name"], r["feature"], r["user"], r["host"]))
+    return [r for r in rows if names.matches(user, r["user"], r["host"])] if user else rows
 
 
 def lstat_session_servers(snapshot):

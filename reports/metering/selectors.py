@@ -112,7 +112,10 @@ def metering_series(period, granularity, by, *, names=SHOWN, **filters):
     """Active hours per `granularity` bucket and per group of the intervals overlapping the period (the pages' series),
     the groups by user named as `names` shows them."""
     series = _metering_series(period, granularity, by, **filters)
-    return names.rows(series, group="user") if by == "user" else series
+    if by != "user" or names.visible:
+        return series
+    # in the pseudonyms' order: the real names' order would tell who is who
+    return sorted(names.rows(series, group="user"), key=lambda r: (r["bucket"], r["group"]))
 
 
 @cached(by_kind("metering"), moving=True)

@@ -47,6 +47,8 @@ def test_with_admins_only_a_viewer_sees_pseudonyms_on_the_page_and_download_with
     assert [k.value for k in page.context["kpis"]] == [k.value for k in shown.context["kpis"]]
     rows = csv_dicts(viewer.get(reverse("reports:lstat_users"), {"format": "csv"}))
     assert {r["User"] for r in rows} == {pseudonym("user", s["user"]) for s in shown.context["rows"]}
+    keys = [(r["License server"], r["Feature"], r["User"]) for r in rows]
+    assert keys == sorted(keys)  # in the pseudonyms' order, never the real names'
     assert {r["Host"] for r in rows if r["Host"]} == {
         pseudonym("host", s["host"]) for s in shown.context["rows"] if s["host"]
     }
