@@ -109,6 +109,7 @@ ZONE_FREE = {
     "tests/subscriptions/test_recipients.py",
     "tests/subscriptions/test_send_now.py",
     "tests/signin/",
+    "tests/privacy/",
     "tests/test_transport.py",
 }
 
