@@ -93,6 +93,7 @@ def test_the_audit_log_page_and_download_are_for_admins(viewer, client, django_u
     (row,) = [r for r in rows if r["By"] == "boss"]
     assert {"viewer", "root"} <= {r["Which"] for r in rows}  # their accounts' creation
     assert row["By"] == "boss" and row["Changes"] == '{"a": 1}' and not row["Which"].startswith("=")
+    assert client.get(reverse("privacy:audit_log"), {"format": "xlsx"})["Content-Type"].startswith("application/vnd")
     assert client.get(reverse("privacy:audit_log"), {"format": "pdf"}).status_code == 400
 
 
