@@ -72,6 +72,7 @@ def test_nav_and_home_cards_come_from_the_registry(viewer):
         assert f'href="{reverse(vendor.nav_url)}"' in page
         assert callable(import_string(vendor.home_card[1]))
         assert callable(import_string(vendor.licensed_things))
+        assert callable(import_string(vendor.weekly_peaks))
 
 
 @pytest.mark.django_db

@@ -16,10 +16,10 @@ from django.apps import apps
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 
 # What is audited: model label -> the fields that matter (None: every field an admin can edit).
-# A new model that matters is one line here (e.g. "reports.Entitlement": None).
+# A new model that matters is one line here.
 AUDITED = {
     "ingest.Source": None,
-    "reports.SeatPrice": None,
+    "reports.Entitlement": None,
     "reports.AlertRule": None,
     "reports.Subscription": None,
     "auth.User": ("username", "is_active", "is_staff", "is_superuser"),

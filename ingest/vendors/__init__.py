@@ -41,6 +41,16 @@ class Vendor:
         """Dotted path of the function giving the overview this vendor's licensed things for a period."""
         return f"reports.{self.kind}.selectors.licensed_things"
 
+    @property
+    def weekly_peaks(self):
+        """Dotted path of the function giving the forecast the weekly peaks of this vendor's licensed things."""
+        return f"reports.{self.kind}.selectors.weekly_peaks"
+
+    @property
+    def licensed_keys(self):
+        """Dotted path of the function giving the keys of every licensed thing stored (an import's known keys)."""
+        return f"reports.{self.kind}.selectors.licensed_keys"
+
     def connector_class(self):
         return import_string(self.connector)
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
@@ -14,6 +14,9 @@ from ingest.models import IngestRun
 from ingest.vendors.lstat.models import LstatUsage
 from ingest.vendors.mls.models import MlsRollup
 from reports.alerts.models import AlertEvent, AlertRule
+from reports.mls.selectors import OWNED_WINDOW
+from reports.overview.models import Entitlement
+from reports.overview.things import quantity
 from reports.subscriptions.email import send_to_each
 
 log = logging.getLogger(__name__)
@@ -49,11 +52,25 @@ def _hourly_peaks(rule, now):
     return list(rows.order_by("-bucket").values_list("used_max", "prepaid_max")[: rule.hours])
 
 
+def _owned(rule, now):
+    """What the rule's thing owns, as the overview reads it: the entered quantity, else (MLS) the highest prepaid
+    count of the OWNED_WINDOW before now, else None (License Statistics: each hour's total seats)."""
+    feature = rule.feature
+    kind, key = ("lstat", f"{feature.source_id}:{feature.fid}") if feature else ("mls", rule.supervisor.macaddress)
+    entered = Entitlement.objects.filter(kind=kind, key=key).exclude(owned=None).values_list("owned", flat=True)
+    if entered:
+        return quantity(entered[0]), "owned (entered)"
+    if feature:
+        return None, "total seats"
+    rows = MlsRollup.objects.filter(supervisor=rule.supervisor_id, granularity="hour", bucket__gt=now - OWNED_WINDOW)
+    return rows.filter(bucket__lte=now).aggregate(owned=Max("prepaid_max"))["owned"], "prepaid licenses"
+
+
 def _utilization(rule, now):
     what = rule.feature.name if rule.feature_id else f"supervisor {rule.supervisor.macaddress}"
-    seats_name = "total seats" if rule.feature_id else "prepaid licenses"
+    owned, seats_name = _owned(rule, now)
     hours = _hourly_peaks(rule, now)
-    shares = [100.0 * peak / seats if seats else 0.0 for peak, seats in hours]
+    shares = [100.0 * peak / (owned or seats) if (owned or seats) else 0.0 for peak, seats in hours]
     holds = len(shares) >= rule.hours and all(share >= rule.threshold for share in shares)
     latest = f"{shares[0]:.0f} %" if shares else "no hourly data"
     return holds, (

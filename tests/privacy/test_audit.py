@@ -1,6 +1,7 @@
 """The audit log: who changed sources, prices, roles, rules and subscriptions, who downloaded raw rows."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -8,6 +9,7 @@ from dashboard.privacy.models import AuditEntry
 from ingest.services import source_save
 from ingest.vendors.lstat.models import LstatFeature
 from reports.alerts.models import AlertRule
+from reports.overview.models import Entitlement
 from reports.subscriptions.models import Subscription
 from tests.downloads import csv_dicts
 
@@ -38,12 +40,15 @@ def test_a_fetch_that_only_moves_bookkeeping_fields_logs_nothing(lstat_fetched):
     assert not entries(target_type="ingest.Source", action="changed")
 
 
-def test_a_seat_price_set_on_the_page_names_the_admin(staff):
-    staff.post(reverse("reports:seat_price"), {"kind": "mls", "key": "00:1A", "price": "1000", "next": "/"})
-    staff.post(reverse("reports:seat_price"), {"kind": "mls", "key": "00:1A", "price": "", "next": "/"})
-    created, deleted = entries(target_type="reports.SeatPrice")
-    assert (created.action, created.actor_name, created.changes["price_per_year"]) == ("created", "boss", "1000.00")
-    assert (deleted.action, deleted.actor_name) == ("deleted", "boss")
+def test_an_entitlement_and_its_import_name_the_admin(staff):
+    Entitlement.objects.create(kind="mls", key="00:1A", owned=5)
+    upload = SimpleUploadedFile("owned.csv", b"Key,Owned\r\nmls:00:1A,10\r\n", content_type="text/csv")
+    staff.post(reverse("reports:import_entitlements"), {"file": upload, "next": "/"})
+    created, changed = entries(target_type="reports.Entitlement", action__in=["created", "changed"])
+    assert (created.actor_name, changed.actor_name) == ("system", "boss") and float(created.changes["owned"]) == 5
+    assert [float(v) for v in changed.changes["owned"]] == [5, 10]
+    (imported,) = entries(action="import")
+    assert imported.actor_name == "boss" and imported.target == "1 changes" and "10" in imported.detail
 
 
 def test_role_changes_are_logged(django_user_model):
