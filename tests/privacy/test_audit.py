@@ -1,8 +1,8 @@
 """The audit log: who changed sources, prices, roles, rules and subscriptions, who downloaded raw rows."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.contrib.auth.models import Group, Permission
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from dashboard.privacy.models import AuditEntry
