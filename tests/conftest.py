@@ -99,6 +99,7 @@ ZONE_FREE = {
     "tests/test_shared_limits.py",
     "tests/test_settings.py",
     "tests/test_browser.py",
+    "tests/test_site_walk.py",
     "tests/test_secrets.py",
     "tests/test_encryption.py",
     "tests/test_deploy_check.py",

@@ -56,6 +56,7 @@ SESSION_COLUMNS = [
     ("host", "Host"),
     ("checked_out_at", "Checked out since"),
     ("licenses", "Licenses"),
+    Pair("held_hours", "Held for (hours, to the snapshot)", "decimal"),
 ]
 
 TOP_USER_COLUMNS = [("rank", "Rank"), ("user", "User"), ("licenses", "Licenses (most held at once)")]
@@ -299,7 +300,7 @@ def lstat_sessions(snapshot, *, server="", feature="", user="", names=SHOWN):
     fields = ("server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses")
     rows = names.rows(
         [
-            {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip()}
+            {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip(), "held_hours": _held(s, snapshot)}
             for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
         ],
         user="user",
@@ -310,6 +311,13 @@ def lstat_sessions(snapshot, *, server="", feature="", user="", names=SHOWN):
     # in the pseudonyms' order: the real names' order would tell who is who
     rows.sort(key=lambda r: (r["server_name"], r["feature"], r["user"], r["host"]))
     return [r for r in rows if names.matches(user, r["user"], r["host"])] if user else rows
+
+
+def _held(session, snapshot):
+    """Hours the session had been held when the snapshot was taken (from its checkout time), or None."""
+    if session["checked_out_at"] is None:
+        return None
+    return round(max(0.0, (snapshot.taken_at - session["checked_out_at"]).total_seconds() / 3600), 2)
 
 
 def lstat_session_servers(snapshot):

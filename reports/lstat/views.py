@@ -189,7 +189,7 @@ def _feature_kpis(summary):
     return [
         Kpi("Total seats", summary["total"]),
         Kpi("Peak used", summary["peak"]),
-        Kpi("Average used", summary["average"]),
+        Kpi("Average used", summary["average"], kind="decimal"),
         Kpi("Utilization (peak / total)", "—" if utilization is None else f"{utilization} %"),
         Kpi("Denials", summary["denials"]),
         Kpi("Peak borrowed", summary["borrowed_peak"]),
