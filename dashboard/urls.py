@@ -34,5 +34,7 @@ urlpatterns = [
     # The read-only JSON API (token, not session) and the page where a user makes its tokens.
     path("api/v1/", include("reports.api.urls")),
     path("account/", include((account_urlpatterns, "account"))),
+    # The audit log (admins): who changed what that matters.
+    path("audit/", include("dashboard.privacy.urls")),
     path("", include("reports.urls")),
 ]

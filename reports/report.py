@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.http import QueryDict
 from django.shortcuts import render
 from django.urls import path
@@ -167,7 +168,10 @@ class Report:
     subscribable = True
     raw = False
 
-    def __init__(self, **url_kwargs):
+    def __init__(self, user=None, **url_kwargs):
+        """The report of the URL's `url_kwargs`, as `user` sees it (people's names as NAMES_VISIBLE_TO lets them,
+        dashboard.privacy.names; None: no one's, as a subscription without an owner)."""
+        self.user = user if user is not None else AnonymousUser()
         self.url_kwargs = url_kwargs
         self.context = self.setup(**url_kwargs) or {}
 
@@ -202,7 +206,7 @@ class Report:
     @classmethod
     def as_view(cls):
         def view(request, **url_kwargs):
-            return respond(cls(**url_kwargs), request)
+            return respond(cls(user=request.user, **url_kwargs), request)
 
         view.report_class = cls
         view.__doc__ = cls.__doc__

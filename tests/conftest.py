@@ -111,6 +111,7 @@ ZONE_FREE = {
     "tests/subscriptions/test_send_now.py",
     "tests/test_entitlement_migration.py",
     "tests/signin/",
+    "tests/privacy/",
     "tests/test_transport.py",
     "tests/test_report_objects.py",
     "tests/lstat/test_hourly_cursor.py",  # License Statistics' zone is set explicitly, the three of them

@@ -124,7 +124,7 @@ def report(request, api_route, **kwargs):
     if api_route.tables:
         query["table"] = table or api_route.tables[0]
     try:
-        data = api_route.report(**kwargs).build(query)  # Http404 answers 404
+        data = api_route.report(user=request.user, **kwargs).build(query)  # Http404 answers 404
     except InvalidParams as exc:
         if exc.form.errors:
             _check(exc.form)

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports import heatmap
@@ -220,7 +221,9 @@ class Users(_SnapshotReport):
         snapshot, data = form.snapshot, form.cleaned_data
         rows, usage = [], snapshot and selectors.lstat_current_usage(snapshot)
         if snapshot:
-            rows = selectors.lstat_sessions(snapshot, server=data["server"], feature=data["feature"], user=data["user"])
+            rows = selectors.lstat_sessions(
+                snapshot, server=data["server"], feature=data["feature"], user=data["user"], names=names_for(self.user)
+            )
         return self.snapshot_data(
             snapshot,
             title=_snapshot_title("Current users", snapshot),
@@ -251,7 +254,7 @@ class Highest(_SnapshotReport):
 
     def build_data(self, form, params):
         snapshot = form.snapshot
-        rows = selectors.lstat_top_users(snapshot) if snapshot else []
+        rows = selectors.lstat_top_users(snapshot, names=names_for(self.user)) if snapshot else []
         return self.snapshot_data(
             snapshot,
             title=_snapshot_title("Highest license users", snapshot),

@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from dashboard.privacy.names import SHOWN, personal
 from dashboard.tables import Pair
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
@@ -286,20 +287,30 @@ def lstat_current_usage(snapshot):
     )
 
 
-def lstat_sessions(snapshot, *, server="", feature="", user=""):
-    """The rows of a users snapshot, filtered as the page asks."""
+def lstat_sessions(snapshot, *, server="", feature="", user="", names=SHOWN):
+    """The rows of a users snapshot, filtered as the page asks, with user and host names as `names` shows them
+    (a viewer who sees pseudonyms filters by pseudonym: a real name typed in finds nothing)."""
     sessions = LstatSession.objects.filter(snapshot=snapshot)
     if server:
         sessions = sessions.filter(server_name=server)
     if feature:
         sessions = sessions.filter(Q(feature_name__icontains=feature) | Q(feature_version__icontains=feature))
-    if user:
+    if user and names.visible:
         sessions = sessions.filter(Q(user__icontains=user) | Q(host__icontains=user))
     fields = ("server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses")
-    return [
-        {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip(), "held_hours": _held(s, snapshot)}
-        for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
-    ]
+    rows = names.rows(
+        [
+            {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip(), "held_hours": _held(s, snapshot)}
+            for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
+        ],
+        user="user",
+        host="host",
+    )
+    if names.visible:
+        return rows
+    # in the pseudonyms' order: the real names' order would tell who is who
+    rows.sort(key=lambda r: (r["server_name"], r["feature"], r["user"], r["host"]))
+    return [r for r in rows if names.matches(user, r["user"], r["host"])] if user else rows
 
 
 def _held(session, snapshot):
@@ -318,6 +329,7 @@ def lstat_session_servers(snapshot):
     )
 
 
+@personal(user="user")
 def lstat_top_users(snapshot):
     return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "user", "licenses"))
 
@@ -339,7 +351,7 @@ def licensed_things(period):
         "feature_id", "granularity", "period_start", "used_max", "used_avg", "denials", "total_seats"
     ):
         rows[feature_id][granularity].append(row)
-    things = []
+    things, zone = [], timezone.get_current_timezone()  # once, not for each of a feature's hours
     for feature in LstatFeature.objects.select_related("server").order_by("name", "version", "pk"):
         thing = LicensedThing(
             kind="lstat", key=f"{feature.source_id}:{feature.fid}", source_id=feature.source_id,
@@ -355,9 +367,9 @@ def licensed_things(period):
             thing.denials = sum(r[3] for r in summary)
             thing.trend = daily_peaks((r[0], r[1]) for r in days + hours)
             thing.hours.update(r[1] for r in hours)
-            hour_days = {timezone.localtime(r[0]).date() for r in hours}
+            hour_days = {r[0].astimezone(zone).date() for r in hours}
             for r in days:
-                if timezone.localtime(r[0]).date() not in hour_days:
+                if r[0].astimezone(zone).date() not in hour_days:
                     thing.hours[r[1]] += 24
         things.append(thing)
     return things

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.urls import reverse
 
+from dashboard.privacy.names import SHOWN, names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from reports.forms import PeriodForm
 from reports.metering import selectors
@@ -23,8 +24,8 @@ class _MeteringReport(Report):
         data.setdefault("granularity", "day")
         return data
 
-    def data(self, tables, *, filename, series, period, by, filters=None, context=None, **fields):
-        figure, note = chart(series, period, by, **(filters or {}))
+    def data(self, tables, *, filename, series, period, by, names=SHOWN, filters=None, context=None, **fields):
+        figure, note = chart(series, period, by, names=names, **(filters or {}))
         return ReportData.of_tables(
             tables, filename=filename, period=period, source_name=source_names(kind="metering"), figure=figure,
             context={"chart_note": note, **(context or {})}, **fields,
@@ -47,7 +48,7 @@ class Overview(_MeteringReport):
 
     def build_data(self, form, params):
         period = form.period()
-        intervals = selectors.metering_intervals(period)
+        intervals = selectors.metering_intervals(period)  # grouped by tenant: names nobody
         series = selectors.metering_series(period, period.granularity, "tenant")
         tables = [
             Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per tenant and period"),
@@ -101,9 +102,9 @@ class Tenant(_MeteringReport):
 
     def build_data(self, form, params):
         tenant = self.tenant
-        period, by = form.period(), form.cleaned_data["by"] or "location"
-        intervals = selectors.metering_intervals(period, tenant=tenant)
-        series = selectors.metering_series(period, period.granularity, by, tenant=tenant)
+        period, by, names = form.period(), form.cleaned_data["by"] or "location", names_for(self.user)
+        intervals = selectors.metering_intervals(period, names=names, tenant=tenant)
+        series = selectors.metering_series(period, period.granularity, by, names=names, tenant=tenant)
         location = Column(
             "loc_id", "Location", link=lambda row: reverse("reports:metering_location", args=[tenant, row["loc_id"]])
         )
@@ -131,7 +132,7 @@ class Tenant(_MeteringReport):
         ]
         return self.data(
             tables, filename=f"metering-{tenant}-{period.start}-{period.end}", series=series, period=period, by=by,
-            filters={"tenant": tenant}, title=f"Tenant {tenant}", kpis=lambda: [
+            names=names, filters={"tenant": tenant}, title=f"Tenant {tenant}", kpis=lambda: [
                 Kpi("Active location hours", _total_hours(intervals)),
                 Kpi("Locations active in range", len(tables[1].rows)),
                 Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
@@ -155,7 +156,8 @@ class Location(_MeteringReport):
     tables = ("series", "intervals", "metadata", "events", "summaries")
 
     def setup(self, tenant, loc_id):
-        facts = selectors.metering_location(tenant, loc_id)
+        self.names = names_for(self.user)
+        facts = selectors.metering_location(tenant, loc_id, names=self.names)
         if facts is None:
             raise Http404("No such location")
         self.tenant, self.loc_id = tenant, loc_id
@@ -167,7 +169,7 @@ class Location(_MeteringReport):
 
     def build_data(self, form, params):
         tenant, loc_id, period = self.tenant, self.loc_id, form.period()
-        intervals = selectors.metering_intervals(period, tenant=tenant, loc_id=loc_id)
+        intervals = selectors.metering_intervals(period, names=self.names, tenant=tenant, loc_id=loc_id)
         series = selectors.metering_series(period, period.granularity, "location", tenant=tenant, loc_id=loc_id)
         tables = [
             Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per period"),
@@ -185,7 +187,7 @@ class Location(_MeteringReport):
             ),
             Table(
                 columns_of(selectors.EVENT_COLUMNS),
-                selectors.metering_location_events(tenant, loc_id, period),
+                selectors.metering_location_events(tenant, loc_id, period, names=self.names),
                 "events",
                 "Events",
             ),
@@ -207,14 +209,14 @@ class Location(_MeteringReport):
         )  # fmt: skip
 
 
-def chart(series, period, by, **filters):
+def chart(series, period, by, names=SHOWN, **filters):
     """The chart (built only for a page, a PDF or an email), in coarser buckets where the series has too many."""
     chosen = chart_period(period, series_groups(series))
 
     def figure():
         if chosen.granularity == period.granularity:
             return active_hours_figure(series)
-        return active_hours_figure(selectors.metering_series(period, chosen.granularity, by, **filters))
+        return active_hours_figure(selectors.metering_series(period, chosen.granularity, by, names=names, **filters))
 
     return figure, chosen.note
 

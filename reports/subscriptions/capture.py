@@ -28,8 +28,9 @@ def split_report(report):
     return parts.path, parts.query
 
 
-def capture(report, *, start=None, end=None):
-    """The ReportData of `report` (a path with its query), with the period set to start..end if given.
+def capture(report, *, start=None, end=None, user=None):
+    """The ReportData of `report` (a path with its query), with the period set to start..end if given, as `user`
+    (a subscription's owner) would see it: people's names as NAMES_VISIBLE_TO lets them.
 
     Only a subscribable Report behind a viewer URL is built (the registry's vendors' reports, ingest.vendors, and
     the shared ones such as the renewals), so no subscription can mail an admin page or a page that is no
@@ -53,7 +54,7 @@ def capture(report, *, start=None, end=None):
     if not report_class.subscribable:
         raise ReportError(f"{path} cannot be subscribed to")
     try:
-        return report_class(**match.kwargs).build(params)
+        return report_class(user=user, **match.kwargs).build(params)
     except Http404 as exc:
         raise ReportError(f"the report at {path} no longer exists ({exc})") from None
     except InvalidParams as exc:
