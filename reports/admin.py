@@ -87,12 +87,16 @@ class EventInline(admin.TabularInline):
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):
     form = AlertRuleForm
-    list_display = ["name", "kind", "state", "state_since", "detail", "enabled"]
+    list_display = ["name", "kind", "state_shown", "state_since", "detail", "enabled"]
     list_filter = ["kind", "state", "enabled"]
     raw_id_fields = ["feature", "supervisor"]
-    readonly_fields = ["state", "state_since", "detail", "checked_at"]
+    readonly_fields = ["state_shown", "state_since", "detail", "checked_at"]
     inlines = [EventInline]
     actions = ["check_now"]
+
+    @admin.display(description="state", ordering="state")
+    def state_shown(self, rule):
+        return rule.state_text
 
     @admin.action(description="Check now (emails only if the state changes)")
     def check_now(self, request, queryset):

@@ -74,6 +74,7 @@ def urls(all_fetched, mls_source):
         "/sources/": VIEWER,
         f"/sources/{mls_source.pk}/": ADMIN,
         "/alerts/": ADMIN,
+        f"/alerts/new/?kind=failing&source={mls_source.pk}": ADMIN,
         "/audit/": ADMIN,
         f"/entitlements/mls/{MAC_A}/": ADMIN,
         "/admin/": ADMIN,

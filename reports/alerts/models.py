@@ -66,6 +66,11 @@ class AlertRule(models.Model):
             raise ValidationError({"threshold": "Give the utilization threshold in percent, e.g. 90."})
 
     @property
+    def state_text(self):
+        """The state to show: "not checked yet" until the rule has been evaluated once (then ok or firing)."""
+        return self.state if self.checked_at else "not checked yet"
+
+    @property
     def recipient_list(self):
         return [address.strip() for address in self.recipients.split(",") if address.strip()]
 

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from ingest.errors import redact
@@ -27,18 +28,30 @@ def check(rule, now):
     return CHECKS[rule.kind](rule, now)
 
 
-def _denials(rule, now):
+def _denial_count(rule, now):
     since = now - timedelta(hours=rule.hours)
-    total = (
-        LstatUsage.objects.filter(feature=rule.feature_id, granularity="hour", period_start__gte=since).aggregate(
-            total=Sum("denials")
-        )["total"]
-        or 0
-    )
-    limit = int(rule.threshold)
+    rows = LstatUsage.objects.filter(feature=rule.feature_id, granularity="hour", period_start__gte=since)
+    return rows.aggregate(total=Sum("denials"))["total"] or 0
+
+
+def _denials_text(total):
+    return f"{total} denial{'s' if total != 1 else ''}"
+
+
+def watched_name(rule):
+    """What the rule watches, with its source: "MATLAB 9.1 on flex-eu-01", "supervisor AA:BB on mls-1"."""
+    if rule.feature_id:
+        return f"{rule.feature} on {rule.feature.source.name}"
+    if rule.supervisor_id:
+        return f"supervisor {rule.supervisor.macaddress} on {rule.supervisor.source.name}"
+    return rule.source.name
+
+
+def _denials(rule, now):
+    total, limit = _denial_count(rule, now), int(rule.threshold)
     holds = total > limit
-    return holds, f"{total} denial{'s' if total != 1 else ''} of {rule.feature.name} in the last {rule.hours} h" + (
-        f" (more than {limit})" if holds and limit else ""
+    return holds, f"{watched_name(rule)}: {_denials_text(total)} in the last {rule.hours} h" + (
+        f" (alert at more than {limit})" if limit else ""
     )
 
 
@@ -59,25 +72,34 @@ def _owned(rule, now):
     kind, key = ("lstat", f"{feature.source_id}:{feature.fid}") if feature else ("mls", rule.supervisor.macaddress)
     entered = Entitlement.objects.filter(kind=kind, key=key).exclude(owned=None).values_list("owned", flat=True)
     if entered:
-        return quantity(entered[0]), "owned (entered)"
+        return quantity(entered[0]), "owned licenses"
     if feature:
-        return None, "total seats"
+        return None, "seats"
     rows = MlsRollup.objects.filter(supervisor=rule.supervisor_id, granularity="hour", bucket__gt=now - OWNED_WINDOW)
     return rows.filter(bucket__lte=now).aggregate(owned=Max("prepaid_max"))["owned"], "prepaid licenses"
 
 
 def _utilization(rule, now):
-    what = rule.feature.name if rule.feature_id else f"supervisor {rule.supervisor.macaddress}"
+    """The figures that make it fire: "MATLAB on flex-eu-01: 20 of 20 seats in use (100 %) for 3 h, at or above
+    90 %, 14 denials" (the lowest hourly peak of the window, so every hour reached it; denials of a feature)."""
     owned, seats_name = _owned(rule, now)
     hours = _hourly_peaks(rule, now)
-    shares = [100.0 * peak / (owned or seats) if (owned or seats) else 0.0 for peak, seats in hours]
-    holds = len(shares) >= rule.hours and all(share >= rule.threshold for share in shares)
-    latest = f"{shares[0]:.0f} %" if shares else "no hourly data"
-    return holds, (
-        f"{what}: utilization of {seats_name} at or above {rule.threshold:g} % for {rule.hours} h "
-        if holds
-        else f"{what}: utilization {latest} of {seats_name} (alert at {rule.threshold:g} % for {rule.hours} h)"
-    ).strip()
+    figures = [
+        (peak, owned or seats, 100.0 * peak / (owned or seats) if (owned or seats) else 0.0) for peak, seats in hours
+    ]
+    holds = len(figures) >= rule.hours and all(share >= rule.threshold for _, _, share in figures)
+    alert_at = f"at or above {rule.threshold:g} % of {seats_name}"
+    if not figures:
+        found = f"no hourly data (alert {alert_at} for {rule.hours} h)"
+    elif holds:
+        peak, of, share = min(figures, key=lambda figure: figure[2])
+        found = f"{peak:g} of {of:g} {seats_name} in use ({share:.0f} %) for {rule.hours} h, {alert_at}"
+    else:
+        peak, of, share = figures[0]
+        found = f"{peak:g} of {of:g} {seats_name} in use ({share:.0f} %); alert {alert_at} for {rule.hours} h"
+    if rule.feature_id:
+        found += f", {_denials_text(_denial_count(rule, now))} in the last {rule.hours} h"
+    return holds, f"{watched_name(rule)}: {found}"
 
 
 def _stale(rule, now):
@@ -140,13 +162,28 @@ def evaluate(rule, now=None):
     return event
 
 
+def report_path(rule):
+    """The page of what the rule watches: the feature's or the supervisor's report, else the source's status."""
+    if rule.feature_id:
+        return reverse("reports:lstat_feature", args=[rule.feature_id])
+    if rule.supervisor_id:
+        return reverse("reports:mls_supervisor", args=[rule.supervisor.macaddress])
+    return reverse("ingest:sources")
+
+
 def rule_secrets(rule):
     source = rule.source if rule.source_id else None
     return source.secrets() if source else []
 
 
 def _email(rule, event):
-    context = {"rule": rule, "event": event, "link": f"{settings.SITE_URL.rstrip('/')}/alerts/"}
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "rule": rule,
+        "event": event,
+        "link": f"{site}{reverse('reports:alerts')}",
+        "report": site + report_path(rule),
+    }
     message = EmailMultiAlternatives(
         subject=" ".join(render_to_string("emails/alert-subject.txt", context).split()),
         body=render_to_string("emails/alert-body.txt", context),

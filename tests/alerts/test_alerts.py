@@ -113,7 +113,10 @@ def test_mls_utilization_of_prepaid_licenses_for_n_hours(mls_source):
     hour(now, 9)
     assert evaluate(watch, now + timedelta(minutes=5)).change == "fired"  # 90 % for the last two hours
     assert evaluate(watch, now + timedelta(minutes=35)) is None
-    assert "at or above 90 % for 2 h" in mail.outbox[0].body
+    assert (
+        f"supervisor {MAC_A} on {mls_source.name}: 9 of 10 prepaid licenses in use (90 %) for 2 h"
+        in mail.outbox[0].body
+    )
 
     hour(now + timedelta(hours=1), 5)
     assert evaluate(watch, now + timedelta(hours=1, minutes=5)).change == "cleared"
@@ -139,11 +142,11 @@ def test_mls_utilization_reads_owned_from_the_trailing_prepaid_not_the_evenings_
     _hour(supervisor, evening, 2, 2)
 
     assert evaluate(watch, evening + timedelta(minutes=23)) is None
-    assert "utilization 10 % of prepaid licenses" in watch.detail
+    assert "2 of 20 prepaid licenses in use (10 %)" in watch.detail
 
     Entitlement.objects.create(kind="mls", key=MAC_A, owned=2)  # an admin says 2 are owned: 2 in use is 100 %
     assert evaluate(watch, evening + timedelta(minutes=30)).change == "fired"
-    assert "utilization of owned (entered) at or above 90 %" in mail.outbox[0].body
+    assert "2 of 2 owned licenses in use (100 %) for 1 h, at or above 90 % of owned licenses" in mail.outbox[0].body
 
 
 def test_the_alerts_page_lists_rules_state_and_history(admin_client, mls_source, sim):
@@ -168,10 +171,10 @@ def test_a_supervisor_page_offers_staff_an_alert_rule_pre_filled(mls_source, cli
     supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
 
     html = client.get(f"/mls/{MAC_A}/").content.decode()
-    link = f"/admin/reports/alertrule/add/?kind=utilization&amp;supervisor={supervisor.pk}&amp;threshold=90&amp;hours=2"
+    link = f"/alerts/new/?kind=utilization&amp;supervisor={supervisor.pk}&amp;threshold=90&amp;hours=2"
     assert link in html
-    form = client.get(link.replace("&amp;", "&")).context["adminform"].form
-    assert form.initial["kind"] == "utilization" and str(form.initial["supervisor"]) == str(supervisor.pk)
+    form = client.get(link.replace("&amp;", "&")).context["form"]
+    assert str(form.initial["supervisor"]) == str(supervisor.pk) and form.initial["recipients"] == "boss@example.com"
 
 
 def test_lstat_utilization_of_total_seats(lstat_clock, lstat_source):
@@ -180,9 +183,15 @@ def test_lstat_utilization_of_total_seats(lstat_clock, lstat_source):
     watch = rule(kind="utilization", feature=feature, threshold=100, hours=3)
     now = datetime(2026, 4, 20, 12, tzinfo=UTC)  # over 30 days after the fetched minutes: only these hours count
 
-    usage(feature, now - timedelta(hours=3), 3, used=10, total=10)
+    usage(feature, now - timedelta(hours=3), 3, used=10, total=10, denials=2)
     assert evaluate(watch, now).change == "fired"
-    assert f"{feature.name}: utilization of total seats at or above 100 % for 3 h" in mail.outbox[0].body
+    figures = f"{feature} on {lstat_source.name}: 10 of 10 seats in use (100 %) for 3 h, at or above 100 % of seats"
+    body, html = mail.outbox[0].body, mail.outbox[0].alternatives[0][0]
+    assert f"{figures}, 6 denials in the last 3 h" in body
+    assert (
+        f"/lstat/features/{feature.pk}/" in body
+        and f'href="http://127.0.0.1:8000/lstat/features/{feature.pk}/"' in html
+    )
     usage(feature, now, 1, used=9, total=10)
     assert evaluate(watch, now + timedelta(minutes=10)).change == "cleared"
 
