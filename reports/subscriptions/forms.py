@@ -1,9 +1,13 @@
+from zoneinfo import available_timezones
+
 from django import forms
 
 from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.recipients import recipients_for, recipients_help
 from reports.subscriptions.schedule import zone
+
+ZONES = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -19,6 +23,7 @@ class SubscriptionForm(forms.ModelForm):
             "report": forms.TextInput(attrs={"size": 70}),
             "recipients": forms.TextInput(attrs={"size": 70, "placeholder": "you@example.com, boss@example.com"}),
             "at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "timezone": forms.Select(choices=[(name, name.replace("_", " ")) for name in ZONES]),
         }
 
     def __init__(self, *args, owner=None, **kwargs):
@@ -27,6 +32,9 @@ class SubscriptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.owner = owner if owner is not None else self.instance.owner
         self.fields["recipients"].help_text = recipients_help(self.owner)
+        zone_now = self["timezone"].value()
+        if zone_now and zone_now not in ZONES:  # a zone saved before (e.g. "EST5EDT") stays selectable
+            self.fields["timezone"].widget.choices = [(zone_now, zone_now), *self.fields["timezone"].widget.choices]
 
     def clean(self):
         data = super().clean()
