@@ -18,7 +18,11 @@ KIND_FIELDS = {
         ("hours", "Counted over the last", "hours"),
     ],
     Kind.UTILIZATION: [
-        ("threshold", "Alert at", "percent of the seats owned, or in use at most (e.g. 90)"),
+        (
+            "threshold",
+            "Alert at",
+            "percent (e.g. 90) of the licenses owned, as entered on the overview, else of the seats the vendor reports",
+        ),
         ("hours", "Held for", "hours in a row"),
     ],
     Kind.STALE: [("stale_multiple", "Stale after", "fetch intervals without a successful fetch")],

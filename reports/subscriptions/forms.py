@@ -32,6 +32,7 @@ class SubscriptionForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.owner = owner if owner is not None else self.instance.owner
         self.fields["recipients"].help_text = recipients_help(self.owner)
+        self.fields["timezone"].label, self.fields["timezone"].help_text = "Time zone", "The zone of the time above."
         zone_now = self["timezone"].value()
         if zone_now and zone_now not in ZONES:  # a zone saved before (e.g. "EST5EDT") stays selectable
             self.fields["timezone"].widget.choices = [(zone_now, zone_now), *self.fields["timezone"].widget.choices]
