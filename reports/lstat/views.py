@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
@@ -62,9 +63,9 @@ def feature(request, pk):
         title=str(feature), source_name=feature.source.name,
         summary=summary, hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
-        kpis=_feature_kpis(summary) + forecast_kpis(
+        kpis=SimpleLazyObject(lambda: _feature_kpis(summary) + forecast_kpis(
             "lstat", f"{feature.source_id}:{feature.fid}", summary["total"] if summary else None
-        ),
+        )),  # the forecast reads 26 weeks of peaks: for the page only, never for a download
         alert_query=f"kind=denials&feature={feature.pk}&hours=1",
         **_heatmap_context(request, feature, period),
     )  # fmt: skip
