@@ -3,21 +3,30 @@
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
 from ingest.management.commands.simulators import simulator_options
 from ingest.models import Source
 from ingest.simulators.server import SimulatorServer
-from ingest.vendors import VENDORS, connector_class
+from ingest.vendors import BY_KIND, VENDORS, connector_class
 from ingest.vendors.base import Connector
 
 ROOT = Path(__file__).resolve().parent.parent
 KINDS = [vendor.kind for vendor in VENDORS]
 
 
-def test_kind_choices_are_the_registry():
-    assert [kind for kind, _label in Source._meta.get_field("kind").choices] == KINDS
+def test_a_sources_kind_is_checked_against_the_registry_and_offered_from_it():
+    field = Source._meta.get_field("kind")
+    assert not field.choices  # no choices in migrations: a new vendor needs no ingest migration
+    assert [kind for kind, _label in field.formfield().choices] == KINDS
+    for kind in KINDS:
+        field.run_validators(kind)
+        assert Source(kind=kind).kind_label == BY_KIND[kind].label
+    with pytest.raises(ValidationError, match="'flexlm' is not a vendor kind; choose one of mls, bigfix"):
+        field.run_validators("flexlm")
+    assert Source(kind="flexlm").kind_label == "flexlm"  # a source of a vendor no longer declared still shows
 
 
 def test_every_connector_is_a_connector_of_its_kind():

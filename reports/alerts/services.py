@@ -5,14 +5,11 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from ingest.errors import redact
 from ingest.models import IngestRun
-from ingest.vendors.lstat.models import LstatUsage
-from ingest.vendors.mls.models import MlsRollup
 from reports.alerts.models import AlertEvent, AlertRule
 from reports.subscriptions.email import send_to_each
 
@@ -24,38 +21,32 @@ def check(rule, now):
     return CHECKS[rule.kind](rule, now)
 
 
+def _gone(rule):
+    return False, f"the {rule.series.thing if rule.series else rule.thing_kind} {rule.thing_key} watched is gone"
+
+
 def _denials(rule, now):
-    since = now - timedelta(hours=rule.hours)
-    total = (
-        LstatUsage.objects.filter(feature=rule.feature_id, granularity="hour", period_start__gte=since).aggregate(
-            total=Sum("denials")
-        )["total"]
-        or 0
-    )
+    watched = rule.watched()
+    if watched is None:
+        return _gone(rule)
+    total = rule.series.denials(watched, now - timedelta(hours=rule.hours))
     limit = int(rule.threshold)
     holds = total > limit
-    return holds, f"{total} denial{'s' if total != 1 else ''} of {rule.feature.name} in the last {rule.hours} h" + (
+    return holds, f"{total} denial{'s' if total != 1 else ''} of {watched.name} in the last {rule.hours} h" + (
         f" (more than {limit})" if holds and limit else ""
     )
 
 
-def _hourly_peaks(rule, now):
-    """(peak, seats) of each of the last `hours` hours with data, newest first."""
-    since = now - timedelta(hours=rule.hours + 1)
-    if rule.feature_id:
-        rows = LstatUsage.objects.filter(feature=rule.feature_id, granularity="hour", period_start__gte=since)
-        return list(rows.order_by("-period_start").values_list("used_max", "total_seats")[: rule.hours])
-    rows = MlsRollup.objects.filter(supervisor=rule.supervisor_id, granularity="hour", bucket__gte=since)
-    return list(rows.order_by("-bucket").values_list("used_max", "prepaid_max")[: rule.hours])
-
-
 def _utilization(rule, now):
-    what = rule.feature.name if rule.feature_id else f"supervisor {rule.supervisor.macaddress}"
-    seats_name = "total seats" if rule.feature_id else "prepaid licenses"
-    hours = _hourly_peaks(rule, now)
+    watched = rule.watched()
+    if watched is None:
+        return _gone(rule)
+    seats_name = rule.series.seats_name
+    hours = rule.series.hourly_peaks(watched, now - timedelta(hours=rule.hours + 1), rule.hours)
     shares = [100.0 * peak / seats if seats else 0.0 for peak, seats in hours]
     holds = len(shares) >= rule.hours and all(share >= rule.threshold for share in shares)
     latest = f"{shares[0]:.0f} %" if shares else "no hourly data"
+    what = watched.name
     return holds, (
         f"{what}: utilization of {seats_name} at or above {rule.threshold:g} % for {rule.hours} h "
         if holds
@@ -148,8 +139,7 @@ def _email(rule, event):
 
 
 def rules_for_source(source):
-    rules = AlertRule.objects.filter(enabled=True).select_related("feature", "supervisor", "source")
-    return [rule for rule in rules if rule.watched_source_id == source.pk]
+    return list(AlertRule.objects.filter(enabled=True, source=source).select_related("source"))
 
 
 def evaluate_source(source, now=None):

@@ -5,8 +5,10 @@ from django.utils import timezone
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports import heatmap
+from reports.alerts.series import alert_query
 from reports.exports import FORMATS, About, raw_download
 from reports.lstat import selectors
+from reports.lstat.alerts import key
 from reports.lstat.charts import (
     COMPARE_METRICS,
     FEATURE_TRACES,
@@ -60,7 +62,7 @@ def feature(request, pk):
         title=str(feature), source_name=feature.source.name,
         summary=summary, kpis=_feature_kpis(summary), hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
-        alert_query=f"kind=denials&feature={feature.pk}&hours=1",
+        alert_query=alert_query("denials", "lstat", key(feature), hours=1),
         **_heatmap_context(request, feature, period),
     )  # fmt: skip
 

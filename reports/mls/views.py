@@ -5,6 +5,7 @@ from django.utils import timezone
 from dashboard.tables import Column, Kpi, Table
 from ingest.vendors.mls.parsing import normalize_mac
 from reports import heatmap
+from reports.alerts.series import alert_query
 from reports.exports import FORMATS, About, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
@@ -68,7 +69,7 @@ def supervisor(request, mac):
         supervisor=supervisor,
         title=f"Supervisor {mac}",
         source_name=supervisor.source.name,
-        alert_query=f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
+        alert_query=alert_query("utilization", "mls", supervisor.macaddress, threshold=90, hours=2),
         period=period,
         summary=summary,
         kpis=summary_kpis(summary),
