@@ -32,6 +32,9 @@ class Vendor:
     alert_series: str = ""
     # What the overview's peak and average mean for its things, where it is not "seats in use".
     peak_note: str = ""
+    # Dotted path of a module that thins what it keeps, for `manage.py thin_snapshots`: its THINNING_HELP and
+    # its thinning_report(dry_run=...), which returns the lines the command prints.
+    thinning: str = ""
     # Where its code lives, if not in the usual two folders (the test vendor of tests/ lives in one).
     package: str = ""  # its ingest side: ingest/vendors/<kind>/
     reports_package: str = ""  # its reports side: reports/<kind>/
@@ -94,6 +97,7 @@ VENDORS = [
         simulator="ingest.vendors.lstat.simulator.LstatSimulator",
         editable_models=("ingest.LstatServer", "ingest.LstatFeature"),
         alert_series="reports.lstat.alerts.SERIES",
+        thinning="ingest.vendors.lstat.retention",
     ),
     Vendor(
         kind="metering",
