@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.module_loading import import_string
 
@@ -67,11 +68,12 @@ def test_every_vendor_has_a_source_fixture_from_its_simulator(request, sim):
 
 def test_each_vendor_lives_in_its_two_folders():
     for vendor in VENDORS:
+        ingest, reports = (ROOT.joinpath(*package.split(".")) for package in (vendor.package, vendor.reports_package))
         for module in ("connector", "models", "admin", "simulator"):
-            assert (ROOT / "ingest" / "vendors" / vendor.kind / f"{module}.py").is_file(), (vendor.kind, module)
-        for module in ("selectors", "charts", "views", "urls"):
-            assert (ROOT / "reports" / vendor.kind / f"{module}.py").is_file(), (vendor.kind, module)
-        assert (ROOT / "templates" / vendor.home_card[0]).is_file()
+            assert (ingest / f"{module}.py").is_file(), (vendor.kind, module)
+        for module in ("selectors", "views", "urls"):
+            assert (reports / f"{module}.py").is_file(), (vendor.kind, module)
+        assert get_template(vendor.home_card[0])
         assert (ROOT / "tests" / vendor.kind).is_dir()
 
 

@@ -35,6 +35,7 @@ class Vendor:
     # Dotted path of a module that thins what it keeps, for `manage.py thin_snapshots`: its THINNING_HELP and
     # its thinning_report(dry_run=...), which returns the lines the command prints.
     thinning: str = ""
+    readme: bool = True  # whether README.md holds its parameter table (params_readme); not for the test vendor
     # Where its code lives, if not in the usual two folders (the test vendor of tests/ lives in one).
     package: str = ""  # its ingest side: ingest/vendors/<kind>/
     reports_package: str = ""  # its reports side: reports/<kind>/
