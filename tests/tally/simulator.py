@@ -16,7 +16,12 @@ class TallySimulator(Simulator):
         super().__init__(**options)
         end = (end or datetime.now(UTC)).replace(minute=0, second=0, microsecond=0)
         self.rows = [
-            {"counter": counter, "hour": utc_text(end - timedelta(hours=n)), "used": (n * 7) % (seats + 1), "seats": seats}
+            {
+                "counter": counter,
+                "hour": utc_text(end - timedelta(hours=n)),
+                "used": (n * 7) % (seats + 1),
+                "seats": seats,
+            }
             for n in range(history_days * 24, 0, -1)
             for counter, seats in COUNTERS.items()
         ]
