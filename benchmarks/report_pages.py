@@ -59,7 +59,9 @@ def pages(years):
     ]
 
 
-def measure(years, repeat, log=print):
+def measure(years, repeat, log=print, page_list=None):
+    """Each page's first and median repeat time and bytes (`page_list` of (label, path), default pages(years)),
+    and the median time of a browser's revisit with the page's ETag (If-None-Match: a 304 while nothing changed)."""
     from django.contrib.auth import get_user_model
     from django.core.cache import cache
     from django.db import connection
@@ -69,8 +71,8 @@ def measure(years, repeat, log=print):
     client = Client(HTTP_ACCEPT_ENCODING="gzip", HTTP_HOST="127.0.0.1")
     client.force_login(user)
     cache.clear()
-    log(f"{'page':<40} {'first ms':>9} {'median ms':>10} {'KB sent':>8} {'KB page':>8} {'status':>6}")
-    for label, path in pages(years):
+    log(f"{'page':<40} {'first ms':>9} {'median ms':>10} {'KB sent':>8} {'KB page':>8} {'status':>6} {'304 ms':>7}")
+    for label, path in page_list or pages(years):
         times = []
         for _ in range(repeat + 1):
             began = time.perf_counter()
@@ -79,9 +81,15 @@ def measure(years, repeat, log=print):
             times.append((time.perf_counter() - began) * 1000)
         page = gzip.decompress(body) if response.get("Content-Encoding") == "gzip" else body
         sent = len(body)
+        revisits = []
+        for _ in range(repeat if response.has_header("ETag") else 0):
+            began = time.perf_counter()
+            status = client.get(path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code
+            revisits.append((time.perf_counter() - began) * 1000 if status == 304 else float("nan"))
+        revisit = f"{statistics.median(revisits):>7.0f}" if revisits else f"{'-':>7}"
         log(
             f"{label:<40} {times[0]:>9.0f} {statistics.median(times[1:]):>10.0f} {sent / 1024:>8.0f}"
-            f" {len(page) / 1024:>8.0f} {response.status_code:>6}"
+            f" {len(page) / 1024:>8.0f} {response.status_code:>6} {revisit}"
         )
     return connection.vendor
 

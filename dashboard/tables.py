@@ -103,6 +103,7 @@ class Column:
     - `template`: a cell drawn by this template, with `row` the row (badges, forms, several values).
     - `css`: classes of the column's cells.
     - `kind`: what downloads make of its values (one of KINDS; blank: read from the values, see kind_of).
+    - `help`: what the column means, the tooltip (title) of its heading.
     """
 
     key: str
@@ -116,6 +117,7 @@ class Column:
     template: str = ""
     css: str = ""
     kind: str = ""
+    help: str = ""
 
     def read(self, row):
         return self.value(row) if self.value else read(row, self.key)
@@ -250,9 +252,10 @@ class Table:
 
     @cached_property
     def header(self):
-        """(label, class, sort link or None) of each heading: numeric columns' headings align with their numbers."""
+        """(label, class, sort link or None, tooltip) of each heading: numeric columns' headings align with their
+        numbers."""
         return [
-            (column.label, align, self.sort_links.get(column.key))
+            (column.label, align, self.sort_links.get(column.key), column.help)
             for column, align in zip(self.columns, self._align, strict=True)
         ]
 

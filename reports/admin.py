@@ -8,7 +8,7 @@ from django.utils import timezone
 from reports.alerts.models import AlertEvent, AlertRule
 from reports.alerts.series import key_help, thing_kind_choices
 from reports.alerts.services import evaluate
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
 from reports.subscriptions.forms import SubscriptionForm
 from reports.subscriptions.models import Subscription, SubscriptionSend
 from reports.subscriptions.recipients import parse_recipients
@@ -107,9 +107,14 @@ class AlertRuleAdmin(admin.ModelAdmin):
             self.message_user(request, f"{rule.name}: {event.change if event else rule.state}: {rule.detail}")
 
 
-@admin.register(SeatPrice)
-class SeatPriceAdmin(admin.ModelAdmin):
-    list_display = ["label", "kind", "key", "price_per_year", "updated_at"]
+@admin.register(Entitlement)
+class EntitlementAdmin(admin.ModelAdmin):
+    list_display = ["label", "vendor", "key", "owned", "unit", "price_per_year", "renews_on", "reference", "updated_at"]
     list_filter = ["kind"]
-    search_fields = ["label", "key"]
-    list_editable = ["price_per_year"]
+    search_fields = ["label", "key", "reference", "notes"]
+    list_editable = ["owned", "price_per_year", "renews_on"]
+    date_hierarchy = "renews_on"
+
+    @admin.display(description="kind", ordering="kind")
+    def vendor(self, entitlement):
+        return entitlement.kind_label

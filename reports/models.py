@@ -1,19 +1,19 @@
-"""The reports app's own models: emailed report subscriptions, alert rules, seat prices, API tokens,
+"""The reports app's own models: emailed report subscriptions, alert rules, entitlements, API tokens,
 and the rate counts and PDF slots every process shares."""
 
 from reports.alerts.models import AlertEvent, AlertRule
 from reports.api.models import ApiToken
 from reports.limits.models import PdfSlot, RateCount
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
 from reports.subscriptions.models import Subscription, SubscriptionSend
 
 __all__ = [
     "AlertEvent",
     "AlertRule",
     "ApiToken",
+    "Entitlement",
     "PdfSlot",
     "RateCount",
-    "SeatPrice",
     "Subscription",
     "SubscriptionSend",
 ]

@@ -32,6 +32,10 @@ class Period:
             datetime.combine(self.end + timedelta(days=1), time.min), timezone.get_current_timezone()
         )
 
+    @property
+    def days(self):
+        return (self.end - self.start).days + 1
+
 
 def points(start, end, granularity):
     return int(((end - start).days + 1) * 24 / BUCKET_HOURS[granularity])

@@ -4,12 +4,15 @@ from dashboard.roles import admin, viewer
 from ingest.vendors import VENDORS
 from reports.alerts import views as alerts
 from reports.subscriptions import views as subscriptions
-from reports.views import home
+from reports.views import entitlements, home, renewals
 
 app_name = "reports"
 urlpatterns = [
     viewer(path("", home.home, name="home")),
     admin(path("seat-price/", home.seat_price, name="seat_price")),
+    viewer(path("renewals/", renewals.renewals, name="renewals")),
+    admin(path("entitlements/import/", entitlements.entitlement_import, name="import_entitlements")),
+    admin(path("entitlements/<str:kind>/<path:key>/", entitlements.entitlement_edit, name="entitlement")),
     viewer(path("subscriptions/", subscriptions.subscription_list, name="subscriptions")),
     viewer(path("subscriptions/new/", subscriptions.subscription_new, name="subscription_new")),
     viewer(path("subscriptions/<int:pk>/", subscriptions.subscription_detail, name="subscription")),

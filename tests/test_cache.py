@@ -22,7 +22,7 @@ from ingest.vendors.mls.models import MlsSupervisor
 from reports.cache import cached
 from reports.forms import PeriodForm
 from reports.mls import selectors as mls
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
 from tests.conftest import MAC_A, MAC_B, SIM_END
 
 pytestmark = pytest.mark.django_db
@@ -216,7 +216,7 @@ def test_a_seat_price_set_inline_shows_at_once(admin_client, everything):
     admin_client.post(reverse("reports:seat_price"), {"kind": "mls", "key": MAC_A, "price": "1000", "next": "/"})
     row = next(r for r in admin_client.get("/", OVERVIEW).context["rows"] if r.thing.key == MAC_A)
 
-    assert row.price == SeatPrice.objects.get(kind="mls", key=MAC_A).price_per_year == 1000
+    assert row.price == Entitlement.objects.get(kind="mls", key=MAC_A).price_per_year == 1000
 
 
 def test_an_admin_renaming_a_feature_shows_the_new_name_at_once(admin_client, everything):

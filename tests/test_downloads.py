@@ -25,7 +25,16 @@ pytestmark = pytest.mark.django_db
 
 RANGE = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "day"}
 BIGFIX_RANGE = {"start": "2026-01-01", "end": "2026-03-31"}  # monthly periods only
-NOT_REPORTS = {"seat_price", "alerts", "subscription", "subscription_send", "subscriptions", "subscription_new"}
+NOT_REPORTS = {
+    "seat_price",
+    "entitlement",
+    "import_entitlements",
+    "alerts",
+    "subscription",
+    "subscription_send",
+    "subscriptions",
+    "subscription_new",
+}
 DATE_FORMATS = {"yyyy-mm-dd", "yyyy-mm-dd hh:mm", "hh:mm:ss"}
 NUMBER_FORMATS = {"#,##0", "0", "0.00", "0.0%"}
 

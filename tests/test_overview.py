@@ -19,7 +19,7 @@ from ingest.vendors.bigfix.models import BigfixUsage
 from ingest.vendors.lstat.models import LstatFeature, LstatUsage
 from ingest.vendors.metering.models import MeteringEvent, MeteringInterval
 from ingest.vendors.mls.models import MlsRecord
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
 from reports.overview.things import seats_covering
 from tests.conftest import MAC_A, SIM_END
 
@@ -86,7 +86,8 @@ def test_a_supervisor_row_holds_its_minutes_figures(viewer, all_fetched):
 
     assert row.thing.peak == max(used for _m, used, _p in minutes)
     assert row.thing.average == round(sum(used for _m, used, _p in minutes) / len(minutes), 2)
-    assert row.thing.owned == max(p for m, _u, p in minutes if m.replace(minute=0) == last_hour)
+    assert row.thing.owned == max(p for m, _u, p in minutes if m.replace(minute=0) > last_hour - timedelta(days=30))
+    assert row.thing.owned_from == "vendor"
     assert row.utilization == round(100 * row.thing.peak / row.thing.owned, 1)
     assert row.needed == needed
     assert row.denied_hours == sum(1 for peak in hourly.values() if peak > needed)
@@ -144,7 +145,7 @@ def test_seats_never_used_are_called_out_with_what_they_cost(admin_client, all_f
     page = overview(admin_client)
     row = row_of(page, "lstat", key)
 
-    assert SeatPrice.objects.get(kind="lstat", key=key).price_per_year == Decimal("1200.00")
+    assert Entitlement.objects.get(kind="lstat", key=key).price_per_year == Decimal("1200.00")
     assert (row.unused, row.unused_cost) == (30, Decimal("36000.00"))
     assert "30 of 50 MATLAB R2024b seats never used in 90 days" in text(page)
     assert "≈ $36,000 a year" in text(page)
@@ -153,25 +154,25 @@ def test_seats_never_used_are_called_out_with_what_they_cost(admin_client, all_f
 
 
 def test_a_blank_price_clears_it_and_a_bad_one_is_refused_clearly(admin_client, all_fetched):
-    SeatPrice.objects.create(kind="mls", key=MAC_A, price_per_year=100)
+    Entitlement.objects.create(kind="mls", key=MAC_A, price_per_year=100)
     url = reverse("reports:seat_price")
 
     admin_client.post(url, {"kind": "mls", "key": MAC_A, "price": "lots"})
-    assert SeatPrice.objects.get(kind="mls", key=MAC_A).price_per_year == 100
+    assert Entitlement.objects.get(kind="mls", key=MAC_A).price_per_year == 100
     assert "&#x27;lots&#x27; is not a price" in admin_client.get(HOME).content.decode()
 
     admin_client.post(url, {"kind": "mls", "key": MAC_A, "price": "-5"})
-    assert SeatPrice.objects.get(kind="mls", key=MAC_A).price_per_year == 100
+    assert Entitlement.objects.get(kind="mls", key=MAC_A).price_per_year == 100
 
     admin_client.post(url, {"kind": "mls", "key": MAC_A, "price": ""})
-    assert not SeatPrice.objects.exists()
+    assert not Entitlement.objects.exists()
 
 
 def test_only_staff_set_prices(viewer, all_fetched):
     response = viewer.post(reverse("reports:seat_price"), {"kind": "mls", "key": MAC_A, "price": "10"})
 
     assert response.status_code == 403
-    assert not SeatPrice.objects.exists()
+    assert not Entitlement.objects.exists()
     assert 'name="price"' not in overview(viewer).content.decode()
 
 
@@ -227,7 +228,7 @@ def test_each_figure_heading_links_to_its_sort_and_the_current_one_flips(viewer,
 
     assert sorts["Denials"] == "denials" and 'data-sort="desc">Denials<' in html
     assert sorts["Peak"] == "-peak" and sorts["Licensed thing"] == "-name" and sorts["Unused / year"] == "-unused_cost"
-    assert {"Trend", "Seat / year", "Fetched"}.isdisjoint(sorts)
+    assert {"Trend", "Price / unit / year", "Fetched"}.isdisjoint(sorts)
     assert all(parse_qs(query)["start"] == [str(START)] for query in headings)
 
 
@@ -318,11 +319,13 @@ def test_the_table_downloads_as_csv_and_xlsx_with_the_same_rows(viewer, all_fetc
     assert viewer.get(HOME, {"format": "docx"}).status_code == 400
 
 
-def test_seat_prices_are_listed_and_editable_in_the_admin(admin_client):
-    price = SeatPrice.objects.create(kind="lstat", key="3:11", label="MATLAB R2024b (flexlm-eng)", price_per_year=2150)
+def test_entitlements_are_listed_and_editable_in_the_admin(admin_client):
+    price = Entitlement.objects.create(
+        kind="lstat", key="3:11", label="MATLAB R2024b (flexlm-eng)", price_per_year=2150
+    )
 
-    listing = admin_client.get(reverse("admin:reports_seatprice_changelist"))
-    change = admin_client.get(reverse("admin:reports_seatprice_change", args=[price.pk]))
+    listing = admin_client.get(reverse("admin:reports_entitlement_changelist"))
+    change = admin_client.get(reverse("admin:reports_entitlement_change", args=[price.pk]))
 
     assert listing.status_code == change.status_code == 200
     assert "MATLAB R2024b (flexlm-eng)" in listing.content.decode()

@@ -21,7 +21,7 @@ from tests.conftest import MAC_A
 pytestmark = pytest.mark.django_db
 
 # Pages that take no report parameters, or need a saved subscription, or are for admins only.
-NOT_FUZZED = {"seat_price", "alerts", "subscription", "subscription_send"}
+NOT_FUZZED = {"seat_price", "entitlement", "import_entitlements", "alerts", "subscription", "subscription_send"}
 PARAMS = [
     "start", "end", "granularity", "format", "table", "by", "metric", "p", "kind", "source", "server", "sort",
     "features", "at", "snapshot", "feature", "user", "report",

@@ -67,12 +67,15 @@ def urls(all_fetched, mls_source):
         f"/metering/{event.tenant}/{event.loc_id}/": VIEWER,
         f"/metering/{event.tenant}/{event.loc_id}/?format=csv&table=intervals": VIEWER,
         "/subscriptions/": VIEWER,
+        "/renewals/": VIEWER,
+        "/renewals/?days=30&format=csv": VIEWER,
         "/account/tokens/": VIEWER,
         f"/subscriptions/new/?report=/mls/{MAC_A}/": VIEWER,
         f"/subscriptions/{subscription.pk}/": VIEWER,
         "/sources/": VIEWER,
         f"/sources/{mls_source.pk}/": ADMIN,
         "/alerts/": ADMIN,
+        f"/entitlements/mls/{MAC_A}/": ADMIN,
         "/admin/": ADMIN,
         "/admin/ingest/source/": ADMIN,
         f"/admin/ingest/source/{mls_source.pk}/change/": ADMIN,
@@ -81,6 +84,7 @@ def urls(all_fetched, mls_source):
 
 POSTS = {  # URLs that only answer POST: what each role gets
     "/seat-price/": ADMIN,
+    "/entitlements/import/": ADMIN,
     "/sources/{source}/fetch/": ADMIN,
     "/subscriptions/{subscription}/send/": VIEWER,
     "/account/tokens/{token}/revoke/": VIEWER,
@@ -103,7 +107,14 @@ def plain_pages():
 def test_the_sample_urls_cover_every_url_pattern_outside_the_admin_site(urls):
     covered = {
         resolve(url.split("?")[0]).route
-        for url in [*urls, "/seat-price/", "/sources/1/fetch/", "/subscriptions/1/send/", "/account/tokens/1/revoke/"]
+        for url in [
+            *urls,
+            "/seat-price/",
+            "/entitlements/import/",
+            "/sources/1/fetch/",
+            "/subscriptions/1/send/",
+            "/account/tokens/1/revoke/",
+        ]
     }
     # The API's URLs open with a token, not a session: tests/api/test_routes.py opens each of them.
     routes = {

@@ -31,6 +31,9 @@ class Simulator:
         raise NotImplementedError
 
     test_history_days = 2  # how many days of history the suite's `sim` fixture gives this simulator
+    # Options the demo (`make run`) and the `simulators` command give this simulator on top of its history,
+    # so that the demo shows every finding while the suite's `sim` fixture keeps the defaults' numbers.
+    demo_options: dict = {}
 
     def test_source(self, base_url):
         """The suite's `<kind>_source` fixture: add_source arguments (with a name) over the test history."""

@@ -30,6 +30,14 @@ class Vendor:
     # Dotted path of its alert series (a list of reports.alerts.series.Series): the things an alert rule can
     # watch and how to read them from rollups. Empty: its things take no denials or utilization rules.
     alert_series: str = ""
+    # The unit its things' owned quantity, peak and price are counted in, where no unit is entered; or the dotted
+    # path of a function of a thing's key that gives it (`unit_of`), where it depends on the thing.
+    unit: str = "units"
+    unit_of: str = ""
+    # Use beyond what is owned is metered (billed by the license-hour, as MLS's), not a compliance gap.
+    metered: bool = False
+    # Its pages change with the clock alone (metering locations still active count up to now): no long ETags.
+    moving: bool = False
     # What the overview's peak and average mean for its things, where it is not "seats in use".
     peak_note: str = ""
     # Dotted path of a module that thins what it keeps, for `manage.py thin_snapshots`: its THINNING_HELP and
@@ -61,6 +69,16 @@ class Vendor:
     def alert_series_list(self):
         return list(import_string(self.alert_series)) if self.alert_series else []
 
+    @property
+    def weekly_peaks(self):
+        """Dotted path of the function giving the forecast the weekly peaks of this vendor's licensed things."""
+        return f"{self.reports_package}.selectors.weekly_peaks"
+
+    @property
+    def licensed_keys(self):
+        """Dotted path of the function giving the keys of every licensed thing stored (an import's known keys)."""
+        return f"{self.reports_package}.selectors.licensed_keys"
+
     def connector_class(self):
         return import_string(self.connector)
 
@@ -77,6 +95,8 @@ VENDORS = [
         connector="ingest.vendors.mls.connector.MlsConnector",
         simulator="ingest.vendors.mls.simulator.MlsSimulator",
         editable_models=("ingest.MlsSupervisor",),
+        unit="seats",
+        metered=True,
         alert_series="reports.mls.alerts.SERIES",
     ),
     Vendor(
@@ -87,6 +107,7 @@ VENDORS = [
         connector="ingest.vendors.bigfix.connector.BigfixConnector",
         simulator="ingest.vendors.bigfix.simulator.BigfixSimulator",
         editable_models=("ingest.BigfixSoftwareTitle",),
+        unit_of="reports.bigfix.selectors.unit_of",
         peak_note="the sum of computer systems' peaks per reporting period",
     ),
     Vendor(
@@ -97,6 +118,7 @@ VENDORS = [
         connector="ingest.vendors.lstat.connector.LstatConnector",
         simulator="ingest.vendors.lstat.simulator.LstatSimulator",
         editable_models=("ingest.LstatServer", "ingest.LstatFeature"),
+        unit="seats",
         alert_series="reports.lstat.alerts.SERIES",
         thinning="ingest.vendors.lstat.retention",
     ),
@@ -108,6 +130,8 @@ VENDORS = [
         connector="ingest.vendors.metering.connector.MeteringConnector",
         simulator="ingest.vendors.metering.simulator.MeteringSimulator",
         peak_note="locations active at once",
+        unit="locations",
+        moving=True,
     ),
 ]
 BY_KIND = {vendor.kind: vendor for vendor in VENDORS}

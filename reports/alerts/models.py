@@ -66,7 +66,7 @@ class AlertRule(models.Model):
         self._watched = watched = series.find(self.thing_key)
         if watched is None:
             raise ValidationError({"thing_key": f"No {series.thing} has the key {self.thing_key!r}."})
-        self.source_id = watched.source_id
+        self.thing_key, self.source_id = watched.key, watched.source_id  # the key as its vendor writes it
         if self.kind == self.Kind.UTILIZATION and not 0 < self.threshold <= 1000:
             raise ValidationError({"threshold": "Give the utilization threshold in percent, e.g. 90."})
 

@@ -38,6 +38,12 @@ class Series:
         """[(peak in use, seats), ...] of the last `hours` hours with data starting at or after `since`, newest first."""
         raise NotImplementedError
 
+    def owned(self, watched, now):
+        """What the thing owns by the vendor's own figures at `now`, or None: each hour's seats are what it owns.
+
+        An entered entitlement (reports.overview.models.Entitlement of this kind and key) comes first."""
+        return None
+
     def denials(self, watched, since):
         """Denials counted in the hours starting at or after `since`."""
         raise NotImplementedError

@@ -11,6 +11,8 @@ from django.utils import timezone
 from ingest.errors import redact
 from ingest.models import IngestRun
 from reports.alerts.models import AlertEvent, AlertRule
+from reports.overview.models import Entitlement
+from reports.overview.things import quantity
 from reports.subscriptions.email import send_to_each
 
 log = logging.getLogger(__name__)
@@ -37,13 +39,24 @@ def _denials(rule, now):
     )
 
 
+def _owned(rule, watched, now):
+    """(owned, what it is) of the rule's thing, as the overview reads it: the entered quantity, else the vendor's
+    own figure where its series has one (e.g. MLS: the highest prepaid count of a window before now), else None
+    (each hour's seats, e.g. License Statistics' total seats)."""
+    entered = Entitlement.objects.filter(kind=rule.thing_kind, key=watched.key).exclude(owned=None)
+    entered = entered.values_list("owned", flat=True)
+    if entered:
+        return quantity(entered[0]), "owned (entered)"
+    return rule.series.owned(watched, now), rule.series.seats_name
+
+
 def _utilization(rule, now):
     watched = rule.watched()
     if watched is None:
         return _gone(rule)
-    seats_name = rule.series.seats_name
+    owned, seats_name = _owned(rule, watched, now)
     hours = rule.series.hourly_peaks(watched, now - timedelta(hours=rule.hours + 1), rule.hours)
-    shares = [100.0 * peak / seats if seats else 0.0 for peak, seats in hours]
+    shares = [100.0 * peak / (owned or seats) if (owned or seats) else 0.0 for peak, seats in hours]
     holds = len(shares) >= rule.hours and all(share >= rule.threshold for share in shares)
     latest = f"{shares[0]:.0f} %" if shares else "no hourly data"
     what = watched.name

@@ -6,6 +6,7 @@ from django import forms
 
 from reports.api.paging import DEFAULT_SIZE, MAX_SIZE
 from reports.api.routes import ROUTES
+from reports.overview.forecast import overview_columns
 
 PREFIX = "/api/v1/"
 _CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -39,7 +40,7 @@ def openapi(server_url=""):
         "paths": {path_of(route): {"get": _operation(route)} for route in ROUTES},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A personal API token."}},
-            "schemas": {"Error": _ERROR, "Page": _PAGE},
+            "schemas": {"Error": _ERROR, "Page": _PAGE, "Thing": _thing()},
         },
     }
 
@@ -65,6 +66,9 @@ def _operation(route):
     if route.paged:
         parameters += [_query(name, schema, description) for name, schema, description in PAGING]
     ok = {"$ref": "#/components/schemas/Page"} if route.paged else {"type": "object"}
+    if route.name == "things":
+        things = {"properties": {"results": {"type": "array", "items": {"$ref": "#/components/schemas/Thing"}}}}
+        ok = {"allOf": [ok, things]}
     responses = {"200": {"description": "OK", "content": {"application/json": {"schema": ok}}}}
     for status, description in ERRORS.items():
         responses[status] = {"description": description, "content": _json_error}
@@ -107,6 +111,38 @@ _ERROR = {
         "retry_after": {"type": "integer", "description": "Seconds to wait (429)."},
     },
 }
+_NUMBER, _TEXT = {"type": ["number", "null"]}, {"type": ["string", "null"]}
+# What the entitlement fields of a licensed thing hold; the other fields are the overview download's columns.
+_THING_FIELDS = {
+    "kind": ({"type": "string"}, "The vendor kind."),
+    "key": ({"type": "string"}, "The thing's key within its kind."),
+    "stable_key": ({"type": "string"}, "kind:key, the `Key` of the overview's download and entitlement imports."),
+    "source_id": ({"type": "integer"}, "The source it comes from."),
+    "report": (_TEXT, "The API path of the thing's report."),
+    "owned": (_NUMBER, "What is owned, in `unit`: the entered quantity, else the vendor's figure."),
+    "owned_from": ({"enum": ["vendor", "entered", None]}, "Where `owned` comes from; null where nothing is known."),
+    "unit": ({"type": "string"}, "seats, PVU, RVU, locations, ... (entered, or the kind's usual unit)."),
+    "price_per_unit": (_NUMBER, "The entered price per unit per year."),
+    "renews_on": ({"type": ["string", "null"], "format": "date"}, "The entered renewal date."),
+    "reference": ({"type": "string"}, "The entered contract or PO number."),
+    "over_deployed": (_NUMBER, "Units at the peak beyond those owned: 0 within, null where owned is unknown."),
+    "true_up_cost": (_NUMBER, "over_deployed × price per unit per year."),
+    "right_size": (_NUMBER, "The fewest units that would have covered the chosen percentile of hours."),
+    "saving": (_NUMBER, "(owned − right-size) × price per unit per year; 0 when right-size ≥ owned."),
+    "metered_hours": (_NUMBER, "MLS: license-hours used beyond the prepaid licenses in the period."),
+    "metered_rate": (_NUMBER, "MLS: the entered cost of a metered license-hour."),
+    "metered_cost": (_NUMBER, "MLS: metered_hours × metered_rate."),
+    "break_even_seats": (_NUMBER, "MLS: more prepaid seats that would have cost less than the metered hours."),
+}
+
+
+def _thing():
+    properties = {key: {"description": label} for key, label in overview_columns()}
+    for key, (schema, description) in _THING_FIELDS.items():
+        properties[key] = {**schema, "description": description}
+    return {"type": "object", "required": ["kind", "key", "source_id"], "properties": properties}
+
+
 _json_error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
 _PAGE = {
     "type": "object",

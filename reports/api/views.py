@@ -20,11 +20,10 @@ from reports.api.paging import page
 from reports.api.responses import ApiError, record, value
 from reports.api.routes import BY_REPORT
 from reports.api.schema import openapi
+from reports.overview.forecast import attach_forecasts, overview_columns, overview_download_row
 from reports.overview.forms import OverviewForm
 from reports.overview.selectors import (
-    DOWNLOAD_COLUMNS,
     all_things,
-    download_row,
     overview_matches,
     overview_rows,
     sort_rows,
@@ -79,20 +78,22 @@ def things(request, api_route):
     form = OverviewForm(_report_query(request, api_route), latest=timezone.localdate(), sources=Source.objects.all())
     _check(form)
     data = form.cleaned_data
-    rows = overview_rows(all_things(form.period()), form.percentile())
+    period = form.period()
+    rows = overview_rows(all_things(period), form.percentile(), period.days)
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         raise ApiError(400, f"No licensed thing is on a server named {data['server']!r}.", parameter="server")
-    rows = [r for r in rows if overview_matches(r, data)]
+    rows = attach_forecasts([r for r in rows if overview_matches(r, data)])
     if data["sort"]:
         rows = sort_rows(rows, data["sort"])
-    keys = [key for key, _label in DOWNLOAD_COLUMNS]
+    columns = overview_columns()
+    keys = [key for key, _label in columns]
 
     def thing(row):
         t = row.thing
-        return {"kind": t.kind, "key": t.key, "source_id": t.source_id, **record(download_row(row), keys),
+        return {"kind": t.kind, "key": t.key, "source_id": t.source_id, **record(overview_download_row(row), keys),
                 "report": _api_link(request, t.url)}  # fmt: skip
 
-    return page(request, [thing(r) for r in rows], columns=DOWNLOAD_COLUMNS, period=_period(form.period()))
+    return page(request, [thing(r) for r in rows], columns=columns, period=_period(form.period()))
 
 
 def _api_link(request, url):

@@ -8,7 +8,7 @@ figure for a period is the sum of its systems' peaks: what the systems could
 have needed at once, the conservative number a license review works with.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 from django.db.models import Count, Max, Sum
 from django.utils import timezone
@@ -251,3 +251,37 @@ def licensed_things(period):
         thing.peak = max(thing.trend)
         thing.average = round(sum(thing.trend) / len(thing.trend), 2)
     return sorted(things.values(), key=lambda t: (t.name, t.detail))
+
+
+@cached(by_kind("bigfix"))
+def weekly_peaks(windows, keys):
+    """{"source:product:metric": the peak of each window, None where none} of the products and metrics `keys` name.
+
+    For the forecast (reports/overview/forecast.py). BigFix reports a peak per reporting period (a month), the sum
+    of its systems' peaks; a period's peak counts in the window of its last day that has data (the period's end,
+    or the last day imported while the period is still open), so each month gives one point of the trend.
+    """
+    from reports.overview.forecast import peaks_by_week
+
+    first = timezone.localtime(windows[0][0]).date()
+    today = timezone.localtime(windows[-1][1]).date() - timedelta(days=1)
+    wanted, points = set(keys), {}
+    latest = bigfix_latest_day()
+    for row in bigfix_product_series(Period(first, today, "day")):
+        key = f"{row['source_id']}:{row['software_title_id']}:{row['metric']}"
+        if key in wanted:
+            day = min(date.fromisoformat(row["period_end"]), latest, today)
+            points.setdefault(key, []).append((day, row["peak"]))
+    return {key: peaks_by_week(p, windows) for key, p in points.items()}
+
+
+def licensed_keys():
+    """The key of every product and metric stored, as `licensed_things` gives them."""
+    rows = BigfixUsage.objects.values_list("source_id", "software_title_id", "metric_name").distinct()
+    return {f"{source}:{title}:{metric}" for source, title, metric in rows.order_by()}
+
+
+def unit_of(key):
+    """A BigFix thing is counted in its metric's unit (its key ends with the metric: PVU_SUBCAPACITY -> PVU)."""
+    metric = key.rsplit(":", 1)[-1]
+    return metric.split("_", 1)[0] or "units"

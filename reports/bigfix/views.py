@@ -5,6 +5,7 @@ from django.http import Http404
 from dashboard.tables import Kpi
 from reports.bigfix import charts, selectors, tables
 from reports.bigfix.forms import BigfixForm
+from reports.overview.forecast import forecast_kpis
 from reports.views.common import invalid_form, query_with, render_tables, source_names
 
 
@@ -57,7 +58,8 @@ def product(request, source_id, product_id):
         figure=lambda: charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
         product=product, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
         title=f"{product['product']} ({metric})", source_name=source_names(pk=source_id),
-        extra_filters=[("metric", metric)], summary=summary, kpis=_kpis(summary),
+        extra_filters=[("metric", metric)], summary=summary,
+        kpis=_kpis(summary) + forecast_kpis("bigfix", f"{source_id}:{product_id}:{metric}"),
     )  # fmt: skip
 
 

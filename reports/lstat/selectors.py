@@ -341,7 +341,7 @@ def licensed_things(period):
         days, hours = rows[feature.pk]["day"], rows[feature.pk]["hour"]
         if days or hours:
             summary = days or hours
-            thing.owned = max(days + hours, key=lambda r: r[0])[4]
+            thing.vendor_owned = max(days + hours, key=lambda r: r[0])[4]
             thing.peak = max(r[1] for r in days + hours)
             thing.average = round(sum(r[2] for r in summary) / len(summary), 2)
             thing.denials = sum(r[3] for r in summary)
@@ -353,3 +353,34 @@ def licensed_things(period):
                     thing.hours[r[1]] += 24
         things.append(thing)
     return things
+
+
+@cached(by_kind("lstat"))
+def weekly_peaks(windows, keys):
+    """{"source:fid": the peak of each window, None where it has no rows} of the features `keys` name.
+
+    For the forecast (reports/overview/forecast.py): hour and day rows, each in the window its start falls in.
+    """
+    from reports.overview.forecast import week_number
+
+    wanted = set(keys)
+    rows = (
+        LstatUsage.objects.filter(
+            granularity__in=["hour", "day"], period_start__gte=windows[0][0], period_start__lt=windows[-1][1]
+        )
+        .annotate(week=week_number("period_start", windows))
+        .values("feature__source_id", "feature__fid", "week")
+        .annotate(peak=Max("used_max"))
+        .order_by()
+    )
+    peaks = {}
+    for row in rows:
+        key = f"{row['feature__source_id']}:{row['feature__fid']}"
+        if key in wanted:
+            peaks.setdefault(key, [None] * len(windows))[row["week"]] = row["peak"]
+    return peaks
+
+
+def licensed_keys():
+    """The key of every feature stored, as `licensed_things` gives them."""
+    return {f"{source}:{fid}" for source, fid in LstatFeature.objects.values_list("source_id", "fid")}

@@ -20,6 +20,7 @@ from reports.lstat.charts import (
     lstat_top_users_figure,
 )
 from reports.lstat.forms import CompareForm, LstatPeriodForm, SnapshotForm, UsersForm
+from reports.overview.forecast import forecast_kpis
 from reports.periods import Period, chart_period
 from reports.views.common import (
     figure_json,
@@ -60,8 +61,11 @@ def feature(request, pk):
         figure=(lambda: lstat_feature_figure(_chart_rows(rows, [feature], period, chart))) if rows else None,
         chart_note=chart.note, feature=feature, period=period,
         title=str(feature), source_name=feature.source.name,
-        summary=summary, kpis=_feature_kpis(summary), hourly_note=_hourly_note([feature], period),
+        summary=summary, hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
+        kpis=_feature_kpis(summary) + forecast_kpis(
+            "lstat", key(feature), summary["total"] if summary else None
+        ),
         alert_query=alert_query("denials", "lstat", key(feature), hours=1),
         **_heatmap_context(request, feature, period),
     )  # fmt: skip

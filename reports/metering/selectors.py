@@ -274,3 +274,48 @@ def licensed_things(period):
             thing.hours.update(v for _h, v in points)
         things.append(thing)
     return things
+
+
+def weekly_peaks(windows, keys):
+    """{"source:tenant": the peak of each window, None before the tenant's first location} of the tenants `keys`
+    name: the most locations active in one UTC hour, as the overview counts them.
+
+    For the forecast (reports/overview/forecast.py). Not cached: a location still active counts up to now.
+    """
+    from datetime import timedelta
+
+    from reports.overview.forecast import week_of
+    from reports.periods import Period
+
+    wanted = set(keys)
+    first = timezone.localtime(windows[0][0]).date()
+    today = timezone.localtime(windows[-1][1]).date() - timedelta(days=1)
+    locations = defaultdict(lambda: defaultdict(set))
+    for i in metering_intervals(Period(first, today, "hour")):
+        key = f"{i['source_id']}:{i['tenant']}"
+        if key not in wanted:
+            continue
+        hour = i["start"].astimezone(UTC).replace(minute=0, second=0, microsecond=0)
+        while hour < i["end"]:
+            locations[key][hour].add(i["loc_id"])
+            hour += timedelta(hours=1)
+    peaks = {}
+    for key, by_hour in locations.items():
+        weeks = peaks.setdefault(key, [None] * len(windows))
+        for hour, active in by_hour.items():
+            w = week_of(hour, windows)
+            if w is not None:
+                weeks[w] = max(weeks[w] or 0, len(active))
+    return peaks
+
+
+def metering_tenant_keys(tenant):
+    """The overview's keys ("source:tenant") of a tenant, one per source that meters it."""
+    sources = MeteringLocation.objects.filter(tenant=tenant).values_list("source_id", flat=True).distinct()
+    return [f"{source_id}:{tenant}" for source_id in sorted(sources)]
+
+
+def licensed_keys():
+    """The key of every tenant stored, as `licensed_things` gives them."""
+    rows = MeteringLocation.objects.values_list("source_id", "tenant").distinct()
+    return {f"{source}:{tenant}" for source, tenant in rows.order_by()}

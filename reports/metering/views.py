@@ -8,6 +8,7 @@ from reports.forms import PeriodForm
 from reports.metering import selectors
 from reports.metering.charts import active_hours_figure, series_groups
 from reports.metering.forms import BY_CHOICES, TenantForm
+from reports.overview.forecast import forecast_kpis
 from reports.periods import chart_period
 from reports.views.common import invalid_form, query_with, render_tables, source_names
 
@@ -102,6 +103,7 @@ def tenant(request, tenant):
             Kpi("Active location hours", _total_hours(intervals)),
             Kpi("Locations active in range", len(tables[1].rows)),
             Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
+            *(kpi for key in selectors.metering_tenant_keys(tenant) for kpi in forecast_kpis("metering", key)),
         ],
     )  # fmt: skip
 

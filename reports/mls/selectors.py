@@ -183,18 +183,30 @@ MLS_COLUMNS = [
 ]  # fmt: skip
 
 
+# Owned prepaid licenses: the highest lic_prepaid over this window before a supervisor's last hour in the period.
+# MLS's document leaves open whether lic_prepaid is the prepaid capacity or the prepaid licenses in use; under
+# either reading its highest value over a month is the capacity (in use, it reaches the capacity whenever use
+# runs into metered licenses), and never falls with the time of day the overview is read at.
+OWNED_WINDOW = timedelta(days=30)
+
+
 @cached(by_kind("mls"))
 def licensed_things(period):
-    """Every supervisor for the overview: prepaid licenses owned, used peak and average, hour by UTC hour.
+    """Every supervisor for the overview: prepaid licenses owned, used peak and average, metered use, hour by UTC hour.
 
-    Hours are the UTC hours starting in the period; owned is the prepaid count of the last of them.
+    Hours are the UTC hours starting in the period; owned is the highest prepaid count of the OWNED_WINDOW before
+    the last of them (hours before the period count towards it).
     """
     from reports.overview.things import LicensedThing, daily_peaks, link
 
-    hours = defaultdict(list)
-    rollups = MlsRollup.objects.filter(granularity="hour", bucket__gte=period.start_dt, bucket__lt=period.end_dt)
-    for row in rollups.order_by("bucket").values_list("supervisor_id", "bucket", "samples", "used_max", "used_sum", "prepaid_max"):  # fmt: skip
-        hours[row[0]].append(row[1:])
+    hours, prepaid = defaultdict(list), defaultdict(list)
+    since = period.start_dt - OWNED_WINDOW  # the window of the period's first hours reaches back before it
+    rollups = MlsRollup.objects.filter(granularity="hour", bucket__gte=since, bucket__lt=period.end_dt)
+    fields = ("supervisor_id", "bucket", "samples", "used_max", "used_sum", "prepaid_max", "metered_max", "metered_sum")
+    for row in rollups.order_by("bucket").values_list(*fields):
+        prepaid[row[0]].append((row[1], row[5]))
+        if row[1] >= period.start_dt:
+            hours[row[0]].append(row[1:])
     things = []
     for supervisor in mls_supervisors():
         mine = hours.get(supervisor.pk, [])
@@ -204,10 +216,40 @@ def licensed_things(period):
             url=link("reports:mls_supervisor", supervisor.macaddress, start=period.start, end=period.end),
         )  # fmt: skip
         if mine:
-            thing.owned = mine[-1][4]
+            last = mine[-1][0]
+            thing.vendor_owned = max(p for bucket, p in prepaid[supervisor.pk] if bucket > last - OWNED_WINDOW)
             thing.peak = max(h[2] for h in mine)
             thing.average = round(sum(h[3] for h in mine) / sum(h[1] for h in mine), 2)
             thing.trend = daily_peaks((h[0], h[2]) for h in mine)
             thing.hours.update(h[2] for h in mine)
+            thing.metered = [(h[1], h[6], h[5]) for h in mine if h[6]]
         things.append(thing)
     return things
+
+
+@cached(by_kind("mls"))
+def weekly_peaks(windows, keys):
+    """{MAC address: the peak of each window, None where it has no hours} of the supervisors `keys` name.
+
+    For the forecast (reports/overview/forecast.py): an hour rollup counts in the window its UTC hour starts in.
+    """
+    from reports.overview.forecast import week_number
+
+    rows = (
+        MlsRollup.objects.filter(
+            granularity="hour", bucket__gte=windows[0][0], bucket__lt=windows[-1][1], supervisor__macaddress__in=keys
+        )
+        .annotate(week=week_number("bucket", windows))
+        .values("supervisor__macaddress", "week")
+        .annotate(peak=Max("used_max"))
+        .order_by()
+    )
+    peaks = {}
+    for row in rows:
+        peaks.setdefault(row["supervisor__macaddress"], [None] * len(windows))[row["week"]] = row["peak"]
+    return peaks
+
+
+def licensed_keys():
+    """The key of every supervisor stored, as `licensed_things` gives them."""
+    return set(MlsSupervisor.objects.values_list("macaddress", flat=True))

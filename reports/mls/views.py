@@ -10,6 +10,7 @@ from reports.exports import FORMATS, About, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
 from reports.mls.charts import TRACES, mls_heatmap_figure, mls_usage_figure
+from reports.overview.forecast import forecast_kpis
 from reports.periods import chart_period
 from reports.views.common import figure_json, invalid_form, page_url, query_with, render_report, unknown_format
 
@@ -72,7 +73,7 @@ def supervisor(request, mac):
         alert_query=alert_query("utilization", "mls", supervisor.macaddress, threshold=90, hours=2),
         period=period,
         summary=summary,
-        kpis=summary_kpis(summary),
+        kpis=summary_kpis(summary) + (forecast_kpis("mls", mac, summary["prepaid_peak"]) if summary else []),
         bucket_note=selectors.mls_bucket_note(period),
         time_zone=timezone.get_current_timezone_name(),
         **_heatmap_context(request, supervisor, period),

@@ -1,29 +1,75 @@
-"""Prices per seat, one model for every vendor's licensed things."""
+"""Entitlements: what is owned of each licensed thing, what it costs and when it renews."""
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.module_loading import import_string
 
-from ingest.vendors import kind_choices
+from ingest.vendors import BY_KIND, kind_label
+from ingest.vendors.fields import KindField
+
+UNITS = ["seats", "users", "PVU", "RVU", "cores", "locations", "license-hours"]
 
 
-class SeatPrice(models.Model):
-    """What one seat of a licensed thing costs a year, keyed by its vendor kind and its key there.
+def default_unit(kind, key):
+    """The unit a thing's owned quantity, peak and price are counted in, where no unit is entered: as its vendor
+    declares it (`Vendor.unit`, or `Vendor.unit_of` for a unit that depends on the thing, as BigFix's metric)."""
+    vendor = BY_KIND.get(kind)
+    if vendor is None:
+        return "units"
+    return import_string(vendor.unit_of)(key) if vendor.unit_of else vendor.unit
 
-    The key is the one `LicensedThing.key` gives (an MLS MAC address, a License
-    Statistics "source:fid", ...), so a price outlives renamed features.
+
+class Entitlement(models.Model):
+    """What is owned of one licensed thing, keyed by its vendor kind and its key there.
+
+    The key is the one `LicensedThing.key` gives (an MLS MAC address, a License Statistics
+    "source:fid", a BigFix "source:title:metric", a metering "source:tenant"), so an entitlement
+    outlives renamed features. A blank figure means "not entered": the owned quantity then is the
+    vendor's (MLS prepaid, License Statistics total), and the unit the kind's default.
     """
 
-    kind = models.CharField(max_length=20, choices=kind_choices())
+    kind = KindField()  # a kind in the vendor registry
     key = models.CharField(max_length=300)
-    label = models.CharField(max_length=300, blank=True, help_text="What the thing was called when priced.")
-    price_per_year = models.DecimalField(
-        "price per seat per year", max_digits=12, decimal_places=2, validators=[MinValueValidator(0)]
+    label = models.CharField(max_length=300, blank=True, help_text="What the thing was called when last edited.")
+    owned = models.DecimalField(
+        "owned quantity", max_digits=16, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)],
+        help_text="Blank: the vendor's figure (MLS prepaid, License Statistics total seats), where it reports one.",
+    )  # fmt: skip
+    unit = models.CharField(
+        max_length=30, blank=True, help_text=f"e.g. {', '.join(UNITS)}. Blank: the vendor kind's usual unit."
     )
+    price_per_year = models.DecimalField(
+        "price per unit per year", max_digits=12, decimal_places=2, null=True, blank=True,
+        validators=[MinValueValidator(0)],
+    )  # fmt: skip
+    metered_rate = models.DecimalField(
+        "metered rate per license-hour", max_digits=12, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(0)], help_text="MLS: what a metered license-hour costs.",
+    )  # fmt: skip
+    renews_on = models.DateField(null=True, blank=True)
+    reference = models.CharField(max_length=200, blank=True, help_text="Contract or purchase order number.")
+    notes = models.TextField(blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="seat_price_kind_key")]
+        constraints = [models.UniqueConstraint(fields=["kind", "key"], name="entitlement_kind_key")]
         ordering = ["kind", "label", "key"]
 
     def __str__(self):
         return f"{self.label or self.key} ({self.kind})"
+
+    @property
+    def kind_label(self):
+        """The product's name of its kind, from the registry."""
+        return kind_label(self.kind)
+
+    @property
+    def unit_or_default(self):
+        return self.unit or default_unit(self.kind, self.key)
+
+    def is_empty(self):
+        """Nothing entered: the row says no more than its absence would."""
+        return (
+            self.owned is None and self.price_per_year is None and self.metered_rate is None
+            and self.renews_on is None and not self.unit and not self.reference and not self.notes
+        )  # fmt: skip

@@ -13,8 +13,9 @@ from reports.views.common import CapturedReport
 
 log = logging.getLogger(__name__)
 
-# Reports live under their vendor's prefix (/mls/..., /lstat/...): no other page is run for an email.
-REPORT_PREFIXES = frozenset(vendor.kind for vendor in VENDORS)
+# Reports live under their vendor's prefix (/mls/..., /lstat/...), and the renewals (/renewals/, across
+# vendors): no other page is run for an email.
+REPORT_PREFIXES = frozenset(vendor.kind for vendor in VENDORS) | {"renewals"}
 
 
 class ReportError(Exception):

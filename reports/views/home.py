@@ -15,19 +15,20 @@ from ingest.selectors import source_statuses
 from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
 from reports.exports import REPORT_FORMATS, About, download
+from reports.overview.forecast import attach_forecasts, overview_columns, overview_download_row
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
-from reports.overview.models import SeatPrice
+from reports.overview.models import Entitlement
+from reports.overview.renewals import CALLOUT_DAYS, renewal_rows, renewing
 from reports.overview.selectors import (
-    DOWNLOAD_COLUMNS,
     SORTS,
     all_things,
     callouts,
-    download_row,
     overview_matches,
     overview_rows,
     sort_rows,
+    totals,
 )
-from reports.overview.tables import overview_table
+from reports.overview.tables import GLOSSARY, overview_table
 from reports.views.common import page_url, pdf_download, pdf_query, query_with, unknown_format
 
 TEMPLATE = "reports/home.html"
@@ -39,17 +40,18 @@ def home(request):
     statuses = source_statuses()
     context = {
         "statuses": statuses, "status_table": status_table(statuses), "cards": _cards(), "currency": settings.CURRENCY,
-        "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE,
+        "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE, "glossary": GLOSSARY,
     }  # fmt: skip
     if not form.is_valid():
         return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
     period, data = form.period(), form.cleaned_data
-    rows = overview_rows(all_things(period), form.percentile())
+    days = period.days
+    rows = overview_rows(all_things(period), form.percentile(), days)
     servers = sorted({r.thing.server for r in rows if r.thing.server})
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
         return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
-    rows = [r for r in rows if overview_matches(r, data)]
+    every_row, rows = rows, attach_forecasts([r for r in rows if overview_matches(r, data)])
     if data["sort"]:
         rows = sort_rows(rows, data["sort"])
     fmt = request.GET.get("format")
@@ -60,19 +62,33 @@ def home(request):
         if fmt == "pdf":
             return pdf_download(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
-        return download(fmt, name, DOWNLOAD_COLUMNS, [download_row(r) for r in rows], sheet="Overview", about=about)
-    days = (period.end - period.start).days + 1
-    costs = [r.unused_cost for r in rows if r.unused_cost is not None]
+        return download(fmt, name, COLUMNS, [overview_download_row(r) for r in rows], sheet="Overview", about=about)
+    sums = totals(rows)
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
-        "unused_total": sum(costs) if costs else None,
+        "renewals": _renewals(every_row, rows, data),
+        "renewal_days": CALLOUT_DAYS,
+        "unused_total": sums["unused"], "totals": sums,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
         "table": overview_table(rows, _sort_links(request, data["sort"])),
         "downloads": {
             "csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx"), "pdf": pdf_query(request),
         },
     })  # fmt: skip
+
+
+COLUMNS = overview_columns()
+
+
+def _renewals(every_row, rows, data):
+    """The callout's renewals of the next quarter: of the rows the filters keep, or of every entitlement."""
+    today = timezone.localdate()
+    found = renewal_rows(every_row, renewing(today, CALLOUT_DAYS), today)
+    if not (data["kind"] or data["source"] is not None or data["server"]):
+        return found
+    shown = {r.thing.stable_key for r in rows}
+    return [r for r in found if r["key"] in shown]
 
 
 def _source_name(data, sources):
@@ -92,7 +108,7 @@ def _pdf_report(rows, period, filename):
         "unused_seats_cost_a_year": f"{sum(costs):,.2f} {settings.CURRENCY}" if costs else "—",
     }
     return {
-        "rows": [download_row(r) for r in rows], "columns": DOWNLOAD_COLUMNS, "filename": filename,
+        "rows": [overview_download_row(r) for r in rows], "columns": COLUMNS, "filename": filename,
         "period": period, "summary": summary,
     }  # fmt: skip
 
@@ -131,7 +147,10 @@ def seat_price(request):
         messages.error(request, "Unknown licensed thing: the price was not saved.")
         return redirect(target)
     if not raw:
-        SeatPrice.objects.filter(kind=kind, key=key).delete()
+        entitlement = Entitlement.objects.filter(kind=kind, key=key).first()
+        if entitlement is not None:
+            entitlement.price_per_year = None
+            entitlement.delete() if entitlement.is_empty() else entitlement.save()
         messages.success(request, f"Price of {label or key} cleared.")
         return redirect(target)
     try:
@@ -141,7 +160,7 @@ def seat_price(request):
     except InvalidOperation:
         messages.error(request, f"{raw!r} is not a price: enter a number of {settings.CURRENCY} per seat per year.")
         return redirect(target)
-    SeatPrice.objects.update_or_create(
+    Entitlement.objects.update_or_create(
         kind=kind, key=key, defaults={"price_per_year": price.quantize(Decimal("0.01")), "label": label[:300]}
     )
     messages.success(request, f"Price of {label or key} set to {price:,.2f} {settings.CURRENCY} per seat per year.")

@@ -14,6 +14,7 @@ from ingest.vendors.lstat.models import LstatFeature, LstatUsage
 from ingest.vendors.mls.models import MlsRollup, MlsSupervisor
 from reports.alerts.models import AlertRule
 from reports.alerts.services import evaluate, evaluate_stale_sources
+from reports.overview.models import Entitlement
 from tests.conftest import MAC_A
 
 pytestmark = pytest.mark.django_db
@@ -86,7 +87,7 @@ def test_denials_fire_once_hold_quietly_and_clear(lstat_clock, lstat_source):
     feature = LstatFeature.objects.first()
     LstatUsage.objects.filter(feature=feature).update(denials=0)
     watch = rule(kind="denials", thing_kind="lstat", thing_key=feature_key(feature), hours=3, threshold=4)
-    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    now = datetime(2026, 4, 20, 12, tzinfo=UTC)  # over 30 days after the fetched minutes: only these hours count
 
     usage(feature, now - timedelta(hours=2), 1, used=5, total=5, denials=3)
     assert evaluate(watch, now) is None  # 3 is not more than 4
@@ -102,8 +103,8 @@ def test_mls_utilization_of_prepaid_licenses_for_n_hours(mls_source):
     assert run_fetch(mls_source).status == IngestRun.Status.SUCCEEDED
     supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
     watch = rule(kind="utilization", thing_kind="mls", thing_key=MAC_A.lower(), threshold=90, hours=2)
-    assert watch.thing_key == MAC_A.lower() and watch.source == mls_source
-    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    assert watch.thing_key == MAC_A and watch.source == mls_source  # the key as MLS writes it
+    now = datetime(2026, 4, 20, 12, tzinfo=UTC)  # over 30 days after the fetched minutes: only these hours count
 
     def hour(at, used, prepaid=10):
         MlsRollup.objects.update_or_create(
@@ -125,6 +126,32 @@ def test_mls_utilization_of_prepaid_licenses_for_n_hours(mls_source):
     hour(now + timedelta(hours=1), 5)
     assert evaluate(watch, now + timedelta(hours=1, minutes=5)).change == "cleared"
     assert [m.subject for m in mail.outbox] == ["[Meterboard] ALERT: watch", "[Meterboard] Cleared: watch"]
+
+
+def _hour(supervisor, at, used, prepaid):
+    MlsRollup.objects.update_or_create(
+        supervisor=supervisor, granularity="hour", bucket=at,
+        defaults={"samples": 60, "used_min": 0, "used_max": used, "used_sum": used * 60, "prepaid_min": prepaid,
+                  "prepaid_max": prepaid, "prepaid_sum": prepaid * 60, "metered_min": 0, "metered_max": 0,
+                  "metered_sum": 0},
+    )  # fmt: skip
+
+
+def test_mls_utilization_reads_owned_from_the_trailing_prepaid_not_the_evenings_prepaid_in_use(mls_source):
+    """lic_prepaid read as prepaid in use: 20 at noon, 2 of 2 at 20:00. Owned stays 20: 2 in use is 10 %."""
+    assert run_fetch(mls_source).status == IngestRun.Status.SUCCEEDED
+    supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
+    watch = rule(kind="utilization", thing_kind="mls", thing_key=MAC_A, threshold=90, hours=1)
+    evening = datetime(2026, 4, 20, 20, tzinfo=UTC)  # over 30 days after the fetched minutes
+    _hour(supervisor, evening - timedelta(hours=8), 20, 20)
+    _hour(supervisor, evening, 2, 2)
+
+    assert evaluate(watch, evening + timedelta(minutes=23)) is None
+    assert "utilization 10 % of prepaid licenses" in watch.detail
+
+    Entitlement.objects.create(kind="mls", key=MAC_A, owned=2)  # an admin says 2 are owned: 2 in use is 100 %
+    assert evaluate(watch, evening + timedelta(minutes=30)).change == "fired"
+    assert "utilization of owned (entered) at or above 90 %" in mail.outbox[0].body
 
 
 def test_the_alerts_page_lists_rules_state_and_history(admin_client, mls_source, sim):
@@ -206,7 +233,7 @@ def test_lstat_utilization_of_total_seats(lstat_clock, lstat_source):
     assert run_fetch(lstat_source).status == IngestRun.Status.SUCCEEDED
     feature = LstatFeature.objects.first()
     watch = rule(kind="utilization", thing_kind="lstat", thing_key=feature_key(feature), threshold=100, hours=3)
-    now = datetime(2026, 3, 10, 12, tzinfo=UTC)
+    now = datetime(2026, 4, 20, 12, tzinfo=UTC)  # over 30 days after the fetched minutes: only these hours count
 
     usage(feature, now - timedelta(hours=3), 3, used=10, total=10)
     assert evaluate(watch, now).change == "fired"

@@ -6,8 +6,8 @@ import pytest
 
 from tests.migrations import migrate, migrate_to_latest
 
-BEFORE = [("reports", "0006_subscription_name_per_owner"), ("ingest", "0018_source_data_version")]
-AFTER = [("reports", "0007_alert_rule_watches_a_vendors_thing")]
+BEFORE = [("reports", "0007_entitlement"), ("ingest", "0018_source_data_version")]
+AFTER = [("reports", "0008_alert_rule_watches_a_vendors_thing")]
 
 
 def _old_rules(old):

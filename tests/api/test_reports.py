@@ -7,7 +7,7 @@ download uses.
 
 import csv
 import io
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 import time_machine
@@ -16,6 +16,7 @@ from ingest.vendors.bigfix.models import BigfixUsage
 from ingest.vendors.lstat.models import LstatFeature
 from ingest.vendors.metering.models import MeteringInterval
 from reports.exports import FORMULA_STARTS
+from reports.overview.models import Entitlement
 from tests.conftest import MAC_A, SIM_END
 
 pytestmark = pytest.mark.django_db
@@ -103,6 +104,17 @@ def test_bigfix_rows_are_the_downloads(api, viewer, all_fetched):
 def test_licensed_things_are_the_overviews_download(api, viewer, all_fetched):
     assert_same_rows(api, viewer, "/api/v1/things", "/", {"sort": "-peak"})
     assert_same_rows(api, viewer, "/api/v1/things", "/", {"kind": "lstat", "p": "90"})
+
+
+def test_a_licensed_thing_carries_its_entitlement(api, all_fetched):
+    Entitlement.objects.create(kind="mls", key=MAC_A, owned=30, price_per_year=100, renews_on=date(2026, 5, 1))
+
+    things = {(t["kind"], t["key"]): t for t in api.json("/api/v1/things")["results"]}
+
+    mls = things[("mls", MAC_A)]
+    assert (mls["owned"], mls["owned_from"], mls["unit"], mls["renews_on"]) == (30, "entered", "seats", "2026-05-01")
+    assert (mls["price_per_unit"], mls["over_deployed"], mls["stable_key"]) == (100.0, 0, f"mls:{MAC_A}")
+    assert all(t["owned_from"] is None and t["over_deployed"] is None for k, t in things.items() if k[0] == "metering")
 
 
 def test_each_licensed_thing_links_its_report_in_the_api(api, all_fetched):

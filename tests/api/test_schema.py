@@ -74,3 +74,21 @@ def _sample_page(route):
         "bigfix_product": f"/bigfix/{usage.source_id}/products/{usage.software_title_id}/",
         "bigfix_system": f"/bigfix/{usage.source_id}/systems/{usage.computer_system_id}/",
     }[route.name]
+
+
+def test_a_licensed_things_fields_are_described_with_the_entitlement_fields(schema):
+    thing = schema["components"]["schemas"]["Thing"]["properties"]
+    things = schema["paths"]["/api/v1/things"]["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+
+    assert {
+        "owned",
+        "owned_from",
+        "unit",
+        "price_per_unit",
+        "renews_on",
+        "reference",
+        "over_deployed",
+        "saving",
+    } <= set(thing)
+    assert thing["owned_from"]["enum"] == ["vendor", "entered", None]
+    assert things["allOf"][1]["properties"]["results"]["items"] == {"$ref": "#/components/schemas/Thing"}

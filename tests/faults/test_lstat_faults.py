@@ -1,5 +1,5 @@
 """License Statistics fetches meeting faults mid-paging: each ends, after the next clean run, with every day and
-hour row of every feature stored once, and no day cursor past the days stored."""
+hour row of every feature stored once, and no day or hour cursor past the rows stored."""
 
 import pytest
 
@@ -62,4 +62,7 @@ def test_success_false_mid_paging_fails_the_run_with_license_statistics_message(
         "Report generation failed: database is busy (code 500)",
     )  # fmt: skip
 
-    assert faulted.cursor_after == {"day:server:1": "2026-03-03", "day:server:2": "2026-03-03"}
+    assert faulted.cursor_after == {
+        "day:server:1": "2026-03-03", "hour:server:1": "2026-03-04T10:00:00+00:00", "hour-from:server:1": "2026-03-03",
+        "day:server:2": "2026-03-03",
+    }  # fmt: skip

@@ -105,12 +105,18 @@ class LstatTruth:
     def committed(cls, sim, source, truth, stored):
         assert stored <= truth, "a stored row the simulator does not serve"
         days = {(r[0], r[2]) for r in stored if r[1] == "day"}
+        hours = {(r[0], r[2]) for r in stored if r[1] == "hour"}
         for key, value in cursors(source).items():
-            # day:server:<lsid> is the last complete day stored of every feature of that server.
-            lsid = int(key.removeprefix("day:server:"))
-            fids = {f["fid"] for f in sim.simulators["lstat"].features if f["lsid"] == lsid}
-            wanted = {(r[0], r[2]) for r in truth if r[0] in fids and r[1] == "day" and r[2] <= value}
-            assert wanted <= days, f"cursor {key}={value} is past day rows not stored"
+            # day:server:<lsid> is the last complete day stored of every feature of that server, hour:server:<lsid>
+            # the last complete hour (the test source reads License Statistics' times in UTC); hour-from: says from
+            # which day the hourly window was read.
+            granularity, _, lsid = key.partition(":server:")
+            if granularity == "hour-from":
+                continue
+            fids = {f["fid"] for f in sim.simulators["lstat"].features if f["lsid"] == int(lsid)}
+            last = value if granularity == "day" else datetime.fromisoformat(value).strftime("%Y-%m-%d %H:%M")
+            wanted = {(r[0], r[2]) for r in truth if r[0] in fids and r[1] == granularity and r[2] <= last}
+            assert wanted <= (days if granularity == "day" else hours), f"cursor {key}={value} is past rows not stored"
 
 
 class BigfixTruth:

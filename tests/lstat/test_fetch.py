@@ -7,7 +7,9 @@ import pytest
 
 from ingest.models import Cursor, IngestRun
 from ingest.services import run_fetch, source_save
-from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatUsage
+from ingest.simulators.server import SimulatorServer
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatUsage
+from tests.conftest import SIM_END
 
 pytestmark = pytest.mark.django_db
 
@@ -117,8 +119,8 @@ def test_an_open_period_is_updated_on_refetch_and_nothing_is_doubled(sim, lstat_
     assert open_hour.hours_used > hours_used_before[1] and today.hours_used > hours_used_before[0]
     hours_today = LstatUsage.objects.filter(feature__fid=11, granularity="hour", period_label__startswith="2026-03-04")
     assert today.hours_used == pytest.approx(sum(hours_today.values_list("hours_used", flat=True)))
-    # servers and features, today's day row and the whole hourly window: all updated, none created
-    assert (again.records_created, again.records_updated) == (0, 2 + FEATURES + FEATURES * (1 + HOURS))
+    # servers and features, today's day row and today's 13 hours (the hourly cursor's day): updated, none created
+    assert (again.records_created, again.records_updated) == (0, 2 + FEATURES + FEATURES * (1 + 13))
 
 
 def test_a_new_hour_adds_one_hourly_row_per_feature(sim, lstat_clock, lstat_source):
@@ -269,3 +271,19 @@ def test_without_the_lists_a_source_without_fids_fails_clearly(sim, lstat_clock,
 
     assert run.status == IngestRun.Status.FAILED
     assert "HTTP 404" in run.error and "configure fids" in run.error
+
+
+def test_a_generated_installation_of_servers_features_and_sessions_is_fetched(db, lstat_clock):
+    options = {"lstat": {"server_count": 3, "feature_count": 4, "session_count": 7, "end": SIM_END, "history_days": 1}}
+    server = SimulatorServer(options=options, kinds=["lstat"]).start()
+    try:
+        spec = server.simulators["lstat"].demo_source(server.url("lstat"))
+        source = source_save(name="generated", **{**spec, "params": {**spec["params"], "hourly_days": "1"}})
+        run = run_fetch(source)
+    finally:
+        server.stop()
+
+    assert run.status == IngestRun.Status.SUCCEEDED, run.error
+    assert LstatServer.objects.count() == 3 and LstatFeature.objects.count() == 12
+    assert LstatSession.objects.count() == 7
+    assert LstatUsage.objects.filter(granularity="hour", period_start=SIM_END).count() == 12

@@ -1,9 +1,12 @@
 """`make run`: everything a new user needs to see Meterboard working, in one command."""
 
+import csv
+import io
 import os
 import secrets
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -11,8 +14,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from ingest.management.commands.ingest import summary
+from ingest.management.commands.simulators import simulator_options
 from ingest.services import run_fetch, source_save
 from ingest.vendors import VENDORS
 
@@ -36,7 +41,8 @@ class Command(BaseCommand):
         password = self.demo_admin()
         children = [self.start_simulators(simulator_port, history_days)]
         try:
-            simulators = self.register_and_fetch(simulator_port, history_days)
+            simulators, sources = self.register_and_fetch(simulator_port, history_days)
+            self.demo_entitlements(simulators, sources)
             self.demo_subscription(simulators)
             children.append(subprocess.Popen([sys.executable, "manage.py", "qcluster"]))
             self.stdout.write(
@@ -74,15 +80,37 @@ class Command(BaseCommand):
 
     def register_and_fetch(self, port, history_days):
         """One demo source per simulator, fetched once so the charts have data straight away; the simulators."""
-        simulators = []
+        simulators, sources, options = [], [], simulator_options(history_days)
         for vendor in VENDORS:
-            simulator = vendor.simulator_class()(history_days=history_days)
+            simulator = vendor.simulator_class()(**options[vendor.kind])
             spec = simulator.demo_source(f"http://127.0.0.1:{port}/{vendor.kind}")
             source = source_save(name=f"demo-{vendor.kind}", interval_minutes=15, **spec)
             self.stdout.write(f"Fetching {source.name} …")
             self.stdout.write(summary(run_fetch(source, trigger="demo")))
             simulators.append(simulator)
-        return simulators
+            sources.append(source)
+        return simulators, sources
+
+    def demo_entitlements(self, simulators, sources):
+        """The demo's contracts (prices, owned quantities, renewal dates, references) from each simulator, read in
+        as a license admin would: a CSV in the overview download's columns, through import_entitlements."""
+        today = timezone.localdate()
+        rows = [
+            row for sim, source in zip(simulators, sources, strict=True) for row in sim.demo_entitlements(source, today)
+        ]
+        columns = ["Key", "Owned", "Price per unit per year", "Metered rate per license-hour", "Renews on", "Reference"]
+        with tempfile.NamedTemporaryFile("w", suffix=".csv", newline="", encoding="utf-8", delete=False) as f:
+            writer = csv.DictWriter(f, columns, restval="")
+            writer.writeheader()
+            writer.writerows(rows)
+        out = io.StringIO()
+        try:
+            call_command("import_entitlements", f.name, stdout=out)
+        except CommandError as exc:  # the demo goes on without its contracts, and says why
+            self.stderr.write(str(exc))
+        finally:
+            os.unlink(f.name)
+        self.stdout.write(f"Demo contracts: {out.getvalue().strip().splitlines()[-1] if out.getvalue() else 'none'}")
 
     def demo_subscription(self, simulators):
         """One emailed report, sent once, so a new user finds it in sent-emails/. The first simulator that

@@ -116,6 +116,25 @@ class BigfixSimulator(Simulator):
             "params": {},
         }
 
+    def demo_entitlements(self, source, today):
+        """The demo's contracts (rows of the overview's download): IBM Db2 entitled to a fifth less than its highest
+        sub-capacity PVU peak (over-deployed: a true-up), IBM MQ to a quarter more (within)."""
+        peaks = {}
+        for row in self.rows():
+            key = (row["software_title_id"], row["metric_name"], row["reporting_period_start_date"])
+            peaks[key] = peaks.get(key, 0) + row["peak_value"]
+        terms = {40012: (0.8, 48, 120, "IBM-PA-55102"), 41003: (1.25, 36, 240, "IBM-PA-55102")}
+        rows = []
+        for title, (share, price, days, reference) in terms.items():
+            highest = max((v for (t, m, _p), v in peaks.items() if t == title and m == "PVU_SUB_CAP"), default=0)
+            if highest:
+                rows.append({
+                    "Key": f"bigfix:{source.pk}:{title}:PVU_SUB_CAP", "Owned": str(int(highest * share // 100 * 100)),
+                    "Price per unit per year": str(price), "Renews on": (today + timedelta(days=days)).isoformat(),
+                    "Reference": reference,
+                })  # fmt: skip
+        return rows
+
     # --- imports ---------------------------------------------------------------------
     def now(self):
         return self.fixed_end or datetime.now(UTC)

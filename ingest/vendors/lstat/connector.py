@@ -2,8 +2,9 @@
 
 Each run: discover servers and features (upsert); fetch the daily history of
 every covered server from its cursor (the last complete day) through today,
-so today's open row is re-fetched until it is complete; re-fetch the hourly
-window (default 14 days) whose last hour is still open; then snapshot the
+so today's open row is re-fetched until it is complete; fetch hourly rows
+from their cursor (the last complete hour) through now, within the hourly
+window (default 14 days), whole local days at a time; then snapshot the
 current-users reports, which License Statistics keeps no history of.
 Every request series (a chunk of days, a snapshot) is gathered in full before
 it is stored in one transaction, so an upstream failure stores nothing half.
@@ -11,7 +12,7 @@ HTTP is in client.py, reading payloads in parsing.py, writes in storage.py.
 """
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -40,6 +41,10 @@ UNRECOGNISED = "unrecognised"  # a snapshot's shape when License Statistics answ
 # License Statistics' granularity codes (usage history reports: 2 quarter, 3 month, 4 week, 5 day, 6 hour).
 GRANULARITY_CODES = {"quarter": 2, "month": 3, "week": 4, "day": 5, "hour": 6}
 CHUNK_DAYS = {"day": 92, "hour": 7}  # days per request series: bounded memory, whole-series transactions
+HOUR = timedelta(hours=1)
+# An hour counts as complete (the hourly cursor may pass it) once it ended this long before the run started:
+# License Statistics may still be writing the hour that just ended when the next one begins.
+SETTLE = timedelta(hours=1)
 
 
 class LstatConnector(Connector):
@@ -151,14 +156,34 @@ class LstatConnector(Connector):
                     page.set_cursor(key, min(end, yesterday).isoformat())
 
     def fetch_hourly(self, stream):
-        """The recent window, re-fetched whole each run: its last hour and day are still open."""
+        """Hourly rows from the hour after the cursor (the last complete hour) through now, within the window.
+
+        License Statistics asks for whole days (`sd`/`ed`, its calendar), so a run reads from the local day that
+        holds the first hour not yet complete: the open hour and every hour of its day that could still change,
+        never the settled days before it. The first run, or a window that `hourly_days` widened, reads the
+        window's days that no run has read yet. Each chunk's rows and the cursor commit together.
+        """
         days = self.params["hourly_days"]
         if not days:
             return
-        for start, end in day_chunks(self.today - timedelta(days=days - 1), self.today, CHUNK_DAYS["hour"]):
+        key, from_key = f"hour:{stream.key}", f"hour-from:{stream.key}"
+        window = self.today - timedelta(days=days - 1)
+        done, read_from = self.run.cursor(key), self.run.cursor(from_key)
+        if done and read_from and date.fromisoformat(read_from) <= window:
+            first = max(window, (datetime.fromisoformat(done) + HOUR).astimezone(self.zone).date())
+        else:
+            first = window  # nothing read yet, or the window now starts before the first day read
+        complete = last_complete_hour(self.now)
+        for start, end in day_chunks(first, self.today, CHUNK_DAYS["hour"]):
             rows = self.get_usage(stream, start, end, "hour")
             with self.run.page() as page:
                 self.store_usage(page, stream, rows, "hour")
+                last = min(complete, local_midnight(end + timedelta(days=1), self.zone) - HOUR)
+                if last >= local_midnight(start, self.zone):
+                    page.set_cursor(key, last.isoformat())
+                if not read_from or date.fromisoformat(read_from) > window:
+                    read_from = window.isoformat()
+                    page.set_cursor(from_key, read_from)
 
     def get_usage(self, stream, start, end, granularity):
         params = {
@@ -253,6 +278,16 @@ class Stream:
 
     def __init__(self, key, path, params, server=None):
         self.key, self.path, self.params, self.server = key, path, params, server
+
+
+def last_complete_hour(now):
+    """The UTC start of the last hour that ended at least SETTLE before `now`: later hours may still change."""
+    return (now - SETTLE - HOUR).replace(minute=0, second=0, microsecond=0)
+
+
+def local_midnight(day, zone):
+    """The UTC instant at which `day` starts in `zone`."""
+    return datetime.combine(day, time(), tzinfo=zone).astimezone(UTC)
 
 
 def day_chunks(first, last, size):

@@ -49,7 +49,8 @@ class LstatParamsForm(ParamsForm):
         0,
         92,
         initial=DEFAULT_HOURLY_DAYS,
-        help_text=f"days of hourly history re-fetched on each run (default {DEFAULT_HOURLY_DAYS}; 0 for none)",
+        help_text=f"days of hourly history kept fetched (default {DEFAULT_HOURLY_DAYS}; 0 for none): the first run reads "
+        "them all, later runs from the last complete hour",
     )
     timezone = ZoneField(
         required=False, help_text="zone License Statistics writes its dates in, Area/City (default: TIME_ZONE)"

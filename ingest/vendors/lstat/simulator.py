@@ -15,7 +15,10 @@ current-users reports), `feature_path` "new" (/api/v1/feature/json) or "old"
 API's lsh/lsp/lsmn/lss), "older" (this simulator's earlier host/port/manager/
 status) or "ids" (ids only, no descriptive field), `lists_removed` (the license
 server and feature lists answer 404, as in v6.3 and newer),
-`current_users_removed` (v6.3 and newer), and `fail_next()` for a
+`current_users_removed` (v6.3 and newer), `server_count`/`feature_count` (a
+generated installation: that many servers of that many features each, e.g.
+100 x 50 for the enterprise benchmark), `session_count` (that many current
+sessions, whatever the usage), and `fail_next()` for a
 `success: false` answer. The current-users reports honour a `filter` on lsid
 (numeric eq/gt/lt rules, all of which must hold).
 """
@@ -38,6 +41,16 @@ DEFAULT_FEATURES = [
     {"fid": 13, "lsid": 1, "fns": "Signal_Toolbox", "fv": "R2024b", "ftype": "floating", "total": 4, "peak": 4, "borrow": 1},
     {"fid": 21, "lsid": 2, "fns": "ANSYS_Mechanical", "fv": "2024.1", "ftype": "floating", "total": 12, "peak": 11, "borrow": 3},
     {"fid": 22, "lsid": 2, "fns": "SolidWorks", "fv": "2025", "ftype": "named user", "total": 8, "peak": 9, "borrow": 0},
+]  # fmt: skip
+# The demo's features: saturated ones with denials (MATLAB, Signal_Toolbox, SolidWorks) beside ones
+# idling well below their seats (Simulink, ANSYS_Mechanical, Abaqus), whose right-size saves money.
+DEMO_FEATURES = [
+    {"fid": 11, "lsid": 1, "fns": "MATLAB", "fv": "R2024b", "ftype": "floating", "total": 20, "peak": 21, "borrow": 2},
+    {"fid": 12, "lsid": 1, "fns": "Simulink", "fv": "R2024b", "ftype": "floating", "total": 20, "peak": 5, "borrow": 0},
+    {"fid": 13, "lsid": 1, "fns": "Signal_Toolbox", "fv": "R2024b", "ftype": "floating", "total": 4, "peak": 4, "borrow": 1},
+    {"fid": 21, "lsid": 2, "fns": "ANSYS_Mechanical", "fv": "2024.1", "ftype": "floating", "total": 16, "peak": 6, "borrow": 1},
+    {"fid": 22, "lsid": 2, "fns": "SolidWorks", "fv": "2025", "ftype": "named user", "total": 8, "peak": 9, "borrow": 0},
+    {"fid": 23, "lsid": 2, "fns": "Abaqus", "fv": "2024", "ftype": "floating", "total": 10, "peak": 2, "borrow": 0},
 ]  # fmt: skip
 USERS = [
     "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy", "mallory", "nina",
@@ -81,6 +94,23 @@ def demand(fid, when, peak):
     return int(round(peak * shape * busy_day * jitter))
 
 
+def hour_samples(fid, peak, total, borrow, hour, count):
+    """The first `count` samples of the UTC hour starting at `hour`: sample() of each, computed in one go."""
+    day, weekday, h = hour.toordinal(), hour.weekday(), hour.hour
+    busy_day = 0.7 + 0.5 * _noise(day, fid)
+    borrowed = int(round(borrow * _noise(day * 24 + h, fid + 3))) if borrow else 0
+    out = []
+    for q in range(count):
+        at = h + q * SAMPLE_MINUTES / 60
+        if weekday < 5 and 7 <= at < 18:
+            shape = min(1.0, (at - 7) / 2, (18 - at) / 2) * (0.75 if 12 <= at < 13 else 1.0)
+        else:
+            shape = 0.1 if weekday < 5 else 0.04
+        wanted = int(round(peak * shape * busy_day * (0.8 + 0.4 * _noise(day * 96 + h * 4 + q, fid + 5))))
+        out.append((min(total, wanted + borrowed), borrowed, max(0, wanted + borrowed - total)))
+    return out
+
+
 @lru_cache(maxsize=200_000)
 def sample(fid, peak, total, borrow, when):
     """(used, borrowed, denials) of one feature at one sample time (a UTC datetime)."""
@@ -102,10 +132,16 @@ class LstatSimulator(Simulator):
         ("GET", r"/api/v1/report/users/license/highest-usage/json", "highest_usage"),
     ]
 
-    def __init__(self, *, servers=None, features=None, history_days=30, end=None, timezone="UTC", **kw):
+    def __init__(
+        self, *, servers=None, features=None, history_days=30, end=None, timezone="UTC",
+        server_count=None, feature_count=None, session_count=None, **kw,
+    ):  # fmt: skip
         super().__init__(**kw)
+        if server_count or feature_count:  # a generated installation: server_count servers x feature_count features
+            servers, features = generated(server_count or len(DEFAULT_SERVERS), feature_count or 3)
         self.servers = servers or DEFAULT_SERVERS
         self.features = features or DEFAULT_FEATURES
+        self.session_count = session_count  # None: sessions add up to the usage at `end`
         self.tokens = set(kw.get("tokens", {"demo-token"}))
         self.zone = ZoneInfo(timezone)
         self.shape = kw.get("shape", "new")
@@ -120,6 +156,7 @@ class LstatSimulator(Simulator):
         self.requests = deque(maxlen=1000)  # (path, query) of recent requests, for tests to inspect
 
     test_history_days = 3
+    demo_options = {"features": DEMO_FEATURES}
 
     def test_source(self, base_url):
         """The `lstat_source` test fixture: the simulator's three days, 25 rows per page."""
@@ -134,6 +171,17 @@ class LstatSimulator(Simulator):
             "token": sorted(self.tokens)[0],
             "params": {"history_start": self.start.astimezone(self.zone).date().isoformat(), "timezone": self.zone.key},
         }
+
+    def demo_entitlements(self, source, today):
+        """The demo's contracts (rows of the overview's download): a price per seat for each feature, renewing over
+        the next months; the seats owned are the vendor's (the features' totals)."""
+        terms = {11: (2150, 45, "MW-887213"), 12: (1800, 45, "MW-887213"), 13: (900, 45, "MW-887213"),
+                 21: (4200, 200, "ANS-2025-17"), 22: (1300, 110, "DS-SW-4471"), 23: (3000, 80, "DS-ABQ-0912")}  # fmt: skip
+        return [
+            {"Key": f"lstat:{source.pk}:{f['fid']}", "Price per unit per year": str(terms[f["fid"]][0]),
+             "Renews on": (today + timedelta(days=terms[f["fid"]][1])).isoformat(), "Reference": terms[f["fid"]][2]}
+            for f in self.features if f["fid"] in terms
+        ]  # fmt: skip
 
     @property
     def end(self):
@@ -254,14 +302,10 @@ class LstatSimulator(Simulator):
         first = datetime.combine(sd, datetime.min.time(), tzinfo=self.zone).astimezone(UTC)
         last = datetime.combine(ed + timedelta(days=1), datetime.min.time(), tzinfo=self.zone).astimezone(UTC)
         hour = max(first, self.start)
-        while hour < last and hour <= self.end:
-            samples = [
-                sample(f["fid"], f["peak"], f["total"], f["borrow"], hour + timedelta(minutes=m))
-                for m in range(0, 60, SAMPLE_MINUTES)
-                if hour + timedelta(minutes=m) <= self.end
-            ]
-            if samples:
-                yield hour, samples
+        end = self.end
+        while hour < last and hour <= end:
+            count = min(60 // SAMPLE_MINUTES, int((end - hour).total_seconds() // (SAMPLE_MINUTES * 60)) + 1)
+            yield hour, hour_samples(f["fid"], f["peak"], f["total"], f["borrow"], hour, count)
             hour += timedelta(hours=1)
 
     def label(self, local, granularity, sd, ed):
@@ -284,8 +328,11 @@ class LstatSimulator(Simulator):
     def sessions(self, when, request=None):
         """Who holds each feature at the sample time `when`: sessions adding up to its usage.
 
-        A request's `filter` keeps the features of the license servers it selects.
+        A request's `filter` keeps the features of the license servers it selects. With `session_count`, that many
+        one-license sessions instead, spread over the features, whatever the usage.
         """
+        if self.session_count is not None:
+            return self.counted_sessions(when, request)
         out = []
         for f in self.features:
             if request is not None and not lsid_filter(request)(f["lsid"]):
@@ -308,6 +355,19 @@ class LstatSimulator(Simulator):
                 )
                 used -= n
                 j += 1
+        return out
+
+    def counted_sessions(self, when, request):
+        keep = lsid_filter(request) if request is not None else (lambda lsid: True)
+        users = [f"user{k:05}" for k in range(max(len(USERS), self.session_count // 2))]
+        out = []
+        for j in range(self.session_count):
+            f = self.features[j % len(self.features)]
+            if not keep(f["lsid"]):
+                continue
+            user = users[int(_noise(j, when.toordinal()) * len(users))]
+            start = when - timedelta(minutes=15 + int(_noise(j, f["fid"] + when.hour) * 360))
+            out.append({"f": f, "uid": 1000 + j, "un": user, "hn": f"ws-{user}", "n": 1, "lco": start})
         return out
 
     def licenses_key(self):
@@ -355,6 +415,27 @@ class LstatSimulator(Simulator):
                 best[user] = max(best.get(user, 0), n)
         top = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:10]
         return ok([{"un": user, self.licenses_key(): n} for user, n in top], total=len(top))
+
+
+def generated(server_count, feature_count):
+    """`server_count` license servers of `feature_count` features each, with seat totals and peaks of their own."""
+    managers = ["FlexNet", "RLM", "Sentinel", "DSLS"]
+    servers = [
+        {"lsid": i, "lsn": f"lic-{i:03}", "host": f"lic{i:03}.example.com", "port": str(27000 + i % 100),
+         "manager": managers[i % len(managers)], "status": "UP"}
+        for i in range(1, server_count + 1)
+    ]  # fmt: skip
+    features = []
+    for server in servers:
+        for j in range(1, feature_count + 1):
+            fid = server["lsid"] * 1000 + j
+            total = 2 + int(_noise(fid, 1) * 60)
+            features.append({
+                "fid": fid, "lsid": server["lsid"], "fns": f"FEATURE_{fid}", "fv": "2025", "ftype": "floating",
+                "total": total, "peak": max(1, int(total * (0.4 + 0.75 * _noise(fid, 2)))),
+                "borrow": int(_noise(fid, 3) * 3),
+            })  # fmt: skip
+    return servers, features
 
 
 def lsid_filter(request):

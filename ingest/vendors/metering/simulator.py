@@ -117,6 +117,14 @@ class MeteringSimulator(Simulator):
             "params": {"tenants": ",".join(self.tenants), "since": fmt(self.start)},
         }
 
+    def demo_entitlements(self, source, today):
+        """The demo's contracts (rows of the overview's download): locations owned and priced for the first tenant."""
+        tenant = next(iter(self.tenants))
+        return [{
+            "Key": f"metering:{source.pk}:{tenant}", "Owned": "5", "Price per unit per year": "900",
+            "Renews on": (today + timedelta(days=300)).isoformat(), "Reference": f"AMP-{tenant.upper()}-01",
+        }]  # fmt: skip
+
     # --- data ------------------------------------------------------------------------
     def now(self):
         return self.fixed_end or datetime.now(UTC).replace(microsecond=0)

@@ -3,7 +3,9 @@
 Records are computed, not stored: minute m of supervisor k has MLS id
 m * len(supervisors) + k + 1, so any page is generated on demand and a year of
 history costs no memory. Usage follows office hours on weekdays, is quiet at
-weekends, and now and then runs past the prepaid seats into metered ones.
+weekends, and now and then runs past the prepaid seats into metered ones. A
+supervisor with a `growth` wants that many more licenses at its peak each week
+of the history (the demo's supervisor growing towards its seats).
 """
 
 import secrets
@@ -16,6 +18,13 @@ from ingest.simulators.server import Response, Simulator, error
 DEFAULT_SUPERVISORS = [
     {"macaddress": "00:1A:2B:3C:4D:5E", "prepaid": 20, "peak": 24},
     {"macaddress": "00:1A:2B:3C:4D:5F", "prepaid": 8, "peak": 7},
+]
+
+# The demo's: one running into metered seats on busy days, one idling, one growing towards its 18 seats.
+DEMO_SUPERVISORS = [
+    *DEFAULT_SUPERVISORS[:1],
+    {"macaddress": "00:1A:2B:3C:4D:5F", "prepaid": 8, "peak": 4},
+    {"macaddress": "00:1A:2B:3C:4D:60", "prepaid": 18, "peak": 7, "growth": 0.5},
 ]
 
 
@@ -63,9 +72,15 @@ class MlsSimulator(Simulator):
     ]
 
     def __init__(
-        self, *, users=None, supervisors=None, history_days=30, end=None, token_lifetime=6 * 3600, timezone=None, **kw
-    ):
+        self, *, users=None, supervisors=None, history_days=30, end=None, token_lifetime=6 * 3600, timezone=None,
+        prepaid_reading="in_use", **kw,
+    ):  # fmt: skip
         super().__init__(**kw)
+        # MLS's document leaves lic_prepaid open: "in_use" writes the prepaid licenses in use (min(used, prepaid)),
+        # "capacity" the prepaid licenses owned, whatever is in use. lic_metered is the use beyond them either way.
+        if prepaid_reading not in ("in_use", "capacity"):
+            raise ValueError(f"prepaid_reading is 'in_use' or 'capacity', not {prepaid_reading!r}")
+        self.prepaid_reading = prepaid_reading
         self.zone = ZoneInfo(timezone) if timezone else None  # the zone ts_date/ts_time are written in (UTC if None)
         self.users = users or {"demo": "demo-password"}
         self.supervisors = supervisors or DEFAULT_SUPERVISORS
@@ -79,6 +94,7 @@ class MlsSimulator(Simulator):
         self.logins = 0
 
     test_history_days = 2
+    demo_options = {"supervisors": DEMO_SUPERVISORS}
 
     def test_source(self, base_url):
         """The `mls_source` test fixture: both supervisors, 1,000 records per page."""
@@ -98,6 +114,22 @@ class MlsSimulator(Simulator):
             "password": password,
             "params": {"macaddresses": macs},
         }
+
+    def demo_entitlements(self, source, today):
+        """The demo's contracts (rows of the overview's download, as import_entitlements reads them): a price and
+        a metered rate for every supervisor, the idle one's 8 seats and the growing one's 18 (their prepaid, which the
+        in-use reading of lic_prepaid never shows), the growing one renewing in three weeks."""
+        terms = {
+            "00:1A:2B:3C:4D:5E": ("", 150, "PFX-2024-0193"),
+            "00:1A:2B:3C:4D:5F": ("8", 75, "PFX-2024-0194"),
+            "00:1A:2B:3C:4D:60": ("18", 21, "PFX-2025-0031"),
+        }
+        return [
+            {"Key": f"mls:{s['macaddress']}", "Owned": terms[s["macaddress"]][0], "Price per unit per year": "600",
+             "Metered rate per license-hour": "0.90", "Renews on": (today + timedelta(days=terms[s["macaddress"]][1])).isoformat(),
+             "Reference": terms[s["macaddress"]][2]}
+            for s in self.supervisors if s["macaddress"] in terms
+        ]  # fmt: skip
 
     def demo_report(self):
         """The report `make run` emails once (see the demo command): the first supervisor, day by day."""
@@ -155,10 +187,14 @@ class MlsSimulator(Simulator):
             ts_date, ts_time = local.strftime("%Y-%m-%d"), local.strftime("%H:%M:00")
         else:
             ts_time = TIMES[minute_of_day]
-        used = demand(k, day, minute_of_day, supervisor["peak"])
-        prepaid = min(used, supervisor["prepaid"])
+        peak = supervisor["peak"]
+        if supervisor.get("growth"):
+            peak += supervisor["growth"] * (day - self.start_minute // 1440) / 7
+        used = demand(k, day, minute_of_day, peak)
+        metered = max(0, used - supervisor["prepaid"])
+        prepaid = supervisor["prepaid"] if self.prepaid_reading == "capacity" else used - metered
         record_id = m * len(self.supervisors) + k + 1
-        return record_id, supervisor["macaddress"], ts_date, ts_time, used, prepaid, used - prepaid
+        return record_id, supervisor["macaddress"], ts_date, ts_time, used, prepaid, metered
 
     def record(self, k, m):
         return dict(zip(RECORD_FIELDS, self.values(k, m), strict=True))

@@ -43,7 +43,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('ingest', '0019_source_kind_from_registry'),
-        ('reports', '0006_subscription_name_per_owner'),
+        ('reports', '0007_entitlement'),
     ]
 
     operations = [
