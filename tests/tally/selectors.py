@@ -1,5 +1,6 @@
 from collections import Counter
 
+from reports.cache import by_kind, cached
 from tests.tally.models import TallyCount
 
 
@@ -11,6 +12,7 @@ def tally_counters():
     return list(rows.order_by("counter", "source_id"))
 
 
+@cached(by_kind("tally"))
 def licensed_things(period):
     """Every counter for the overview: its seats, peak and average over the period's hours."""
     from reports.overview.things import LicensedThing, daily_peaks, link
