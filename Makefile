@@ -31,8 +31,12 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt $(VENV)/.system-deps |
 	touch $@
 
 ## run: install, migrate, start the simulators, register demo sources, fetch, email one report to sent-emails/, serve http://127.0.0.1:8000
+## (make run PORT=8001 SIMULATOR_PORT=8766 for other ports; RESET_ADMIN=1 gives the admin a fresh password)
+PORT ?= 8000
+SIMULATOR_PORT ?= 8765
 run: $(VENV)/.installed
-	DEBUG=$${DEBUG:-true} EMAIL_URL=$${EMAIL_URL:-filemail://} $(BIN)/python manage.py demo
+	DEBUG=$${DEBUG:-true} EMAIL_URL=$${EMAIL_URL:-filemail://} $(BIN)/python manage.py demo \
+		--port $(PORT) --simulator-port $(SIMULATOR_PORT) $(if $(RESET_ADMIN),--reset-admin-password)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

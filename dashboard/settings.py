@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ingest",
     "reports",
     "dashboard.signin",
+    "dashboard.privacy",
 ]
 
 MIDDLEWARE = [
@@ -84,6 +85,7 @@ MIDDLEWARE = [
     "reports.conditional.ConditionalReportMiddleware",  # ETags and 304s for report pages (after auth and messages)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "dashboard.security.ContentSecurityPolicyMiddleware",
+    "dashboard.privacy.audit.AuditActorMiddleware",  # who made the changes the audit log records
 ]
 
 ROOT_URLCONF = "dashboard.urls"
@@ -100,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "reports.context_processors.vendors",
+                "reports.context_processors.display_zone",
             ],
         },
     },
@@ -329,6 +332,31 @@ LSTAT_SNAPSHOT_KEEP_HOURLY_DAYS = env.int("LSTAT_SNAPSHOT_KEEP_HOURLY_DAYS", def
 MAX_POINTS_PER_TRACE = env.int("MAX_POINTS_PER_TRACE", default=5000)
 # The currency of seat prices on the overview (an ISO 4217 code: EUR, USD, GBP, ...).
 CURRENCY = env.str("CURRENCY", default="EUR").upper()
+
+# --- Privacy (dashboard/privacy/, README "Privacy") ------------------------------------
+# Who sees people's real user and host names: everyone, admins, or permission (users granted
+# "privacy.view_personal_names" in the admin); everyone else sees stable pseudonyms (user-1a2b3c4d5e).
+NAMES_VISIBLE_TO = env.str("NAMES_VISIBLE_TO", default="everyone")
+if NAMES_VISIBLE_TO not in ("everyone", "admins", "permission"):
+    raise ImproperlyConfigured(f"NAMES_VISIBLE_TO must be everyone, admins or permission, not {NAMES_VISIBLE_TO!r}.")
+# The HMAC key of the pseudonyms, a key of its own so that rotating SECRET_KEY changes none of them; unset,
+# a key is made once in .meterboard-pseudonym-key (git-ignored). Set it where workers run on other machines.
+PSEUDONYM_KEY = env.str("PSEUDONYM_KEY", default="")
+if not PSEUDONYM_KEY:
+    from ingest.localkey import local_key
+
+    try:
+        PSEUDONYM_KEY = local_key(BASE_DIR / ".meterboard-pseudonym-key")
+    except OSError as exc:
+        raise ImproperlyConfigured(
+            f"PSEUDONYM_KEY is not set and .meterboard-pseudonym-key cannot be made ({exc.strerror}): set it to a "
+            'long random value, e.g. python -c "import secrets; print(secrets.token_urlsafe(32))"'
+        ) from None
+# Stored sessions and events older than this many days keep their counts but lose their user and host names
+# (replaced by the pseudonym) in a daily schedule; unset keeps them for ever.
+PERSONAL_DATA_DAYS = env.int("PERSONAL_DATA_DAYS", default=None)
+if PERSONAL_DATA_DAYS is not None and PERSONAL_DATA_DAYS < 1:
+    raise ImproperlyConfigured("PERSONAL_DATA_DAYS must be a number of days of at least 1 (or unset: keep for ever).")
 
 LOGGING = {
     "version": 1,

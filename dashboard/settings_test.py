@@ -5,6 +5,7 @@ import os
 import tempfile
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+os.environ.setdefault("PSEUDONYM_KEY", "test-only-pseudonym-key")
 os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIzNDU2Nzg5YWI=")
 
 from dashboard.settings import *  # noqa: E402,F403

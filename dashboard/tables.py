@@ -8,7 +8,7 @@ This module lives in `dashboard/` because both apps' pages use it, and `ingest` 
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import date, datetime, time
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
@@ -19,6 +19,8 @@ from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+
+from dashboard.formats import is_whole, number_text
 
 PAGE_SIZE = 100  # rows a paginated table shows at a time: about a screenful or two
 
@@ -33,6 +35,14 @@ def cell(value):
             f"{text} {local.tzname()}" if local.utcoffset() != local.replace(fold=1 - local.fold).utcoffset() else text
         )
     return value
+
+
+def days_only(values):
+    """Instants that all fall on a local midnight (a daily, weekly or monthly table's rows): shown as dates."""
+    instants = [v for v in values if isinstance(v, datetime)]
+    if len(instants) < 2 or len(instants) != len([v for v in values if v is not None and v != ""]):
+        return False
+    return all(timezone.localtime(v).time() == time(0) for v in instants)
 
 
 def is_number(value):
@@ -79,7 +89,9 @@ def _value_kind(value):
         return "date"
     if isinstance(value, int) and not isinstance(value, bool):
         return "int"
-    return "decimal" if is_number(value) else "text"
+    if is_number(value):  # a float peak of 12.0 is a count: shown and downloaded as 12, not 12.00
+        return "int" if is_whole(value) else "decimal"
+    return "text"
 
 
 def read(row, key):
@@ -284,11 +296,29 @@ class Table:
         values = [v for v in (column.read(row) for row in self._shown) if v is not None and v != ""]
         return bool(values) and all(is_number(v) for v in values)
 
-    @staticmethod
-    def _cell(column, row, css):
+    @cached_property
+    def _kinds(self):
+        """Each column's kind (declared, or read from its first rows): how its numbers are shown; a column of
+        instants that all fall on local midnights (days, weeks, months) is shown as dates ("day")."""
+        sample = self._rows[:100]
+        kinds = {}
+        for column in self.columns:
+            if not column.template:
+                values = [column.read(row) for row in sample]
+                kinds[column.key] = "day" if days_only(values) else kind_of(column, values)
+        return kinds
+
+    def _cell(self, column, row, css):
         if column.template:
             return Cell(None, css=css, template=column.template)
-        return Cell(column.show(column.read(row)), column.url(row), css)
+        value, kind = column.read(row), self._kinds[column.key]
+        if kind == "day" and isinstance(value, datetime) and not column.format:
+            shown = timezone.localtime(value).date().isoformat()
+        elif column.format or not is_number(value):
+            shown = column.show(value)
+        else:
+            shown = number_text(value, kind)
+        return Cell(shown, column.url(row), css)
 
 
 def _int(value):
@@ -377,3 +407,8 @@ class Kpi:
     label: str
     value: Any
     note: str = ""
+    kind: str = ""  # how a number is shown (dashboard.formats.number_text): "percent" adds its %
+
+    @property
+    def shown(self):
+        return number_text(self.value, self.kind)

@@ -1,5 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 
@@ -11,7 +13,14 @@ from reports.api.urls import account_urlpatterns
 admin.site.site_header = "Meterboard administration"
 admin.site.site_title = "Meterboard"
 
+
+def favicon(request):
+    """Browsers ask for /favicon.ico before they read a page's <link rel=icon>: send them to the static one."""
+    return redirect(static("favicon.svg"))
+
+
 urlpatterns = [
+    public(path("favicon.ico", favicon)),
     public(path("login/", RateLimitedLoginView.as_view(), name="login")),
     # The admin logs in through the same, rate-limited page (and comes back to ?next=).
     public(path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True))),
@@ -25,5 +34,7 @@ urlpatterns = [
     # The read-only JSON API (token, not session) and the page where a user makes its tokens.
     path("api/v1/", include("reports.api.urls")),
     path("account/", include((account_urlpatterns, "account"))),
+    # The audit log (admins): who changed what that matters.
+    path("audit/", include("dashboard.privacy.urls")),
     path("", include("reports.urls")),
 ]

@@ -175,3 +175,23 @@ def sync_schedules():
                 "repeats": -1,
             },
         )
+
+
+def check_connection(source):
+    """The connection test of a source: (ok, message). Logs in and reads one small page; stores nothing.
+
+    The message says what was found, or what failed and which setting to check, with every secret redacted."""
+    from ingest.vendors.base import ProbeRun
+
+    secrets = active_secrets.set(list(source.secrets()))
+    try:
+        run = ProbeRun()
+        found = connector_class(source.kind)(source, run).probe()
+        return True, redact("; ".join([found, *run.warnings]))
+    except (FetchError, ValueError) as exc:
+        return False, redact(exc)
+    except Exception as exc:  # a bug of ours: say so, log the traceback
+        log.exception("Connection test of %s failed unexpectedly", source.name)
+        return False, redact(f"Unexpected error: {type(exc).__name__}: {exc}")
+    finally:
+        active_secrets.reset(secrets)

@@ -95,7 +95,11 @@ def download(fmt, filename, columns, rows, *, sheet="Report", about=None):
 
 
 def raw_download(fmt, filename, columns, rows, *, about=None):
-    """Raw stored rows (any iterable, read once) as a streamed CSV or a constant-memory XLSX."""
+    """Raw stored rows (any iterable, read once) as a streamed CSV or a constant-memory XLSX; the audit log
+    says who downloaded which."""
+    from dashboard.privacy.audit import record
+
+    record("raw download", target_type="download", target_repr=f"{filename}.{fmt}", detail=about.url if about else "")
     return download(fmt, filename, columns, rows, sheet="Rows", about=about)
 
 

@@ -99,6 +99,7 @@ ZONE_FREE = {
     "tests/test_shared_limits.py",
     "tests/test_settings.py",
     "tests/test_browser.py",
+    "tests/test_site_walk.py",
     "tests/test_secrets.py",
     "tests/test_encryption.py",
     "tests/test_deploy_check.py",
@@ -110,6 +111,7 @@ ZONE_FREE = {
     "tests/subscriptions/test_send_now.py",
     "tests/test_entitlement_migration.py",
     "tests/signin/",
+    "tests/privacy/",
     "tests/test_transport.py",
     "tests/lstat/test_hourly_cursor.py",  # License Statistics' zone is set explicitly, the three of them
     "tests/test_conditional.py",  # ETags and 304s: the display zone is one part of the key, checked by changing it

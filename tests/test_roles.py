@@ -75,6 +75,7 @@ def urls(all_fetched, mls_source):
         "/sources/": VIEWER,
         f"/sources/{mls_source.pk}/": ADMIN,
         "/alerts/": ADMIN,
+        "/audit/": ADMIN,
         f"/entitlements/mls/{MAC_A}/": ADMIN,
         "/admin/": ADMIN,
         "/admin/ingest/source/": ADMIN,

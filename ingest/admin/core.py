@@ -3,7 +3,7 @@ from django.contrib import admin, messages
 from django.utils.html import format_html, format_html_join
 
 from ingest.models import Cursor, IngestRun, Source
-from ingest.services import source_save, sync_schedules
+from ingest.services import check_connection, source_save, sync_schedules
 from ingest.tasks import FetchRefused, request_fetch
 from ingest.vendors import VENDORS, connector_class
 from ingest.vendors.params import default_note
@@ -74,7 +74,7 @@ class SourceAdmin(admin.ModelAdmin):
     list_display = ["name", "kind", "base_url", "enabled", "interval_minutes", "last_status", "has_credentials"]
     list_filter = ["kind", "enabled"]
     search_fields = ["name", "base_url"]
-    actions = ["fetch_now"]
+    actions = ["fetch_now", "test_connection"]
 
     @admin.display(description="last run")
     def last_status(self, source):
@@ -111,6 +111,21 @@ class SourceAdmin(admin.ModelAdmin):
                 self.message_user(request, str(refused), messages.WARNING)
             else:
                 self.message_user(request, f"Queued a fetch of {source.name}.", messages.SUCCESS)
+
+    @admin.action(description="Test connection (log in, read one small page, store nothing)")
+    def test_connection(self, request, queryset):
+        """`manage.py test_source` from the admin, for at most TEST_AT_ONCE sources (each waits on its vendor)."""
+        sources = list(queryset.order_by("name")[: TEST_AT_ONCE + 1])
+        if len(sources) > TEST_AT_ONCE:
+            self.message_user(request, f"Test at most {TEST_AT_ONCE} sources at a time.", messages.WARNING)
+            return
+        for source in sources:
+            ok, message = check_connection(source)
+            level = messages.SUCCESS if ok else messages.ERROR
+            self.message_user(request, f"{source.name}: {'OK' if ok else 'FAILED'}: {message}", level)
+
+
+TEST_AT_ONCE = 5
 
 
 @admin.register(IngestRun)

@@ -45,6 +45,32 @@ class Connector:
     def fetch(self):
         raise NotImplementedError
 
+    def probe(self):
+        """The connection test: log in, read one small page, and say in a sentence what was found; store nothing.
+
+        Runs with a ProbeRun (no run record, no cursor, no page to commit); raises FetchError (or ValueError for
+        a bad parameter) with a message naming the setting to check, as a fetch would."""
+        raise NotImplementedError
+
+
+class ProbeRun:
+    """What a connector's `run` is during a connection test: notes and warnings are kept, nothing is stored."""
+
+    def __init__(self):
+        self.notes, self.warnings = {}, []
+
+    def note(self, **details):
+        self.notes.update(details)
+
+    def warn(self, message):
+        self.warnings.append(message)
+
+    def cursor(self, key, default=None):
+        return default
+
+    def page(self):
+        raise RuntimeError("a connection test stores nothing")
+
 
 class Page:
     """What one committed page did: counted only once the transaction commits."""

@@ -3,8 +3,17 @@
 A link keeps the page's date range and metric, so the next page shows the same slice.
 """
 
-from dashboard.tables import Column, Table, columns_of
+from dashboard.formats import metric_label
+from dashboard.tables import Column, Table
+from dashboard.tables import columns_of as _columns_of
 from reports.bigfix import selectors
+
+
+def columns_of(pairs, **declared):
+    """The selector's columns; a metric shows as people read it ("PVU, sub-capacity"), its download keeps the code."""
+    if any(key == "metric" for key, _label in pairs):
+        declared.setdefault("metric", Column("metric", "Metric", value=lambda row: metric_label(row["metric"])))
+    return _columns_of(pairs, **declared)
 
 
 def _query(period, metric=None):

@@ -2,6 +2,7 @@
 
 from django.http import Http404
 
+from dashboard.formats import metric_label
 from dashboard.tables import Kpi
 from reports.bigfix import charts, selectors, tables
 from reports.bigfix.forms import BigfixForm
@@ -10,7 +11,7 @@ from reports.views.common import invalid_form, query_with, render_tables, source
 
 
 def _metric_tabs(request, form, metric):
-    return [(m, query_with(request, metric=m), m == metric) for m in form.metrics]
+    return [(metric_label(m), query_with(request, metric=m), m == metric) for m in form.metrics]
 
 
 def _form(request, template, **context):
@@ -57,7 +58,7 @@ def product(request, source_id, product_id):
         filename=f"bigfix-product{product_id}-{metric}-{period.start}-{period.end}",
         figure=lambda: charts.stacked_periods_figure(rows, "computer_system_id", "System", metric),
         product=product, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
-        title=f"{product['product']} ({metric})", source_name=source_names(pk=source_id),
+        title=f"{product['product']} ({metric_label(metric)})", source_name=source_names(pk=source_id),
         extra_filters=[("metric", metric)], summary=summary,
         kpis=_kpis(summary) + forecast_kpis("bigfix", f"{source_id}:{product_id}:{metric}"),
     )  # fmt: skip
@@ -78,7 +79,7 @@ def system(request, source_id, system_id):
         filename=f"bigfix-system{system_id}-{metric}-{period.start}-{period.end}",
         figure=lambda: charts.stacked_periods_figure(rows, "product", "", metric),
         system_id=system_id, source_id=source_id, period=period, metric=metric,
-        title=f"Computer system {system_id} ({metric})", source_name=source_names(pk=source_id),
+        title=f"Computer system {system_id} ({metric_label(metric)})", source_name=source_names(pk=source_id),
         tabs=_metric_tabs(request, form, metric), extra_filters=[("metric", metric)], summary=summary,
         kpis=_kpis(summary),
     )  # fmt: skip

@@ -91,14 +91,23 @@ def base_layout(*, title=None, yaxis_title="Licenses"):
         "margin": {"l": 50, "r": 20, "t": 40 if title else 10, "b": 40},
         "legend": {"orientation": "h", "y": -0.15},
         "xaxis": {},
-        "yaxis": {"rangemode": "tozero"},
+        "yaxis": {"rangemode": "tozero", "tickformat": ",", "hoverformat": ",.2~f"},
         "height": 420,
+        "separators": ".,",
     }
     if title:
         layout["title"] = {"text": title}
     if yaxis_title:
         layout["yaxis"]["title"] = {"text": yaxis_title}
     return layout
+
+
+def count_axis(values, **axis):
+    """An axis of counts (denials, sessions, licenses held): whole-number ticks only, never 0.475 or 8.7.
+
+    Plotly's automatic steps are 1, 2 or 5 times a power of ten, so past 10 they are whole; below, the step is 1."""
+    high = max((v for v in values if v is not None), default=0)
+    return {"rangemode": "tozero", "tickformat": ",d", **({"dtick": 1, "tick0": 0} if high <= 10 else {}), **axis}
 
 
 def figure(data, layout):

@@ -1,6 +1,6 @@
 """Figures of the License Statistics pages."""
 
-from reports.charts.base import COLORS, _rgba, band_traces, bar, base_layout, figure, line
+from reports.charts.base import COLORS, _rgba, band_traces, bar, base_layout, count_axis, figure, line
 from reports.heatmap import ORANGES, heatmap_figure, heatmap_trace
 
 SERIES = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#f97316", "#0891b2", "#ca8a04", "#db2777", "#4b5563"]
@@ -26,9 +26,9 @@ def lstat_feature_figure(rows):
         bar(x, [r["denials"] for r in rows], "Denials", yaxis="y2", marker={"color": _rgba(COLORS["denials"], 0.55)}),
     ]  # fmt: skip
     layout = base_layout()
-    layout["yaxis2"] = {
-        "title": {"text": "Denials"}, "overlaying": "y", "side": "right", "rangemode": "tozero", "showgrid": False,
-    }  # fmt: skip
+    layout["yaxis2"] = count_axis(
+        [r["denials"] for r in rows], title={"text": "Denials"}, overlaying="y", side="right", showgrid=False
+    )
     layout["margin"]["r"] = 60
     layout["barmode"] = "overlay"
     return figure(data, layout)
@@ -70,10 +70,10 @@ def _panel(layout, i, rows, *, title, grid, count):
         **({"matches": "x"} if i else {}),
     }  # fmt: skip
     layout[f"yaxis{y_id}"] = {"domain": [low, round(top, 6)], "anchor": f"x{x_id}", "rangemode": "tozero"}
-    layout[f"yaxis{y2_id}"] = {
-        "anchor": f"x{x_id}", "overlaying": f"y{y_id}", "side": "right", "rangemode": "tozero", "showgrid": False,
-        "tickfont": {"color": COLORS["denials"]},
-    }  # fmt: skip
+    layout[f"yaxis{y2_id}"] = count_axis(
+        [r["denials"] for r in rows], anchor=f"x{x_id}", overlaying=f"y{y_id}", side="right", showgrid=False,
+        tickfont={"color": COLORS["denials"]},
+    )  # fmt: skip
     layout["annotations"].append({
         "text": title, "x": left + width / 2, "y": top, "xref": "paper", "yref": "paper", "xanchor": "center",
         "yanchor": "bottom", "showarrow": False, "font": {"size": 16},
@@ -116,7 +116,9 @@ def lstat_top_users_figure(rows):
     )  # fmt: skip
     layout = base_layout(yaxis_title=None)
     layout.update(
-        xaxis={"title": {"text": "Licenses held at once (highest in the last 13 days)"}},
+        xaxis=count_axis(
+            [r["licenses"] for r in rows], title={"text": "Licenses held at once (highest in the last 13 days)"}
+        ),
         height=max(260, 36 * len(rows) + 80),
         hovermode="closest",
     )

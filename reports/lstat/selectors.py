@@ -15,6 +15,7 @@ from datetime import date, datetime, time
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 
+from dashboard.privacy.names import SHOWN, personal
 from dashboard.tables import Pair
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
@@ -55,6 +56,7 @@ SESSION_COLUMNS = [
     ("host", "Host"),
     ("checked_out_at", "Checked out since"),
     ("licenses", "Licenses"),
+    Pair("held_hours", "Held for (hours, to the snapshot)", "decimal"),
 ]
 
 TOP_USER_COLUMNS = [("rank", "Rank"), ("user", "User"), ("licenses", "Licenses (most held at once)")]
@@ -285,20 +287,37 @@ def lstat_current_usage(snapshot):
     )
 
 
-def lstat_sessions(snapshot, *, server="", feature="", user=""):
-    """The rows of a users snapshot, filtered as the page asks."""
+def lstat_sessions(snapshot, *, server="", feature="", user="", names=SHOWN):
+    """The rows of a users snapshot, filtered as the page asks, with user and host names as `names` shows them
+    (a viewer who sees pseudonyms filters by pseudonym: a real name typed in finds nothing)."""
     sessions = LstatSession.objects.filter(snapshot=snapshot)
     if server:
         sessions = sessions.filter(server_name=server)
     if feature:
         sessions = sessions.filter(Q(feature_name__icontains=feature) | Q(feature_version__icontains=feature))
-    if user:
+    if user and names.visible:
         sessions = sessions.filter(Q(user__icontains=user) | Q(host__icontains=user))
     fields = ("server_name", "feature_name", "feature_version", "user", "host", "checked_out_at", "licenses")
-    return [
-        {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip()}
-        for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
-    ]
+    rows = names.rows(
+        [
+            {**s, "feature": f"{s['feature_name']} {s['feature_version']}".strip(), "held_hours": _held(s, snapshot)}
+            for s in sessions.order_by("server_name", "feature_name", "user", "host").values(*fields)
+        ],
+        user="user",
+        host="host",
+    )
+    if names.visible:
+        return rows
+    # in the pseudonyms' order: the real names' order would tell who is who
+    rows.sort(key=lambda r: (r["server_name"], r["feature"], r["user"], r["host"]))
+    return [r for r in rows if names.matches(user, r["user"], r["host"])] if user else rows
+
+
+def _held(session, snapshot):
+    """Hours the session had been held when the snapshot was taken (from its checkout time), or None."""
+    if session["checked_out_at"] is None:
+        return None
+    return round(max(0.0, (snapshot.taken_at - session["checked_out_at"]).total_seconds() / 3600), 2)
 
 
 def lstat_session_servers(snapshot):
@@ -310,6 +329,7 @@ def lstat_session_servers(snapshot):
     )
 
 
+@personal(user="user")
 def lstat_top_users(snapshot):
     return list(LstatTopUser.objects.filter(snapshot=snapshot).order_by("rank").values("rank", "user", "licenses"))
 

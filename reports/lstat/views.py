@@ -2,6 +2,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports import heatmap
@@ -149,7 +150,9 @@ def users(request):
     data = form.cleaned_data
     rows, usage = [], snapshot and selectors.lstat_current_usage(snapshot)
     if snapshot:
-        rows = selectors.lstat_sessions(snapshot, server=data["server"], feature=data["feature"], user=data["user"])
+        rows = selectors.lstat_sessions(
+            snapshot, server=data["server"], feature=data["feature"], user=data["user"], names=names_for(request.user)
+        )
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.SESSION_COLUMNS,
         filename=f"lstat-current-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-current-users",
@@ -167,7 +170,7 @@ def highest(request):
     snapshot = form.snapshot_or_none() if form.is_valid() else None
     if form.errors:
         return invalid_form(request, template, form)
-    rows = selectors.lstat_top_users(snapshot) if snapshot else []
+    rows = selectors.lstat_top_users(snapshot, names=names_for(request.user)) if snapshot else []
     return render_report(
         request, template, form=form, rows=rows, columns=selectors.TOP_USER_COLUMNS,
         filename=f"lstat-highest-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-highest-users",
@@ -188,7 +191,7 @@ def _feature_kpis(summary):
     return [
         Kpi("Total seats", summary["total"]),
         Kpi("Peak used", summary["peak"]),
-        Kpi("Average used", summary["average"]),
+        Kpi("Average used", summary["average"], kind="decimal"),
         Kpi("Utilization (peak / total)", "—" if utilization is None else f"{utilization} %"),
         Kpi("Denials", summary["denials"]),
         Kpi("Peak borrowed", summary["borrowed_peak"]),

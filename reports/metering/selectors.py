@@ -11,6 +11,7 @@ from datetime import UTC
 from django.db.models import Count, Max, Min
 from django.utils import timezone
 
+from dashboard.privacy.names import SHOWN, personal
 from ingest.vendors.metering.models import (
     MeteringEvent,
     MeteringHourSummary,
@@ -63,6 +64,7 @@ def metering_exists(**filters):
     return MeteringLocation.objects.filter(**filters).exists()
 
 
+@personal(user="user")
 @cached(by_kind("metering"), moving=True)
 def metering_intervals(period, **filters):
     """Intervals overlapping the period, with `start`/`end` clipped to it and to now."""
@@ -106,9 +108,18 @@ def metering_hours_series(intervals, granularity, by):
     return [{"bucket": b.astimezone(zone), "group": g, "hours": round(h, 2)} for (b, g), h in sorted(totals.items())]
 
 
+def metering_series(period, granularity, by, *, names=SHOWN, **filters):
+    """Active hours per `granularity` bucket and per group of the intervals overlapping the period (the pages' series),
+    the groups by user named as `names` shows them."""
+    series = _metering_series(period, granularity, by, **filters)
+    if by != "user" or names.visible:
+        return series
+    # in the pseudonyms' order: the real names' order would tell who is who
+    return sorted(names.rows(series, group="user"), key=lambda r: (r["bucket"], r["group"]))
+
+
 @cached(by_kind("metering"), moving=True)
-def metering_series(period, granularity, by, **filters):
-    """Active hours per `granularity` bucket and per group of the intervals overlapping the period (the pages' series)."""
+def _metering_series(period, granularity, by, **filters):
     return metering_hours_series(metering_intervals.uncached(period, **filters), granularity, by)
 
 
@@ -181,15 +192,20 @@ def metering_uncounted_states(period, **filters):
     return list(counts)
 
 
-def metering_location(tenant, loc_id):
-    """The location's latest event, which says its AMP, entity, user and application (None if unknown)."""
+def metering_location(tenant, loc_id, *, names=SHOWN):
+    """The location's latest event, which says its AMP, entity, user (as `names` shows it) and application
+    (None if unknown)."""
     last = MeteringLocation.objects.filter(tenant=tenant, loc_id=loc_id).aggregate(last=Max("last_event_at"))["last"]
     if last is None:
         return None
     # From its last event's second on: MariaDB would otherwise walk the tenant's events newest first.
-    return MeteringEvent.objects.filter(tenant=tenant, loc_id=loc_id, date__gte=last).order_by("-date").first()
+    event = MeteringEvent.objects.filter(tenant=tenant, loc_id=loc_id, date__gte=last).order_by("-date").first()
+    if event is not None:
+        event.user = names.user(event.user)  # shown, never saved
+    return event
 
 
+@personal(user="user")
 def metering_location_events(tenant, loc_id, period):
     events = MeteringEvent.objects.filter(
         tenant=tenant, loc_id=loc_id, date__gte=period.start_dt, date__lt=period.end_dt

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.urls import reverse
 
+from dashboard.privacy.names import SHOWN, names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from reports.forms import PeriodForm
 from reports.metering import selectors
@@ -26,7 +27,7 @@ def overview(request):
     if not form.is_valid():
         return invalid_form(request, template, form)
     period = form.period()
-    intervals = selectors.metering_intervals(period)
+    intervals = selectors.metering_intervals(period)  # grouped by tenant: names nobody
     series = selectors.metering_series(period, period.granularity, "tenant")
     tables = [
         Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per tenant and period"),
@@ -67,9 +68,9 @@ def tenant(request, tenant):
     form = TenantForm(query(request), latest=selectors.metering_latest_day(tenant=tenant))
     if not form.is_valid():
         return invalid_form(request, template, form, tenant=tenant)
-    period, by = form.period(), form.cleaned_data["by"] or "location"
-    intervals = selectors.metering_intervals(period, tenant=tenant)
-    series = selectors.metering_series(period, period.granularity, by, tenant=tenant)
+    period, by, names = form.period(), form.cleaned_data["by"] or "location", names_for(request.user)
+    intervals = selectors.metering_intervals(period, names=names, tenant=tenant)
+    series = selectors.metering_series(period, period.granularity, by, names=names, tenant=tenant)
     location = Column(
         "loc_id", "Location", link=lambda row: reverse("reports:metering_location", args=[tenant, row["loc_id"]])
     )
@@ -97,7 +98,7 @@ def tenant(request, tenant):
     ]
     return render_tables(
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
-        **chart_context(series, period, by, tenant=tenant), tenant=tenant, by=by, by_links=by_links(request),
+        **chart_context(series, period, by, names=names, tenant=tenant), tenant=tenant, by=by, by_links=by_links(request),
         period=period, title=f"Tenant {tenant}", source_name=source_names(kind="metering"),
         extra_filters=[("by", by)], uncounted=selectors.metering_uncounted_states(period, tenant=tenant), kpis=[
             Kpi("Active location hours", _total_hours(intervals)),
@@ -110,14 +111,15 @@ def tenant(request, tenant):
 
 def location(request, tenant, loc_id):
     template = "reports/metering/location.html"
-    facts = selectors.metering_location(tenant, loc_id)
+    names = names_for(request.user)
+    facts = selectors.metering_location(tenant, loc_id, names=names)
     if facts is None:
         raise Http404("No such location")
     form = PeriodForm(query(request), latest=selectors.metering_latest_day(tenant=tenant, loc_id=loc_id))
     if not form.is_valid():
         return invalid_form(request, template, form, tenant=tenant, loc_id=loc_id, facts=facts)
     period = form.period()
-    intervals = selectors.metering_intervals(period, tenant=tenant, loc_id=loc_id)
+    intervals = selectors.metering_intervals(period, names=names, tenant=tenant, loc_id=loc_id)
     series = selectors.metering_series(period, period.granularity, "location", tenant=tenant, loc_id=loc_id)
     tables = [
         Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per period"),
@@ -135,7 +137,7 @@ def location(request, tenant, loc_id):
         ),
         Table(
             columns_of(selectors.EVENT_COLUMNS),
-            selectors.metering_location_events(tenant, loc_id, period),
+            selectors.metering_location_events(tenant, loc_id, period, names=names),
             "events",
             "Events",
         ),
@@ -158,14 +160,14 @@ def location(request, tenant, loc_id):
     )  # fmt: skip
 
 
-def chart_context(series, period, by, **filters):
+def chart_context(series, period, by, names=SHOWN, **filters):
     """The page's chart (built only for a page or an email), in coarser buckets where the series has too many."""
     chart = chart_period(period, series_groups(series))
 
     def figure():
         if chart.granularity == period.granularity:
             return active_hours_figure(series)
-        return active_hours_figure(selectors.metering_series(period, chart.granularity, by, **filters))
+        return active_hours_figure(selectors.metering_series(period, chart.granularity, by, names=names, **filters))
 
     return {"figure": figure, "chart_note": chart.note}
 

@@ -98,10 +98,10 @@ def summary_kpis(summary):
         return []
     return [
         Kpi("Peak used", summary["used_peak"]),
-        Kpi("Average used", summary["used_avg"]),
+        Kpi("Average used", summary["used_avg"], kind="decimal"),
         Kpi("Peak prepaid", summary["prepaid_peak"]),
         Kpi("Peak metered", summary["metered_peak"]),
-        Kpi("Average metered", summary["metered_avg"]),
+        Kpi("Average metered", summary["metered_avg"], kind="decimal"),
     ]
 
 

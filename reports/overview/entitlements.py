@@ -158,6 +158,13 @@ def import_entitlements(data, *, dry_run=False):
         changes = _apply(parsed)
         if dry_run:
             transaction.set_rollback(True)
+        else:  # each entitlement's change is in the audit log too, by its own signal
+            from dashboard.privacy.audit import record
+
+            detail = "; ".join(str(c) for c in changes[:50]) + (
+                f" and {len(changes) - 50} more" if len(changes) > 50 else ""
+            )
+            record("import", target_type="reports.Entitlement", target_repr=f"{len(changes)} changes", detail=detail)
     return changes
 
 

@@ -30,8 +30,9 @@ def split_report(report):
     return parts.path, parts.query
 
 
-def capture(report, *, start=None, end=None):
-    """The CapturedReport of `report` (a path with its query), with the period set to start..end if given."""
+def capture(report, *, start=None, end=None, user=None):
+    """The CapturedReport of `report` (a path with its query), with the period set to start..end if given,
+    as `user` (a subscription's owner) would see it: people's names as NAMES_VISIBLE_TO lets them."""
     path, query = split_report(report)
     try:
         match = resolve(path)
@@ -45,7 +46,7 @@ def capture(report, *, start=None, end=None):
     view = viewer_view(match.func)
     if view is None or match.route.partition("/")[0] not in REPORT_PREFIXES:
         raise ReportError(f"{path} is not a report page: subscribe with the Subscribe button of a report")
-    request = _request(path, params)
+    request = _request(path, params, user)
     try:
         response = view(request, *match.args, **match.kwargs)
     except Http404 as exc:
@@ -61,12 +62,12 @@ def capture(report, *, start=None, end=None):
     return response
 
 
-def _request(path, params):
+def _request(path, params, user=None):
     request = HttpRequest()
     request.method = "GET"
     request.path = request.path_info = path
     request.GET = params
     request.META = {"SERVER_NAME": "meterboard", "SERVER_PORT": "80", "QUERY_STRING": params.urlencode()}
-    request.user = AnonymousUser()
+    request.user = user or AnonymousUser()
     request.capture_report = True
     return request

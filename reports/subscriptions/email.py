@@ -15,7 +15,8 @@ from django.http import QueryDict
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from dashboard.tables import cell
+from dashboard.formats import metric_label, number_text, summary_keys, summary_label, summary_value
+from dashboard.tables import cell, days_only, kind_of
 from reports.exports import download
 from reports.subscriptions.capture import split_report
 from reports.subscriptions.charts import ChartsUnavailable, figure_pngs, report_figures
@@ -52,15 +53,27 @@ def text(value):
     return "" if value is None else str(value)
 
 
+def shown_rows(columns, rows):
+    """The rows as the page's table shows them: numbers by their column's kind, BigFix metrics by their label."""
+    kinds = [kind_of(column, [row[column[0]] for row in rows]) for column in columns]
+    days = [days_only([row[column[0]] for row in rows]) for column in columns]
+    return [
+        [text(metric_label(row[key]) if key == "metric" else
+              timezone.localtime(row[key]).date() if day and row[key] else number_text(cell(row[key]), kind))
+         for (key, _label), kind, day in zip(columns, kinds, days, strict=True)]
+        for row in rows
+    ]  # fmt: skip
+
+
 def summary_figures(summary):
     """The page's summary as (label, value) pairs, or a table of rows when it is one row per item."""
-    if isinstance(summary, dict):
-        return [(key.replace("_", " ").capitalize(), cell(value)) for key, value in summary.items()], None
+    if isinstance(summary, dict):  # names lead, ids are left out, numbers read as on the page (dashboard.formats)
+        return [(summary_label(key), summary_value(key, cell(summary[key]))) for key in summary_keys(summary)], None
     if isinstance(summary, list) and summary and isinstance(summary[0], dict):
-        keys = list(summary[0])
+        keys = summary_keys(summary[0])
         return [], {
-            "labels": [k.replace("_", " ") for k in keys],
-            "rows": [[cell(r[k]) for k in keys] for r in summary],
+            "labels": [summary_label(k) for k in keys],
+            "rows": [[summary_value(k, cell(r[k])) for k in keys] for r in summary],
         }
     return [], None
 
@@ -85,7 +98,7 @@ def report_content(report, *, charts, charts_note="", include_summary=True):
         "figures": pairs,
         "summary_table": summary_table,
         "labels": [label for _key, label in columns],
-        "table": [[text(row[key]) for key, _label in columns] for row in rows[:TABLE_ROWS]],
+        "table": shown_rows(columns, rows[:TABLE_ROWS]),
         "row_count": len(rows),
         "more_rows": max(0, len(rows) - TABLE_ROWS),
         "generated_at": timezone.localtime(),

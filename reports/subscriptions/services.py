@@ -76,7 +76,10 @@ def send_subscription(subscription, *, trigger="manual", now=None):
     try:
         addresses = recipients_for(subscription.recipients, owner=subscription.owner)
         message, entry.charts = build_email(
-            subscription, capture(subscription.report, start=start, end=end), start=start, end=end
+            subscription,
+            capture(subscription.report, start=start, end=end, user=subscription.owner),
+            start=start,
+            end=end,
         )
         refused = send_to_each(message, addresses)
         entry.status = SubscriptionSend.Status.FAILED if refused else SubscriptionSend.Status.SENT

@@ -15,7 +15,7 @@
   function cellValue(row, index) {
     var text = row.cells[index].textContent.trim();
     var number = parseFloat(text.replace(/,/g, ""));
-    return text !== "" && !isNaN(number) && /^-?[\d.,]+%?$/.test(text) ? number : text.toLowerCase();
+    return text !== "" && !isNaN(number) && /^-?[\d.,]+ ?%?$/.test(text) ? number : text.toLowerCase();
   }
 
   document.querySelectorAll("table.sortable").forEach(function (table) {

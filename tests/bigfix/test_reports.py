@@ -181,7 +181,7 @@ def test_the_home_page_card_lists_the_top_products(viewer, bigfix_fetched):
     page = viewer.get(reverse("reports:home"))
 
     assert page.status_code == 200
-    assert "top products by peak PVU_SUB_CAP" in page.content.decode()
+    assert "top products by peak PVU, sub-capacity" in page.content.decode()
 
 
 def test_the_pages_need_a_login(client, bigfix_fetched):

@@ -118,8 +118,14 @@ def test_current_users_show_the_latest_snapshot_filtered(viewer, lstat_fetched):
     assert rows and {r["feature_name"] for r in rows} == {"MATLAB"}
     assert response.context["snapshot"] == LstatSnapshot.objects.get(kind="users")
     download = csv_rows(viewer.get(reverse("reports:lstat_users"), {"feature": "matlab", "format": "csv"}))
-    assert download[0] == ["License server", "Feature", "User", "Host", "Checked out since", "Licenses"]
+    assert download[0] == [
+        "License server", "Feature", "User", "Host", "Checked out since", "Licenses", "Held for (hours, to the snapshot)"
+    ]  # fmt: skip
     assert len(download) == 1 + len(rows)
+    snapshot = response.context["snapshot"]
+    for row in rows:  # held from its checkout to the snapshot
+        if row["checked_out_at"]:
+            assert row["held_hours"] == round((snapshot.taken_at - row["checked_out_at"]).total_seconds() / 3600, 2)
 
 
 def test_current_users_history_answers_who_held_a_feature_at_an_earlier_time(sim, viewer, lstat_fetched, lstat_clock):

@@ -88,6 +88,17 @@ class BigfixConnector(Connector):
                 return
             offset += len(rows)
 
+    def probe(self):
+        self.http = BigfixHttp(self.source.base_url, secrets=self.source.secrets(), login=BigfixLogin(self.source))
+        # Reference: GET /api/sam/license_usages?limit=&offset= (one row)
+        response = self.http.request("GET", LICENSE_USAGES, params={"limit": 1, "offset": 0})
+        rows, total = page_rows(self.http.json(response), 0)
+        state = import_state(response.headers)
+        found = f"{total} license usage rows" if total is not None else ("license usage rows" if rows else "no rows")
+        first = f", e.g. metric {rows[0].get('metric_name')}" if rows and isinstance(rows[0], dict) else ""
+        imports = f"; {import_summary(*state.values())}" if state and len(state) == 4 else ""
+        return f"token accepted (sent in the {self.http.login.placement}); {found}{first}{imports}"
+
     def store(self, page, records, offset):
         usages, titles, unnamed = parse_page(records, self.source.pk, offset, self.fetched_at)
         if unnamed:

@@ -66,6 +66,28 @@ class LstatConnector(Connector):
         for kind in self.params["snapshots"]:
             getattr(self, f"snapshot_{kind}")()
 
+    def probe(self):
+        if not self.source.token:
+            raise CredentialsError("License Statistics needs an API token: add the source with --token")
+        self.client = LstatClient(self.source, 100)
+        try:  # License Server API: the list of license servers (a few rows)
+            servers = server_rows(self.client.get_all("/api/v1/license-server/json", {}))
+        except NotFound:
+            if self.params["fids"]:
+                return (
+                    "token accepted; no license server list (License Statistics 6.3 and later): fids are fetched by id"
+                )
+            raise FetchError("License Statistics answers no license server list: configure fids") from None
+        known = {s["lsid"] for s in servers}
+        missing = sorted(set(self.params["lsids"]) - known)
+        if missing:
+            raise FetchError(
+                f"License Statistics lists no license server with id {', '.join(map(str, missing))} (lsids); "
+                f"it lists {', '.join(map(str, sorted(known))) or 'none'}"
+            )
+        names = ", ".join(f"{s['name']} (id {s['lsid']})" for s in servers[:5]) + (" …" if len(servers) > 5 else "")
+        return f"token accepted; {len(servers)} license server{'s' if len(servers) != 1 else ''}: {names or 'none'}"
+
     def streams(self, servers):
         """What to fetch history for: each covered server, or the configured features."""
         fids = self.params["fids"]

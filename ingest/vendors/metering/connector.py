@@ -50,6 +50,20 @@ class MeteringConnector(Connector):
         for tenant in self.params["tenants"]:
             self.fetch_tenant(tenant)
 
+    def probe(self):
+        auth, headers = self.credentials()
+        self.http = HttpClient(self.source.base_url, secrets=self.source.secrets(), headers=headers, auth=auth)
+        end = timezone.now().replace(microsecond=0)
+        found = []
+        for tenant in self.params["tenants"]:  # one hour of each tenant's location events
+            payload = self.get("/usage/location", tenant, end - timedelta(hours=1), end)
+            count = len(payload) if isinstance(payload, list) else None
+            found.append(
+                f"tenant {tenant!r}: "
+                + (f"{count} location events in the last hour" if count is not None else "answered")
+            )
+        return "logged in; " + "; ".join(found)
+
     def credentials(self):
         if self.params["auth"] == "bearer":
             if not self.source.token:

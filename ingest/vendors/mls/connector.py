@@ -55,6 +55,20 @@ class MlsConnector(Connector):
                 # MLS answers a MAC address it does not know with no records, as it would a quiet one.
                 self.run.warn(f"no records for {mac}: check the MAC address")
 
+    def probe(self):
+        self.http = HttpClient(self.source.base_url, secrets=self.source.secrets(), login=MlsLogin(self.source))
+        found = []
+        for mac in self.params["macaddresses"]:
+            # Reference: GET /api/v2/records?macaddress=&starting_id=&page=&per_page= (one record of each supervisor)
+            params = {"macaddress": mac, "starting_id": 0, "page": 1, "per_page": 1}
+            records = self.http.json(self.http.request("GET", "/api/v2/records", params=params))
+            if records:
+                first = records[0] if isinstance(records, list) and isinstance(records[0], dict) else {}
+                found.append(f"{mac} has records (the first on {first.get('ts_date', 'an unknown date')})")
+            else:
+                found.append(f"{mac} has no records: check the MAC address (macaddresses)")
+        return f"logged in as {self.source.username!r}; " + "; ".join(found)
+
     def supervisor(self, mac):
         supervisor, _ = MlsSupervisor.objects.get_or_create(macaddress=mac, defaults={"source": self.source})
         if supervisor.source_id != self.source.pk:
