@@ -108,8 +108,6 @@ SCANNED = {".py", ".html", ".txt", ".js", ".css", ".toml", ".cfg", ".ini", ".sh"
 STILL_NAMING_VENDORS = {
     "reports/api/routes.py": "the API's routes, written per report, until they are generated from the registry",
     "dashboard/privacy/erasure.py": "where people's names are stored (STORED), until vendors declare their personal data",
-    "ingest/management/commands/simulators.py": "--lstat-servers/-features/-sessions, until simulators declare "
-    "their command options",
 }
 
 
@@ -183,3 +181,16 @@ def test_the_guard_sees_each_way_of_naming_a_vendor():
     assert _naming("x.html", f"<p>{vendor.nav_label} peaks</p>") == [(vendor.kind, "shows its label")]
     assert _naming("x.py", f"# {vendor.nav_label} peaks") == []  # labels in words are for templates only
     assert not _naming("x.html", "<p>{{ vendor.nav_label }}</p>")
+
+
+def test_the_simulators_command_sizes_a_simulator_with_the_options_it_declares():
+    from django.core.management import CommandError
+
+    from ingest.management.commands.simulators import sized_options, sizing_flags
+
+    for flag, (kind, option, _text) in sizing_flags().items():
+        assert flag.startswith(f"--{kind}-") and option in BY_KIND[kind].simulator_class().__init__.__code__.co_varnames
+    options = sized_options(1, {"lstat_servers": 100, "lstat_features": None})
+    assert options["lstat"]["server_count"] == 100 and "feature_count" not in options["lstat"]
+    with pytest.raises(CommandError, match="--lstat-sessions takes a whole number from 1 to 100000"):
+        sized_options(1, {"lstat_sessions": 0})
