@@ -43,6 +43,9 @@ class Vendor:
     # Dotted path of a module that thins what it keeps, for `manage.py thin_snapshots`: its THINNING_HELP and
     # its thinning_report(dry_run=...), which returns the lines the command prints.
     thinning: str = ""
+    # Dotted path of a module saying where its rows name people (STORED, RAW: dashboard/privacy/stored.py), for
+    # PERSONAL_DATA_DAYS and forget_person.
+    personal_data: str = ""
     readme: bool = True  # whether README.md holds its parameter table (params_readme); not for the test vendor
     # Where its code lives, if not in the usual two folders (the test vendor of tests/ lives in one).
     package: str = ""  # its ingest side: ingest/vendors/<kind>/
@@ -121,6 +124,7 @@ VENDORS = [
         unit="seats",
         alert_series="reports.lstat.alerts.SERIES",
         thinning="ingest.vendors.lstat.retention",
+        personal_data="ingest.vendors.lstat.personal",
     ),
     Vendor(
         kind="metering",
@@ -132,6 +136,7 @@ VENDORS = [
         peak_note="locations active at once",
         unit="locations",
         moving=True,
+        personal_data="ingest.vendors.metering.personal",
     ),
 ]
 BY_KIND = {vendor.kind: vendor for vendor in VENDORS}
