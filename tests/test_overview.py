@@ -1,5 +1,6 @@
 """The overview: every licensed thing of every source in one table, with right-sizing, cost and callouts."""
 
+import csv
 import math
 import re
 from collections import Counter
@@ -330,3 +331,54 @@ def test_entitlements_are_listed_and_editable_in_the_admin(admin_client):
     assert listing.status_code == change.status_code == 200
     assert "MATLAB R2024b (flexlm-eng)" in listing.content.decode()
     assert "X-Formation License Statistics" in listing.content.decode()
+
+
+def _table_keys(response):
+    """The (kind, key) of the rows the page's table draws, in order."""
+    return [(r.thing.kind, r.thing.key) for r in response.context["table"].pager.rows]
+
+
+@pytest.mark.parametrize("who", ["viewer", "admin_client"])
+def test_the_table_shows_a_page_of_rows_sorted_across_all_of_them(who, request, all_fetched, monkeypatch):
+    client = request.getfixturevalue(who)
+    monkeypatch.setattr("dashboard.tables.PAGE_SIZE", 4)
+    first = overview(client, sort="-peak")
+    every = [(r.thing.kind, r.thing.key) for r in first.context["rows"]]
+    peaks = [r.thing.peak for r in first.context["rows"]]
+    second = overview(client, sort="-peak", page="2")
+    html = second.content.decode()
+
+    assert len(every) > 8 and peaks == sorted(peaks, key=lambda p: (p is None, -(p or 0)))
+    assert _table_keys(first) == every[:4] and _table_keys(second) == every[4:8]
+    assert f"Rows 5–8 of {len(every)}" in text(second)
+    table = html[html.index('id="overview"') : html.index("</table>", html.index('id="overview"'))]
+    assert html.count('<svg class="spark"') == 4 and table.split("<tbody>")[1].count("<tr") == 4
+    assert all(hasattr(r, "forecast") for r in second.context["table"].pager.rows)
+    # the callouts and figures still read every row: the page's counts are of all of them
+    assert f"Licensed things {len(every)}" in text(second)
+    assert len(second.context["callouts"]["denied"]) == sum(1 for r in first.context["rows"] if r.thing.denials)
+    # the pager keeps the filters and the sort; a heading's new sort goes back to page 1
+    pager = {label: query for query, label in re.findall(r'<a href="\?([^"#]*)#rows">([^<]+)</a>', html)}
+    query = parse_qs(unescape(pager["1"]))
+    assert query["sort"] == ["-peak"] and query["start"] == [str(START)] and query["page"] == ["1"]
+    heading = re.search(r'<a href="\?([^"]*)" data-sort="desc">Peak<', html).group(1)
+    assert "page" not in parse_qs(unescape(heading)) and parse_qs(unescape(heading))["sort"] == ["peak"]
+    if who == "admin_client":
+        assert html.count('name="price"') == 4 and "page=2" in html[html.index('name="next"') :][:400]
+
+
+def test_a_page_past_the_end_shows_the_last_and_downloads_keep_every_row(viewer, all_fetched, monkeypatch):
+    monkeypatch.setattr("dashboard.tables.PAGE_SIZE", 4)
+    every = overview(viewer, sort="name").context["rows"]
+    last = overview(viewer, sort="name", page="999")
+    assert overview(viewer, page="lots").status_code == 200
+    response = viewer.get(HOME, {"start": START, "end": END, "sort": "name", "page": "2", "format": "csv"})
+    lines = b"".join(response.streaming_content).decode().splitlines()
+
+    assert _table_keys(last) == [(r.thing.kind, r.thing.key) for r in every[(len(every) - 1) // 4 * 4 :]]
+    assert len(lines) == 1 + len(every) and lines[0].endswith("Forecast,Reaches owned in (weeks)")
+    assert [line.split(",")[1] for line in lines[1:3]] == [every[0].thing.name, every[1].thing.name]
+    # the page's forecasts are the download's, row by row
+    forecasts = {row["Key"]: row["Forecast"] for row in csv.DictReader(lines)}
+    shown = last.context["table"].pager.rows
+    assert [r.forecast.label if r.forecast else "" for r in shown] == [forecasts[r.thing.stable_key] for r in shown]

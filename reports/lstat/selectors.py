@@ -351,7 +351,7 @@ def licensed_things(period):
         "feature_id", "granularity", "period_start", "used_max", "used_avg", "denials", "total_seats"
     ):
         rows[feature_id][granularity].append(row)
-    things = []
+    things, zone = [], timezone.get_current_timezone()  # once, not for each of a feature's hours
     for feature in LstatFeature.objects.select_related("server").order_by("name", "version", "pk"):
         thing = LicensedThing(
             kind="lstat", key=f"{feature.source_id}:{feature.fid}", source_id=feature.source_id,
@@ -367,9 +367,9 @@ def licensed_things(period):
             thing.denials = sum(r[3] for r in summary)
             thing.trend = daily_peaks((r[0], r[1]) for r in days + hours)
             thing.hours.update(r[1] for r in hours)
-            hour_days = {timezone.localtime(r[0]).date() for r in hours}
+            hour_days = {r[0].astimezone(zone).date() for r in hours}
             for r in days:
-                if timezone.localtime(r[0]).date() not in hour_days:
+                if r[0].astimezone(zone).date() not in hour_days:
                     thing.hours[r[1]] += 24
         things.append(thing)
     return things

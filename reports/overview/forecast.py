@@ -187,11 +187,13 @@ def forecast_kpis(kind, key, vendor_owned=None):
 FORECAST_COLUMNS = [("forecast", "Forecast"), ("reaches_owned", "Reaches owned in (weeks)")]
 
 
-def attach_forecasts(rows):
-    """Set each overview row's `forecast` (a Forecast, or None without owned or enough weeks); the rows."""
-    found = forecasts([(r.thing, r.thing.owned) for r in rows])
-    for row in rows:
-        row.forecast = found.get((row.thing.kind, row.thing.key))
+def attach_forecasts(rows, shown=None):
+    """Set the `forecast` (a Forecast, or None without owned or enough weeks) of each row of `shown` (by default
+    every row); the rows. The weekly peaks are read for every row's thing all the same: one cached entry, whichever
+    page of the rows a table shows."""
+    peaks = weekly_peaks([r.thing for r in rows if r.thing.owned])
+    for row in rows if shown is None else shown:
+        row.forecast = forecast(peaks.get((row.thing.kind, row.thing.key), []), row.thing.owned)
     return rows
 
 

@@ -90,9 +90,10 @@ def quantity(value):
 
 def daily_peaks(points):
     """[(moment, value), ...] -> the peak of each local day, oldest first."""
+    zone = timezone.get_current_timezone()  # once: localtime() looks it up again for each of many points
     days = defaultdict(float)
     for moment, value in points:
-        day = timezone.localtime(moment).date()
+        day = moment.astimezone(zone).date()
         days[day] = max(days[day], value)
     return [days[d] for d in sorted(days)]
 

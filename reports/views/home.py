@@ -51,19 +51,23 @@ def home(request):
     if data["server"] and data["server"] not in {r.thing.server for r in rows}:
         form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
         return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
-    every_row, rows = rows, attach_forecasts([r for r in rows if overview_matches(r, data)])
+    every_row, rows = rows, [r for r in rows if overview_matches(r, data)]
     if data["sort"]:
         rows = sort_rows(rows, data["sort"])
     fmt = request.GET.get("format")
     if fmt:
         if fmt not in REPORT_FORMATS:
             return unknown_format(fmt)
+        attach_forecasts(rows)  # downloads keep every row, each with its forecast
         name = f"overview-{period.start}-{period.end}"
         if fmt == "pdf":
             return pdf_download(request, TEMPLATE, _pdf_report(rows, period, name))
         about = About("Overview", _source_name(data, sources), period, page_url(request))
         return download(fmt, name, COLUMNS, [overview_download_row(r) for r in rows], sheet="Overview", about=about)
     sums = totals(rows)
+    # a page of the rows at a time (?page=N), sorted above across all of them; the callouts read every row
+    table = overview_table(rows, _sort_links(request, data["sort"])).paginate(request.GET)
+    attach_forecasts(rows, shown=table.pager.rows if table.pager else None)  # only shown: the page's rows
     return render(request, TEMPLATE, {
         **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
         "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
@@ -71,7 +75,7 @@ def home(request):
         "renewal_days": CALLOUT_DAYS,
         "unused_total": sums["unused"], "totals": sums,
         "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
-        "table": overview_table(rows, _sort_links(request, data["sort"])),
+        "table": table,
         "downloads": {
             "csv": query_with(request, format="csv"), "xlsx": query_with(request, format="xlsx"), "pdf": pdf_query(request),
         },
@@ -119,6 +123,7 @@ def _sort_links(request, current):
     for key in SORTS:
         query = request.GET.copy()
         query["sort"] = key if current == f"-{key}" else f"-{key}"
+        query.pop("page", None)  # a new order starts at its first page
         links[key] = {"query": "?" + query.urlencode(), "dir": _direction(current, key)}
     return links
 
