@@ -9,7 +9,7 @@ CELLS = "reports/cells/"
 
 
 def alert_list(request):
-    rules = AlertRule.objects.select_related("source", "feature", "supervisor")
+    rules = AlertRule.objects.select_related("source")
     events = AlertEvent.objects.select_related("rule")[:100]
     return render(request, "reports/alerts/list.html", {"rules": rules_table(rules), "events": events_table(events)})
 
@@ -19,7 +19,7 @@ def rules_table(rules):
         [
             Column("name", "Rule", template=CELLS + "rule_name.html"),
             Column("kind", "Kind", value=lambda rule: rule.get_kind_display()),
-            Column("watches", "Watches", value=lambda rule: rule.feature or rule.supervisor or rule.source),
+            Column("watches", "Watches", value=lambda rule: rule.watches),
             Column("state", "State", template=CELLS + "rule_state.html"),
             Column("state_since", "Since", value=lambda rule: rule.state_since or "—", format="Y-m-d H:i"),
             Column("detail", "Last check", value=lambda rule: rule.detail or "not checked yet"),

@@ -7,8 +7,10 @@ from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports import heatmap
+from reports.alerts.series import alert_query
 from reports.exports import FORMATS, About, raw_download
 from reports.lstat import selectors
+from reports.lstat.alerts import key
 from reports.lstat.charts import (
     COMPARE_METRICS,
     FEATURE_TRACES,
@@ -64,9 +66,9 @@ def feature(request, pk):
         summary=summary, hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
         kpis=SimpleLazyObject(lambda: _feature_kpis(summary) + forecast_kpis(
-            "lstat", f"{feature.source_id}:{feature.fid}", summary["total"] if summary else None
+            "lstat", key(feature), summary["total"] if summary else None
         )),  # the forecast reads 26 weeks of peaks: for the page only, never for a download
-        alert_query=f"kind=denials&feature={feature.pk}&hours=1",
+        alert_query=alert_query("denials", "lstat", key(feature), hours=1),
         **_heatmap_context(request, feature, period),
     )  # fmt: skip
 

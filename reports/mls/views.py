@@ -6,6 +6,7 @@ from django.utils.functional import SimpleLazyObject
 from dashboard.tables import Column, Kpi, Table
 from ingest.vendors.mls.parsing import normalize_mac
 from reports import heatmap
+from reports.alerts.series import alert_query
 from reports.exports import FORMATS, About, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
@@ -70,7 +71,7 @@ def supervisor(request, mac):
         supervisor=supervisor,
         title=f"Supervisor {mac}",
         source_name=supervisor.source.name,
-        alert_query=f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
+        alert_query=alert_query("utilization", "mls", supervisor.macaddress, threshold=90, hours=2),
         period=period,
         summary=summary,
         kpis=SimpleLazyObject(  # the forecast reads 26 weeks of peaks: for the page only, never for a download
