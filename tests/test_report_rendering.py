@@ -86,7 +86,7 @@ def test_a_download_builds_no_figure(viewer, mls_fetched, monkeypatch, settings)
 
     page, download = ([q["sql"] for q in c.captured_queries if "mlsrollup" in q["sql"].lower()] for c in (page_queries, csv_queries))  # fmt: skip
     assert len(download) == 2  # the latest day, then the rows: no chart rows, no heatmap
-    assert len(page) == 4  # and the chart's day rows and the heatmap's hours
+    assert len(page) == 5  # and the chart's day rows, the heatmap's hours and the forecast's weekly peaks
 
 
 def test_a_long_table_shows_a_page_of_rows_with_links_that_keep_the_query(viewer, mls_fetched, monkeypatch):

@@ -1,7 +1,8 @@
 """The vendor registry: one record per vendor, and everything that lists vendors is built from it.
 
-The kind choices, the connectors, the simulators, the `demo` sources, the
-report URLs, the navigation, the overview's licensed things and the home page cards all read `VENDORS`. A
+The kinds a source may have, the connectors, the simulators, the `demo` sources, the report URLs, the
+navigation, the overview's licensed things, the home page cards, the series alert rules watch and the rows
+whose edits invalidate cached charts all read `VENDORS`. A
 vendor's code lives in two folders, `ingest/vendors/<kind>/` (connector,
 models, admin, simulator) and `reports/<kind>/` (selectors, charts, views,
 urls), with its templates under `templates/reports/<kind>/` and its tests
@@ -22,34 +23,64 @@ class Vendor:
     nav_url: str  # the URL name of its reports' first page
     connector: str  # dotted path of its Connector subclass
     simulator: str  # dotted path of its simulator class
+    # Labels ("app.Model") of its rows an admin may edit or delete (supervisors, servers, features, product
+    # names): such an edit changes what the source's reports show, so it invalidates the source's cached charts
+    # (ingest/signals.py). Each has a `source_id`.
+    editable_models: tuple = ()
+    # Dotted path of its alert series (a list of reports.alerts.series.Series): the things an alert rule can
+    # watch and how to read them from rollups. Empty: its things take no denials or utilization rules.
+    alert_series: str = ""
+    # The unit its things' owned quantity, peak and price are counted in, where no unit is entered; or the dotted
+    # path of a function of a thing's key that gives it (`unit_of`), where it depends on the thing.
+    unit: str = "units"
+    unit_of: str = ""
+    # Use beyond what is owned is metered (billed by the license-hour, as MLS's), not a compliance gap.
+    metered: bool = False
+    # Its pages change with the clock alone (metering locations still active count up to now): no long ETags.
+    moving: bool = False
+    # What the overview's peak and average mean for its things, where it is not "seats in use".
+    peak_note: str = ""
+    # Dotted path of a module that thins what it keeps, for `manage.py thin_snapshots`: its THINNING_HELP and
+    # its thinning_report(dry_run=...), which returns the lines the command prints.
+    thinning: str = ""
+    # Dotted path of a module saying where its rows name people (STORED, RAW: dashboard/privacy/stored.py), for
+    # PERSONAL_DATA_DAYS and forget_person.
+    personal_data: str = ""
+    readme: bool = True  # whether README.md holds its parameter table (params_readme); not for the test vendor
+    # Where its code lives, if not in the usual two folders (the test vendor of tests/ lives in one).
+    package: str = ""  # its ingest side: ingest/vendors/<kind>/
+    reports_package: str = ""  # its reports side: reports/<kind>/
 
-    @property
-    def package(self):
-        return f"ingest.vendors.{self.kind}"
+    def __post_init__(self):
+        object.__setattr__(self, "package", self.package or f"ingest.vendors.{self.kind}")
+        object.__setattr__(self, "reports_package", self.reports_package or f"reports.{self.kind}")
 
     @property
     def report_urls(self):
-        return f"reports.{self.kind}.urls"
+        return f"{self.reports_package}.urls"
 
     @property
     def home_card(self):
         """(template, dotted path of the function that returns its context)."""
-        return f"reports/{self.kind}/home_card.html", f"reports.{self.kind}.views.home_card"
+        return f"reports/{self.kind}/home_card.html", f"{self.reports_package}.views.home_card"
 
     @property
     def licensed_things(self):
         """Dotted path of the function giving the overview this vendor's licensed things for a period."""
-        return f"reports.{self.kind}.selectors.licensed_things"
+        return f"{self.reports_package}.selectors.licensed_things"
+
+    def alert_series_list(self):
+        return list(import_string(self.alert_series)) if self.alert_series else []
 
     @property
     def weekly_peaks(self):
         """Dotted path of the function giving the forecast the weekly peaks of this vendor's licensed things."""
-        return f"reports.{self.kind}.selectors.weekly_peaks"
+        return f"{self.reports_package}.selectors.weekly_peaks"
 
     @property
     def licensed_keys(self):
         """Dotted path of the function giving the keys of every licensed thing stored (an import's known keys)."""
-        return f"reports.{self.kind}.selectors.licensed_keys"
+        return f"{self.reports_package}.selectors.licensed_keys"
 
     def connector_class(self):
         return import_string(self.connector)
@@ -58,7 +89,7 @@ class Vendor:
         return import_string(self.simulator)
 
 
-VENDORS = (
+VENDORS = [
     Vendor(
         kind="mls",
         label="PipelineFX Metered License Server",
@@ -66,6 +97,10 @@ VENDORS = (
         nav_url="reports:mls_supervisors",
         connector="ingest.vendors.mls.connector.MlsConnector",
         simulator="ingest.vendors.mls.simulator.MlsSimulator",
+        editable_models=("ingest.MlsSupervisor",),
+        unit="seats",
+        metered=True,
+        alert_series="reports.mls.alerts.SERIES",
     ),
     Vendor(
         kind="bigfix",
@@ -74,6 +109,9 @@ VENDORS = (
         nav_url="reports:bigfix",
         connector="ingest.vendors.bigfix.connector.BigfixConnector",
         simulator="ingest.vendors.bigfix.simulator.BigfixSimulator",
+        editable_models=("ingest.BigfixSoftwareTitle",),
+        unit_of="reports.bigfix.selectors.unit_of",
+        peak_note="the sum of computer systems' peaks per reporting period",
     ),
     Vendor(
         kind="lstat",
@@ -82,6 +120,11 @@ VENDORS = (
         nav_url="reports:lstat",
         connector="ingest.vendors.lstat.connector.LstatConnector",
         simulator="ingest.vendors.lstat.simulator.LstatSimulator",
+        editable_models=("ingest.LstatServer", "ingest.LstatFeature"),
+        unit="seats",
+        alert_series="reports.lstat.alerts.SERIES",
+        thinning="ingest.vendors.lstat.retention",
+        personal_data="ingest.vendors.lstat.personal",
     ),
     Vendor(
         kind="metering",
@@ -90,13 +133,34 @@ VENDORS = (
         nav_url="reports:metering",
         connector="ingest.vendors.metering.connector.MeteringConnector",
         simulator="ingest.vendors.metering.simulator.MeteringSimulator",
+        peak_note="locations active at once",
+        unit="locations",
+        moving=True,
+        personal_data="ingest.vendors.metering.personal",
     ),
-)
+]
 BY_KIND = {vendor.kind: vendor for vendor in VENDORS}
+
+
+def register(record):
+    """Add a vendor that lives outside this list (the test vendor, registered for the test session only).
+
+    Call it before the models load (from an app's package, as tests/tally does): the models, the URLs and the
+    fixtures read the registry once.
+    """
+    if record.kind in BY_KIND:
+        raise ValueError(f"a vendor of kind {record.kind!r} is registered already")
+    VENDORS.append(record)
+    BY_KIND[record.kind] = record
 
 
 def kind_choices():
     return [(vendor.kind, vendor.label) for vendor in VENDORS]
+
+
+def kind_label(kind):
+    """The product's name of a kind; the kind itself for one no vendor declares (any more)."""
+    return BY_KIND[kind].label if kind in BY_KIND else kind
 
 
 def vendor(kind):

@@ -4,9 +4,8 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 
 from ingest.models import Source
-from ingest.vendors.lstat.models import LstatFeature
-from ingest.vendors.mls.models import MlsSupervisor
 from reports.alerts.models import AlertRule
+from reports.alerts.series import series_for
 from reports.subscriptions.recipients import recipients_for, recipients_help
 
 Kind = AlertRule.Kind
@@ -29,36 +28,36 @@ KIND_FIELDS = {
     Kind.FAILING: [],
 }
 BOUNDS = {"threshold": (0, 100000), "hours": (1, 24 * 14), "stale_multiple": (1, 1000)}
-WATCHED = {"feature": LstatFeature, "supervisor": MlsSupervisor, "source": Source}
+THING = ["thing_kind", "thing_key"]  # a vendor's licensed thing, by the kind and key its series knows it by
 
 
-def watched_field(kind, data):
-    """Which field names what the rule watches: the source for stale and failing, the feature or (given one)
-    the MLS supervisor for utilization, the feature for denials."""
-    if kind in (Kind.STALE, Kind.FAILING):
-        return "source"
-    return "supervisor" if kind == Kind.UTILIZATION and data.get("supervisor") else "feature"
+def watched_fields(kind):
+    """The fields naming what a rule of `kind` watches: a source, or a vendor's thing (fixed by the page)."""
+    return ["source"] if kind in (Kind.STALE, Kind.FAILING) else THING
 
 
-def alert_rule_form(kind, watched):
-    """The form class of one kind of rule, watching `watched` ("feature", "supervisor" or "source")."""
+def alert_rule_form(kind):
+    """The form class of one kind of rule."""
     extra = [field for field, _, _ in KIND_FIELDS[kind]]
+    watched = watched_fields(kind)
 
     class AlertRuleForm(forms.ModelForm):
         class Meta:
             model = AlertRule
-            fields = ["name", watched, *extra, "recipients", "enabled"]
+            fields = ["name", *watched, *extra, "recipients", "enabled"]
             widgets = {
                 "recipients": forms.TextInput(attrs={"size": 60}),
-                # A page's feature or supervisor, carried as it is (there may be thousands to choose from).
-                **({} if watched == "source" else {watched: forms.HiddenInput}),
+                # The page's licensed thing, carried as it is (there may be thousands to choose from).
+                **{field: forms.HiddenInput for field in THING},
             }
 
         def __init__(self, *args, owner, **kwargs):
             super().__init__(*args, **kwargs)
             self.instance.kind, self.owner = kind, owner
-            self.fields[watched].required = True
-            self.fields[watched].queryset = WATCHED[watched].objects.all()
+            for field in watched:
+                self.fields[field].required = True
+            if "source" in self.fields:
+                self.fields["source"].queryset = Source.objects.all()
             self.fields["recipients"].help_text = recipients_help(owner)
             for field, label, help_text in KIND_FIELDS[kind]:
                 low, high = BOUNDS[field]
@@ -75,12 +74,24 @@ def alert_rule_form(kind, watched):
     return AlertRuleForm
 
 
-def initial_for(kind, watched, thing, user, data):
+def watched_of(kind, data):
+    """(what it watches, in words, with its source) of a rule of `kind` given the form's or the page's values;
+    None when they name nothing there is."""
+    if kind in (Kind.STALE, Kind.FAILING):
+        key = str(data.get("source") or "")
+        source = Source.objects.filter(pk=key).first() if key.isdigit() else None
+        return source and source.name
+    series = series_for(str(data.get("thing_kind") or ""))
+    watched = series.find(str(data.get("thing_key") or "")) if series and kind in series.rules else None
+    return watched and f"{watched.name} on {Source.objects.get(pk=watched.source_id).name}"
+
+
+def initial_for(kind, user, data):
     """The form's first values: the page's thing, a name saying what it watches, the user's own address."""
-    initial = {watched: thing.pk if thing else None, "recipients": user.email, "enabled": True}
+    initial = {field: data.get(field) for field in watched_fields(kind)}
+    initial |= {"recipients": user.email, "enabled": True}
     for field, _, _ in KIND_FIELDS[kind]:
         if data.get(field):
             initial[field] = data[field]
-    what = f"{thing} on {thing.source.name}" if thing and watched != "source" else str(thing or "")
-    initial["name"] = f"{what} {kind}".strip()[:100]
+    initial["name"] = f"{watched_of(kind, data) or ''} {kind}".strip()[:100]
     return initial

@@ -5,14 +5,15 @@ from django.shortcuts import redirect, render
 
 from dashboard.tables import Column, Table
 from ingest.models import Source
-from reports.alerts.forms import WATCHED, alert_rule_form, initial_for, watched_field
+from reports.alerts.forms import alert_rule_form, initial_for, watched_of
 from reports.alerts.models import AlertEvent, AlertRule
+from reports.alerts.series import thing_kind_choices
 
 CELLS = "reports/cells/"
 
 
 def alert_list(request):
-    rules = AlertRule.objects.select_related("source", "feature", "supervisor")
+    rules = AlertRule.objects.select_related("source")
     events = AlertEvent.objects.select_related("rule")[:100]
     return render(request, "reports/alerts/list.html", {"rules": rules_table(rules), "events": events_table(events)})
 
@@ -22,7 +23,7 @@ def rules_table(rules):
         [
             Column("name", "Rule", template=CELLS + "rule_name.html"),
             Column("kind", "Kind", value=lambda rule: rule.get_kind_display()),
-            Column("watches", "Watches", value=lambda rule: rule.feature or rule.supervisor or rule.source),
+            Column("watches", "Watches", value=lambda rule: rule.watches),
             Column("state", "State", template=CELLS + "rule_state.html"),
             Column("state_since", "Since", value=lambda rule: rule.state_since or "—", format="Y-m-d H:i"),
             Column("detail", "Last check", value=lambda rule: rule.detail or "not checked yet"),
@@ -48,32 +49,28 @@ def events_table(events):
 
 
 def alert_new(request):
-    """Alert me: GET ?kind=...&feature|supervisor|source=pk (as a report page links it) shows the form of that
-    kind; POST (to the same address) saves the rule."""
+    """Alert me: GET ?kind=...&thing_kind=...&thing_key=... or &source=pk (as a page links it) shows the form of
+    that kind; POST (to the same address) saves the rule."""
     kind = request.GET.get("kind", "")
     if kind not in AlertRule.Kind.values:
-        context = {"kinds": AlertRule.Kind.choices, "bad_kind": kind, "sources": Source.objects.all()}
+        context = {"bad_kind": kind, "sources": Source.objects.all(), "things": _things()}
         return render(request, "reports/alerts/new.html", context, status=400 if kind else 200)
-    data = request.POST if request.method == "POST" else request.GET
-    watched = watched_field(kind, data)
-    form_class = alert_rule_form(kind, watched)
+    form_class = alert_rule_form(kind)
     if request.method == "POST":
         form = form_class(request.POST, owner=request.user)
         if form.is_valid():
             rule = form.save()
             messages.success(request, f"Alert rule {rule.name!r} saved; it is checked after the next fetch.")
             return redirect("reports:alerts")
-        status = 400
+        data, status = request.POST, 400
     else:
-        key = request.GET.get(watched, "")
-        thing = WATCHED[watched].objects.filter(pk=key).first() if key.isdigit() else None
-        form = form_class(initial=initial_for(kind, watched, thing, request.user, request.GET), owner=request.user)
-        status = 200
-    context = {"form": form, "kind": AlertRule.Kind(kind), "watched": watched, "thing": _thing(form, watched)}
+        form = form_class(initial=initial_for(kind, request.user, request.GET), owner=request.user)
+        data, status = request.GET, 200
+    context = {"form": form, "kind": AlertRule.Kind(kind), "thing": watched_of(kind, data), "things": _things()}
+    context["needs_page"] = context["thing"] is None and kind not in (AlertRule.Kind.STALE, AlertRule.Kind.FAILING)
     return render(request, "reports/alerts/new.html", context, status=status)
 
 
-def _thing(form, watched):
-    """The feature, supervisor or source the form's rule watches, for its heading (None if not a valid one)."""
-    key = str(form[watched].value() or "")
-    return WATCHED[watched].objects.filter(pk=key).select_related().first() if key.isdigit() else None
+def _things():
+    """What denials and utilization rules can watch, in words ("MLS supervisor", ...), as the vendors declare."""
+    return [thing for _, thing in thing_kind_choices()]

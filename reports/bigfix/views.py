@@ -1,6 +1,7 @@
 """BigFix Inventory pages: products overview, one product per computer system, one computer system."""
 
 from django.http import Http404
+from django.utils.functional import SimpleLazyObject
 
 from dashboard.formats import metric_label
 from dashboard.tables import Kpi
@@ -60,7 +61,7 @@ def product(request, source_id, product_id):
         product=product, period=period, metric=metric, tabs=_metric_tabs(request, form, metric),
         title=f"{product['product']} ({metric_label(metric)})", source_name=source_names(pk=source_id),
         extra_filters=[("metric", metric)], summary=summary,
-        kpis=_kpis(summary) + forecast_kpis("bigfix", f"{source_id}:{product_id}:{metric}"),
+        kpis=SimpleLazyObject(lambda: _kpis(summary) + forecast_kpis("bigfix", f"{source_id}:{product_id}:{metric}")),
     )  # fmt: skip
 
 

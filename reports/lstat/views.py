@@ -1,13 +1,16 @@
 from django.conf import settings
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports import heatmap
+from reports.alerts.series import alert_query
 from reports.exports import FORMATS, About, raw_download
 from reports.lstat import selectors
+from reports.lstat.alerts import key
 from reports.lstat.charts import (
     COMPARE_METRICS,
     FEATURE_TRACES,
@@ -62,10 +65,10 @@ def feature(request, pk):
         title=str(feature), source_name=feature.source.name,
         summary=summary, hourly_note=_hourly_note([feature], period),
         zone_note=_zone_note([feature], period),
-        kpis=_feature_kpis(summary) + forecast_kpis(
-            "lstat", f"{feature.source_id}:{feature.fid}", summary["total"] if summary else None
-        ),
-        alert_query=f"kind=denials&feature={feature.pk}&hours=1",
+        kpis=SimpleLazyObject(lambda: _feature_kpis(summary) + forecast_kpis(
+            "lstat", key(feature), summary["total"] if summary else None
+        )),  # the forecast reads 26 weeks of peaks: for the page only, never for a download
+        alert_query=alert_query("denials", "lstat", key(feature), hours=1),
         **_heatmap_context(request, feature, period),
     )  # fmt: skip
 

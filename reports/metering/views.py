@@ -2,6 +2,7 @@
 
 from django.http import Http404
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from dashboard.privacy.names import SHOWN, names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
@@ -100,12 +101,12 @@ def tenant(request, tenant):
         request, template, form=form, tables=tables, filename=f"metering-{tenant}-{period.start}-{period.end}",
         **chart_context(series, period, by, names=names, tenant=tenant), tenant=tenant, by=by, by_links=by_links(request),
         period=period, title=f"Tenant {tenant}", source_name=source_names(kind="metering"),
-        extra_filters=[("by", by)], uncounted=selectors.metering_uncounted_states(period, tenant=tenant), kpis=[
+        extra_filters=[("by", by)], uncounted=selectors.metering_uncounted_states(period, tenant=tenant), kpis=SimpleLazyObject(lambda: [
             Kpi("Active location hours", _total_hours(intervals)),
             Kpi("Locations active in range", len(tables[1].rows)),
             Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
             *(kpi for key in selectors.metering_tenant_keys(tenant) for kpi in forecast_kpis("metering", key)),
-        ],
+        ]),
     )  # fmt: skip
 
 

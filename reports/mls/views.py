@@ -1,10 +1,12 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 
 from dashboard.tables import Column, Kpi, Table
 from ingest.vendors.mls.parsing import normalize_mac
 from reports import heatmap
+from reports.alerts.series import alert_query
 from reports.exports import FORMATS, About, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
@@ -69,10 +71,12 @@ def supervisor(request, mac):
         supervisor=supervisor,
         title=f"Supervisor {mac}",
         source_name=supervisor.source.name,
-        alert_query=f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
+        alert_query=alert_query("utilization", "mls", supervisor.macaddress, threshold=90, hours=2),
         period=period,
         summary=summary,
-        kpis=summary_kpis(summary) + (forecast_kpis("mls", mac, summary["prepaid_peak"]) if summary else []),
+        kpis=SimpleLazyObject(  # the forecast reads 26 weeks of peaks: for the page only, never for a download
+            lambda: summary_kpis(summary) + (forecast_kpis("mls", mac, summary["prepaid_peak"]) if summary else [])
+        ),
         bucket_note=selectors.mls_bucket_note(period),
         time_zone=timezone.get_current_timezone_name(),
         **_heatmap_context(request, supervisor, period),
