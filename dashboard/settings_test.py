@@ -11,6 +11,9 @@ os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "dGVzdC1vbmx5LWZpZWxkLWtleS0wMTIz
 from dashboard.settings import *  # noqa: E402,F403
 from dashboard.settings import DATABASES, Q_CLUSTER, STORAGES  # noqa: E402
 
+# Tally, the test vendor (tests/tally/): a fifth vendor registered for the test session only.
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.tally"]  # noqa: F405
+
 # The test client speaks plain HTTP (tests/test_deploy_check.py checks the production defaults).
 SECURE_SSL_REDIRECT = False
 SECURE_HSTS_SECONDS = 0

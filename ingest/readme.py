@@ -43,7 +43,7 @@ def render(text):
     Raises MarkersMissing naming the vendors whose markers are not in the text.
     """
     changed, missing = [], []
-    for vendor in VENDORS:
+    for vendor in (vendor for vendor in VENDORS if vendor.readme):
         start, end = markers(vendor.kind)
         pattern = re.compile(f"{re.escape(start)}\n(.*?){re.escape(end)}", re.DOTALL)
         found = pattern.search(text)

@@ -6,11 +6,16 @@ from django.dispatch import Signal
 fetch_finished = Signal()
 
 
-# Vendor rows an admin may edit or delete (supervisors, servers, features, product names): such an edit
-# changes what the source's reports show, as a fetch does. Raw rows are read-only and change only through
-# fetches, whose pages bump the version themselves (ingest/vendors/base.py); they get no receiver, since Django
-# loads every row of a model with delete receivers into memory to delete a source.
-EDITABLE_ROWS = ["ingest.MlsSupervisor", "ingest.LstatServer", "ingest.LstatFeature", "ingest.BigfixSoftwareTitle"]
+def editable_rows():
+    """Vendor rows an admin may edit or delete, as each vendor declares them (`Vendor.editable_models`).
+
+    Such an edit changes what the source's reports show, as a fetch does. Raw rows are read-only and change
+    only through fetches, whose pages bump the version themselves (ingest/vendors/base.py); they get no
+    receiver, since Django loads every row of a model with delete receivers into memory to delete a source.
+    """
+    from ingest.vendors import VENDORS
+
+    return [label for vendor in VENDORS for label in vendor.editable_models]
 
 
 def _edited(sender, instance, **kwargs):
@@ -23,7 +28,7 @@ def connect_edits():
     from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
-    for label in EDITABLE_ROWS:
+    for label in editable_rows():
         model = apps.get_model(label)
         post_save.connect(_edited, sender=model, dispatch_uid=f"data edited {label}")
         post_delete.connect(_edited, sender=model, dispatch_uid=f"data deleted {label}")

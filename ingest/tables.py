@@ -10,7 +10,7 @@ def status_table(statuses):
     return Table(
         [
             Column("source", "Source", template=CELLS + "source_name.html"),
-            Column("kind", "Kind", value=lambda s: s.source.get_kind_display()),
+            Column("kind", "Kind", value=lambda s: s.source.kind_label),
             Column("last_success", "Last success", template=CELLS + "last_success.html"),
             Column("last_run", "Last run", template=CELLS + "last_run.html"),
             Column("last_error", "Last error", css="error-text", template=CELLS + "last_error.html"),

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from reports.alerts.models import AlertEvent, AlertRule
+from reports.alerts.series import key_help, thing_kind_choices
 from reports.alerts.services import evaluate
 from reports.overview.models import Entitlement
 from reports.subscriptions.forms import SubscriptionForm
@@ -67,6 +68,12 @@ class SubscriptionAdmin(admin.ModelAdmin):
 
 
 class AlertRuleForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The vendors whose things a rule can watch, and how each writes a thing's key: from their declarations.
+        self.fields["thing_kind"].choices = [("", "---------"), *thing_kind_choices()]
+        self.fields["thing_key"].help_text = f"For denials and utilization: the thing's key. {key_help()}."
+
     def clean_recipients(self):
         try:
             return ", ".join(parse_recipients(self.cleaned_data["recipients"]))
@@ -87,12 +94,15 @@ class EventInline(admin.TabularInline):
 @admin.register(AlertRule)
 class AlertRuleAdmin(admin.ModelAdmin):
     form = AlertRuleForm
-    list_display = ["name", "kind", "state", "state_since", "detail", "enabled"]
+    list_display = ["name", "kind", "state_shown", "state_since", "detail", "enabled"]
     list_filter = ["kind", "state", "enabled"]
-    raw_id_fields = ["feature", "supervisor"]
-    readonly_fields = ["state", "state_since", "detail", "checked_at"]
+    readonly_fields = ["state_shown", "state_since", "detail", "checked_at"]
     inlines = [EventInline]
     actions = ["check_now"]
+
+    @admin.display(description="state", ordering="state")
+    def state_shown(self, rule):
+        return rule.state_text
 
     @admin.action(description="Check now (emails only if the state changes)")
     def check_now(self, request, queryset):
@@ -103,8 +113,12 @@ class AlertRuleAdmin(admin.ModelAdmin):
 
 @admin.register(Entitlement)
 class EntitlementAdmin(admin.ModelAdmin):
-    list_display = ["label", "kind", "key", "owned", "unit", "price_per_year", "renews_on", "reference", "updated_at"]
+    list_display = ["label", "vendor", "key", "owned", "unit", "price_per_year", "renews_on", "reference", "updated_at"]
     list_filter = ["kind"]
     search_fields = ["label", "key", "reference", "notes"]
     list_editable = ["owned", "price_per_year", "renews_on"]
     date_hierarchy = "renews_on"
+
+    @admin.display(description="kind", ordering="kind")
+    def vendor(self, entitlement):
+        return entitlement.kind_label

@@ -35,7 +35,7 @@ def cached(sources, *, moving=False):
     """Cache a selector's result until the data of its sources changes.
 
     `sources(*args, **kwargs)` names the sources the selector reads as a Source filter: {"pk": source_id},
-    {"pk__in": [...]}, or {"kind": "mls"} for a selector that reads every source of a kind (a new or deleted
+    {"pk__in": [...]}, or {"kind": kind} for a selector that reads every source of a kind (a new or deleted
     source of that kind changes the key too). `moving`: the result also depends on the clock (a metering
     location still active counts up to now), so while its period reaches past now it is kept for the current
     window of CHART_CACHE_MOVING_SECONDS only (the window is part of the key, whatever the cache's own clock).

@@ -34,7 +34,6 @@ from django.utils.timesince import timesince
 from ingest.models import Source
 from ingest.vendors import BY_KIND
 
-MOVING_KINDS = {"metering"}  # vendors whose pages change with the clock alone (active locations count up to now)
 SOURCE_FIELDS = ("pk", "kind", "name", "enabled", "interval_minutes", "created_at", "data_version", "locked_at")
 
 
@@ -103,7 +102,7 @@ def page_etag(request, kind):
     ]
     if kind == "overview":
         parts.append(status_parts(now))
-    if kind in MOVING_KINDS or kind == "overview":
+    if kind == "overview" or (kind in BY_KIND and BY_KIND[kind].moving):
         parts.append(int(now.timestamp() // max(1, settings.CHART_CACHE_MOVING_SECONDS)))
     return hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
 

@@ -18,5 +18,6 @@ urlpatterns = [
     viewer(path("subscriptions/<int:pk>/", subscriptions.subscription_detail, name="subscription")),
     viewer(path("subscriptions/<int:pk>/send/", subscriptions.send_now, name="subscription_send")),
     admin(path("alerts/", alerts.alert_list, name="alerts")),
+    admin(path("alerts/new/", alerts.alert_new, name="alert_new")),
     *(path(f"{vendor.kind}/", include(vendor.report_urls)) for vendor in VENDORS),
 ]

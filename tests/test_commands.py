@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from ingest.models import IngestRun, Source
+from ingest.vendors import VENDORS
 from ingest.vendors.mls.models import MlsRecord
 from tests.conftest import MAC_A
 
@@ -174,7 +175,7 @@ def test_every_fetched_record_of_every_kind_is_counted_as_new_or_updated(sim):
     """The run's figures add up for each demo source: fetched = new + updated."""
     from ingest.services import run_fetch, source_save
 
-    assert set(sim.simulators) == {"mls", "lstat", "bigfix", "metering"}
+    assert set(sim.simulators) == {vendor.kind for vendor in VENDORS}
     for prefix, simulator in sim.simulators.items():
         run = run_fetch(source_save(name=f"all-{prefix}", **simulator.demo_source(sim.url(prefix))))
         assert run.status == IngestRun.Status.SUCCEEDED, (prefix, run.error)

@@ -12,6 +12,7 @@ from urllib.parse import parse_qs
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from ingest.services import run_fetch
 from ingest.vendors import VENDORS
@@ -57,7 +58,10 @@ def period_bounds():
 
 
 def test_every_vendor_contributes_its_licensed_things(viewer, all_fetched):
-    rows = overview(viewer).context["rows"]
+    page = overview(viewer)
+    rows = page.context["rows"]
+    for vendor in VENDORS:  # what peak means where it is not seats in use, as each vendor declares it
+        assert (f"; {vendor.nav_label}: {escape(vendor.peak_note)}" in page.content.decode()) == bool(vendor.peak_note)
 
     assert {r.thing.kind for r in rows} == {v.kind for v in VENDORS}
     assert {r.thing.name for r in rows if r.thing.kind == "metering"} == {"acme", "globex"}

@@ -11,12 +11,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from reports.renderers import figure_json
 
 from ingest.services import run_fetch
 from ingest.vendors.lstat.models import LstatServer
 from reports.charts.base import points
 from reports.periods import MAX_POINTS_PER_PAGE, Period, chart_period
-from reports.renderers import figure_json
 from tests.conftest import MAC_A
 from tests.downloads import csv_dicts
 from tests.pages import figure
@@ -86,7 +86,7 @@ def test_a_download_builds_no_figure(viewer, mls_fetched, monkeypatch, settings)
 
     page, download = ([q["sql"] for q in c.captured_queries if "mlsrollup" in q["sql"].lower()] for c in (page_queries, csv_queries))  # fmt: skip
     assert len(download) == 2  # the latest day, then the rows: no chart rows, no heatmap
-    assert len(page) == 5  # and the chart's day rows, the heatmap's hours and the forecast's weekly peaks (KPIs)
+    assert len(page) == 5  # and the chart's day rows, the heatmap's hours and the forecast's weekly peaks
 
 
 def test_a_long_table_shows_a_page_of_rows_with_links_that_keep_the_query(viewer, mls_fetched, monkeypatch):

@@ -46,6 +46,7 @@ def urls(all_fetched, mls_source):
     subscription = subscription_save(name="weekly", report=f"/mls/{MAC_A}/", recipients="a@example.com")
     bigfix = f"/bigfix/{usage.source_id}"
     return {
+        **plain_pages(),  # a new vendor's pages without parameters are sampled with no edit here
         "/": VIEWER,
         "/?format=csv": VIEWER,
         "/mls/": VIEWER,
@@ -74,6 +75,7 @@ def urls(all_fetched, mls_source):
         "/sources/": VIEWER,
         f"/sources/{mls_source.pk}/": ADMIN,
         "/alerts/": ADMIN,
+        f"/alerts/new/?kind=failing&source={mls_source.pk}": ADMIN,
         "/audit/": ADMIN,
         f"/entitlements/mls/{MAC_A}/": ADMIN,
         "/admin/": ADMIN,
@@ -89,6 +91,19 @@ POSTS = {  # URLs that only answer POST: what each role gets
     "/subscriptions/{subscription}/send/": VIEWER,
     "/account/tokens/{token}/revoke/": VIEWER,
 }
+
+
+def plain_pages():
+    """{URL: role} of every page without parameters outside the admin site and the API."""
+    posts = {url.lstrip("/") for url in POSTS}
+    return {
+        f"/{route}": role
+        for route, role in patterns(get_resolver())
+        if role in (VIEWER, ADMIN)
+        and not route.startswith(("admin/", "api/"))
+        and route not in posts
+        and not any(c in route for c in "<^$()[\\")
+    }
 
 
 def test_the_sample_urls_cover_every_url_pattern_outside_the_admin_site(urls):

@@ -36,7 +36,9 @@ def test_numbers_align_right_links_come_from_the_row_and_text_is_escaped(setting
     assert '<th class="num">Peak</th>' in html and "<th>Owner</th>" in html
     assert '<td><a href="/mls/00:1A:2B:3C:4D:5E/">00:1A:2B:3C:4D:5E</a></td>' in html
     assert "<td>&lt;b&gt;studio&lt;/b&gt;</td>" in html and "<td>R&amp;D</td>" in html
-    assert '<td class="num">12</td>' in html and '<td class="num">7.5</td>' in html
+    assert (
+        '<td class="num">12.00</td>' in html and '<td class="num">7.50</td>' in html
+    )  # one column, one number of decimals
     assert '<td class="muted">2026-03-02 09:05</td>' in html and '<td class="muted"></td>' in html
 
 

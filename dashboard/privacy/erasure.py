@@ -2,13 +2,13 @@
 
 Either way a name is replaced by its pseudonym (dashboard/privacy/pseudonyms.py), so the rows keep their
 counts, licenses and hours, reports keep adding them up, and a pseudonymised person stays one person.
-Where names are stored is listed once, in STORED; the License Statistics answers kept raw (shapes it does
-not document) are scrubbed of the values under their name keys.
+Where names are stored each vendor declares (`Vendor.personal_data`: its STORED models and the RAW answers it
+keeps in shapes it does not document, scrubbed of the values under their name keys).
 """
 
 import logging
-from dataclasses import dataclass, field
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.db import transaction
@@ -17,8 +17,7 @@ from django.utils import timezone
 
 from dashboard.privacy.pseudonyms import PATTERN, pseudonym
 from ingest.models import Source
-from ingest.vendors.lstat.models import LstatSession, LstatSnapshot, LstatTopUser
-from ingest.vendors.metering.models import MeteringEvent, MeteringInterval
+from ingest.vendors import VENDORS
 
 log = logging.getLogger(__name__)
 
@@ -26,23 +25,17 @@ log = logging.getLogger(__name__)
 RAW_NAME_KEYS = {"un": "user", "user": "user", "username": "user", "hn": "host", "host": "host", "hostname": "host"}
 
 
-@dataclass(frozen=True)
-class Stored:
-    """A model whose rows name people: its name fields and their kinds, the field that dates a row (older
-    than the cutoff: its names go), and the JSON field holding the vendor's record with the same names."""
-
-    model: type
-    names: dict
-    age: str
-    raw: dict = field(default_factory=dict)  # raw field's top-level key -> the name field it repeats
+def _declared():
+    """[(kind, its personal data module)] of every vendor that stores people's names."""
+    return [(vendor.kind, import_module(vendor.personal_data)) for vendor in VENDORS if vendor.personal_data]
 
 
-STORED = [
-    Stored(LstatSession, {"user": "user", "host": "host"}, age="snapshot__taken_at"),
-    Stored(LstatTopUser, {"user": "user"}, age="snapshot__taken_at"),
-    Stored(MeteringEvent, {"user": "user"}, age="date", raw={"user": "user"}),
-    Stored(MeteringInterval, {"user": "user"}, age="ended_at"),  # an interval still open is not old
-]
+def stored():
+    return [entry for _kind, module in _declared() for entry in module.STORED]
+
+
+def kept_raw():
+    return [entry for _kind, module in _declared() for entry in module.RAW]
 
 
 def forget_old_personal_data(days=None, *, now=None):
@@ -53,12 +46,13 @@ def forget_old_personal_data(days=None, *, now=None):
     cutoff = (now or timezone.now()) - timedelta(days=days)
     counts = {}
     with transaction.atomic():
-        for stored in STORED:
-            rows = stored.model._base_manager.filter(**{f"{stored.age}__lt": cutoff})
-            for name, kind in stored.names.items():
-                _add(counts, stored, _rewrite(rows, stored, name, kind))
-        old_raw = LstatSnapshot.objects.filter(taken_at__lt=cutoff, raw__isnull=False)
-        _add(counts, LstatSnapshot, _scrub_snapshots(old_raw, lambda key, text: key.lower() in RAW_NAME_KEYS))
+        for entry in stored():
+            rows = entry.model._base_manager.filter(**{f"{entry.age}__lt": cutoff})
+            for name, kind in entry.names.items():
+                _add(counts, entry, _rewrite(rows, entry, name, kind))
+        for raw in kept_raw():
+            old_raw = raw.model.objects.filter(**{f"{raw.age}__lt": cutoff}, raw__isnull=False)
+            _add(counts, raw.model, _scrub_raw(old_raw, lambda key, text: key.lower() in RAW_NAME_KEYS))
         _changed_data()
     if counts:
         log.info("Personal data older than %s days pseudonymised: %s", days, summary(counts))
@@ -79,21 +73,24 @@ def forget_person(name):
         raise ValueError("give the user name of the person to forget")
     counts = {}
     with transaction.atomic():
-        hosts = set(
-            LstatSession.objects.filter(user__iexact=name).exclude(host="").values_list("host", flat=True).order_by()
-        )
-        for stored in STORED:
-            rows = stored.model._base_manager.all()
-            if "user" in stored.names:
-                _add(counts, stored, _rewrite(rows.filter(user__iexact=name), stored, "user", "user"))
-            if "host" in stored.names and hosts:
+        hosts = set()  # the hosts of the person's rows that name a user and a host (sessions)
+        for entry in stored():
+            if {"user", "host"} <= set(entry.names):
+                rows = entry.model._base_manager.filter(user__iexact=name).exclude(host="")
+                hosts |= set(rows.values_list("host", flat=True).order_by())
+        for entry in stored():
+            rows = entry.model._base_manager.all()
+            if "user" in entry.names:
+                _add(counts, entry, _rewrite(rows.filter(user__iexact=name), entry, "user", "user"))
+            if "host" in entry.names and hosts:
                 matches = Q()
                 for host in hosts:
                     matches |= Q(host__iexact=host)
-                _add(counts, stored, _rewrite(rows.filter(matches), stored, "host", "host"))
+                _add(counts, entry, _rewrite(rows.filter(matches), entry, "host", "host"))
         theirs = {name.casefold(): "user", **{h.strip().casefold(): "host" for h in hosts}}
-        snapshots = LstatSnapshot.objects.filter(raw__isnull=False)
-        _add(counts, LstatSnapshot, _scrub_snapshots(snapshots, lambda key, text: text.strip().casefold() in theirs))
+        for raw in kept_raw():
+            answers = raw.model.objects.filter(raw__isnull=False)
+            _add(counts, raw.model, _scrub_raw(answers, lambda key, text: text.strip().casefold() in theirs))
         _changed_data()
     alias = pseudonym("user", name)
     # the name itself is not logged: that would keep what was just erased
@@ -123,13 +120,13 @@ def _rewrite(rows, stored, name, kind):
     return count
 
 
-def _scrub_snapshots(snapshots, is_name):
+def _scrub_raw(answers, is_name):
     """Pseudonymise, in answers kept raw, the string values under name keys for which `is_name(key, value)`."""
     count = 0
-    for snapshot in snapshots.only("pk", "raw").iterator(chunk_size=200):
-        scrubbed = _scrub(snapshot.raw, is_name)
-        if scrubbed != snapshot.raw:
-            LstatSnapshot.objects.filter(pk=snapshot.pk).update(raw=scrubbed)
+    for answer in answers.only("pk", "raw").iterator(chunk_size=200):
+        scrubbed = _scrub(answer.raw, is_name)
+        if scrubbed != answer.raw:
+            answers.model.objects.filter(pk=answer.pk).update(raw=scrubbed)
             count += 1
     return count
 
@@ -157,7 +154,8 @@ def summary(counts):
 
 def _changed_data():
     """Cached report rows hold the names: the next request reads the rewritten rows (reports/cache.py)."""
-    Source.objects.filter(kind__in=["lstat", "metering"]).update(data_version=F("data_version") + 1)
+    kinds = [kind for kind, _module in _declared()]
+    Source.objects.filter(kind__in=kinds).update(data_version=F("data_version") + 1)
 
 
 def _audit(action, target, counts):

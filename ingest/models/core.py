@@ -11,13 +11,14 @@ from django.utils import timezone
 
 from ingest.crypto import EncryptedTextField
 from ingest.errors import basic_auth_header
-from ingest.vendors import kind_choices
+from ingest.vendors import kind_label
+from ingest.vendors.fields import KindField
 
 
 class Source(models.Model):
     """One vendor API endpoint that Meterboard fetches from."""
 
-    kind = models.CharField(max_length=20, choices=kind_choices())
+    kind = KindField()  # a kind in the vendor registry
     name = models.CharField(max_length=100, unique=True)
     base_url = models.URLField("base URL", max_length=500)
     username = models.CharField(max_length=200, blank=True)
@@ -86,6 +87,11 @@ class Source(models.Model):
         password as it travels in an HTTP Basic header (base64 of `username:password`)."""
         basic = basic_auth_header(self.username, self.password) if self.password else ""
         return [s for s in (self.password, self.token, basic) if s]
+
+    @property
+    def kind_label(self):
+        """The product's name of its kind, from the registry."""
+        return kind_label(self.kind)
 
     @property
     def last_run(self):

@@ -31,6 +31,8 @@ class Simulator:
         raise NotImplementedError
 
     test_history_days = 2  # how many days of history the suite's `sim` fixture gives this simulator
+    # {name: (option, help)}: `manage.py simulators --<kind>-<name> N` passes option=N (how big to generate it)
+    sizes: dict = {}
     # Options the demo (`make run`) and the `simulators` command give this simulator on top of its history,
     # so that the demo shows every finding while the suite's `sim` fixture keeps the defaults' numbers.
     demo_options: dict = {}

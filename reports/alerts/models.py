@@ -3,12 +3,15 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from ingest.vendors.fields import KindField
+from reports.alerts.series import series_for
+
 
 class AlertRule(models.Model):
     """A condition a license admin wants to hear about once when it starts and once when it clears."""
 
     class Kind(models.TextChoices):
-        DENIALS = "denials", "denials on a License Statistics feature"
+        DENIALS = "denials", "denials of a licensed thing"
         UTILIZATION = "utilization", "utilization at or above a threshold"
         STALE = "stale", "source stale"
         FAILING = "failing", "source failing"
@@ -21,16 +24,15 @@ class AlertRule(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     source = models.ForeignKey(
         "ingest.Source", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-        help_text="For stale and failing rules: the source watched.",
+        help_text="For stale and failing rules: the source watched (for the others, the watched thing's source).",
     )  # fmt: skip
-    feature = models.ForeignKey(
-        "ingest.LstatFeature", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-        help_text="For denials, and for utilization of a License Statistics feature (of its total seats).",
-    )  # fmt: skip
-    supervisor = models.ForeignKey(
-        "ingest.MlsSupervisor", null=True, blank=True, on_delete=models.CASCADE, related_name="+",
-        help_text="For utilization of an MLS supervisor (of its prepaid licenses).",
-    )  # fmt: skip
+    # For denials and utilization: the licensed thing watched, as its vendor knows it (reports/alerts/series.py).
+    thing_kind = KindField(
+        "vendor", blank=True, help_text="For denials and utilization: the vendor of the thing watched."
+    )
+    thing_key = models.CharField(
+        "thing", max_length=300, blank=True, help_text="For denials and utilization: the key of the thing watched."
+    )
     threshold = models.FloatField(
         default=0, help_text="Denials: more than this many (0 = any). Utilization: this percent of the seats."
     )
@@ -52,18 +54,45 @@ class AlertRule(models.Model):
         return self.name
 
     def clean(self):
-        needs = {
-            self.Kind.DENIALS: ("feature",),
-            self.Kind.STALE: ("source",),
-            self.Kind.FAILING: ("source",),
-        }.get(self.kind, ())
-        missing = [field for field in needs if getattr(self, f"{field}_id") is None]
-        if missing:
-            raise ValidationError({field: f"A {self.kind} rule needs a {field}." for field in missing})
-        if self.kind == self.Kind.UTILIZATION and (self.feature_id is None) == (self.supervisor_id is None):
-            raise ValidationError("A utilization rule watches one License Statistics feature or one MLS supervisor.")
+        if self.kind in (self.Kind.STALE, self.Kind.FAILING):
+            if self.source_id is None:
+                raise ValidationError({"source": f"A {self.kind} rule needs a source."})
+            return
+        if not self.thing_kind or not self.thing_key:
+            raise ValidationError(f"A {self.kind} rule needs the vendor and key of the thing it watches.")
+        series = series_for(self.thing_kind)
+        if series is None or self.kind not in series.rules:
+            raise ValidationError({"thing_kind": f"No {self.kind} rule can watch a thing of {self.thing_kind!r}."})
+        self._watched = watched = series.find(self.thing_key)
+        if watched is None:
+            raise ValidationError({"thing_key": f"No {series.thing} has the key {self.thing_key!r}."})
+        self.thing_key, self.source_id = watched.key, watched.source_id  # the key as its vendor writes it
         if self.kind == self.Kind.UTILIZATION and not 0 < self.threshold <= 1000:
             raise ValidationError({"threshold": "Give the utilization threshold in percent, e.g. 90."})
+
+    @property
+    def state_text(self):
+        """The state to show: "not checked yet" until the rule has been evaluated once (then ok or firing)."""
+        return self.state if self.checked_at else "not checked yet"
+
+    @property
+    def series(self):
+        return series_for(self.thing_kind) if self.thing_kind else None
+
+    def watched(self):
+        """The thing watched (reports.alerts.series.Watched), or None: none, or it is gone."""
+        if not hasattr(self, "_watched"):
+            series = self.series
+            self._watched = series.find(self.thing_key) if series else None
+        return self._watched
+
+    @property
+    def watches(self):
+        """What the rule watches, in words."""
+        if self.thing_kind:
+            watched = self.watched()
+            return watched.name if watched else f"{self.thing_kind} {self.thing_key} (gone)"
+        return self.source
 
     @property
     def recipient_list(self):
@@ -72,10 +101,6 @@ class AlertRule(models.Model):
     @property
     def watched_source_id(self):
         """The source whose fetches can change this rule's state."""
-        if self.feature_id:
-            return self.feature.source_id
-        if self.supervisor_id:
-            return self.supervisor.source_id
         return self.source_id
 
 

@@ -5,16 +5,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db.models import Max, Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 
 from ingest.errors import redact
 from ingest.models import IngestRun
-from ingest.vendors.lstat.models import LstatUsage
-from ingest.vendors.mls.models import MlsRollup
 from reports.alerts.models import AlertEvent, AlertRule
-from reports.mls.selectors import OWNED_WINDOW
 from reports.overview.models import Entitlement
 from reports.overview.things import quantity
 from reports.subscriptions.email import send_to_each
@@ -27,57 +24,68 @@ def check(rule, now):
     return CHECKS[rule.kind](rule, now)
 
 
+def _gone(rule):
+    return False, f"the {rule.series.thing if rule.series else rule.thing_kind} {rule.thing_key} watched is gone"
+
+
+def _denials_text(total):
+    return f"{total} denial{'s' if total != 1 else ''}"
+
+
+def watched_name(rule, watched):
+    """What the rule watches, with its source: "MATLAB on flex-eu-01", "supervisor 00:1A:... on mls-1"."""
+    return f"{watched.name} on {rule.source.name}" if watched else rule.source.name
+
+
 def _denials(rule, now):
-    since = now - timedelta(hours=rule.hours)
-    total = (
-        LstatUsage.objects.filter(feature=rule.feature_id, granularity="hour", period_start__gte=since).aggregate(
-            total=Sum("denials")
-        )["total"]
-        or 0
-    )
+    watched = rule.watched()
+    if watched is None:
+        return _gone(rule)
+    total = rule.series.denials(watched, now - timedelta(hours=rule.hours))
     limit = int(rule.threshold)
     holds = total > limit
-    return holds, f"{total} denial{'s' if total != 1 else ''} of {rule.feature.name} in the last {rule.hours} h" + (
-        f" (more than {limit})" if holds and limit else ""
+    return holds, f"{watched_name(rule, watched)}: {_denials_text(total)} in the last {rule.hours} h" + (
+        f" (alert at more than {limit})" if limit else ""
     )
 
 
-def _hourly_peaks(rule, now):
-    """(peak, seats) of each of the last `hours` hours with data, newest first."""
-    since = now - timedelta(hours=rule.hours + 1)
-    if rule.feature_id:
-        rows = LstatUsage.objects.filter(feature=rule.feature_id, granularity="hour", period_start__gte=since)
-        return list(rows.order_by("-period_start").values_list("used_max", "total_seats")[: rule.hours])
-    rows = MlsRollup.objects.filter(supervisor=rule.supervisor_id, granularity="hour", bucket__gte=since)
-    return list(rows.order_by("-bucket").values_list("used_max", "prepaid_max")[: rule.hours])
-
-
-def _owned(rule, now):
-    """What the rule's thing owns, as the overview reads it: the entered quantity, else (MLS) the highest prepaid
-    count of the OWNED_WINDOW before now, else None (License Statistics: each hour's total seats)."""
-    feature = rule.feature
-    kind, key = ("lstat", f"{feature.source_id}:{feature.fid}") if feature else ("mls", rule.supervisor.macaddress)
-    entered = Entitlement.objects.filter(kind=kind, key=key).exclude(owned=None).values_list("owned", flat=True)
+def _owned(rule, watched, now):
+    """(owned, what it is) of the rule's thing, as the overview reads it: the entered quantity, else the vendor's
+    own figure where its series has one (e.g. MLS: the highest prepaid count of a window before now), else None
+    (each hour's seats, e.g. License Statistics' total seats)."""
+    entered = Entitlement.objects.filter(kind=rule.thing_kind, key=watched.key).exclude(owned=None)
+    entered = entered.values_list("owned", flat=True)
     if entered:
-        return quantity(entered[0]), "owned (entered)"
-    if feature:
-        return None, "total seats"
-    rows = MlsRollup.objects.filter(supervisor=rule.supervisor_id, granularity="hour", bucket__gt=now - OWNED_WINDOW)
-    return rows.filter(bucket__lte=now).aggregate(owned=Max("prepaid_max"))["owned"], "prepaid licenses"
+        return quantity(entered[0]), "owned licenses"
+    return rule.series.owned(watched, now), rule.series.seats_name
 
 
 def _utilization(rule, now):
-    what = rule.feature.name if rule.feature_id else f"supervisor {rule.supervisor.macaddress}"
-    owned, seats_name = _owned(rule, now)
-    hours = _hourly_peaks(rule, now)
-    shares = [100.0 * peak / (owned or seats) if (owned or seats) else 0.0 for peak, seats in hours]
-    holds = len(shares) >= rule.hours and all(share >= rule.threshold for share in shares)
-    latest = f"{shares[0]:.0f} %" if shares else "no hourly data"
-    return holds, (
-        f"{what}: utilization of {seats_name} at or above {rule.threshold:g} % for {rule.hours} h "
-        if holds
-        else f"{what}: utilization {latest} of {seats_name} (alert at {rule.threshold:g} % for {rule.hours} h)"
-    ).strip()
+    """The figures that make it fire: "MATLAB on flex-eu-01: 20 of 20 total seats in use (100 %) for 3 h, at or
+    above 90 % of total seats, 14 denials in the last 3 h" (the window's lowest hourly share, so every hour reached
+    it; denials where the thing's series counts them)."""
+    watched = rule.watched()
+    if watched is None:
+        return _gone(rule)
+    owned, seats_name = _owned(rule, watched, now)
+    hours = rule.series.hourly_peaks(watched, now - timedelta(hours=rule.hours + 1), rule.hours)
+    figures = [
+        (peak, owned or seats, 100.0 * peak / (owned or seats) if (owned or seats) else 0.0) for peak, seats in hours
+    ]
+    holds = len(figures) >= rule.hours and all(share >= rule.threshold for _, _, share in figures)
+    alert_at = f"at or above {rule.threshold:g} % of {seats_name}"
+    if not figures:
+        found = f"no hourly data (alert {alert_at} for {rule.hours} h)"
+    elif holds:
+        peak, of, share = min(figures, key=lambda figure: figure[2])
+        found = f"{peak:g} of {of:g} {seats_name} in use ({share:.0f} %) for {rule.hours} h, {alert_at}"
+    else:
+        peak, of, share = figures[0]
+        found = f"{peak:g} of {of:g} {seats_name} in use ({share:.0f} %); alert {alert_at} for {rule.hours} h"
+    if "denials" in rule.series.rules:
+        denials = rule.series.denials(watched, now - timedelta(hours=rule.hours))
+        found += f", {_denials_text(denials)} in the last {rule.hours} h"
+    return holds, f"{watched_name(rule, watched)}: {found}"
 
 
 def _stale(rule, now):
@@ -140,13 +148,25 @@ def evaluate(rule, now=None):
     return event
 
 
+def report_path(rule):
+    """The report page of what the rule watches (as its vendor's series names it), else the sources' status."""
+    watched = rule.watched() if rule.thing_kind else None
+    return (watched and rule.series.page(watched)) or reverse("ingest:sources")
+
+
 def rule_secrets(rule):
     source = rule.source if rule.source_id else None
     return source.secrets() if source else []
 
 
 def _email(rule, event):
-    context = {"rule": rule, "event": event, "link": f"{settings.SITE_URL.rstrip('/')}/alerts/"}
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "rule": rule,
+        "event": event,
+        "link": f"{site}{reverse('reports:alerts')}",
+        "report": site + report_path(rule),
+    }
     message = EmailMultiAlternatives(
         subject=" ".join(render_to_string("emails/alert-subject.txt", context).split()),
         body=render_to_string("emails/alert-body.txt", context),
@@ -165,8 +185,7 @@ def _email(rule, event):
 
 
 def rules_for_source(source):
-    rules = AlertRule.objects.filter(enabled=True).select_related("feature", "supervisor", "source")
-    return [rule for rule in rules if rule.watched_source_id == source.pk]
+    return list(AlertRule.objects.filter(enabled=True, source=source).select_related("source"))
 
 
 def evaluate_source(source, now=None):

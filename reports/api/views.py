@@ -58,7 +58,7 @@ def source(request, api_route, pk):
 def _source(status, admin):
     s, success = status.source, status.last_success
     data = {
-        "id": s.pk, "name": s.name, "kind": s.kind, "kind_label": s.get_kind_display(), "enabled": s.enabled,
+        "id": s.pk, "name": s.name, "kind": s.kind, "kind_label": s.kind_label, "enabled": s.enabled,
         "stale": status.stale, "last_success_at": value(success.finished_at) if success else None,
         "last_run": _run(status.last_run, brief=True) if status.last_run else None,
     }  # fmt: skip

@@ -279,3 +279,9 @@ def licensed_keys():
     """The key of every product and metric stored, as `licensed_things` gives them."""
     rows = BigfixUsage.objects.values_list("source_id", "software_title_id", "metric_name").distinct()
     return {f"{source}:{title}:{metric}" for source, title, metric in rows.order_by()}
+
+
+def unit_of(key):
+    """A BigFix thing is counted in its metric's unit (its key ends with the metric: PVU_SUBCAPACITY -> PVU)."""
+    metric = key.rsplit(":", 1)[-1]
+    return metric.split("_", 1)[0] or "units"

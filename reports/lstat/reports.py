@@ -10,8 +10,10 @@ from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports import heatmap
+from reports.alerts.series import alert_query
 from reports.exports import About, raw_download
 from reports.lstat import selectors
+from reports.lstat.alerts import key
 from reports.lstat.charts import (
     COMPARE_METRICS,
     FEATURE_TRACES,
@@ -76,14 +78,13 @@ class Feature(Report):
             },
             summary=summary,
             kpis=lambda: (
-                _feature_kpis(summary)
-                + forecast_kpis("lstat", f"{feature.source_id}:{feature.fid}", summary["total"] if summary else None)
+                _feature_kpis(summary) + forecast_kpis("lstat", key(feature), summary["total"] if summary else None)
             ),
             context={
                 "chart_note": chart.note,
                 "hourly_note": _hourly_note([feature], period),
                 "zone_note": _zone_note([feature], period),
-                "alert_query": f"kind=denials&feature={feature.pk}&hours=1",
+                "alert_query": alert_query("denials", "lstat", key(feature), hours=1),
                 "time_zone": zone,
                 "heatmap_note": lambda: heatmap.note(heatmaps()[0]),
             },

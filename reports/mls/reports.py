@@ -8,6 +8,7 @@ from django.utils import timezone
 from dashboard.tables import Kpi
 from ingest.vendors.mls.parsing import normalize_mac
 from reports import heatmap
+from reports.alerts.series import alert_query
 from reports.exports import About, raw_download
 from reports.forms import PeriodForm
 from reports.mls import selectors
@@ -76,7 +77,7 @@ class Supervisor(Report):
             ),
             context={
                 "chart_note": chart.note,
-                "alert_query": f"kind=utilization&supervisor={supervisor.pk}&threshold=90&hours=2",
+                "alert_query": alert_query("utilization", "mls", supervisor.macaddress, threshold=90, hours=2),
                 "bucket_note": selectors.mls_bucket_note(period),
                 "time_zone": zone,
                 "heatmap_note": lambda: heatmap.note(cells()),

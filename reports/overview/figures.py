@@ -6,6 +6,7 @@ Every figure is None where what it needs is unknown (no owned quantity, no price
 from dataclasses import dataclass
 from decimal import Decimal
 
+from ingest.vendors import BY_KIND
 from reports.overview.things import money_of
 
 BREAK_EVEN_MAX_SEATS = 1000  # the most extra prepaid seats a break-even tries
@@ -18,7 +19,7 @@ def over_deployed(thing):
     """
     if thing.owned is None or thing.peak is None:
         return None
-    if thing.kind == "mls":
+    if thing.kind in BY_KIND and BY_KIND[thing.kind].metered:
         return 0
     over = round(max(0, thing.peak - thing.owned), 2)
     return int(over) if float(over).is_integer() else over

@@ -2,20 +2,21 @@
 
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils.module_loading import import_string
 
-from ingest.vendors import kind_choices
+from ingest.vendors import BY_KIND, kind_label
+from ingest.vendors.fields import KindField
 
-# The unit a thing's owned quantity, peak and price are counted in, where no unit is entered.
-DEFAULT_UNITS = {"mls": "seats", "lstat": "seats", "metering": "locations"}
 UNITS = ["seats", "users", "PVU", "RVU", "cores", "locations", "license-hours"]
 
 
 def default_unit(kind, key):
-    """A BigFix thing is counted in its metric's unit (PVU_SUBCAPACITY -> PVU); others in DEFAULT_UNITS."""
-    if kind == "bigfix":
-        metric = key.rsplit(":", 1)[-1]
-        return metric.split("_", 1)[0] or "units"
-    return DEFAULT_UNITS.get(kind, "units")
+    """The unit a thing's owned quantity, peak and price are counted in, where no unit is entered: as its vendor
+    declares it (`Vendor.unit`, or `Vendor.unit_of` for a unit that depends on the thing, as BigFix's metric)."""
+    vendor = BY_KIND.get(kind)
+    if vendor is None:
+        return "units"
+    return import_string(vendor.unit_of)(key) if vendor.unit_of else vendor.unit
 
 
 class Entitlement(models.Model):
@@ -27,7 +28,7 @@ class Entitlement(models.Model):
     vendor's (MLS prepaid, License Statistics total), and the unit the kind's default.
     """
 
-    kind = models.CharField(max_length=20, choices=kind_choices())
+    kind = KindField()  # a kind in the vendor registry
     key = models.CharField(max_length=300)
     label = models.CharField(max_length=300, blank=True, help_text="What the thing was called when last edited.")
     owned = models.DecimalField(
@@ -56,6 +57,11 @@ class Entitlement(models.Model):
 
     def __str__(self):
         return f"{self.label or self.key} ({self.kind})"
+
+    @property
+    def kind_label(self):
+        """The product's name of its kind, from the registry."""
+        return kind_label(self.kind)
 
     @property
     def unit_or_default(self):

@@ -14,6 +14,8 @@ from urllib.parse import urlencode
 from django.urls import reverse
 from django.utils import timezone
 
+from ingest.vendors import BY_KIND
+
 
 @dataclass
 class LicensedThing:
@@ -74,7 +76,7 @@ class LicensedThing:
     @property
     def metered_hours(self):
         """MLS: the license-hours used beyond the prepaid licenses in the period (None for other vendors)."""
-        if self.kind != "mls" or self.peak is None:
+        if not (self.kind in BY_KIND and BY_KIND[self.kind].metered) or self.peak is None:
             return None
         return round(sum(h[1] for h in self.metered) / 60, 2)
 

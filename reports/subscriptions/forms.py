@@ -1,4 +1,5 @@
 import re
+from zoneinfo import available_timezones
 
 from django import forms
 from django.urls import URLResolver, get_resolver
@@ -7,6 +8,8 @@ from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.recipients import recipients_for, recipients_help
 from reports.subscriptions.schedule import zone
+
+ZONES = sorted(name for name in available_timezones() if "/" in name or name == "UTC")
 
 
 class SubscriptionForm(forms.ModelForm):
@@ -22,6 +25,7 @@ class SubscriptionForm(forms.ModelForm):
             "report": forms.TextInput(attrs={"size": 70}),
             "recipients": forms.TextInput(attrs={"size": 70, "placeholder": "you@example.com, boss@example.com"}),
             "at": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "timezone": forms.Select(choices=[(name, name.replace("_", " ")) for name in ZONES]),
         }
 
     def __init__(self, *args, owner=None, **kwargs):
@@ -31,6 +35,10 @@ class SubscriptionForm(forms.ModelForm):
         self.owner = owner if owner is not None else self.instance.owner
         self.fields["recipients"].help_text = recipients_help(self.owner)
         self.fields["report"].help_text = report_help()
+        self.fields["timezone"].label, self.fields["timezone"].help_text = "Time zone", "The zone of the time above."
+        zone_now = self["timezone"].value()
+        if zone_now and zone_now not in ZONES:  # a zone saved before (e.g. "EST5EDT") stays selectable
+            self.fields["timezone"].widget.choices = [(zone_now, zone_now), *self.fields["timezone"].widget.choices]
 
     def clean(self):
         data = super().clean()

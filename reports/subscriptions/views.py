@@ -53,11 +53,15 @@ def subscription_detail(request, pk, status=200):
 
 
 def subscription_new(request):
-    """GET: the form pre-filled with the report on screen (?report=path?query); POST: save it."""
+    """GET: the form pre-filled with the report on screen (?report=path?query), or holding one's own
+    subscription (?edit=pk); POST: save it."""
+    edit = request.GET.get("edit", "")
+    editing = Subscription.objects.filter(owner=request.user, pk=edit).first() if edit.isdigit() else None
     if request.method == "POST":
         # A name of theirs updates that subscription; other users' names are not theirs to see or collide with.
-        mine = Subscription.objects.filter(owner=request.user, name=request.POST.get("name", "")).first()
-        form = SubscriptionForm(request.POST, instance=mine or Subscription(owner=request.user), owner=request.user)
+        named = Subscription.objects.filter(owner=request.user, name=request.POST.get("name", "")).first()
+        instance = editing or named or Subscription(owner=request.user)
+        form = _keeping_its_name(SubscriptionForm(request.POST, instance=instance, owner=request.user), editing)
         if form.is_valid():
             try:
                 subscription = subscription_save(**form.fields_for_save(), owner=request.user)
@@ -69,11 +73,22 @@ def subscription_new(request):
                 messages.success(request, f"Subscription {subscription.name!r} saved: {subscription.schedule_text}.")
                 return redirect(subscription)
         return render(request, "reports/subscriptions/new.html", {"form": form}, status=400)
+    if editing:  # Change on one's own subscription: the form holds it
+        form = _keeping_its_name(SubscriptionForm(instance=editing, owner=request.user), editing)
+        return render(request, "reports/subscriptions/new.html", {"form": form})
     report = request.GET.get("report", "")
     initial = {"report": report, "recipients": request.user.email, "period": on_screen_period(report)}
     return render(
         request, "reports/subscriptions/new.html", {"form": SubscriptionForm(initial=initial, owner=request.user)}
     )
+
+
+def _keeping_its_name(form, editing):
+    """A subscription being changed keeps its name (the name is what saving it looks it up by)."""
+    if editing:
+        form.fields["name"].disabled = True
+        form.fields["name"].help_text = "A subscription keeps its name; subscribe again for another one."
+    return form
 
 
 def on_screen_period(report):

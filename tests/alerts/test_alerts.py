@@ -23,7 +23,14 @@ RECORDS = "/mls/api/v2/records"
 
 
 def rule(**fields):
-    return AlertRule.objects.create(**{"name": "watch", "recipients": "admin@example.com", **fields})
+    made = AlertRule(**{"name": "watch", "recipients": "admin@example.com", **fields})
+    made.full_clean()  # as the admin does: a rule of a thing takes its source from it
+    made.save()
+    return made
+
+
+def feature_key(feature):
+    return f"{feature.source_id}:{feature.fid}"
 
 
 def subjects():
@@ -79,7 +86,7 @@ def test_denials_fire_once_hold_quietly_and_clear(lstat_clock, lstat_source):
     assert run_fetch(lstat_source).status == IngestRun.Status.SUCCEEDED
     feature = LstatFeature.objects.first()
     LstatUsage.objects.filter(feature=feature).update(denials=0)
-    watch = rule(kind="denials", feature=feature, hours=3, threshold=4)
+    watch = rule(kind="denials", thing_kind="lstat", thing_key=feature_key(feature), hours=3, threshold=4)
     now = datetime(2026, 4, 20, 12, tzinfo=UTC)  # over 30 days after the fetched minutes: only these hours count
 
     usage(feature, now - timedelta(hours=2), 1, used=5, total=5, denials=3)
@@ -95,7 +102,8 @@ def test_denials_fire_once_hold_quietly_and_clear(lstat_clock, lstat_source):
 def test_mls_utilization_of_prepaid_licenses_for_n_hours(mls_source):
     assert run_fetch(mls_source).status == IngestRun.Status.SUCCEEDED
     supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
-    watch = rule(kind="utilization", supervisor=supervisor, threshold=90, hours=2)
+    watch = rule(kind="utilization", thing_kind="mls", thing_key=MAC_A.lower(), threshold=90, hours=2)
+    assert watch.thing_key == MAC_A and watch.source == mls_source  # the key as MLS writes it
     now = datetime(2026, 4, 20, 12, tzinfo=UTC)  # over 30 days after the fetched minutes: only these hours count
 
     def hour(at, used, prepaid=10):
@@ -113,7 +121,10 @@ def test_mls_utilization_of_prepaid_licenses_for_n_hours(mls_source):
     hour(now, 9)
     assert evaluate(watch, now + timedelta(minutes=5)).change == "fired"  # 90 % for the last two hours
     assert evaluate(watch, now + timedelta(minutes=35)) is None
-    assert "at or above 90 % for 2 h" in mail.outbox[0].body
+    assert (
+        f"supervisor {MAC_A} on {mls_source.name}: 9 of 10 prepaid licenses in use (90 %) for 2 h"
+        in mail.outbox[0].body
+    )
 
     hour(now + timedelta(hours=1), 5)
     assert evaluate(watch, now + timedelta(hours=1, minutes=5)).change == "cleared"
@@ -133,17 +144,17 @@ def test_mls_utilization_reads_owned_from_the_trailing_prepaid_not_the_evenings_
     """lic_prepaid read as prepaid in use: 20 at noon, 2 of 2 at 20:00. Owned stays 20: 2 in use is 10 %."""
     assert run_fetch(mls_source).status == IngestRun.Status.SUCCEEDED
     supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
-    watch = rule(kind="utilization", supervisor=supervisor, threshold=90, hours=1)
+    watch = rule(kind="utilization", thing_kind="mls", thing_key=MAC_A, threshold=90, hours=1)
     evening = datetime(2026, 4, 20, 20, tzinfo=UTC)  # over 30 days after the fetched minutes
     _hour(supervisor, evening - timedelta(hours=8), 20, 20)
     _hour(supervisor, evening, 2, 2)
 
     assert evaluate(watch, evening + timedelta(minutes=23)) is None
-    assert "utilization 10 % of prepaid licenses" in watch.detail
+    assert "2 of 20 prepaid licenses in use (10 %)" in watch.detail
 
     Entitlement.objects.create(kind="mls", key=MAC_A, owned=2)  # an admin says 2 are owned: 2 in use is 100 %
     assert evaluate(watch, evening + timedelta(minutes=30)).change == "fired"
-    assert "utilization of owned (entered) at or above 90 %" in mail.outbox[0].body
+    assert "2 of 2 owned licenses in use (100 %) for 1 h, at or above 90 % of owned licenses" in mail.outbox[0].body
 
 
 def test_the_alerts_page_lists_rules_state_and_history(admin_client, mls_source, sim):
@@ -156,33 +167,96 @@ def test_the_alerts_page_lists_rules_state_and_history(admin_client, mls_source,
 
 
 def test_a_rule_without_what_it_watches_is_refused(mls_source):
-    with pytest.raises(ValidationError, match="needs a feature"):
+    with pytest.raises(ValidationError, match="needs the vendor and key of the thing"):
         AlertRule(name="x", kind="denials", recipients="a@example.com").full_clean()
-    with pytest.raises(ValidationError, match="one License Statistics feature or one MLS supervisor"):
-        AlertRule(name="x", kind="utilization", threshold=90, recipients="a@example.com").full_clean()
+    with pytest.raises(ValidationError, match="needs a source"):
+        AlertRule(name="x", kind="stale", recipients="a@example.com").full_clean()
+
+
+def test_a_rule_of_an_unknown_thing_or_vendor_is_refused_naming_it(mls_source):
+    run_fetch(mls_source)
+    base = {"name": "x", "threshold": 90, "recipients": "a@example.com"}
+    refusals = [
+        ({"kind": "utilization", "thing_kind": "mls", "thing_key": "00:00:00:00:00:01"}, "No MLS supervisor has"),
+        ({"kind": "utilization", "thing_kind": "mls", "thing_key": "not a mac" * 40}, "No MLS supervisor has"),
+        ({"kind": "utilization", "thing_kind": "lstat", "thing_key": "x:<b>"}, "No License Statistics feature has"),
+        ({"kind": "denials", "thing_kind": "mls", "thing_key": MAC_A}, "No denials rule can watch a thing of 'mls'"),
+        ({"kind": "utilization", "thing_kind": "bigfix", "thing_key": "1"}, "No utilization rule can watch"),
+        ({"kind": "utilization", "thing_kind": "flexlm", "thing_key": "1"}, "'flexlm' is not a vendor kind"),
+    ]
+    for fields, message in refusals:
+        with pytest.raises(ValidationError, match=message):
+            AlertRule(**base, **fields).full_clean()
+
+
+def test_a_rule_whose_thing_is_gone_says_so_and_stays_quiet(mls_source, admin_client):
+    run_fetch(mls_source)
+    watch = rule(kind="utilization", thing_kind="mls", thing_key=MAC_A, threshold=90, hours=1)
+    MlsSupervisor.objects.filter(macaddress=MAC_A).delete()  # an admin deleted it; the source and rule stay
+
+    assert evaluate(AlertRule.objects.get(pk=watch.pk)) is None
+    watch.refresh_from_db()
+    assert watch.state == "ok" and "gone" in watch.detail and MAC_A in watch.detail
+    assert "(gone)" in admin_client.get("/alerts/").content.decode()
+
+
+def test_deleting_a_source_deletes_the_rules_of_its_things(mls_source):
+    run_fetch(mls_source)
+    rule(kind="utilization", thing_kind="mls", thing_key=MAC_A, threshold=90, hours=1)
+    mls_source.delete()
+    assert not AlertRule.objects.exists()
 
 
 def test_a_supervisor_page_offers_staff_an_alert_rule_pre_filled(mls_source, client, django_user_model):
     run_fetch(mls_source)
     client.force_login(django_user_model.objects.create_superuser("boss", "boss@example.com", "boss-pass-123"))
-    supervisor = MlsSupervisor.objects.get(macaddress=MAC_A)
 
     html = client.get(f"/mls/{MAC_A}/").content.decode()
-    link = f"/admin/reports/alertrule/add/?kind=utilization&amp;supervisor={supervisor.pk}&amp;threshold=90&amp;hours=2"
-    assert link in html
-    form = client.get(link.replace("&amp;", "&")).context["adminform"].form
-    assert form.initial["kind"] == "utilization" and str(form.initial["supervisor"]) == str(supervisor.pk)
+    mac = MAC_A.replace(":", "%3A")
+    query = f"kind=utilization&amp;thing_kind=mls&amp;thing_key={mac}&amp;threshold=90&amp;hours=2"
+    assert f"/alerts/new/?{query}" in html  # Alert me: the site's form (tests/alerts/test_alert_form.py)
+    form = client.get(f"/alerts/new/?{query}".replace("&amp;", "&")).context["form"]
+    assert (form.initial["thing_kind"], form.initial["thing_key"], form.initial["recipients"]) == (
+        "mls",
+        MAC_A,
+        "boss@example.com",
+    )
+    link = f"/admin/reports/alertrule/add/?{query}"  # the admin takes the same query
+    page = client.get(link.replace("&amp;", "&"))
+    form = page.context["adminform"].form
+    assert form.initial["kind"] == "utilization" and (form.initial["thing_kind"], form.initial["thing_key"]) == (
+        "mls",
+        MAC_A,
+    )
+    assert "MLS supervisor: its MAC address" in page.content.decode()  # how each vendor writes its keys
+
+    response = client.post(link.replace("&amp;", "&"), {
+        "name": "busy", "kind": "utilization", "thing_kind": "mls", "thing_key": MAC_A, "threshold": 90, "hours": 2,
+        "stale_multiple": 3, "recipients": "boss@example.com", "enabled": "on",
+        "events-TOTAL_FORMS": 0, "events-INITIAL_FORMS": 0,
+    })  # fmt: skip
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    assert AlertRule.objects.get(name="busy").source == mls_source
 
 
 def test_lstat_utilization_of_total_seats(lstat_clock, lstat_source):
     assert run_fetch(lstat_source).status == IngestRun.Status.SUCCEEDED
     feature = LstatFeature.objects.first()
-    watch = rule(kind="utilization", feature=feature, threshold=100, hours=3)
+    watch = rule(kind="utilization", thing_kind="lstat", thing_key=feature_key(feature), threshold=100, hours=3)
     now = datetime(2026, 4, 20, 12, tzinfo=UTC)  # over 30 days after the fetched minutes: only these hours count
 
-    usage(feature, now - timedelta(hours=3), 3, used=10, total=10)
+    usage(feature, now - timedelta(hours=3), 3, used=10, total=10, denials=2)
     assert evaluate(watch, now).change == "fired"
-    assert f"{feature.name}: utilization of total seats at or above 100 % for 3 h" in mail.outbox[0].body
+    figures = (
+        f"{feature.name} on {lstat_source.name}: 10 of 10 total seats in use (100 %) for 3 h, "
+        "at or above 100 % of total seats"
+    )
+    body, html = mail.outbox[0].body, mail.outbox[0].alternatives[0][0]
+    assert f"{figures}, 6 denials in the last 3 h" in body
+    assert (
+        f"/lstat/features/{feature.pk}/" in body
+        and f'href="http://127.0.0.1:8000/lstat/features/{feature.pk}/"' in html
+    )
     usage(feature, now, 1, used=9, total=10)
     assert evaluate(watch, now + timedelta(minutes=10)).change == "cleared"
 

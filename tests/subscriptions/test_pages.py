@@ -160,6 +160,24 @@ def test_a_viewer_cannot_take_over_a_subscription_by_its_name(viewer, mls_fetche
     assert Subscription.objects.get(name="Theirs", owner__username="viewer").recipients == "me@example.com"
 
 
+def test_a_viewers_subscription_pages_do_not_link_to_the_admin_and_pick_a_zone(viewer, mls_fetched):
+    subscribe(viewer, "Mine")
+    mine = Subscription.objects.get(name="Mine")
+    pages = ["/subscriptions/", f"/subscriptions/{mine.pk}/", f"/subscriptions/new/?report={quote(REPORT)}"]
+    for url in pages:
+        assert "/admin/" not in viewer.get(url).content.decode(), url
+    assert f"/subscriptions/new/?edit={mine.pk}" in viewer.get(pages[1]).content.decode()
+    assert viewer.get(f"/subscriptions/new/?edit={mine.pk}").context["form"].initial["name"] == "Mine"
+    changed = {"name": "Renamed", "report": REPORT, "period": "last-7-days", "recipients": "me@example.com",
+               "every": "weekly", "weekday": "2", "day_of_month": "1", "at": "09:00", "timezone": "Asia/Kolkata"}  # fmt: skip
+    assert viewer.post(f"/subscriptions/new/?edit={mine.pk}", changed).status_code == 302
+    assert Subscription.objects.values_list("name", "weekday", "timezone").get() == ("Mine", 2, "Asia/Kolkata")
+    html = viewer.get(pages[2]).content.decode()
+    assert '<select name="timezone"' in html and '<option value="Europe/Berlin">Europe/Berlin</option>' in html
+    # The weekday and the day of the month are in the schedule, which static/css/app.css shows by its kind.
+    assert 'class="schedule"' in html and "field-weekday" in html and "field-day_of_month" in html
+
+
 def test_an_admin_sees_every_subscription(admin_client, viewer, mls_fetched):
     subscribe(viewer, "Mine")
     subscription_save(name="Theirs", report=REPORT, recipients="boss@example.com")

@@ -10,21 +10,15 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--port", type=int, default=8765)
         parser.add_argument("--history-days", type=int, default=60, help="days of history each simulator holds")
-        parser.add_argument("--lstat-servers", type=int, help="License Statistics: generate this many license servers")
-        parser.add_argument("--lstat-features", type=int, help="License Statistics: features per generated server")
-        parser.add_argument("--lstat-sessions", type=int, help="License Statistics: current sessions to report")
+        for flag, (_vendor, _option, text) in sizing_flags().items():  # e.g. --lstat-servers, as simulators declare
+            parser.add_argument(flag, type=int, help=text)
         parser.add_argument(
             "--fault", action="append", default=[], metavar="KIND:PATH[:TIMES]",
             help="inject a fault, e.g. 500:/mls/api/v2/records:3 (kinds: 500 502 503 429 401 timeout reset truncated cut malformed echo echo-json echo-unicode echo-url)",
         )  # fmt: skip
 
-    def handle(self, *args, port, history_days, fault, lstat_servers, lstat_features, lstat_sessions, **opts):
-        options = simulator_options(history_days)
-        sizes = {"server_count": lstat_servers, "feature_count": lstat_features, "session_count": lstat_sessions}
-        for name, value in sizes.items():
-            if value is not None and not 0 < value <= 100_000:
-                raise CommandError(f"--lstat-{name.split('_')[0]}s takes a whole number from 1 to 100000")
-        options["lstat"].update({name: value for name, value in sizes.items() if value is not None})
+    def handle(self, *args, port, history_days, fault, **opts):
+        options = sized_options(history_days, opts)
         try:
             server = SimulatorServer(port=port, options=options)
         except OSError as exc:
@@ -43,6 +37,27 @@ class Command(BaseCommand):
             server.serve_forever()
         except KeyboardInterrupt:
             pass
+
+
+def sizing_flags():
+    """{"--<kind>-<name>": (kind, simulator option, help)} of every simulator's `sizes` (how big to generate it)."""
+    return {
+        f"--{vendor.kind}-{name}": (vendor.kind, option, text)
+        for vendor in VENDORS
+        for name, (option, text) in vendor.simulator_class().sizes.items()
+    }
+
+
+def sized_options(history_days, opts):
+    """The simulators' options, with the sizes the command was given (`--lstat-servers 100`...)."""
+    options = simulator_options(history_days)
+    for flag, (kind, option, _text) in sizing_flags().items():
+        value = opts.get(flag.lstrip("-").replace("-", "_"))
+        if value is not None and not 0 < value <= 100_000:
+            raise CommandError(f"{flag} takes a whole number from 1 to 100000")
+        if value is not None:
+            options[kind][option] = value
+    return options
 
 
 def simulator_options(history_days):

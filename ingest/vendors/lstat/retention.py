@@ -72,3 +72,21 @@ def thin_snapshots_task():
     """The daily django-q2 schedule's task (created by migration ingest 0016)."""
     counts = thin_snapshots()
     return "thinned License Statistics snapshots: " + ", ".join(f"{n} {kind}" for kind, n in counts.items())
+
+
+# What `manage.py thin_snapshots` does for License Statistics (the vendor's `Vendor.thinning`).
+THINNING_HELP = (
+    "Thin License Statistics snapshots: keep every one for LSTAT_SNAPSHOT_KEEP_ALL_DAYS, then the latest of "
+    "each UTC hour until LSTAT_SNAPSHOT_KEEP_HOURLY_DAYS, then the latest of each day (in TIME_ZONE); the "
+    "latest of each source and kind always. A daily schedule runs it too."
+)
+
+
+def thinning_report(*, dry_run=False):
+    """Thin (or with dry_run count) and say what was done, line by line; ValueError for settings that make no sense."""
+    keep_all, keep_hourly = retention_days()
+    counts = thin_snapshots(dry_run=dry_run)
+    verb = "would delete" if dry_run else "deleted"
+    lines = [f"Keeping every snapshot of the last {keep_all} days, hourly ones to {keep_hourly} days:"]
+    lines += [f"  {label}: {verb} {counts[kind]} snapshot(s)" for kind, label in LstatSnapshot.Kind.choices]
+    return lines

@@ -121,6 +121,11 @@ def sample(fid, peak, total, borrow, when):
 
 
 class LstatSimulator(Simulator):
+    sizes = {
+        "servers": ("server_count", "License Statistics: generate this many license servers"),
+        "features": ("feature_count", "License Statistics: features per generated server"),
+        "sessions": ("session_count", "License Statistics: current sessions to report"),
+    }
     routes = [
         ("GET", r"/api/v1/license-server/json", "servers_list"),
         ("GET", r"/api/v1/(?P<where>feature|report/feature)/json", "features_list"),

@@ -1,0 +1,27 @@
+"""Tally, a fifth vendor that lives in tests/ only: proof that adding a vendor touches only its own folders.
+
+A tiny license counter's API (`simulator.py`), its connector, one model, one report page and its home card,
+its licensed things and an alert series, all in this folder, and one registry record, registered here for the
+test session only (dashboard/settings_test.py installs this folder as the app `tally`). Nothing outside this
+folder names it; the suite's generic tests (registry, roles, the report walks, alerts, the overview) meet it
+as they meet the four real vendors. Its model has no migration: the test database creates the table of an
+app without migrations, and its foreign key to ingest.Source has no database constraint, because such a
+table is created before the migrated apps' tables are.
+"""
+
+from ingest.vendors import Vendor, register
+
+TALLY = Vendor(
+    kind="tally",
+    label="Tally License Counter",
+    nav_label="Tally",
+    nav_url="reports:tally",
+    connector="tests.tally.connector.TallyConnector",
+    simulator="tests.tally.simulator.TallySimulator",
+    editable_models=("tally.TallyCount",),
+    alert_series="tests.tally.alerts.SERIES",
+    package="tests.tally",
+    reports_package="tests.tally",
+    readme=False,
+)
+register(TALLY)

@@ -1,0 +1,5 @@
+from django.contrib import admin
+
+from tests.tally.models import TallyCount
+
+admin.site.register(TallyCount)
