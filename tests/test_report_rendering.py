@@ -11,12 +11,12 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from reports.renderers import figure_json
 
 from ingest.services import run_fetch
 from ingest.vendors.lstat.models import LstatServer
 from reports.charts.base import points
 from reports.periods import MAX_POINTS_PER_PAGE, Period, chart_period
+from reports.renderers import figure_json
 from tests.conftest import MAC_A
 from tests.downloads import csv_dicts
 from tests.pages import figure
