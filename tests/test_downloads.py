@@ -30,6 +30,7 @@ NOT_REPORTS = {
     "entitlement",
     "import_entitlements",
     "alerts",
+    "alert_new",
     "subscription",
     "subscription_send",
     "subscriptions",
