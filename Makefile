@@ -42,27 +42,30 @@ lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## test: ruff, then the whole suite on SQLite in UTC beside the whole suite on MySQL/MariaDB (when TEST_MYSQL_URL is
-## set), then again (but for the zone_free tests) in a zone with DST and in one with a half-hour offset, side by side.
-## Each run has its own Redis databases, so the runs sharing the two cores never see each other's cache or queue.
+## test: ruff, then four runs at once, sharing the two cores: the whole suite on MySQL/MariaDB in UTC (when
+## TEST_MYSQL_URL is set), and on SQLite the zone_free tests in UTC and every other test in a zone with DST and in one
+## with a half-hour offset. So every test runs on both databases, and every test the display zone can change runs
+## outside UTC twice. Each run has its own Redis databases, so no run sees another's cache or queue.
+SQLITE_UTC = $(BIN)/python -m pytest -m zone_free
+NEW_YORK = TEST_TIME_ZONE=America/New_York TEST_REDIS_URL=redis://127.0.0.1:6379/8 $(BIN)/python -m pytest -m "not zone_free"
+KOLKATA = TEST_TIME_ZONE=Asia/Kolkata TEST_REDIS_URL=redis://127.0.0.1:6379/9 $(BIN)/python -m pytest -m "not zone_free"
+MARIADB = DATABASE_URL="$$TEST_MYSQL_URL" TEST_REDIS_URL=redis://127.0.0.1:6379/7 TEST_BROKER_URL=redis://127.0.0.1:6379/4 \
+	$(BIN)/python -m pytest
 test: lint
-	@echo "== the whole suite on SQLite in UTC$${TEST_MYSQL_URL:+, and beside it on MySQL/MariaDB} =="
-	@if [ -n "$$TEST_MYSQL_URL" ]; then \
-		DATABASE_URL="$$TEST_MYSQL_URL" TEST_REDIS_URL=redis://127.0.0.1:6379/7 TEST_BROKER_URL=redis://127.0.0.1:6379/4 \
-			$(BIN)/python -m pytest > .test-mysql.log 2>&1 & my=$$!; \
-	else \
-		echo "TEST_MYSQL_URL is not set: skipped the MySQL/MariaDB run"; my=; \
-	fi; \
-	$(BIN)/python -m pytest; utc=$$?; \
-	if [ -n "$$my" ]; then wait $$my; my=$$?; echo "== MySQL/MariaDB =="; cat .test-mysql.log; else my=0; fi; \
-	rm -f .test-mysql.log; [ $$utc -eq 0 ] && [ $$my -eq 0 ]
-	@echo "== again in America/New_York (DST) and in Asia/Kolkata (UTC+05:30), side by side on two cores =="
-	@TEST_TIME_ZONE=America/New_York TEST_REDIS_URL=redis://127.0.0.1:6379/8 $(BIN)/python -m pytest -m "not zone_free" \
-		> .test-new-york.log 2>&1 & ny=$$!; \
-	TEST_TIME_ZONE=Asia/Kolkata TEST_REDIS_URL=redis://127.0.0.1:6379/9 $(BIN)/python -m pytest -m "not zone_free" \
-		> .test-kolkata.log 2>&1; kolkata=$$?; wait $$ny; ny=$$?; \
-	echo "== America/New_York =="; cat .test-new-york.log; echo "== Asia/Kolkata =="; cat .test-kolkata.log; \
-	rm -f .test-new-york.log .test-kolkata.log; [ $$ny -eq 0 ] && [ $$kolkata -eq 0 ]
+	@echo "== SQLite: the zone_free tests in UTC; the others in America/New_York (DST) and Asia/Kolkata (UTC+05:30)$${TEST_MYSQL_URL:+; MySQL/MariaDB: all of them in UTC} =="
+	@if [ -n "$$TEST_MYSQL_URL" ]; then $(MARIADB) > .test-mysql.log 2>&1 & my=$$!; else my=; fi; \
+	$(SQLITE_UTC) > .test-utc.log 2>&1 & utc=$$!; \
+	$(NEW_YORK) > .test-new-york.log 2>&1 & ny=$$!; \
+	$(KOLKATA) > .test-kolkata.log 2>&1; kolkata=$$?; \
+	wait $$utc; utc=$$?; wait $$ny; ny=$$?; \
+	if [ -n "$$my" ]; then wait $$my; my=$$?; else my=0; fi; \
+	echo "== SQLite, UTC (zone_free) =="; cat .test-utc.log; \
+	echo "== SQLite, America/New_York =="; cat .test-new-york.log; \
+	echo "== SQLite, Asia/Kolkata =="; cat .test-kolkata.log; \
+	if [ -n "$$TEST_MYSQL_URL" ]; then echo "== MySQL/MariaDB, UTC =="; cat .test-mysql.log; \
+	else echo "TEST_MYSQL_URL is not set: skipped the MySQL/MariaDB run"; fi; \
+	rm -f .test-utc.log .test-new-york.log .test-kolkata.log .test-mysql.log; \
+	[ $$utc -eq 0 ] && [ $$ny -eq 0 ] && [ $$kolkata -eq 0 ] && [ $$my -eq 0 ]
 
 ## bench: MLS ingest speed into SQLite and MariaDB, beside the seed's one-INSERT-per-record approach; raw export of 1 M minutes;
 ## report pages at ten years of data (SQLite and MariaDB); 20 and 50 users under gunicorn; the enterprise License
