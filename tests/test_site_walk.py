@@ -103,6 +103,9 @@ class Walk:
                 "() => [...document.querySelectorAll('[data-figure]')].every(c => c.querySelector('.main-svg'))"
             )
         page.set_viewport_size({"width": PHONE, "height": 844})
+        # the new width is laid out by the next frame: measure after two (not the wide layout mid-change)
+        page.wait_for_function(f"() => window.innerWidth === {PHONE}")
+        page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
         if charts.count():  # plotly redraws a responsive chart at its container's new width
             page.wait_for_function(
                 "() => [...document.querySelectorAll('[data-figure]')]"
