@@ -5,6 +5,13 @@ from django.dispatch import Signal
 # Sent after every fetch run is recorded, whatever its status: sender=Source, source=..., run=...
 fetch_finished = Signal()
 
+# Sent inside each committed page's transaction, after its rows are stored and before it commits, when the page
+# stored rows: sender=Source, source=..., spans=[(first, last, keys), ...], the UTC instants of the earliest and
+# latest row the connector said it stored (`Page.touched`) and the keys of the things they belong to (None: any).
+# Reports keep tables derived from the rows (the overview's day summaries) in step with them, in the same
+# transaction, so what is derived never differs from what is committed.
+page_stored = Signal()
+
 
 def editable_rows():
     """Vendor rows an admin may edit or delete, as each vendor declares them (`Vendor.editable_models`).

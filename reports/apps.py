@@ -11,6 +11,11 @@ class ReportsConfig(AppConfig):
 
         fetch_finished.connect(on_fetch_finished, dispatch_uid="reports.alerts")
 
+        from ingest.signals import page_stored
+        from reports.overview.summaries import on_page_stored
+
+        page_stored.connect(on_page_stored, dispatch_uid="reports.overview.summaries")
+
         from reports.api.tokens import rate_limit
 
         rate_limit()  # a malformed API_RATE_LIMIT stops the process at start, not each API request

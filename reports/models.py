@@ -4,7 +4,7 @@ and the rate counts and PDF slots every process shares."""
 from reports.alerts.models import AlertEvent, AlertRule
 from reports.api.models import ApiToken
 from reports.limits.models import PdfSlot, RateCount
-from reports.overview.models import Entitlement
+from reports.overview.models import Entitlement, SummaryBuild, ThingDay
 from reports.subscriptions.models import Subscription, SubscriptionSend
 
 __all__ = [
@@ -16,4 +16,6 @@ __all__ = [
     "RateCount",
     "Subscription",
     "SubscriptionSend",
+    "SummaryBuild",
+    "ThingDay",
 ]

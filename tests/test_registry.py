@@ -85,6 +85,7 @@ def test_nav_and_home_cards_come_from_the_registry(viewer):
         assert callable(import_string(vendor.home_card[1]))
         assert callable(import_string(vendor.licensed_things))
         assert callable(import_string(vendor.weekly_peaks))
+        assert not vendor.summaries or callable(import_string(vendor.day_summaries))
 
 
 @pytest.mark.django_db

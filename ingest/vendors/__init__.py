@@ -47,6 +47,10 @@ class Vendor:
     # Dotted path of a module saying where its rows name people (STORED, RAW: dashboard/privacy/stored.py), for
     # PERSONAL_DATA_DAYS and forget_person.
     personal_data: str = ""
+    # Whether the overview keeps day summaries of its things (reports/overview/summaries.py), maintained as its
+    # rows are stored: its selectors then give `day_summaries(source, first, last, keys)`, computed from its rows,
+    # and its connector says what each page stored (`Page.touched`).
+    summaries: bool = False
     readme: bool = True  # whether README.md holds its parameter table (params_readme); not for the test vendor
     # Where its code lives, if not in the usual two folders (the test vendor of tests/ lives in one).
     package: str = ""  # its ingest side: ingest/vendors/<kind>/
@@ -81,6 +85,11 @@ class Vendor:
     def weekly_peaks(self):
         """Dotted path of the function giving the forecast the weekly peaks of this vendor's licensed things."""
         return f"{self.reports_package}.selectors.weekly_peaks"
+
+    @property
+    def day_summaries(self):
+        """Dotted path of the function giving the overview's day summaries from its rows ("": it keeps none)."""
+        return f"{self.reports_package}.selectors.day_summaries" if self.summaries else ""
 
     @property
     def licensed_keys(self):
@@ -137,6 +146,7 @@ VENDORS = [
         editable_models=("ingest.LstatServer", "ingest.LstatFeature"),
         unit="seats",
         alert_series="reports.lstat.alerts.SERIES",
+        summaries=True,
         thinning="ingest.vendors.lstat.retention",
         personal_data="ingest.vendors.lstat.personal",
     ),

@@ -6,6 +6,7 @@ from django.db import transaction
 
 from ingest.db import upsert
 from ingest.models import Cursor, Source
+from ingest.signals import page_stored
 from ingest.vendors.params import default_text
 
 
@@ -81,6 +82,7 @@ class Page:
         self.created = 0
         self.updated = 0
         self.cursors = {}
+        self.spans = []
 
     def upsert(self, model, columns, rows, *, keys, scope=None, prepared=False):
         """Upsert rows; `scope` (a queryset covering them) lets us count the new ones."""
@@ -98,6 +100,11 @@ class Page:
 
     def set_cursor(self, key, value):
         self.cursors[key] = str(value)
+
+    def touched(self, first, last, keys=None):
+        """Say that this page stored rows from the UTC instant `first` to `last` (inclusive) of the things `keys`
+        names (their `LicensedThing.key`s; None: any of the source's), for what reports derive from them."""
+        self.spans.append((first, last, None if keys is None else sorted(keys)))
 
 
 class RunContext:
@@ -127,6 +134,8 @@ class RunContext:
                 Cursor.objects.update_or_create(source=self.source, key=key, defaults={"value": value})
             if page.fetched or page.created or page.updated:
                 Source.data_changed(self.source.pk)  # cached charts of this source are read again (reports/cache.py)
+            if page.spans:
+                page_stored.send(sender=Source, source=self.source, spans=page.spans)  # in this transaction
         self.run.records_fetched += page.fetched
         self.run.records_created += page.created
         self.run.records_updated += page.updated

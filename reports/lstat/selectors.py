@@ -336,69 +336,79 @@ def lstat_top_users(snapshot):
 
 @cached(by_kind("lstat"))
 def licensed_things(period):
-    """Every feature on its server for the overview: total seats, used peak and average, denials, hours.
+    """Every feature on its server for the overview: total seats, used peak and average, denials, hours, merged
+    from its days (`day_summaries`, kept by reports/overview/summaries.py)."""
+    from reports.overview.summaries import apply, period_figures
+    from reports.overview.things import LicensedThing, link
 
-    Day rows give the average and denials (hour rows where a feature has no day rows); right-sizing
-    reads hour rows, and a day with only a day row counts as 24 hours at that day's peak (an upper bound).
-    """
-    from collections import defaultdict
-
-    from reports.overview.things import LicensedThing, daily_peaks, link
-
-    rows = defaultdict(lambda: {"day": [], "hour": []})
-    usage = LstatUsage.objects.filter(period_start__gte=period.start_dt, period_start__lt=period.end_dt)
-    for feature_id, granularity, *row in usage.order_by("period_start").values_list(
-        "feature_id", "granularity", "period_start", "used_max", "used_avg", "denials", "total_seats"
-    ):
-        rows[feature_id][granularity].append(row)
-    things, zone = [], timezone.get_current_timezone()  # once, not for each of a feature's hours
+    figures = period_figures("lstat", period)
+    things = []
     for feature in LstatFeature.objects.select_related("server").order_by("name", "version", "pk"):
         thing = LicensedThing(
             kind="lstat", key=f"{feature.source_id}:{feature.fid}", source_id=feature.source_id,
             name=f"{feature}", server=feature.server.name if feature.server else "",
             url=link("reports:lstat_feature", feature.pk, start=period.start, end=period.end),
         )  # fmt: skip
-        days, hours = rows[feature.pk]["day"], rows[feature.pk]["hour"]
-        if days or hours:
-            summary = days or hours
-            thing.vendor_owned = max(days + hours, key=lambda r: r[0])[4]
-            thing.peak = max(r[1] for r in days + hours)
-            thing.average = round(sum(r[2] for r in summary) / len(summary), 2)
-            thing.denials = sum(r[3] for r in summary)
-            thing.trend = daily_peaks((r[0], r[1]) for r in days + hours)
-            thing.hours.update(r[1] for r in hours)
-            hour_days = {r[0].astimezone(zone).date() for r in hours}
-            for r in days:
-                if r[0].astimezone(zone).date() not in hour_days:
-                    thing.hours[r[1]] += 24
-        things.append(thing)
+        things.append(apply(thing, figures.get(thing.key)))
     return things
+
+
+def day_summaries(source, first=None, last=None, keys=None):
+    """The overview's DaySummary of each feature of `source` (those `keys` names, "source:fid", or all) on each
+    local day of the display zone from `first` to `last` (None: from its first row, through its last).
+
+    A row falls on the local day its period starts on. A day's peak is its rows' highest; its average and denials
+    are its day rows' (preferred: a period with day rows reads its average and denials from them), or its hour
+    rows' where it has no day row; right-sizing reads its hour rows, or counts a day with only a day row as 24
+    hours at that day's peak (an upper bound); owned is the total seats of its latest row.
+    """
+    from collections import Counter, defaultdict
+    from datetime import timedelta
+
+    from reports.overview.summaries import DaySummary
+
+    zone = timezone.get_current_timezone()  # once, not for each of a feature's hours
+    usage = LstatUsage.objects.filter(feature__source=source, granularity__in=["day", "hour"])
+    if first is not None:
+        usage = usage.filter(period_start__gte=timezone.make_aware(datetime.combine(first, time()), zone))
+    if last is not None:
+        usage = usage.filter(
+            period_start__lt=timezone.make_aware(datetime.combine(last + timedelta(days=1), time()), zone)
+        )
+    if keys is not None:
+        usage = usage.filter(feature__fid__in=[int(k.split(":", 1)[1]) for k in keys if k.startswith(f"{source.pk}:")])
+    rows = defaultdict(lambda: ([], []))  # (fid, day): (day rows, hour rows)
+    fields = ("feature__fid", "granularity", "period_start", "used_max", "used_avg", "denials", "total_seats")
+    for fid, granularity, *row in usage.order_by("period_start").values_list(*fields):
+        rows[(fid, row[0].astimezone(zone).date())][granularity == "hour"].append(row)
+    out = []
+    for (fid, day), (days, hours) in rows.items():
+        counted = days or hours
+        latest = max(days + hours, key=lambda r: r[0])  # a day row before an hour row of the same start
+        if hours:
+            by_seats = Counter(r[1] for r in hours)
+        else:
+            by_seats = Counter()
+            for r in days:
+                by_seats[r[1]] += 24
+        out.append(DaySummary(
+            source_id=source.pk, key=f"{source.pk}:{fid}", day=day, peak=max(r[1] for r in days + hours),
+            used_sum=sum(r[2] for r in counted), used_count=len(counted), denials=sum(r[3] for r in counted),
+            preferred=bool(days), hours=by_seats, owned=latest[4], owned_at=latest[0],
+        ))  # fmt: skip
+    return out
 
 
 @cached(by_kind("lstat"))
 def weekly_peaks(windows, keys):
-    """{"source:fid": the peak of each window, None where it has no rows} of the features `keys` name.
+    """{"source:fid": the peak of each window, None where it has no rows} of the features `keys` names.
 
-    For the forecast (reports/overview/forecast.py): hour and day rows, each in the window its start falls in.
+    For the forecast (reports/overview/forecast.py): hour and day rows, each in the window its start falls in,
+    merged from their days (the windows hold whole local days).
     """
-    from reports.overview.forecast import week_number
+    from reports.overview.summaries import weekly_peaks as from_days
 
-    wanted = set(keys)
-    rows = (
-        LstatUsage.objects.filter(
-            granularity__in=["hour", "day"], period_start__gte=windows[0][0], period_start__lt=windows[-1][1]
-        )
-        .annotate(week=week_number("period_start", windows))
-        .values("feature__source_id", "feature__fid", "week")
-        .annotate(peak=Max("used_max"))
-        .order_by()
-    )
-    peaks = {}
-    for row in rows:
-        key = f"{row['feature__source_id']}:{row['feature__fid']}"
-        if key in wanted:
-            peaks.setdefault(key, [None] * len(windows))[row["week"]] = row["peak"]
-    return peaks
+    return from_days("lstat", windows, keys)
 
 
 def licensed_keys():

@@ -73,3 +73,48 @@ class Entitlement(models.Model):
             self.owned is None and self.price_per_year is None and self.metered_rate is None
             and self.renews_on is None and not self.unit and not self.reference and not self.notes
         )  # fmt: skip
+
+
+class ThingDay(models.Model):
+    """One licensed thing's usage on one local day (in the display zone its source's `SummaryBuild` names).
+
+    Kept for the vendors that declare `summaries` (reports/overview/summaries.py), rebuilt from the vendor's rows
+    for the days each fetched page stored, so that the overview merges a day row per thing instead of reading
+    hours: the peak and its trend, the average (`used_sum / used_count` over the period), denials, the hours by
+    units in use (right-sizing) and the owned figure the vendor reports (the latest reading of the period).
+    """
+
+    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
+    kind = KindField()
+    key = models.CharField(max_length=300)  # the thing's LicensedThing.key
+    day = models.DateField()
+    peak = models.FloatField()
+    used_sum = models.FloatField()
+    used_count = models.FloatField()
+    denials = models.BigIntegerField(null=True)  # None where the vendor reports none
+    # The day's average and denials come from the vendor's preferred rows (License Statistics: its day rows);
+    # a period holding any such day reads its average and denials from those days only.
+    preferred = models.BooleanField(default=False)
+    hours = models.JSONField(default=list)  # [[units in use, hours at that peak], ...]
+    owned = models.FloatField(null=True)  # the vendor's owned figure at owned_at, its latest reading of the day
+    owned_at = models.DateTimeField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "kind", "key", "day"], name="thing_day_source_kind_key_day")
+        ]
+        indexes = [models.Index(fields=["kind", "day"], name="thing_day_kind_day")]
+
+    def __str__(self):
+        return f"{self.kind}:{self.key} {self.day}"
+
+
+class SummaryBuild(models.Model):
+    """The display zone a source's ThingDay rows were built in: rows of another zone are never read."""
+
+    source = models.OneToOneField("ingest.Source", on_delete=models.CASCADE, primary_key=True, related_name="+")
+    zone = models.CharField(max_length=64)
+    built_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.source_id} in {self.zone}"

@@ -93,6 +93,7 @@ class LstatStorage:
                 period_start__range=(min(starts), max(starts)),
             )
             page.upsert(LstatUsage, USAGE_COLUMNS, values, keys=USAGE_KEYS, scope=scope)
+            page.touched(min(starts), max(starts), {f"{self.source.pk}:{r['fid']}" for r in rows})
 
     def learn_features(self, page, server, rows):
         """Server rows name each feature: store features the feature list did not show (yet) or left unnamed."""

@@ -1,0 +1,253 @@
+"""Day summaries: each licensed thing's usage per local day, kept as its rows are stored, for the overview.
+
+A vendor that declares `summaries` gives `day_summaries(source, first, last, keys=None)` in its selectors: the
+`DaySummary`s of the source's things (those `keys` names, or all) on the local days `first` to `last` of the
+display zone, computed from its rows. They are stored as `ThingDay` rows:
+
+- as rows are stored: every committed page that says which rows it stored (`Page.touched`, ingest/vendors/base.py)
+  sends `page_stored` inside its transaction, and the days of those rows are rebuilt there, so the summaries never
+  differ from the committed rows;
+- by `manage.py rebuild_summaries` (all of them, e.g. after TIME_ZONE changed, or for data stored before them).
+
+Each source's `SummaryBuild` names the zone its rows were built in. A source without one in the current zone is
+read from its rows at each view instead (`period_days`), until a fetch stores a page (which rebuilds all of its
+days in the current zone first) or the command runs: a zone change never shows another zone's days.
+
+A period's figures merge its days (`merge`): the peak is the highest, the average Σ used_sum / Σ used_count, the
+denials and the hours by units in use the sums, the trend each day's peak and the owned figure the latest
+reading. Where any day of the period is `preferred` (read from the vendor's preferred rows), the average and
+denials come from those days only.
+"""
+
+import logging
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from ingest.vendors import BY_KIND, VENDORS
+
+log = logging.getLogger(__name__)
+
+BATCH = 2000  # rows per bulk insert
+
+
+@dataclass
+class DaySummary:
+    """One thing's usage on one local day, as a vendor computes it from its rows."""
+
+    source_id: int
+    key: str
+    day: date
+    peak: float
+    used_sum: float
+    used_count: float
+    denials: int | None = None
+    preferred: bool = False
+    hours: Counter = field(default_factory=Counter)  # {units in use: hours at that peak}
+    owned: float | None = None  # the vendor's owned figure at `owned_at`, its latest reading of the day
+    owned_at: datetime | None = None
+
+
+@dataclass
+class Figures:
+    """A thing's figures over a period, merged from its days."""
+
+    peak: float
+    average: float
+    denials: int | None
+    trend: list  # the peak of each day with data, oldest first
+    hours: Counter
+    owned: float | None
+
+
+def summarised(kind):
+    vendor = BY_KIND.get(kind)
+    return vendor is not None and vendor.summaries
+
+
+def zone_name():
+    return timezone.get_current_timezone_name()
+
+
+def local_day(moment, zone=None):
+    return moment.astimezone(zone or timezone.get_current_timezone()).date()
+
+
+def _number(value):
+    """A whole float as an int, as the vendors' rows hold most figures."""
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+# --- reading ------------------------------------------------------------------------------------------------
+def period_days(kind, period, keys=None):
+    """{key: [DaySummary, ...] oldest first} of every source of `kind` over the period's local days: the stored
+    rows of sources built in the current zone, the rest computed from their rows."""
+    from ingest.models import Source
+    from reports.overview.models import SummaryBuild, ThingDay
+
+    sources = list(Source.objects.filter(kind=kind).values_list("pk", flat=True))
+    built = set(SummaryBuild.objects.filter(source__in=sources, zone=zone_name()).values_list("source_id", flat=True))
+    days = {}
+    if built:
+        rows = ThingDay.objects.filter(kind=kind, source__in=built, day__gte=period.start, day__lte=period.end)
+        if keys is not None:
+            rows = rows.filter(key__in=keys)
+        fields = [f.name for f in DaySummary.__dataclass_fields__.values()]
+        for values in rows.order_by("day").values_list(*fields):
+            summary = DaySummary(*values)
+            summary.hours = Counter({_number(seats): hours for seats, hours in summary.hours})
+            days.setdefault(summary.key, []).append(summary)
+    for source in Source.objects.filter(pk__in=set(sources) - built).order_by("pk"):
+        for summary in computed(source, period.start, period.end, keys):
+            days.setdefault(summary.key, []).append(summary)
+    for summaries in days.values():
+        summaries.sort(key=lambda s: s.day)
+    return days
+
+
+def computed(source, first, last, keys=None):
+    """The vendor's DaySummaries of `source` from its rows (not stored)."""
+    return list(import_string(BY_KIND[source.kind].day_summaries)(source, first, last, keys))
+
+
+def merge(summaries):
+    """The Figures of a period from its DaySummaries, oldest first (None when there are none)."""
+    if not summaries:
+        return None
+    preferred = [s for s in summaries if s.preferred]
+    counted = preferred or summaries
+    count = sum(s.used_count for s in counted)
+    denials = [s.denials for s in counted if s.denials is not None]
+    hours = Counter()
+    for s in summaries:
+        hours.update(s.hours)
+    owned = max((s for s in summaries if s.owned_at is not None), key=lambda s: s.owned_at, default=None)
+    return Figures(
+        peak=_number(max(s.peak for s in summaries)),
+        average=round(sum(s.used_sum for s in counted) / count, 2) if count else None,
+        denials=sum(denials) if denials else None,
+        trend=[_number(s.peak) for s in summaries],
+        hours=hours,
+        owned=_number(owned.owned) if owned is not None else None,
+    )
+
+
+def period_figures(kind, period):
+    """{key: Figures} of every thing of `kind` with data in the period."""
+    return {key: merge(summaries) for key, summaries in period_days(kind, period).items()}
+
+
+def apply(thing, figures):
+    """Set a LicensedThing's figures from its merged days (nothing where it has none)."""
+    if figures is None:
+        return thing
+    thing.vendor_owned, thing.peak, thing.average = figures.owned, figures.peak, figures.average
+    thing.denials, thing.trend, thing.hours = figures.denials, figures.trend, figures.hours
+    return thing
+
+
+def weekly_peaks(kind, windows, keys):
+    """{key: the peak of each window, None where it has no days} of the things `keys` names: windows that start
+    and end at local midnights (reports/overview/forecast.py's week_windows) hold whole local days."""
+    from datetime import timedelta
+
+    from reports.overview.forecast import week_of
+    from reports.periods import Period
+
+    zone = timezone.get_current_timezone()
+    first = local_day(windows[0][0], zone)
+    last = local_day(windows[-1][1], zone) - timedelta(days=1)
+    peaks, wanted = {}, set(keys)
+    for key, summaries in period_days(kind, Period(first, last, "day")).items():
+        if key not in wanted:
+            continue
+        weeks = peaks.setdefault(key, [None] * len(windows))
+        for s in summaries:
+            w = week_of(s.day, windows)
+            if w is not None:
+                weeks[w] = _number(s.peak) if weeks[w] is None else max(weeks[w], _number(s.peak))
+    return peaks
+
+
+# --- keeping them -------------------------------------------------------------------------------------------
+def rebuild(source, first=None, last=None, keys=None):
+    """Store the source's ThingDays of the local days `first` to `last` (None: every day it has rows of) of the
+    things `keys` names (None: all), from its rows; returns how many were stored."""
+    from reports.overview.models import ThingDay
+
+    rows = ThingDay.objects.filter(source=source)
+    if first is not None:
+        rows = rows.filter(day__gte=first)
+    if last is not None:
+        rows = rows.filter(day__lte=last)
+    stored = 0
+    with transaction.atomic():
+        if keys is None:
+            rows.delete()
+        else:
+            for i in range(0, len(keys), 500):
+                rows.filter(key__in=keys[i : i + 500]).delete()
+        batch = []
+        for s in computed(source, first, last, keys):
+            batch.append(_row(source, s))
+            if len(batch) >= BATCH:
+                stored += len(ThingDay.objects.bulk_create(batch))
+                batch = []
+        stored += len(ThingDay.objects.bulk_create(batch))
+    return stored
+
+
+def _row(source, s):
+    from reports.overview.models import ThingDay
+
+    return ThingDay(
+        source=source, kind=source.kind, key=s.key, day=s.day, peak=s.peak, used_sum=s.used_sum,
+        used_count=s.used_count, denials=s.denials, preferred=s.preferred, hours=sorted(s.hours.items()),
+        owned=s.owned, owned_at=s.owned_at,
+    )  # fmt: skip
+
+
+def rebuild_source(source):
+    """Every day of the source, in the current zone, and its SummaryBuild saying so."""
+    from reports.overview.models import SummaryBuild
+
+    with transaction.atomic():
+        stored = rebuild(source)
+        SummaryBuild.objects.update_or_create(source=source, defaults={"zone": zone_name(), "built_at": timezone.now()})
+    return stored
+
+
+def rebuild_all(log_line=None):
+    """Every summarised source's days (`manage.py rebuild_summaries`); [(source, rows stored), ...]."""
+    from ingest.models import Source
+
+    done = []
+    kinds = [v.kind for v in VENDORS if v.summaries]
+    for source in Source.objects.filter(kind__in=kinds).order_by("pk"):
+        stored = rebuild_source(source)
+        done.append((source, stored))
+        if log_line:
+            log_line(f"{source.name}: {stored:,} day summaries in {zone_name()}")
+    return done
+
+
+def on_page_stored(sender, source, spans, **kwargs):
+    """A page stored rows: rebuild the days they fall on (all of the source's days first, where its summaries are
+    missing or of another zone), in the page's transaction."""
+    from reports.overview.models import SummaryBuild
+
+    if not summarised(source.kind):
+        return
+    build = SummaryBuild.objects.filter(source=source).first()
+    if build is None or build.zone != zone_name():
+        if build is not None:
+            log.warning("Day summaries of %s were built in %s: rebuilding them in %s", source, build.zone, zone_name())
+        rebuild_source(source)
+        return
+    zone = timezone.get_current_timezone()
+    for first, last, keys in spans:
+        rebuild(source, local_day(first, zone), local_day(last, zone), keys)
