@@ -63,21 +63,30 @@ TOP_USER_COLUMNS = [("rank", "Rank"), ("user", "User"), ("licenses", "Licenses (
 
 
 # --- servers and features ---------------------------------------------------------------
-def lstat_servers():
-    """Every license server with its features, their count and the last day with data."""
+def lstat_servers(*, features=True):
+    """Every license server with its features (unless `features` is False: the home card shows only their count),
+    their count and the last day with data."""
     servers = (
         LstatServer.objects.select_related("source")
-        .prefetch_related("features")
         .annotate(feature_count=Count("features", distinct=True))
         .order_by("name", "source__name")
     )
-    last_days = dict(
-        LstatUsage.objects.filter(granularity="day")
-        .values_list("feature__server")
-        .annotate(last=Max("period_label"))
-        .order_by()
+    if features:
+        servers = servers.prefetch_related("features")
+    last_days = _last_days()
+    return [
+        {"server": s, "features": s.features.all() if features else None, "last": _date(last_days.get(s.pk))}
+        for s in servers
+    ]
+
+
+@cached(by_kind("lstat"))
+def _last_days():
+    """{server pk: the label of its last day row}: a scan of every day row, read again only after a fetch."""
+    rows = (
+        LstatUsage.objects.filter(granularity="day").values_list("feature__server").annotate(last=Max("period_label"))
     )
-    return [{"server": s, "features": s.features.all(), "last": _date(last_days.get(s.pk))} for s in servers]
+    return dict(rows.order_by())
 
 
 def _date(label):
@@ -355,34 +364,42 @@ def licensed_things(period):
 
 def day_summaries(source, first=None, last=None, keys=None):
     """The overview's DaySummary of each feature of `source` (those `keys` names, "source:fid", or all) on each
-    local day of the display zone from `first` to `last` (None: from its first row, through its last).
+    local day of the display zone from `first` to `last` (None: from its first row, through its last), a hundred
+    features' rows at a time.
 
     A row falls on the local day its period starts on. A day's peak is its rows' highest; its average and denials
     are its day rows' (preferred: a period with day rows reads its average and denials from them), or its hour
     rows' where it has no day row; right-sizing reads its hour rows, or counts a day with only a day row as 24
     hours at that day's peak (an upper bound); owned is the total seats of its latest row.
     """
-    from collections import Counter, defaultdict
     from datetime import timedelta
 
-    from reports.overview.summaries import DaySummary
-
     zone = timezone.get_current_timezone()  # once, not for each of a feature's hours
-    usage = LstatUsage.objects.filter(feature__source=source, granularity__in=["day", "hour"])
+    usage = LstatUsage.objects.filter(granularity__in=["day", "hour"])
     if first is not None:
         usage = usage.filter(period_start__gte=timezone.make_aware(datetime.combine(first, time()), zone))
     if last is not None:
-        usage = usage.filter(
-            period_start__lt=timezone.make_aware(datetime.combine(last + timedelta(days=1), time()), zone)
-        )
+        end = timezone.make_aware(datetime.combine(last + timedelta(days=1), time()), zone)
+        usage = usage.filter(period_start__lt=end)
+    features = LstatFeature.objects.filter(source=source)
     if keys is not None:
-        usage = usage.filter(feature__fid__in=[int(k.split(":", 1)[1]) for k in keys if k.startswith(f"{source.pk}:")])
-    rows = defaultdict(lambda: ([], []))  # (fid, day): (day rows, hour rows)
-    fields = ("feature__fid", "granularity", "period_start", "used_max", "used_avg", "denials", "total_seats")
-    for fid, granularity, *row in usage.order_by("period_start").values_list(*fields):
-        rows[(fid, row[0].astimezone(zone).date())][granularity == "hour"].append(row)
-    out = []
-    for (fid, day), (days, hours) in rows.items():
+        features = features.filter(fid__in=[int(k.split(":", 1)[1]) for k in keys if k.startswith(f"{source.pk}:")])
+    fids = dict(features.order_by("pk").values_list("pk", "fid"))
+    batch = list(fids)
+    for i in range(0, len(batch), 100):
+        yield from _day_summaries(source, usage.filter(feature__in=batch[i : i + 100]), fids, zone)
+
+
+def _day_summaries(source, usage, fids, zone):
+    from collections import Counter, defaultdict
+
+    from reports.overview.summaries import DaySummary
+
+    rows = defaultdict(lambda: ([], []))  # (feature pk, day): (day rows, hour rows)
+    fields = ("feature_id", "granularity", "period_start", "used_max", "used_avg", "denials", "total_seats")
+    for feature, granularity, *row in usage.order_by("period_start").values_list(*fields):
+        rows[(feature, row[0].astimezone(zone).date())][granularity == "hour"].append(row)
+    for (feature, day), (days, hours) in rows.items():
         counted = days or hours
         latest = max(days + hours, key=lambda r: r[0])  # a day row before an hour row of the same start
         if hours:
@@ -391,12 +408,11 @@ def day_summaries(source, first=None, last=None, keys=None):
             by_seats = Counter()
             for r in days:
                 by_seats[r[1]] += 24
-        out.append(DaySummary(
-            source_id=source.pk, key=f"{source.pk}:{fid}", day=day, peak=max(r[1] for r in days + hours),
+        yield DaySummary(
+            source_id=source.pk, key=f"{source.pk}:{fids[feature]}", day=day, peak=max(r[1] for r in days + hours),
             used_sum=sum(r[2] for r in counted), used_count=len(counted), denials=sum(r[3] for r in counted),
-            preferred=bool(days), hours=by_seats, owned=latest[4], owned_at=latest[0],
-        ))  # fmt: skip
-    return out
+            preferred=bool(days), hours=by_seats, owned=latest[4],
+        )  # fmt: skip
 
 
 @cached(by_kind("lstat"))

@@ -13,4 +13,4 @@ def index(request):
 
 def home_card():
     """The context of this vendor's card on the home page."""
-    return {"servers": selectors.lstat_servers()}
+    return {"servers": selectors.lstat_servers(features=False)}

@@ -95,9 +95,9 @@ class ThingDay(models.Model):
     # The day's average and denials come from the vendor's preferred rows (License Statistics: its day rows);
     # a period holding any such day reads its average and denials from those days only.
     preferred = models.BooleanField(default=False)
-    hours = models.JSONField(default=list)  # [[units in use, hours at that peak], ...]
-    owned = models.FloatField(null=True)  # the vendor's owned figure at owned_at, its latest reading of the day
-    owned_at = models.DateTimeField(null=True)
+    # JSON [units in use, hours at that level, units, hours, ...]: text, so that a period's days decode in one call
+    hours = models.TextField(default="[]")
+    owned = models.FloatField(null=True)  # the vendor's owned figure: its latest reading of the day
 
     class Meta:
         constraints = [

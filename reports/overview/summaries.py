@@ -19,10 +19,13 @@ reading. Where any day of the period is `preferred` (read from the vendor's pref
 denials come from those days only.
 """
 
+import json
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, timedelta
+from itertools import groupby
+from operator import itemgetter
 
 from django.db import transaction
 from django.utils import timezone
@@ -48,8 +51,7 @@ class DaySummary:
     denials: int | None = None
     preferred: bool = False
     hours: Counter = field(default_factory=Counter)  # {units in use: hours at that peak}
-    owned: float | None = None  # the vendor's owned figure at `owned_at`, its latest reading of the day
-    owned_at: datetime | None = None
+    owned: float | None = None  # the vendor's owned figure: its latest reading of the day
 
 
 @dataclass
@@ -82,63 +84,85 @@ def _number(value):
     return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
-# --- reading ------------------------------------------------------------------------------------------------
-def period_days(kind, period, keys=None):
-    """{key: [DaySummary, ...] oldest first} of every source of `kind` over the period's local days: the stored
-    rows of sources built in the current zone, the rest computed from their rows."""
-    from ingest.models import Source
-    from reports.overview.models import SummaryBuild, ThingDay
+def flat_hours(hours):
+    """{units: hours} as stored: [units, hours, units, hours, ...] by units (one flat list decodes fastest)."""
+    return [x for pair in sorted(hours.items()) for x in pair]
 
-    sources = list(Source.objects.filter(kind=kind).values_list("pk", flat=True))
+
+# --- reading ------------------------------------------------------------------------------------------------
+# A day as the merge reads it (its hours beside it, as `flat_hours`).
+DAY_FIELDS = ("key", "peak", "used_sum", "used_count", "denials", "preferred", "owned")
+
+
+def sources_of(kind):
+    """([pk of each source of `kind` whose summaries are built in the current zone], [the other sources])."""
+    from ingest.models import Source
+    from reports.overview.models import SummaryBuild
+
+    sources = list(Source.objects.filter(kind=kind).order_by("pk"))
     built = set(SummaryBuild.objects.filter(source__in=sources, zone=zone_name()).values_list("source_id", flat=True))
+    return sorted(built), [s for s in sources if s.pk not in built]
+
+
+def stored(kind, built, first, last):
+    """The stored ThingDays of the sources `built` from local day `first` to `last`."""
+    from reports.overview.models import ThingDay
+
+    return ThingDay.objects.filter(kind=kind, source__in=built, day__gte=first, day__lte=last)
+
+
+def period_days(kind, period):
+    """{key: ([day, ...], [its hours, ...]) oldest first} of every source of `kind` over the period's local days
+    (days as DAY_FIELDS, hours as `flat_hours`): the stored rows of sources built in the current zone, the others'
+    computed from their rows."""
+    built, others = sources_of(kind)
     days = {}
     if built:
-        rows = ThingDay.objects.filter(kind=kind, source__in=built, day__gte=period.start, day__lte=period.end)
-        if keys is not None:
-            rows = rows.filter(key__in=keys)
-        fields = [f.name for f in DaySummary.__dataclass_fields__.values()]
-        for values in rows.order_by("day").values_list(*fields):
-            summary = DaySummary(*values)
-            summary.hours = Counter({_number(seats): hours for seats, hours in summary.hours})
-            days.setdefault(summary.key, []).append(summary)
-    for source in Source.objects.filter(pk__in=set(sources) - built).order_by("pk"):
-        for summary in computed(source, period.start, period.end, keys):
-            days.setdefault(summary.key, []).append(summary)
-    for summaries in days.values():
-        summaries.sort(key=lambda s: s.day)
+        rows = stored(kind, built, period.start, period.end).order_by("key", "day").values_list(*DAY_FIELDS, "hours")
+        for key, group in groupby(rows, key=itemgetter(0)):
+            group = list(group)
+            days[key] = (group, json.loads("[" + ",".join(r[-1] for r in group) + "]"))  # one decode per thing
+    for source in others:
+        for s in sorted(computed(source, period.start, period.end), key=lambda s: (s.key, s.day)):
+            day = (s.key, s.peak, s.used_sum, s.used_count, s.denials, s.preferred, s.owned)
+            mine = days.setdefault(s.key, ([], []))
+            mine[0].append(day)
+            mine[1].append(flat_hours(s.hours))
     return days
 
 
 def computed(source, first, last, keys=None):
     """The vendor's DaySummaries of `source` from its rows (not stored)."""
-    return list(import_string(BY_KIND[source.kind].day_summaries)(source, first, last, keys))
+    return import_string(BY_KIND[source.kind].day_summaries)(source, first, last, keys)
 
 
-def merge(summaries):
-    """The Figures of a period from its DaySummaries, oldest first (None when there are none)."""
-    if not summaries:
+def merge(days, hours_of_days):
+    """The Figures of a period from its days (DAY_FIELDS) and their hours (`flat_hours`), oldest first (None when
+    there are none). The hours' units keep the type the vendor gave them."""
+    if not days:
         return None
-    preferred = [s for s in summaries if s.preferred]
-    counted = preferred or summaries
-    count = sum(s.used_count for s in counted)
-    denials = [s.denials for s in counted if s.denials is not None]
+    counted = [d for d in days if d[5]] or days  # the preferred days, where there are any
+    count = sum(d[3] for d in counted)
+    denials = [d[4] for d in counted if d[4] is not None]
     hours = Counter()
-    for s in summaries:
-        hours.update(s.hours)
-    owned = max((s for s in summaries if s.owned_at is not None), key=lambda s: s.owned_at, default=None)
+    for flat in hours_of_days:
+        pairs = iter(flat)
+        for seats, n in zip(pairs, pairs, strict=True):
+            hours[seats] += n
+    owned = [d[6] for d in days if d[6] is not None]
     return Figures(
-        peak=_number(max(s.peak for s in summaries)),
-        average=round(sum(s.used_sum for s in counted) / count, 2) if count else None,
+        peak=_number(max(d[1] for d in days)),
+        average=round(sum(d[2] for d in counted) / count, 2) if count else None,
         denials=sum(denials) if denials else None,
-        trend=[_number(s.peak) for s in summaries],
+        trend=[_number(d[1]) for d in days],
         hours=hours,
-        owned=_number(owned.owned) if owned is not None else None,
+        owned=_number(owned[-1]) if owned else None,  # the latest day's latest reading
     )
 
 
 def period_figures(kind, period):
     """{key: Figures} of every thing of `kind` with data in the period."""
-    return {key: merge(summaries) for key, summaries in period_days(kind, period).items()}
+    return {key: merge(*both) for key, both in period_days(kind, period).items()}
 
 
 def apply(thing, figures):
@@ -152,24 +176,33 @@ def apply(thing, figures):
 
 def weekly_peaks(kind, windows, keys):
     """{key: the peak of each window, None where it has no days} of the things `keys` names: windows that start
-    and end at local midnights (reports/overview/forecast.py's week_windows) hold whole local days."""
-    from datetime import timedelta
-
-    from reports.overview.forecast import week_of
-    from reports.periods import Period
+    and end at local midnights (reports/overview/forecast.py's week_windows) hold whole local days, so the stored
+    days' peaks are aggregated per window in the database."""
+    from django.db.models import Case, IntegerField, Max, Value, When
 
     zone = timezone.get_current_timezone()
-    first = local_day(windows[0][0], zone)
-    last = local_day(windows[-1][1], zone) - timedelta(days=1)
-    peaks, wanted = {}, set(keys)
-    for key, summaries in period_days(kind, Period(first, last, "day")).items():
-        if key not in wanted:
-            continue
-        weeks = peaks.setdefault(key, [None] * len(windows))
-        for s in summaries:
-            w = week_of(s.day, windows)
-            if w is not None:
-                weeks[w] = _number(s.peak) if weeks[w] is None else max(weeks[w], _number(s.peak))
+    bounds = [(local_day(start, zone), local_day(end, zone)) for start, end in windows]
+    built, others = sources_of(kind)
+    wanted, peaks = set(keys), {}
+
+    def add(key, week, peak):
+        if key in wanted and week is not None:
+            weeks = peaks.setdefault(key, [None] * len(windows))
+            weeks[week] = _number(peak) if weeks[week] is None else max(weeks[week], _number(peak))
+
+    if built:
+        week = Case(
+            *(When(day__gte=s, day__lt=e, then=Value(i)) for i, (s, e) in enumerate(bounds)),
+            default=None, output_field=IntegerField(),
+        )  # fmt: skip
+        rows = stored(kind, built, bounds[0][0], bounds[-1][1] - timedelta(days=1)).annotate(week=week)
+        for key, w, peak in (
+            rows.values_list("key", "week").annotate(peak=Max("peak")).order_by().values_list("key", "week", "peak")
+        ):
+            add(key, w, peak)
+    for source in others:
+        for s in computed(source, bounds[0][0], bounds[-1][1] - timedelta(days=1)):
+            add(s.key, next((i for i, (a, b) in enumerate(bounds) if a <= s.day < b), None), s.peak)
     return peaks
 
 
@@ -206,8 +239,8 @@ def _row(source, s):
 
     return ThingDay(
         source=source, kind=source.kind, key=s.key, day=s.day, peak=s.peak, used_sum=s.used_sum,
-        used_count=s.used_count, denials=s.denials, preferred=s.preferred, hours=sorted(s.hours.items()),
-        owned=s.owned, owned_at=s.owned_at,
+        used_count=s.used_count, denials=s.denials, preferred=s.preferred, hours=json.dumps(flat_hours(s.hours)),
+        owned=s.owned,
     )  # fmt: skip
 
 
