@@ -5,11 +5,11 @@ from django.dispatch import Signal
 # Sent after every fetch run is recorded, whatever its status: sender=Source, source=..., run=...
 fetch_finished = Signal()
 
-# Sent inside each committed page's transaction, after its rows are stored and before it commits, when the page
-# stored rows: sender=Source, source=..., spans=[(first, last, keys), ...], the UTC instants of the earliest and
-# latest row the connector said it stored (`Page.touched`) and the keys of the things they belong to (None: any).
-# Reports keep tables derived from the rows (the overview's day summaries) in step with them, in the same
-# transaction, so what is derived never differs from what is committed.
+# Sent inside the transaction of each page that stored rows, after its data version is bumped and before it
+# commits: sender=Source, source=..., spans=[(first, last, keys), ...], the UTC instants of the earliest and latest
+# row the connector said it stored (`Page.touched`; none for rows nothing is derived from) and the keys of the
+# things they belong to (None: any). Reports keep what they derive from the rows (the overview's day summaries)
+# in step with them, in the same transaction, so what is derived never differs from what is committed.
 page_stored = Signal()
 
 

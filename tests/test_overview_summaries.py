@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from ingest.models import IngestRun
+from ingest.models import IngestRun, Source
 from ingest.services import run_fetch, source_save
-from ingest.vendors.lstat.models import LstatUsage
+from ingest.vendors.lstat.models import LstatFeature, LstatUsage
 from reports.lstat.selectors import licensed_things, weekly_peaks
 from reports.overview.models import SummaryBuild, ThingDay
 from reports.overview.things import seats_covering
@@ -225,4 +225,27 @@ def test_a_fetch_after_a_zone_change_rebuilds_every_day_in_the_new_zone(sim, lst
     days = set(ThingDay.objects.values_list("day", flat=True))
     assert days == {local_day(start) for start in LstatUsage.objects.values_list("period_start", flat=True)}
     period = Period(date(2026, 2, 28), date(2026, 3, 5), "day")
+    assert shown(period) == raw_figures(period)
+
+
+def test_after_an_edit_no_fetch_made_the_summaries_are_not_read_until_a_fetch_rebuilds_them(
+    sim, lstat_clock, lstat_fetched
+):
+    period = Period(date(2026, 3, 1), date(2026, 3, 4), "day")
+    ThingDay.objects.filter(source=lstat_fetched).update(peak=999)  # stale, as if rows had changed under them
+    assert {figures[1] for figures in shown(period).values()} == {999}
+    feature = LstatFeature.objects.filter(source=lstat_fetched).first()
+    feature.name = "renamed"
+    feature.save()  # an admin's edit: the source's data version moves without a fetched page
+
+    assert shown(period) == raw_figures(period)  # computed from the rows
+    sim.simulators["lstat"].fixed_end += timedelta(hours=1)
+    lstat_clock.shift(timedelta(hours=1))
+    assert run_fetch(lstat_fetched).status == IngestRun.Status.SUCCEEDED
+
+    assert not ThingDay.objects.filter(peak=999).exists()  # every day rebuilt, not only the fetched ones
+    assert (
+        SummaryBuild.objects.get(source=lstat_fetched).data_version
+        == Source.objects.get(pk=lstat_fetched.pk).data_version
+    )
     assert shown(period) == raw_figures(period)

@@ -134,7 +134,6 @@ class RunContext:
                 Cursor.objects.update_or_create(source=self.source, key=key, defaults={"value": value})
             if page.fetched or page.created or page.updated:
                 Source.data_changed(self.source.pk)  # cached charts of this source are read again (reports/cache.py)
-            if page.spans:
                 page_stored.send(sender=Source, source=self.source, spans=page.spans)  # in this transaction
         self.run.records_fetched += page.fetched
         self.run.records_created += page.created

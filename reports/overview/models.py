@@ -110,10 +110,13 @@ class ThingDay(models.Model):
 
 
 class SummaryBuild(models.Model):
-    """The display zone a source's ThingDay rows were built in: rows of another zone are never read."""
+    """The display zone a source's ThingDay rows were built in, and the source's data version they reflect: rows
+    of another zone, or of a source whose data changed otherwise than by a fetched page (an admin's edit, an
+    erasure), are not read."""
 
     source = models.OneToOneField("ingest.Source", on_delete=models.CASCADE, primary_key=True, related_name="+")
     zone = models.CharField(max_length=64)
+    data_version = models.PositiveBigIntegerField(default=0)
     built_at = models.DateTimeField()
 
     def __str__(self):

@@ -100,8 +100,10 @@ def sources_of(kind):
     from reports.overview.models import SummaryBuild
 
     sources = list(Source.objects.filter(kind=kind).order_by("pk"))
-    built = set(SummaryBuild.objects.filter(source__in=sources, zone=zone_name()).values_list("source_id", flat=True))
-    return sorted(built), [s for s in sources if s.pk not in built]
+    builds = SummaryBuild.objects.filter(source__in=sources, zone=zone_name())
+    versions = dict(builds.values_list("source_id", "data_version"))
+    built = [s for s in sources if versions.get(s.pk) == s.data_version]
+    return [s.pk for s in built], [s for s in sources if s not in built]
 
 
 def stored(kind, built, first, last):
@@ -250,8 +252,15 @@ def rebuild_source(source):
 
     with transaction.atomic():
         stored = rebuild(source)
-        SummaryBuild.objects.update_or_create(source=source, defaults={"zone": zone_name(), "built_at": timezone.now()})
+        defaults = {"zone": zone_name(), "data_version": _version(source), "built_at": timezone.now()}
+        SummaryBuild.objects.update_or_create(source=source, defaults=defaults)
     return stored
+
+
+def _version(source):
+    from ingest.models import Source
+
+    return Source.objects.filter(pk=source.pk).values_list("data_version", flat=True).get()
 
 
 def rebuild_all(log_line=None):
@@ -269,18 +278,22 @@ def rebuild_all(log_line=None):
 
 
 def on_page_stored(sender, source, spans, **kwargs):
-    """A page stored rows: rebuild the days they fall on (all of the source's days first, where its summaries are
-    missing or of another zone), in the page's transaction."""
+    """A page stored rows: rebuild the days its spans fall on, in the page's transaction, and say the summaries
+    reflect the source's data version now. Where they are missing, of another zone, or behind a change of the
+    data that no page made (an edit), all of the source's days are rebuilt first."""
     from reports.overview.models import SummaryBuild
 
     if not summarised(source.kind):
         return
     build = SummaryBuild.objects.filter(source=source).first()
-    if build is None or build.zone != zone_name():
+    version = _version(source)
+    if build is None or build.zone != zone_name() or build.data_version != version - 1:
         if build is not None:
-            log.warning("Day summaries of %s were built in %s: rebuilding them in %s", source, build.zone, zone_name())
+            log.warning("Rebuilding the day summaries of %s in %s (built in %s at data version %s, now %s)",
+                        source, zone_name(), build.zone, build.data_version, version)  # fmt: skip
         rebuild_source(source)
         return
     zone = timezone.get_current_timezone()
     for first, last, keys in spans:
         rebuild(source, local_day(first, zone), local_day(last, zone), keys)
+    SummaryBuild.objects.filter(source=source).update(data_version=version)
