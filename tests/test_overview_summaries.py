@@ -249,3 +249,29 @@ def test_after_an_edit_no_fetch_made_the_summaries_are_not_read_until_a_fetch_re
         == Source.objects.get(pk=lstat_fetched.pk).data_version
     )
     assert shown(period) == raw_figures(period)
+
+
+def test_a_vendor_of_its_own_folder_keeps_day_summaries_as_its_registry_record_declares(tally_fetched):
+    """The test vendor (tests/tally) declares `summaries`: its figures merged from its days equal its hours'."""
+    from tests.tally.models import TallyCount
+    from tests.tally.selectors import licensed_things as tally_things
+
+    assert ThingDay.objects.filter(kind="tally").exists()
+    zone = timezone.get_current_timezone()
+    for period in (
+        Period(date(2026, 3, 3), date(2026, 3, 4), "day"),
+        Period(date(2026, 3, 4), date(2026, 3, 4), "day"),
+    ):
+        counts = {}
+        for c in TallyCount.objects.filter(hour__gte=period.start_dt, hour__lt=period.end_dt).order_by("hour"):
+            counts.setdefault(f"{c.source_id}:{c.counter}", []).append(c)
+        expected = {}
+        for key, mine in counts.items():
+            peaks = defaultdict(float)
+            for c in mine:
+                peaks[c.hour.astimezone(zone).date()] = max(peaks[c.hour.astimezone(zone).date()], c.used)
+            used = [c.used for c in mine]
+            trend = [peaks[d] for d in sorted(peaks)]
+            expected[key] = (mine[-1].seats, max(used), round(sum(used) / len(used), 2), trend, Counter(used))
+        got = {t.key: (t.vendor_owned, t.peak, t.average, t.trend, t.hours) for t in tally_things.uncached(period)}
+        assert got == expected, period

@@ -20,6 +20,7 @@ TALLY = Vendor(
     simulator="tests.tally.simulator.TallySimulator",
     editable_models=("tally.TallyCount",),
     alert_series="tests.tally.alerts.SERIES",
+    summaries=True,
     package="tests.tally",
     reports_package="tests.tally",
     readme=False,

@@ -35,4 +35,6 @@ class TallyConnector(Connector):
             with self.run.page() as page:
                 scope = TallyCount.objects.filter(source=self.source)
                 page.upsert(TallyCount, COLUMNS, rows, keys=["source", "counter", "hour"], scope=scope)
+                hours = [row[2] for row in rows]
+                page.touched(min(hours), max(hours), {f"{self.source.pk}:{row[1]}" for row in rows})
                 page.set_cursor("hours", after)

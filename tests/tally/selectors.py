@@ -14,34 +14,54 @@ def tally_counters():
 
 @cached(by_kind("tally"))
 def licensed_things(period):
-    """Every counter for the overview: its seats, peak and average over the period's hours."""
-    from reports.overview.things import LicensedThing, daily_peaks, link
+    """Every counter for the overview: its seats, peak and average over the period's hours, merged from its days."""
+    from reports.overview.summaries import apply, period_figures
+    from reports.overview.things import LicensedThing, link
 
-    hours = TallyCount.objects.filter(hour__gte=period.start_dt, hour__lt=period.end_dt).order_by("hour")
-    rows = {}
-    for count in hours:
-        rows.setdefault((count.source_id, count.counter), []).append(count)
+    figures = period_figures("tally", period)
     things = []
-    for (source_id, counter), counts in sorted(rows.items(), key=lambda item: item[0][1]):
-        things.append(LicensedThing(
-            kind="tally", key=f"{source_id}:{counter}", name=counter, source_id=source_id, url=link("reports:tally"),
-            vendor_owned=counts[-1].seats, peak=max(c.used for c in counts),
-            average=round(sum(c.used for c in counts) / len(counts), 2),
-            trend=daily_peaks((c.hour, c.used) for c in counts), hours=Counter(c.used for c in counts),
-        ))  # fmt: skip
+    for source_id, counter in TallyCount.objects.values_list("source_id", "counter").distinct().order_by("counter"):
+        key = f"{source_id}:{counter}"
+        if key in figures:
+            thing = LicensedThing(kind="tally", key=key, name=counter, source_id=source_id, url=link("reports:tally"))
+            things.append(apply(thing, figures[key]))
     return things
 
 
+def day_summaries(source, first=None, last=None, keys=None):
+    """The overview's DaySummary of each counter of `source` (those `keys` names, or all) on each local day from
+    `first` to `last`: the hours' peak, sum and count of used, hours by used, and the seats of its last hour."""
+    from datetime import datetime, time, timedelta
+
+    from django.utils import timezone
+
+    from reports.overview.summaries import DaySummary
+
+    zone = timezone.get_current_timezone()
+    counts = TallyCount.objects.filter(source=source)
+    if first is not None:
+        counts = counts.filter(hour__gte=timezone.make_aware(datetime.combine(first, time()), zone))
+    if last is not None:
+        counts = counts.filter(hour__lt=timezone.make_aware(datetime.combine(last + timedelta(days=1), time()), zone))
+    if keys is not None:
+        counts = counts.filter(counter__in=[k.split(":", 1)[1] for k in keys])
+    days = {}
+    for counter, hour, used, seats in counts.order_by("hour").values_list("counter", "hour", "used", "seats"):
+        days.setdefault((counter, hour.astimezone(zone).date()), []).append((used, seats))
+    for (counter, day), hours in days.items():
+        yield DaySummary(
+            source_id=source.pk, key=f"{source.pk}:{counter}", day=day, peak=max(u for u, _s in hours),
+            used_sum=sum(u for u, _s in hours), used_count=len(hours), hours=Counter(u for u, _s in hours),
+            owned=hours[-1][1],
+        )  # fmt: skip
+
+
 def weekly_peaks(windows, keys):
-    """{key: the peak of each window [(start, end), ...], None where it has no hours} of the counters `keys` name."""
-    peaks = {}
-    for count in TallyCount.objects.filter(hour__gte=windows[0][0], hour__lt=windows[-1][1]):
-        key = f"{count.source_id}:{count.counter}"
-        if key in keys:
-            week = next(n for n, (start, end) in enumerate(windows) if start <= count.hour < end)
-            row = peaks.setdefault(key, [None] * len(windows))
-            row[week] = max(row[week] or 0, count.used)
-    return peaks
+    """{key: the peak of each window [(start, end), ...], None where it has no hours} of the counters `keys` names,
+    from their days."""
+    from reports.overview.summaries import weekly_peaks as from_days
+
+    return from_days("tally", windows, keys)
 
 
 def licensed_keys():
