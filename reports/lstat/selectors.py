@@ -348,15 +348,14 @@ def licensed_things(period):
     """Every feature on its server for the overview: total seats, used peak and average, denials, hours, merged
     from its days (`day_summaries`, kept by reports/overview/summaries.py)."""
     from reports.overview.summaries import apply, period_figures
-    from reports.overview.things import LicensedThing, link
+    from reports.overview.things import LicensedThing, links
 
     figures = period_figures("lstat", period)
-    things = []
+    things, url = [], links("reports:lstat_feature", start=period.start, end=period.end)
     for feature in LstatFeature.objects.select_related("server").order_by("name", "version", "pk"):
         thing = LicensedThing(
             kind="lstat", key=f"{feature.source_id}:{feature.fid}", source_id=feature.source_id,
-            name=f"{feature}", server=feature.server.name if feature.server else "",
-            url=link("reports:lstat_feature", feature.pk, start=period.start, end=period.end),
+            name=f"{feature}", server=feature.server.name if feature.server else "", url=url(feature.pk),
         )  # fmt: skip
         things.append(apply(thing, figures.get(thing.key)))
     return things

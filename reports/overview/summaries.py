@@ -156,7 +156,7 @@ def merge(days, hours_of_days):
         peak=_number(max(d[1] for d in days)),
         average=round(sum(d[2] for d in counted) / count, 2) if count else None,
         denials=sum(denials) if denials else None,
-        trend=[_number(d[1]) for d in days],
+        trend=[d[1] for d in days],  # drawn only (the sparkline): floats as stored
         hours=hours,
         owned=_number(owned[-1]) if owned else None,  # the latest day's latest reading
     )
@@ -193,10 +193,9 @@ def weekly_peaks(kind, windows, keys):
             weeks[week] = _number(peak) if weeks[week] is None else max(weeks[week], _number(peak))
 
     if built:
-        week = Case(
-            *(When(day__gte=s, day__lt=e, then=Value(i)) for i, (s, e) in enumerate(bounds)),
-            default=None, output_field=IntegerField(),
-        )  # fmt: skip
+        # newest first: a day is in the first window that starts on or before it (the rows are within the windows)
+        whens = [When(day__gte=start, then=Value(i)) for i, (start, _end) in reversed(list(enumerate(bounds)))]
+        week = Case(*whens, default=None, output_field=IntegerField())
         rows = stored(kind, built, bounds[0][0], bounds[-1][1] - timedelta(days=1)).annotate(week=week)
         for key, w, peak in (
             rows.values_list("key", "week").annotate(peak=Max("peak")).order_by().values_list("key", "week", "peak")

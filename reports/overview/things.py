@@ -103,6 +103,15 @@ def link(name, *args, **query):
     return f"{url}?{urlencode(query)}" if query else url
 
 
+SENTINEL = 918273645  # an integer no URL argument is, to be replaced
+
+
+def links(name, **query):
+    """link(name, pk, **query) as a function of an integer pk, with one reverse() for the many things of a vendor."""
+    prefix, suffix = link(name, SENTINEL, **query).split(str(SENTINEL), 1)
+    return lambda pk: f"{prefix}{int(pk)}{suffix}"
+
+
 def seats_covering(hours, percentile):
     """The fewest seats that would have covered `percentile` % of the hours, and the hours they would have denied.
 
