@@ -4,14 +4,15 @@ A vendor that declares `summaries` gives `day_summaries(source, first, last, key
 `DaySummary`s of the source's things (those `keys` names, or all) on the local days `first` to `last` of the
 display zone, computed from its rows. They are stored as `ThingDay` rows:
 
-- as rows are stored: every committed page that says which rows it stored (`Page.touched`, ingest/vendors/base.py)
-  sends `page_stored` inside its transaction, and the days of those rows are rebuilt there, so the summaries never
-  differ from the committed rows;
+- as rows are stored: every page that stores rows sends `page_stored` inside its transaction (ingest/vendors/base.py),
+  and the days of the rows it says it stored (`Page.touched`) are rebuilt there, so the summaries never differ
+  from the committed rows;
 - by `manage.py rebuild_summaries` (all of them, e.g. after TIME_ZONE changed, or for data stored before them).
 
-Each source's `SummaryBuild` names the zone its rows were built in. A source without one in the current zone is
-read from its rows at each view instead (`period_days`), until a fetch stores a page (which rebuilds all of its
-days in the current zone first) or the command runs: a zone change never shows another zone's days.
+Each source's `SummaryBuild` names the zone its rows were built in and the source's data version they reflect. A
+source whose summaries are missing, of another zone, or behind a change no page made (an admin's edit of its rows)
+is read from its rows at each view instead (`computed`), until a page of its next fetch rebuilds all of its days
+(in its transaction) or the command runs: a zone change never shows another zone's days.
 
 A period's figures merge its days (`merge`): the peak is the highest, the average Σ used_sum / Σ used_count, the
 denials and the hours by units in use the sums, the trend each day's peak and the owned figure the latest
@@ -95,7 +96,7 @@ DAY_FIELDS = ("key", "peak", "used_sum", "used_count", "denials", "preferred", "
 
 
 def sources_of(kind):
-    """([pk of each source of `kind` whose summaries are built in the current zone], [the other sources])."""
+    """([pk of each source of `kind` whose summaries are of the current zone and data version], [the others])."""
     from ingest.models import Source
     from reports.overview.models import SummaryBuild
 
