@@ -230,20 +230,51 @@ def rebuild(source, first=None, last=None, keys=None):
         for s in computed(source, first, last, keys):
             batch.append(_row(source, s))
             if len(batch) >= BATCH:
-                stored += len(ThingDay.objects.bulk_create(batch))
+                stored += _store(batch)
                 batch = []
-        stored += len(ThingDay.objects.bulk_create(batch))
+        stored += _store(batch)
     return stored
 
 
+ROW_COLUMNS = [
+    "source",
+    "kind",
+    "key",
+    "day",
+    "peak",
+    "used_sum",
+    "used_count",
+    "denials",
+    "preferred",
+    "hours",
+    "owned",
+]
+
+
 def _row(source, s):
+    hours = json.dumps(flat_hours(s.hours))
+    return (
+        source.pk,
+        source.kind,
+        s.key,
+        s.day,
+        s.peak,
+        s.used_sum,
+        s.used_count,
+        s.denials,
+        s.preferred,
+        hours,
+        s.owned,
+    )
+
+
+def _store(rows):
+    """Insert ThingDay rows (ROW_COLUMNS tuples) as fetched pages are: one multi-row statement, no model objects."""
+    from ingest.db import upsert
     from reports.overview.models import ThingDay
 
-    return ThingDay(
-        source=source, kind=source.kind, key=s.key, day=s.day, peak=s.peak, used_sum=s.used_sum,
-        used_count=s.used_count, denials=s.denials, preferred=s.preferred, hours=json.dumps(flat_hours(s.hours)),
-        owned=s.owned,
-    )  # fmt: skip
+    upsert(ThingDay, ROW_COLUMNS, rows, keys=["source", "kind", "key", "day"])
+    return len(rows)
 
 
 def rebuild_source(source):
