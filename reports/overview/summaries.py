@@ -25,8 +25,6 @@ import logging
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from itertools import groupby
-from operator import itemgetter
 
 from django.db import transaction
 from django.utils import timezone
@@ -121,9 +119,11 @@ def period_days(kind, period):
     built, others = sources_of(kind)
     days = {}
     if built:
-        rows = stored(kind, built, period.start, period.end).order_by("key", "day").values_list(*DAY_FIELDS, "hours")
-        for key, group in groupby(rows, key=itemgetter(0)):
-            group = list(group)
+        # in day order, as the (kind, day) index reads them: no sort of the period's rows in the database
+        by_key = {}
+        for row in stored(kind, built, period.start, period.end).order_by("day").values_list(*DAY_FIELDS, "hours"):
+            by_key.setdefault(row[0], []).append(row)
+        for key, group in by_key.items():
             days[key] = (group, json.loads("[" + ",".join(r[-1] for r in group) + "]"))  # one decode per thing
     for source in others:
         for s in sorted(computed(source, period.start, period.end), key=lambda s: (s.key, s.day)):
@@ -179,10 +179,7 @@ def apply(thing, figures):
 
 def weekly_peaks(kind, windows, keys):
     """{key: the peak of each window, None where it has no days} of the things `keys` names: windows that start
-    and end at local midnights (reports/overview/forecast.py's week_windows) hold whole local days, so the stored
-    days' peaks are aggregated per window in the database."""
-    from django.db.models import Case, IntegerField, Max, Value, When
-
+    and end at local midnights (reports/overview/forecast.py's week_windows) hold whole local days."""
     zone = timezone.get_current_timezone()
     bounds = [(local_day(start, zone), local_day(end, zone)) for start, end in windows]
     built, others = sources_of(kind)
@@ -193,18 +190,17 @@ def weekly_peaks(kind, windows, keys):
             weeks = peaks.setdefault(key, [None] * len(windows))
             weeks[week] = _number(peak) if weeks[week] is None else max(weeks[week], _number(peak))
 
+    week_of_day = {}
+    for i, (start, end) in enumerate(bounds):
+        for n in range((end - start).days):
+            week_of_day[start + timedelta(days=n)] = i
     if built:
-        # newest first: a day is in the first window that starts on or before it (the rows are within the windows)
-        whens = [When(day__gte=start, then=Value(i)) for i, (start, _end) in reversed(list(enumerate(bounds)))]
-        week = Case(*whens, default=None, output_field=IntegerField())
-        rows = stored(kind, built, bounds[0][0], bounds[-1][1] - timedelta(days=1)).annotate(week=week)
-        for key, w, peak in (
-            rows.values_list("key", "week").annotate(peak=Max("peak")).order_by().values_list("key", "week", "peak")
-        ):
-            add(key, w, peak)
+        rows = stored(kind, built, bounds[0][0], bounds[-1][1] - timedelta(days=1))
+        for key, day, peak in rows.values_list("key", "day", "peak").order_by():
+            add(key, week_of_day.get(day), peak)
     for source in others:
         for s in computed(source, bounds[0][0], bounds[-1][1] - timedelta(days=1)):
-            add(s.key, next((i for i, (a, b) in enumerate(bounds) if a <= s.day < b), None), s.peak)
+            add(s.key, week_of_day.get(s.day), s.peak)
     return peaks
 
 
