@@ -83,6 +83,21 @@ def band_traces(x, rows, key, label, color, *, band=True):
     return traces
 
 
+def average_note(granularity, office=None):
+    """What a chart's average line (and band) is over: "average over 24 h", "average over office hours, Mon–Fri
+    08:00–18:00" (`office`: a dashboard.office_hours.OfficeHours)."""
+    if office is not None:
+        return f"average over office hours, {office.label}"
+    return "average over each hour" if granularity == "hour" else "average over 24 h"
+
+
+def legend_note(layout, note):
+    """The legend's title: what the averages in it are over (so the emailed and printed charts say it too)."""
+    if note:
+        layout["legend"]["title"] = {"text": f"{note[0].upper()}{note[1:]}:"}
+    return layout
+
+
 def base_layout(*, title=None, yaxis_title="Licenses"):
     """The layout every report chart starts from (a dict the chart then adds to)."""
     layout = {

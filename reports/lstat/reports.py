@@ -11,6 +11,7 @@ from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
 from reports import heatmap
 from reports.alerts.series import alert_query
+from reports.charts.base import average_note
 from reports.exports import About, raw_download
 from reports.lstat import selectors
 from reports.lstat.alerts import key
@@ -71,10 +72,16 @@ class Feature(Report):
             filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
             period=period,
             source_name=feature.source.name,
-            figure=(lambda: lstat_feature_figure(_chart_rows(rows, [feature], period, chart))) if rows else None,
+            figure=(
+                (lambda: lstat_feature_figure(_chart_rows(rows, [feature], period, chart), note=_average(chart)))
+                if rows
+                else None
+            ),
             page_charts={
-                "heatmap": lambda: lstat_heatmap_figure(heatmaps()[0], zone),
-                "denials_heatmap": lambda: lstat_heatmap_figure(heatmaps()[1], zone, denials=True),
+                "heatmap": lambda: lstat_heatmap_figure(heatmaps()[0], zone, office=settings.OFFICE_HOURS),
+                "denials_heatmap": lambda: lstat_heatmap_figure(
+                    heatmaps()[1], zone, denials=True, office=settings.OFFICE_HOURS
+                ),
             },
             summary=summary,
             kpis=lambda: (
@@ -82,11 +89,12 @@ class Feature(Report):
             ),
             context={
                 "chart_note": chart.note,
+                "average_note": _average(chart),
                 "hourly_note": _hourly_note([feature], period),
                 "zone_note": _zone_note([feature], period),
                 "alert_query": alert_query("denials", "lstat", key(feature), hours=1),
                 "time_zone": zone,
-                "heatmap_note": lambda: heatmap.note(heatmaps()[0]),
+                "heatmap_note": lambda: heatmap.note(heatmaps()[0], settings.OFFICE_HOURS),
             },
         )
 
@@ -128,10 +136,13 @@ class Server(Report):
             title=str(server),
             period=period,
             source_name=server.source.name,
-            figure=lambda: lstat_server_figure(summary, _chart_rows(usage, features, period, chart)),
+            figure=lambda: lstat_server_figure(
+                summary, _chart_rows(usage, features, period, chart), note=_average(chart)
+            ),
             summary=summary,
             context={
                 "chart_note": chart.note,
+                "average_note": _average(chart),
                 "hourly_note": _hourly_note(features, period),
                 "zone_note": _zone_note(features, period),
             },
@@ -344,3 +355,8 @@ def _hourly_note(features, period):
             f"Hourly rows start at {timezone.localtime(first):%Y-%m-%d %H:%M}; choose day or coarser for earlier dates."
         )
     return ""
+
+
+def _average(chart):
+    """What the used average is over: License Statistics' own average of each hour, or of each whole day."""
+    return average_note(chart.granularity)
