@@ -9,7 +9,7 @@ from django.utils import timezone
 from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
-from reports import heatmap
+from reports import headlines, heatmap
 from reports.alerts.series import alert_query
 from reports.charts.base import average_note
 from reports.exports import About, raw_download
@@ -26,7 +26,7 @@ from reports.lstat.charts import (
     lstat_top_users_figure,
 )
 from reports.lstat.forms import CompareForm, LstatPeriodForm, SnapshotForm, UsersForm
-from reports.overview.forecast import forecast_kpis
+from reports.overview.forecast import forecast_kpis, owned_of
 from reports.periods import Period, chart_period
 from reports.report import InvalidParams, Report, ReportData
 
@@ -84,6 +84,7 @@ class Feature(Report):
                 ),
             },
             summary=summary,
+            headline=lambda: _feature_headline(feature, summary, period),
             kpis=lambda: (
                 _feature_kpis(summary) + forecast_kpis("lstat", key(feature), summary["total"] if summary else None)
             ),
@@ -140,6 +141,7 @@ class Server(Report):
                 summary, _chart_rows(usage, features, period, chart), note=_average(chart)
             ),
             summary=summary,
+            headline=lambda: _features_headline(features, summary, period),
             context={
                 "chart_note": chart.note,
                 "average_note": _average(chart),
@@ -185,6 +187,7 @@ class Compare(Report):
             period=period,
             source_name=", ".join(sorted({f.source.name for f in features})),
             figure=figure if rows else None,
+            headline=lambda: _features_headline(features, selectors.lstat_summary(features, rows), period),
             context={
                 "chart_note": chart.note,
                 "metric_label": COMPARE_METRICS[metric],
@@ -243,6 +246,7 @@ class Users(_SnapshotReport):
             columns=selectors.SESSION_COLUMNS,
             filename=f"lstat-current-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-current-users",
             kpis=_session_kpis(rows, usage) if snapshot else [],
+            headline=lambda: _sessions_headline(rows, snapshot),
             table=Table(columns_of(selectors.SESSION_COLUMNS), rows, id="sessions"),
             context={
                 "snapshot": snapshot,
@@ -274,6 +278,7 @@ class Highest(_SnapshotReport):
             columns=selectors.TOP_USER_COLUMNS,
             filename=f"lstat-highest-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-highest-users",
             figure=(lambda: lstat_top_users_figure(rows)) if rows else None,
+            headline=lambda: _top_user_headline(rows, snapshot),
             context={
                 "snapshot": snapshot,
                 "history": snapshot and selectors.lstat_snapshot_times(snapshot.source, self.kind),
@@ -283,6 +288,56 @@ class Highest(_SnapshotReport):
 
 def _snapshot_title(title, snapshot):
     return f"{title} as fetched {timezone.localtime(snapshot.taken_at):%Y-%m-%d %H:%M:%S %Z}" if snapshot else title
+
+
+def _on_server(feature):
+    """ "MATLAB 1.0 on flex-eu-01", as a licence admin names a feature."""
+    return f"{feature} on {feature.server}" if feature.server else str(feature)
+
+
+def _feature_headline(feature, summary, period):
+    if not summary:
+        return headlines.nothing(f"usage of {_on_server(feature)}", period)
+    return _peaked(feature, summary)
+
+
+def _features_headline(features, summary, period):
+    """The feature with the most denials, or where none were denied, the one nearest its seats (or the busiest)."""
+    row = headlines.biggest(summary, "denials") if any(r["denials"] for r in summary) else None
+    row = row or headlines.biggest(summary, "utilization") or headlines.biggest(summary, "peak")
+    if row is None:
+        return headlines.nothing("usage of these features", period)
+    return _peaked(next(f for f in features if f.pk == row["pk"]), row)
+
+
+def _peaked(feature, summary):
+    """A feature's peak against what is owned (its entitlement, else the server's total seats), and its denials."""
+    owned = owned_of("lstat", key(feature), summary["total"])
+    return headlines.peaked(_on_server(feature), summary["peak"], owned=owned, denials=summary["denials"])
+
+
+def _sessions_headline(rows, snapshot):
+    """The session held longest, among how many."""
+    if snapshot is None:
+        return headlines.nothing("users snapshot")
+    if not rows:
+        return f"No sessions held at {timezone.localtime(snapshot.taken_at):%Y-%m-%d %H:%M %Z}"
+    sessions = headlines.plural(len(rows), "session")
+    licenses = headlines.amount(sum(r["licenses"] for r in rows), "licenses")
+    longest = headlines.biggest(rows, "held_hours")
+    if longest is None:  # no session says when it was checked out
+        return f"{sessions} hold {licenses}"
+    return (
+        f"{longest['user']} has held {longest['feature']} on {longest['server_name']} for "
+        f"{longest['held_hours']:,.1f} h, the longest of {sessions} ({licenses} held)"
+    )
+
+
+def _top_user_headline(rows, snapshot):
+    if not rows:
+        return headlines.nothing("highest users in a snapshot")
+    top = rows[0]
+    return f"{top['user']} held the most licenses at once: {headlines.amount(top['licenses'])}"
 
 
 def _feature_kpis(summary):

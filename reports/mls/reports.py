@@ -8,14 +8,14 @@ from django.utils import timezone
 
 from dashboard.tables import Kpi
 from ingest.vendors.mls.parsing import normalize_mac
-from reports import heatmap
+from reports import headlines, heatmap
 from reports.alerts.series import alert_query
 from reports.charts.base import average_note
 from reports.exports import About, raw_download
 from reports.forms import OfficeHoursPeriodForm
 from reports.mls import selectors
 from reports.mls.charts import TRACES, mls_heatmap_figure, mls_usage_figure
-from reports.overview.forecast import forecast_kpis
+from reports.overview.forecast import forecast_kpis, owned_of
 from reports.periods import chart_period
 from reports.report import Report, ReportData
 
@@ -77,6 +77,7 @@ class Supervisor(Report):
             ),
             page_charts={"heatmap": lambda: mls_heatmap_figure(cells(), zone, settings.OFFICE_HOURS)},
             summary=summary,
+            headline=lambda: mls_headline(supervisor, summary, period, office),
             kpis=lambda: (
                 summary_kpis(summary, average_note(period.granularity, office) if office else "")
                 + (forecast_kpis("mls", supervisor.macaddress, summary["prepaid_peak"]) if summary else [])
@@ -91,6 +92,19 @@ class Supervisor(Report):
                 "heatmap_note": lambda: heatmap.note(cells(), settings.OFFICE_HOURS),
             },
         )
+
+
+def mls_headline(supervisor, summary, period, office):
+    """ "Supervisor 00:1A:… peaked at 14 of 10 licenses owned, up to 4 metered": used against what is owned (the
+    entitlement, else the prepaid licenses), and the most metered where any were."""
+    name = f"Supervisor {supervisor.macaddress}"
+    if not summary:
+        return headlines.nothing(f"minutes recorded for {name}", period)
+    owned = owned_of("mls", supervisor.macaddress, summary["prepaid_peak"])
+    text = headlines.peaked(name, summary["used_peak"], owned=owned, unit="licenses owned")
+    if summary["metered_peak"]:
+        text += f", up to {headlines.amount(summary['metered_peak'], 'metered')}"
+    return text + (f" (office hours, {office.label})" if office else "")
 
 
 def summary_kpis(summary, note=""):
