@@ -1,6 +1,18 @@
 """Figures of the License Statistics pages."""
 
-from reports.charts.base import COLORS, _rgba, band_traces, bar, base_layout, count_axis, figure, legend_note, line
+from reports.charts.base import (
+    COLORS,
+    _rgba,
+    band_traces,
+    bar,
+    base_layout,
+    count_axis,
+    figure,
+    legend_note,
+    line,
+    mark_running,
+    running_since,
+)
 from reports.heatmap import ORANGES, heatmap_figure, heatmap_trace, office_shapes
 
 SERIES = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#f97316", "#0891b2", "#ca8a04", "#db2777", "#4b5563"]
@@ -15,7 +27,7 @@ FEATURE_TRACES = 6  # the used band (3), total seats, borrowed, denials
 PANEL_TRACES = 5  # a server page's panel per feature: the used band (3), total seats, denials
 
 
-def lstat_feature_figure(rows, *, note=""):
+def lstat_feature_figure(rows, *, note="", granularity=None):
     """Used min-avg-max band (`note`: what the average is over), total seats, borrowed, and denials as bars on a
     second axis."""
     x = [r["bucket"] for r in rows]
@@ -32,10 +44,15 @@ def lstat_feature_figure(rows, *, note=""):
     )
     layout["margin"]["r"] = 60
     layout["barmode"] = "overlay"
-    return figure(data, layout)
+    return running(figure(data, layout), x, granularity)
 
 
-def lstat_server_figure(features, rows, columns=2, *, note=""):
+def running(fig, x, granularity):
+    """The figure with its bucket still running (this hour, today, ...) dotted or pale, where it has one."""
+    return mark_running(fig, running_since(x, granularity), what=granularity) if granularity else fig
+
+
+def lstat_server_figure(features, rows, columns=2, *, note="", granularity=None):
     """Small multiples: one panel per feature with its used band and total seats (a grid of axes, as
     plotly's make_subplots lays it out: x axes shared, denials on each panel's right axis)."""
     by_feature = {}
@@ -55,7 +72,11 @@ def lstat_server_figure(features, rows, columns=2, *, note=""):
     data = []
     for i, f in enumerate(shown):
         data += _panel(layout, i, by_feature[f["pk"]], title=f["feature"], grid=(n_rows, columns), count=len(shown))
-    return figure(data, layout)
+    marked = running(figure(data, layout), [r["bucket"] for r in rows], granularity)
+    if len(marked["layout"]["annotations"]) > len(shown):  # the running note: above the panels' titles
+        marked["layout"]["margin"]["t"] = 64
+        marked["layout"]["annotations"][-1]["y"] = 1 + 30 / (marked["layout"]["height"] - 104)
+    return marked
 
 
 def _panel(layout, i, rows, *, title, grid, count):
@@ -98,7 +119,7 @@ def _panel(layout, i, rows, *, title, grid, count):
     return traces
 
 
-def lstat_compare_figure(rows, metric):
+def lstat_compare_figure(rows, metric, granularity=None):
     """One line per feature of the chosen metric."""
     by_feature = {}
     for r in rows:
@@ -108,7 +129,8 @@ def lstat_compare_figure(rows, metric):
              line={"color": SERIES[i % len(SERIES)], "width": 2})
         for i, (label, mine) in enumerate(by_feature.items())
     ]  # fmt: skip
-    return figure(data, base_layout(yaxis_title=COMPARE_METRICS[metric]))
+    fig = figure(data, base_layout(yaxis_title=COMPARE_METRICS[metric]))
+    return running(fig, sorted({r["bucket"] for r in rows}), granularity)
 
 
 def lstat_top_users_figure(rows):

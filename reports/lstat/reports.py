@@ -73,7 +73,11 @@ class Feature(Report):
             period=period,
             source_name=feature.source.name,
             figure=(
-                (lambda: lstat_feature_figure(_chart_rows(rows, [feature], period, chart), note=_average(chart)))
+                (
+                    lambda: lstat_feature_figure(
+                        _chart_rows(rows, [feature], period, chart), note=_average(chart), granularity=chart.granularity
+                    )
+                )
                 if rows
                 else None
             ),
@@ -138,7 +142,10 @@ class Server(Report):
             period=period,
             source_name=server.source.name,
             figure=lambda: lstat_server_figure(
-                summary, _chart_rows(usage, features, period, chart), note=_average(chart)
+                summary,
+                _chart_rows(usage, features, period, chart),
+                note=_average(chart),
+                granularity=chart.granularity,
             ),
             summary=summary,
             headline=lambda: _features_headline(features, summary, period),
@@ -178,7 +185,9 @@ class Compare(Report):
         metric = form.cleaned_data["metric"] or "used_max"
         rows = selectors.lstat_usage(features, period)
         chart = chart_period(period, len({r["feature_id"] for r in rows}), selectors.GRANULARITIES)
-        figure = lambda: lstat_compare_figure(_chart_rows(rows, features, period, chart), metric)  # noqa: E731
+        figure = lambda: lstat_compare_figure(  # noqa: E731
+            _chart_rows(rows, features, period, chart), metric, chart.granularity
+        )
         return ReportData(
             title="Compare features",
             rows=rows,

@@ -20,6 +20,7 @@ from dashboard.tables import Pair
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
 from reports.cache import by_kind, cached
+from reports.charts.base import Trend, day_ends
 from reports.heatmap import weekday_hours
 from reports.periods import bucket_start
 
@@ -365,7 +366,8 @@ def licensed_things(period):
             thing.peak = max(r[1] for r in days + hours)
             thing.average = round(sum(r[2] for r in summary) / len(summary), 2)
             thing.denials = sum(r[3] for r in summary)
-            thing.trend = daily_peaks((r[0], r[1]) for r in days + hours)
+            last = max(r[0] for r in days + hours)
+            thing.trend = Trend(daily_peaks((r[0], r[1]) for r in days + hours), ends=day_ends(last))
             thing.hours.update(r[1] for r in hours)
             hour_days = {r[0].astimezone(zone).date() for r in hours}
             for r in days:

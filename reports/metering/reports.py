@@ -221,8 +221,9 @@ def chart(series, period, by, names=SHOWN, **filters):
 
     def figure():
         if chosen.granularity == period.granularity:
-            return active_hours_figure(series)
-        return active_hours_figure(selectors.metering_series(period, chosen.granularity, by, names=names, **filters))
+            return active_hours_figure(series, granularity=period.granularity)
+        chosen_series = selectors.metering_series(period, chosen.granularity, by, names=names, **filters)
+        return active_hours_figure(chosen_series, granularity=chosen.granularity)
 
     return figure, chosen.note
 

@@ -74,6 +74,7 @@ class Supervisor(Report):
             figure=lambda: mls_usage_figure(
                 rows if chart.granularity == period.granularity else selectors.mls_usage(supervisor, chart, office),
                 average_note(chart.granularity, office),
+                chart.granularity,
             ),
             page_charts={"heatmap": lambda: mls_heatmap_figure(cells(), zone, settings.OFFICE_HOURS)},
             summary=summary,

@@ -17,6 +17,7 @@ from django.utils import timezone
 from dashboard.tables import Pair
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
 from reports.cache import by_kind, cached
+from reports.charts.base import Trend, day_ends
 from reports.heatmap import weekday_hours
 from reports.periods import bucket_start, bucket_starts
 
@@ -241,7 +242,7 @@ def licensed_things(period):
             thing.vendor_owned = max(p for bucket, p in prepaid[supervisor.pk] if bucket > last - OWNED_WINDOW)
             thing.peak = max(h[2] for h in mine)
             thing.average = round(sum(h[3] for h in mine) / sum(h[1] for h in mine), 2)
-            thing.trend = daily_peaks((h[0], h[2]) for h in mine)
+            thing.trend = Trend(daily_peaks((h[0], h[2]) for h in mine), ends=day_ends(last))
             thing.hours.update(h[2] for h in mine)
             thing.metered = [(h[1], h[6], h[5]) for h in mine if h[6]]
         things.append(thing)
