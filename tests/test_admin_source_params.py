@@ -47,6 +47,7 @@ def test_the_change_form_shows_the_kinds_parameters_with_their_stored_values_and
     assert field_value(html, "param_timezone") == "UTC"
     assert "Required: comma-separated supervisor MAC addresses (any case or separator)" in html
     assert "records per request (default 10080, a week of minutes)" in html
+    assert "Required: records per request" not in html  # it has a default
     assert "Parameters of PipelineFX Metered License Server" in html
     assert 'name="params"' not in html  # no JSON box
     assert json.dumps(mls_source.params, sort_keys=True).replace('"', "&quot;") in html  # the stored parameters

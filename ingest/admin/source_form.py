@@ -15,6 +15,7 @@ from django.utils.html import format_html, format_html_join
 
 from ingest.models import Source
 from ingest.vendors import BY_KIND, VENDORS
+from ingest.vendors.params import ListField, default_text
 
 PREFIX = "param_"
 
@@ -119,9 +120,11 @@ def source_form(kind):
     for name, field in params.base_fields.items():
         field = copy.deepcopy(field)
         field.label = name
-        if field.required:  # blank takes the default; a required one without is the params form's error
+        if default_text(field) == "required":  # blank takes the default; one without is the params form's error
             field.help_text = f"Required: {field.help_text}"
         field.required = False
+        if isinstance(field.widget, forms.TextInput) and not isinstance(field.widget, forms.NumberInput):
+            field.widget.attrs.setdefault("size", 60 if isinstance(field, ListField) else 30)
         field.initial = shown_initial(field.initial)
         fields[param_name(name)] = field
     return type("SourceForm", (SourceForm,), {"params_for": kind, **fields})

@@ -7,7 +7,7 @@ from django.utils.html import format_html
 register = template.Library()
 
 SYMBOLS = {"EUR": "€", "USD": "$", "GBP": "£", "JPY": "¥", "CHF": "CHF ", "INR": "₹"}
-WIDTH, HEIGHT = 90, 24
+WIDTH, HEIGHT = 90, 24  # the viewBox has 3 units more each side: room for the last point's circle
 
 
 @register.filter
@@ -48,9 +48,9 @@ def sparkline(values):
     label = f"trend from {number(values[0])} to {number(values[-1])}"
     label += f" (the last period, to {values.ends}, is still running)" if running else ""
     return format_html(
-        '<svg class="spark"{} width="{}" height="{}" viewBox="0 0 {} {}" role="img" aria-label="{}"><title>{}</title>'
+        '<svg class="spark"{} width="{}" height="{}" viewBox="-3 0 {} {}" role="img" aria-label="{}"><title>{}</title>'
         '<polyline points="{}" fill="none" stroke="currentColor" stroke-width="1.5"/>{}{}</svg>',
-        format_html(' data-running="{}"', values.ends) if running else "", WIDTH, HEIGHT, WIDTH, HEIGHT, label, label, _points(closed),
+        format_html(' data-running="{}"', values.ends) if running else "", WIDTH, HEIGHT, WIDTH + 6, HEIGHT, label, label, _points(closed),
         format_html('<polyline points="{}" fill="none" stroke="currentColor" stroke-width="1.5" stroke-dasharray="2 2"/>',
                     _points(points[-2:])) if closed is not points else "",
         format_html('<circle cx="{}" cy="{}" r="2" fill="{}" stroke="currentColor"/>', x, y,
