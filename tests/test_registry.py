@@ -77,6 +77,18 @@ def test_each_vendor_lives_in_its_two_folders():
         assert (ROOT / "tests" / vendor.kind).is_dir()
 
 
+def test_every_vendor_is_an_app_of_its_own_labelled_its_kind_with_its_own_migrations():
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    migrations = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    for vendor in VENDORS:
+        app = apps.get_app_config(vendor.kind)
+        assert app.name == vendor.package and app.models_module.__name__ == f"{vendor.package}.models"
+        assert list(app.get_models()), vendor.kind
+        assert (vendor.kind, "0001_initial") in migrations, vendor.kind
+
+
 @pytest.mark.django_db
 def test_nav_and_home_cards_come_from_the_registry(viewer):
     page = viewer.get(reverse("reports:home")).content.decode()
