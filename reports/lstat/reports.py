@@ -52,30 +52,36 @@ class Feature(Report):
     def raw_download(self, form, fmt, url):
         feature = self.feature
         period = _period(form, [feature])
-        rows = selectors.lstat_raw_usage(feature, period)
-        filename = f"lstat-feature-{feature.fid}-{period.start}-{period.end}-raw"
-        about = About(f"{feature}: stored rows", feature.source.name, period, url)
+        office = form.office_hours()
+        rows = selectors.lstat_raw_usage(feature, period, office)
+        filename = f"lstat-feature-{feature.fid}-{period.start}-{period.end}-raw{'-office' if office else ''}"
+        what = f"stored hourly rows in office hours ({office.label})" if office else "stored rows"
+        about = About(f"{feature}: {what}", feature.source.name, period, url)
         return raw_download(fmt, filename, selectors.RAW_COLUMNS, rows, about=about)
 
     def build_data(self, form, params):
         feature = self.feature
         period = _period(form, [feature])
-        rows = selectors.lstat_usage([feature], period)
+        office = form.office_hours()
+        rows = selectors.lstat_usage([feature], period, office)
         summary = (selectors.lstat_summary([feature], rows) or [None])[0]
         chart = chart_period(period, FEATURE_TRACES, selectors.GRANULARITIES)
         zone = timezone.get_current_timezone_name()
         heatmaps = cache(lambda: selectors.lstat_heatmaps(feature, period))  # only a page draws them
         return ReportData(
-            title=str(feature),
+            title=str(feature) + _office_title(office),
             rows=rows,
             columns=selectors.USAGE_COLUMNS,
-            filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
+            filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}"
+            + ("-office" if office else ""),
             period=period,
             source_name=feature.source.name,
             figure=(
                 (
                     lambda: lstat_feature_figure(
-                        _chart_rows(rows, [feature], period, chart), note=_average(chart), granularity=chart.granularity
+                        _chart_rows(rows, [feature], period, chart, office),
+                        note=_average(chart, office),
+                        granularity=chart.granularity,
                     )
                 )
                 if rows
@@ -94,9 +100,9 @@ class Feature(Report):
             ),
             context={
                 "chart_note": chart.note,
-                "average_note": _average(chart),
-                "hourly_note": _hourly_note([feature], period),
-                "zone_note": _zone_note([feature], period),
+                "average_note": _average(chart, office),
+                "hourly_note": _hourly_note([feature], period, office),
+                "zone_note": _zone_note([feature], period, office),
                 "alert_query": alert_query("denials", "lstat", key(feature), hours=1),
                 "time_zone": zone,
                 "heatmap_note": lambda: heatmap.note(heatmaps()[0], settings.OFFICE_HOURS),
@@ -126,7 +132,8 @@ class Server(Report):
     def build_data(self, form, params):
         server, features = self.server, self.features
         period = _period(form, features)
-        usage = selectors.lstat_usage(features, period)
+        office = form.office_hours()
+        usage = selectors.lstat_usage(features, period, office)
         summary = selectors.lstat_summary(features, usage)
         chart = chart_period(period, PANEL_TRACES * len({r["feature_id"] for r in usage}), selectors.GRANULARITIES)
         # the page's table is the default download; the chart's rows download as ?table=usage
@@ -138,22 +145,22 @@ class Server(Report):
         return ReportData.of_tables(
             tables,
             filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
-            title=str(server),
+            title=str(server) + _office_title(office),
             period=period,
             source_name=server.source.name,
             figure=lambda: lstat_server_figure(
                 summary,
-                _chart_rows(usage, features, period, chart),
-                note=_average(chart),
+                _chart_rows(usage, features, period, chart, office),
+                note=_average(chart, office),
                 granularity=chart.granularity,
             ),
             summary=summary,
             headline=lambda: _features_headline(features, summary, period),
             context={
                 "chart_note": chart.note,
-                "average_note": _average(chart),
-                "hourly_note": _hourly_note(features, period),
-                "zone_note": _zone_note(features, period),
+                "average_note": _average(chart, office),
+                "hourly_note": _hourly_note(features, period, office),
+                "zone_note": _zone_note(features, period, office),
             },
         )
 
@@ -183,13 +190,14 @@ class Compare(Report):
         )
         period = _period(form, features)
         metric = form.cleaned_data["metric"] or "used_max"
-        rows = selectors.lstat_usage(features, period)
+        office = form.office_hours()
+        rows = selectors.lstat_usage(features, period, office)
         chart = chart_period(period, len({r["feature_id"] for r in rows}), selectors.GRANULARITIES)
         figure = lambda: lstat_compare_figure(  # noqa: E731
-            _chart_rows(rows, features, period, chart), metric, chart.granularity
+            _chart_rows(rows, features, period, chart, office), metric, chart.granularity
         )
         return ReportData(
-            title="Compare features",
+            title="Compare features" + _office_title(office),
             rows=rows,
             columns=selectors.USAGE_COLUMNS,
             filename=f"lstat-compare-{period.start}-{period.end}-{period.granularity}",
@@ -200,8 +208,8 @@ class Compare(Report):
             context={
                 "chart_note": chart.note,
                 "metric_label": COMPARE_METRICS[metric],
-                "hourly_note": _hourly_note(features, period),
-                "zone_note": _zone_note(features, period),
+                "hourly_note": _hourly_note(features, period, office),
+                "zone_note": _zone_note(features, period, office),
             },
         )
 
@@ -378,9 +386,13 @@ def _session_kpis(rows, usage):
     return kpis
 
 
-def _chart_rows(rows, features, period, chart):
+def _chart_rows(rows, features, period, chart, office=None):
     """The rows a chart draws: the page's own, or those of the coarser period chart_period chose."""
-    return rows if chart.granularity == period.granularity else selectors.lstat_usage(features, chart)
+    return rows if chart.granularity == period.granularity else selectors.lstat_usage(features, chart, office)
+
+
+def _office_title(office):
+    return f" (office hours, {office.label})" if office else ""
 
 
 def _period(form, features):
@@ -393,9 +405,9 @@ def _period(form, features):
     return period
 
 
-def _zone_note(features, period):
+def _zone_note(features, period, office=None):
     """Day rows are License Statistics' dates in each source's zone: say so where that is not the shown zone."""
-    if period.granularity == "hour":
+    if period.granularity == "hour" or office:  # office hours are read from hourly rows, in the shown zone
         return ""
     shown = timezone.get_current_timezone_name()
     zones = sorted({f.source.params.get("timezone") or settings.TIME_ZONE for f in features} - {shown})
@@ -407,8 +419,11 @@ def _zone_note(features, period):
     )
 
 
-def _hourly_note(features, period):
-    """Hours are kept only for the recent window: say so when the range reaches further back."""
+def _hourly_note(features, period, office=None):
+    """Hours are kept only for the recent window: say so when the range reaches further back (also for office
+    hours, which are read from the hourly rows)."""
+    if office:
+        return _office_note(features, period, office)
     if period.granularity != "hour":
         return ""
     first = selectors.lstat_first_hour(features)
@@ -421,6 +436,21 @@ def _hourly_note(features, period):
     return ""
 
 
-def _average(chart):
-    """What the used average is over: License Statistics' own average of each hour, or of each whole day."""
-    return average_note(chart.granularity)
+def _average(chart, office=None):
+    """What the used average is over: License Statistics' own average of each hour or whole day, or the mean of
+    its averages of the hours wholly in office hours."""
+    return average_note(chart.granularity, office)
+
+
+def _office_note(features, period, office):
+    """Office hours come from the hourly rows that lie wholly in them: say so, and where they start."""
+    text = (
+        f"Office hours ({office.label}) are read from License Statistics' hourly rows that lie wholly in them "
+        "(its day rows hold whole days)"
+    )
+    first = selectors.lstat_first_hour(features)
+    if first is None:
+        return f"{text}; none are stored for these features."
+    if first > period.start_dt:
+        return f"{text}, stored from {timezone.localtime(first):%Y-%m-%d %H:%M}: earlier days have none."
+    return f"{text}."
