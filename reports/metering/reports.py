@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from dashboard.privacy.names import SHOWN, names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
+from ingest.vendors.metering.models import MeteringInterval
 from reports.forms import PeriodForm
 from reports.metering import selectors
 from reports.metering.charts import active_hours_figure, series_groups
@@ -91,6 +92,11 @@ class Tenant(_MeteringReport):
     form_class = TenantForm
     tables = ("series", "locations", "users", "applications")
 
+    @classmethod
+    def example(cls):
+        interval = _first_interval()
+        return interval and ({"tenant": interval.tenant}, {})
+
     def setup(self, tenant):
         if not selectors.metering_exists(tenant=tenant):
             raise Http404("No such tenant")
@@ -154,6 +160,11 @@ class Location(_MeteringReport):
     api_summary = "A location's active hours, active periods, metadata, events and summaries."
     form_class = PeriodForm
     tables = ("series", "intervals", "metadata", "events", "summaries")
+
+    @classmethod
+    def example(cls):
+        interval = _first_interval()
+        return interval and ({"tenant": interval.tenant, "loc_id": interval.loc_id}, {})
 
     def setup(self, tenant, loc_id):
         self.names = names_for(self.user)
@@ -219,6 +230,10 @@ def chart(series, period, by, names=SHOWN, **filters):
         return active_hours_figure(selectors.metering_series(period, chosen.granularity, by, names=names, **filters))
 
     return figure, chosen.note
+
+
+def _first_interval():
+    return MeteringInterval.objects.order_by("tenant", "loc_id").first()
 
 
 def _total_hours(intervals):
