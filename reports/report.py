@@ -72,6 +72,8 @@ class ReportData:
     table_name: str = ""  # the table rows/columns are, in a report of several
     table_title: str = ""
     table: Any = None  # the page's declared dashboard.tables.Table of rows, if not a plain one
+    page_rows: Any = None  # what the page's template calls `rows`, where not the download's (the overview's things)
+    sheet: str = ""  # the XLSX's data sheet, where not named after the file
     context: dict = field(default_factory=dict)
     api: dict = field(default_factory=dict)
     filename_pattern: str = ""

@@ -52,8 +52,6 @@ def urls(walked, mls_source):
     return {
         **plain_pages(),  # a new vendor's pages without parameters are sampled with no edit here
         **{url: VIEWER for example in examples() for url in example.page_urls()},
-        "/": VIEWER,
-        "/?format=csv": VIEWER,
         "/subscriptions/": VIEWER,
         "/account/tokens/": VIEWER,
         f"/subscriptions/new/?{urlencode({'report': subscribed.url})}": VIEWER,
