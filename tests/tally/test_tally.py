@@ -16,7 +16,7 @@ from tests.conftest import SIM_END
 from tests.downloads import csv_rows
 from tests.faults.truth import every_truth
 from tests.tally.models import TallyCount
-from tests.walks import examples
+from tests.walks import example_of
 
 pytestmark = pytest.mark.django_db
 
@@ -65,7 +65,7 @@ def test_an_edit_of_its_declared_rows_makes_its_charts_read_again(tally_fetched)
 
 
 def test_its_report_is_walked_served_by_the_api_described_and_offered_for_subscription(walked, viewer, sim):
-    (example,) = [e for e in examples() if e.report.name == "tally_counter"]  # every walk's reports
+    example = example_of("tally_counter")  # every walk's reports (tests/walks.py)
 
     assert example.url == "/tally/alpha/" and example.report in BY_KIND["tally"].report_classes()
     assert "/tally/alpha/?granularity=hour&format=csv" in example.page_urls()  # the role samples
