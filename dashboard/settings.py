@@ -66,6 +66,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_q",
     "ingest",
+    # Each vendor is an app of its own (its label is its kind): its models, admin and migrations.
+    "ingest.vendors.mls",
+    "ingest.vendors.bigfix",
+    "ingest.vendors.lstat",
+    "ingest.vendors.metering",
     "reports",
     "dashboard.signin",
     "dashboard.privacy",

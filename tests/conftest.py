@@ -125,6 +125,7 @@ ZONE_FREE = {
     "tests/subscriptions/test_recipients.py",
     "tests/subscriptions/test_send_now.py",
     "tests/test_entitlement_migration.py",
+    "tests/test_vendor_app_migration.py",
     "tests/signin/",
     "tests/privacy/",
     "tests/test_transport.py",

@@ -161,5 +161,5 @@ def test_the_day_summer_time_ends_has_25_hours_in_new_york(viewer, db):
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
 def test_the_admin_lists_minutes_and_hours_outside_utc(admin_client, fetched, zone):
     with override_settings(TIME_ZONE=zone):
-        for url in ("/admin/ingest/mlsrecord/", "/admin/ingest/mlsrollup/"):
+        for url in ("/admin/mls/mlsrecord/", "/admin/mls/mlsrollup/"):
             assert admin_client.get(url).status_code == 200, url

@@ -2,12 +2,11 @@
 
 A tiny license counter's API (`simulator.py`), its connector, one model, a page of its counters, one report
 (`reports.py`: a counter's hours, with its downloads, API route and subscriptions), its home card, its licensed
-things, an alert series and its fault tests' ground truth (`truth.py`), all in this folder, and one registry record, registered here for the
-test session only (dashboard/settings_test.py installs this folder as the app `tally`). Nothing outside this
-folder names it; the suite's generic tests (registry, roles, the report walks, alerts, the overview) meet it
-as they meet the four real vendors. Its model has no migration: the test database creates the table of an
-app without migrations, and its foreign key to ingest.Source has no database constraint, because such a
-table is created before the migrated apps' tables are.
+things, an alert series and its fault tests' ground truth (`truth.py`), all in this folder, and one registry
+record, registered here for the test session only (dashboard/settings_test.py installs this folder as the app
+`tally`). Nothing outside this folder names it; the suite's generic tests (registry, roles, the report walks,
+alerts, the overview) meet it as they meet the four real vendors. Like every vendor it is an app of its own, its
+label its kind, with its own migrations (tests/tally/migrations/).
 """
 
 from ingest.vendors import Vendor, register

@@ -6,6 +6,7 @@ from dashboard.tables import Kpi
 from reports.forms import PeriodForm
 from reports.report import Report, ReportData, source_names
 from tests.tally import selectors
+from tests.tally.charts import counter_figure
 
 COLUMNS = [("hour", "Hour"), ("used", "Used"), ("seats", "Seats")]
 
@@ -45,7 +46,7 @@ class Counter(Report):
             filename=f"tally-{self.counter}-{period.start}-{period.end}",
             period=period,
             source_name=source_names(kind="tally"),
-            figure=lambda: {"data": [{"type": "bar", "x": [r["hour"] for r in rows], "y": [r["used"] for r in rows]}]},
+            figure=lambda: counter_figure(rows),
             summary={"peak": peak, "hours": len(rows)} if rows else None,
             kpis=[Kpi("Peak used", peak), Kpi("Hours", len(rows))] if rows else [],
         )
