@@ -36,7 +36,7 @@ def page(request, report, data, status=200):
         "period": data.period,
         "summary": data.summary,
         "kpis": data.page_kpis(),
-        "rows": data.rows,
+        "rows": data.rows if data.page_rows is None else data.page_rows,
         "columns": data.columns,
         "figure_json": figure_json(data.main_figure()),
         "table_rows": SimpleLazyObject(lambda: table_rows(data.columns, data.rows)),
@@ -74,7 +74,8 @@ def _table_context(query, table):
 
 def download(data, fmt, *, url=""):
     """The report's rows as CSV or XLSX, its About sheet saying what they are (`url`: the page they came from)."""
-    return write_download(fmt, data.filename, data.columns, data.rows, sheet=data.filename, about=about(data, url))
+    sheet = data.sheet or data.filename
+    return write_download(fmt, data.filename, data.columns, data.rows, sheet=sheet, about=about(data, url))
 
 
 def about(data, url=""):

@@ -72,6 +72,8 @@ class ReportData:
     table_name: str = ""  # the table rows/columns are, in a report of several
     table_title: str = ""
     table: Any = None  # the page's declared dashboard.tables.Table of rows, if not a plain one
+    page_rows: Any = None  # what the page's template calls `rows`, where not the download's (the overview's things)
+    sheet: str = ""  # the XLSX's data sheet, where not named after the file
     context: dict = field(default_factory=dict)
     api: dict = field(default_factory=dict)
     filename_pattern: str = ""
@@ -161,6 +163,8 @@ class Report:
     - what it offers: `downloads` (?format=), `tables` (the ?table= names, default first, for the API and its
       schema), `api_route` (under /api/v1/, None for none) with `api_summary` and `required` parameters,
       `subscribable`, and `raw` (a raw download as ?table=raw: `raw_download(form)` gives it).
+    - `example()`: one example of it from stored data (its URL's objects and the query it needs), which the tests
+      walk every report at: its page, downloads, roles, API route and random queries.
     """
 
     name = ""
@@ -184,6 +188,16 @@ class Report:
 
     def setup(self, **url_kwargs):
         return {}
+
+    @classmethod
+    def example(cls):
+        """(URL kwargs, query) of one example of this report that shows stored rows, or None where nothing stored
+        makes one: the objects its URL names, and what its query needs beyond a period (its `required`
+        parameters, a period of its own where its data has its own calendar). A report whose URL names objects
+        declares its own; one that names none is an example as it is."""
+        if re.search(r"<(?:\w+:)?\w+>", cls.path):
+            raise NotImplementedError(f"{cls.__qualname__} names objects in its URL: it declares example()")
+        return {}, {}
 
     def form(self, params):
         return self.form_class(params)

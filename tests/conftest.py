@@ -1,7 +1,9 @@
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
+from django.utils.module_loading import import_string
+from django.utils.timezone import localdate
 
 from ingest.models import IngestRun
 from ingest.services import run_fetch, source_save
@@ -69,6 +71,18 @@ def all_fetched(request, sim, lstat_clock):
     for vendor in VENDORS:
         request.getfixturevalue(f"{vendor.kind}_fetched")
     return sim
+
+
+@pytest.fixture
+def walked(all_fetched):
+    """Every vendor's test source fetched, and an entitlement of each vendor's first licensed thing renewing in a
+    month: stored data behind an example of every report (tests/walks.py)."""
+    from reports.overview.models import Entitlement
+
+    for vendor in VENDORS:
+        key = min(import_string(vendor.licensed_keys)())
+        Entitlement.objects.create(kind=vendor.kind, key=key, owned=1, renews_on=localdate() + timedelta(days=30))
+    return all_fetched
 
 
 @pytest.fixture

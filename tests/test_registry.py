@@ -91,7 +91,8 @@ def test_every_vendor_folder_has_the_same_file_for_the_same_role():
         required |= {role for role, path in declared.items() if path}
         files = _files(ingest) | _files(reports)
         assert required <= files, (vendor.kind, sorted(required - files))
-        tests = {name for name in files if name.startswith("test_")}  # the test vendor's folder holds its tests
+        # the test vendor's folder holds its tests, and their ground truth (truth.py)
+        tests = {name for name in files if name.startswith("test_") or name == "truth"}
         assert files - required - tests <= OPTIONAL, (vendor.kind, sorted(files - required - tests - OPTIONAL))
         assert (ingest / "migrations" / "0001_initial.py").is_file(), vendor.kind
         for (side, role), field in DECLARED.items():
@@ -102,7 +103,7 @@ def test_every_vendor_folder_has_the_same_file_for_the_same_role():
         assert vendor.simulator.startswith(f"{vendor.package}.simulator.")
         assert all(path.startswith(f"{vendor.reports_package}.reports.") for path in vendor.reports)
         assert get_template(vendor.home_card[0])
-        assert (ROOT / "tests" / vendor.kind).is_dir()
+        assert (ROOT / "tests" / vendor.kind / "truth.py").is_file(), vendor.kind  # the fault tests' Truth
 
 
 def test_every_vendor_is_an_app_of_its_own_labelled_its_kind_with_its_own_migrations():

@@ -1,9 +1,11 @@
 """The BigFix Inventory reports: products overview, one product per computer system, one computer system."""
 
+from django.db.models import Max, Min
 from django.http import Http404
 
 from dashboard.formats import metric_label
 from dashboard.tables import Kpi
+from ingest.vendors.bigfix.models import BigfixUsage
 from reports import headlines
 from reports.bigfix import charts, selectors, tables
 from reports.bigfix.forms import BigfixForm
@@ -14,6 +16,23 @@ from reports.report import Report, ReportData, source_names
 
 class _BigfixReport(Report):
     form_class = BigfixForm
+
+    @classmethod
+    def example(cls):
+        """Every stored reporting period (its data has its calendar: monthly periods), of the first usage row's
+        metric, and the URL's objects that row names (`example_kwargs`)."""
+        usage = BigfixUsage.objects.order_by("source_id", "software_title_id", "computer_system_id").first()
+        if usage is None:
+            return None
+        periods = BigfixUsage.objects.aggregate(
+            start=Min("reporting_period_start_date"), end=Max("reporting_period_end_date")
+        )
+        period = {"start": periods["start"].isoformat(), "end": periods["end"].isoformat(), "granularity": "month"}
+        return cls.example_kwargs(usage), {**period, "metric": usage.metric_name}
+
+    @classmethod
+    def example_kwargs(cls, usage):
+        return {}
 
     def form(self, params):
         return BigfixForm(params, metrics=selectors.bigfix_metrics())
@@ -115,6 +134,10 @@ class Product(_StackedReport):
     tables = ("systems",)
     stack = ("computer_system_id", "System")
 
+    @classmethod
+    def example_kwargs(cls, usage):
+        return {"source_id": usage.source_id, "product_id": usage.software_title_id}
+
     def setup(self, source_id, product_id):
         self.product = selectors.bigfix_product(source_id, product_id)
         if self.product is None:
@@ -151,6 +174,10 @@ class System(_StackedReport):
     api_summary = "A BigFix computer system's peak per product and period."
     tables = ("products",)
     stack = ("product", "")
+
+    @classmethod
+    def example_kwargs(cls, usage):
+        return {"source_id": usage.source_id, "system_id": usage.computer_system_id}
 
     def setup(self, source_id, system_id):
         if not selectors.bigfix_system_exists(source_id, system_id):

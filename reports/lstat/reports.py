@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
-from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot
+from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot, LstatUsage
 from reports import headlines, heatmap
 from reports.alerts.series import alert_query
 from reports.charts.base import average_note
@@ -41,6 +41,11 @@ class Feature(Report):
     api_summary = "A License Statistics feature's usage per period."
     form_class = LstatPeriodForm
     raw = True  # ?table=raw: every stored row of the period, hourly and daily
+
+    @classmethod
+    def example(cls):
+        feature = _features_with_usage().first()
+        return feature and ({"pk": feature.pk}, {})
 
     def setup(self, pk):
         self.feature = get_object_or_404(LstatFeature.objects.select_related("server", "source"), pk=pk)
@@ -121,6 +126,11 @@ class Server(Report):
     form_class = LstatPeriodForm
     tables = ("summary", "usage")
 
+    @classmethod
+    def example(cls):
+        server = LstatServer.objects.filter(features__in=_features_with_usage()).order_by("pk").first()
+        return server and ({"pk": server.pk}, {})
+
     def setup(self, pk):
         self.server = get_object_or_404(LstatServer.objects.select_related("source"), pk=pk)
         return {"server": self.server}
@@ -175,6 +185,11 @@ class Compare(Report):
     api_summary = "Features' usage per period, side by side."
     form_class = CompareForm
     required = ("features",)
+
+    @classmethod
+    def example(cls):
+        features = list(_features_with_usage().values_list("pk", flat=True)[:9])  # the form takes nine at most
+        return ({}, {"features": features}) if features else None
 
     def form(self, params):
         return CompareForm(params or None, latest=selectors.lstat_latest_day(LstatFeature.objects.all()))
@@ -301,6 +316,10 @@ class Highest(_SnapshotReport):
                 "history": snapshot and selectors.lstat_snapshot_times(snapshot.source, self.kind),
             },
         )
+
+
+def _features_with_usage():
+    return LstatFeature.objects.filter(pk__in=LstatUsage.objects.values("feature_id"))
 
 
 def _snapshot_title(title, snapshot):

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from dashboard.privacy.names import SHOWN, names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
+from ingest.vendors.metering.models import MeteringInterval
 from reports import headlines
 from reports.forms import PeriodForm
 from reports.metering import selectors
@@ -93,6 +94,11 @@ class Tenant(_MeteringReport):
     form_class = TenantForm
     tables = ("series", "locations", "users", "applications")
 
+    @classmethod
+    def example(cls):
+        interval = _first_interval()
+        return interval and ({"tenant": interval.tenant}, {})
+
     def setup(self, tenant):
         if not selectors.metering_exists(tenant=tenant):
             raise Http404("No such tenant")
@@ -158,6 +164,11 @@ class Location(_MeteringReport):
     api_summary = "A location's active hours, active periods, metadata, events and summaries."
     form_class = PeriodForm
     tables = ("series", "intervals", "metadata", "events", "summaries")
+
+    @classmethod
+    def example(cls):
+        interval = _first_interval()
+        return interval and ({"tenant": interval.tenant, "loc_id": interval.loc_id}, {})
 
     def setup(self, tenant, loc_id):
         self.names = names_for(self.user)
@@ -226,6 +237,10 @@ def chart(series, period, by, names=SHOWN, **filters):
         return active_hours_figure(chosen_series, granularity=chosen.granularity)
 
     return figure, chosen.note
+
+
+def _first_interval():
+    return MeteringInterval.objects.order_by("tenant", "loc_id").first()
 
 
 def _total_hours(intervals):

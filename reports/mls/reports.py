@@ -7,6 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from dashboard.tables import Kpi
+from ingest.vendors.mls.models import MlsRollup
 from ingest.vendors.mls.parsing import normalize_mac
 from reports import headlines, heatmap
 from reports.alerts.series import alert_query
@@ -40,6 +41,11 @@ class Supervisor(Report):
             raise Http404("No such supervisor")
         self.supervisor = supervisor
         return {"mac": supervisor.macaddress, "supervisor": supervisor}
+
+    @classmethod
+    def example(cls):
+        rollup = MlsRollup.objects.select_related("supervisor").order_by("supervisor__macaddress").first()
+        return rollup and ({"mac": rollup.supervisor.macaddress}, {})
 
     def form(self, params):
         return OfficeHoursPeriodForm(params, latest=selectors.mls_latest_day(self.supervisor))

@@ -5,7 +5,7 @@ from django.utils import timezone
 from dashboard.tables import Column, Kpi, Table
 from reports import headlines
 from reports.overview.renewal_forms import RenewalsForm
-from reports.overview.renewals import COLUMNS, renewal_rows, renewing
+from reports.overview.renewals import COLUMNS, MAX_DAYS, renewal_rows, renewing
 from reports.overview.selectors import all_things, overview_rows
 from reports.report import Report, ReportData
 from reports.templatetags.overview import money, number
@@ -18,6 +18,10 @@ class Renewals(Report):
     path = "renewals/"
     template = "reports/renewals.html"
     form_class = RenewalsForm
+
+    @classmethod
+    def example(cls):
+        return ({}, {"days": MAX_DAYS}) if renewing(timezone.localdate(), MAX_DAYS) else None  # every renewal
 
     def setup(self):
         self.today = timezone.localdate()
