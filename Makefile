@@ -69,7 +69,8 @@ test: lint
 
 ## bench: MLS ingest speed into SQLite and MariaDB, beside the seed's one-INSERT-per-record approach; raw export of 1 M minutes;
 ## report pages at ten years of data (SQLite and MariaDB); 20 and 50 users under gunicorn; the enterprise License
-## Statistics installation (100 servers x 50 features): first and repeat fetch, its pages (see docs/benchmarks.md)
+## Statistics installation (100 servers x 50 features): first and repeat fetch, its pages; a report table drawn
+## with dashboard.tables (and django-tables2 where installed) (see docs/benchmarks.md)
 BENCH_MYSQL_URL ?= mysql://root@127.0.0.1:3306/meterboard_bench
 bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.mls_ingest
@@ -78,6 +79,7 @@ bench: $(VENV)/.installed
 	$(BIN)/python -m benchmarks.load
 	$(BIN)/python -m benchmarks.load --database-url "$(BENCH_MYSQL_URL)"
 	$(BIN)/python -m benchmarks.enterprise
+	$(BIN)/python -m benchmarks.tables
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles

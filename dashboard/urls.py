@@ -8,6 +8,7 @@ from django.views.generic import RedirectView
 from dashboard import roles
 from dashboard.roles import public
 from dashboard.security import RateLimitedLoginView
+from ingest.admin import moved
 from reports.api.urls import account_urlpatterns
 
 admin.site.site_header = "Meterboard administration"
@@ -27,7 +28,9 @@ urlpatterns = [
     # OpenID Connect: "Sign in with <provider>" and the provider's answer (404 unless configured).
     path("oidc/", include("dashboard.signin.urls")),
     public(path("logout/", auth_views.LogoutView.as_view(), name="logout")),
-    # Every page of the admin site (sources, alert rules, subscriptions, raw rows) is for admins.
+    # Every page of the admin site (sources, alert rules, subscriptions, raw rows) is for admins; so are the old
+    # addresses of the vendors' models, from when they were ingest's.
+    roles.admin(path("admin/ingest/", include(moved.urlpatterns()))),
     roles.admin(path("admin/", admin.site.urls)),
     # Each included urls.py declares the role of each of its URLs.
     path("sources/", include("ingest.urls")),

@@ -36,7 +36,7 @@ def page(request, report, data, status=200):
         "period": data.period,
         "summary": data.summary,
         "kpis": data.page_kpis(),
-        "rows": data.rows,
+        "rows": data.rows if data.page_rows is None else data.page_rows,
         "columns": data.columns,
         "figure_json": figure_json(data.main_figure()),
         "table_rows": SimpleLazyObject(lambda: table_rows(data.columns, data.rows)),
@@ -74,7 +74,8 @@ def _table_context(query, table):
 
 def download(data, fmt, *, url=""):
     """The report's rows as CSV or XLSX, its About sheet saying what they are (`url`: the page they came from)."""
-    return write_download(fmt, data.filename, data.columns, data.rows, sheet=data.filename, about=about(data, url))
+    sheet = data.sheet or data.filename
+    return write_download(fmt, data.filename, data.columns, data.rows, sheet=sheet, about=about(data, url))
 
 
 def about(data, url=""):
@@ -88,11 +89,12 @@ def about(data, url=""):
 
 
 def content(data, *, charts, charts_note="", include_summary=True):
-    """What the email and the PDF of a report both show (templates/emails/_report-content.html): its charts (each
-    an image `src`), figures, summary and the first TABLE_ROWS rows of its table."""
+    """What the email and the PDF of a report both show (templates/emails/_report-content.html): its headline
+    finding, its charts (each an image `src`), figures, summary and the first TABLE_ROWS rows of its table."""
     pairs, summary_table = summary_figures(data.summary) if include_summary else ([], None)
     rows, columns = data.rows, data.columns
     return {
+        "headline": data.headline_text(),
         "period": data.period,
         "charts": list(charts),
         "charts_note": charts_note,

@@ -51,7 +51,7 @@ class ReportData:
     `figure` and the values of `charts` are dicts in Plotly's figure schema, or functions building one (called only
     by an output that draws charts: never by a download or the API). `charts` are second charts by name, drawn by
     the page (as `<name>_json`), the PDF and the email; `page_charts` and `kpis` (a list, or a function) only by the
-    page. `tables` (each a
+    page; `headline` (a sentence, or a function of one) only by an email and a PDF. `tables` (each a
     dashboard.tables.Table with a name) are a report of several tables: `rows`/`columns` are then the first one's
     and `table(name)` gives the report as another one's download holds it. `context` is what else the template
     shows; `api` what the API adds beside the rows (plain values: dates and instants are written as JSON is).
@@ -72,10 +72,13 @@ class ReportData:
     table_name: str = ""  # the table rows/columns are, in a report of several
     table_title: str = ""
     table: Any = None  # the page's declared dashboard.tables.Table of rows, if not a plain one
+    page_rows: Any = None  # what the page's template calls `rows`, where not the download's (the overview's things)
+    sheet: str = ""  # the XLSX's data sheet, where not named after the file
     context: dict = field(default_factory=dict)
     api: dict = field(default_factory=dict)
     filename_pattern: str = ""
     form: Any = None  # the valid form it was built from
+    headline: Any = ""  # the finding an email or a PDF opens with (reports/headlines.py), or a function of it
 
     @classmethod
     def of_tables(cls, tables, *, filename, **fields):
@@ -106,6 +109,12 @@ class ReportData:
         if name not in self._cache:
             self._cache[name] = _built({**self.page_charts, **self.charts}[name])
         return self._cache[name]
+
+    def headline_text(self):
+        """The headline finding, built once (only an email or a PDF shows it)."""
+        if "headline" not in self._cache:
+            self._cache["headline"] = _built(self.headline) or ""
+        return self._cache["headline"]
 
     def page_kpis(self):
         """The KPIs, built once (only the page shows them: a download never reads their queries)."""
@@ -154,6 +163,8 @@ class Report:
     - what it offers: `downloads` (?format=), `tables` (the ?table= names, default first, for the API and its
       schema), `api_route` (under /api/v1/, None for none) with `api_summary` and `required` parameters,
       `subscribable`, and `raw` (a raw download as ?table=raw: `raw_download(form)` gives it).
+    - `example()`: one example of it from stored data (its URL's objects and the query it needs), which the tests
+      walk every report at: its page, downloads, roles, API route and random queries.
     """
 
     name = ""
@@ -177,6 +188,16 @@ class Report:
 
     def setup(self, **url_kwargs):
         return {}
+
+    @classmethod
+    def example(cls):
+        """(URL kwargs, query) of one example of this report that shows stored rows, or None where nothing stored
+        makes one: the objects its URL names, and what its query needs beyond a period (its `required`
+        parameters, a period of its own where its data has its own calendar). A report whose URL names objects
+        declares its own; one that names none is an example as it is."""
+        if re.search(r"<(?:\w+:)?\w+>", cls.path):
+            raise NotImplementedError(f"{cls.__qualname__} names objects in its URL: it declares example()")
+        return {}, {}
 
     def form(self, params):
         return self.form_class(params)

@@ -7,10 +7,11 @@ from reports.subscriptions import views as subscriptions
 from reports.views import entitlements, home, renewals
 
 app_name = "reports"
+# The reports of every vendor's things (the vendors' own are their registry records' `reports`).
+SHARED_REPORTS = (home.Overview, renewals.Renewals)
 urlpatterns = [
-    viewer(path("", home.home, name="home")),
+    *(viewer(report.urlpattern()) for report in SHARED_REPORTS),
     admin(path("seat-price/", home.seat_price, name="seat_price")),
-    viewer(renewals.Renewals.urlpattern()),
     admin(path("entitlements/import/", entitlements.entitlement_import, name="import_entitlements")),
     admin(path("entitlements/<str:kind>/<path:key>/", entitlements.entitlement_edit, name="entitlement")),
     viewer(path("subscriptions/", subscriptions.subscription_list, name="subscriptions")),

@@ -5,11 +5,11 @@ from django.db.migrations.executor import MigrationExecutor
 
 
 def migrate(targets):
-    """Migrate to `targets` ([(app, migration)]); return the historical apps there."""
+    """Migrate to `targets` ([(app, migration)], or (app, None) for none of an app's); return the historical apps there."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
+    return executor.loader.project_state([target for target in targets if target[1] is not None]).apps
 
 
 def migrate_to_latest():

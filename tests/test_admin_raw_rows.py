@@ -44,7 +44,7 @@ def test_raw_rows_are_listed_and_shown_but_not_editable(admin_client, fetched, m
 
 
 def test_the_mls_record_list_is_ordered_by_its_unique_key_not_by_id(admin_client, fetched):
-    listing = admin_client.get(reverse("admin:ingest_mlsrecord_changelist"))
+    listing = admin_client.get(reverse("admin:mls_mlsrecord_changelist"))
     sql = str(listing.context["cl"].queryset.query)
     order_by = sql.rsplit("ORDER BY", 1)[1]
     assert "ts_date" in order_by and "ts_time" in order_by and '"id"' not in order_by and "`id`" not in order_by

@@ -224,7 +224,7 @@ def test_an_admin_renaming_a_feature_shows_the_new_name_at_once(admin_client, ev
     names = {r.thing.name for r in admin_client.get("/", OVERVIEW).context["rows"] if r.thing.kind == "lstat"}
     assert any(name.startswith("MATLAB") for name in names)
 
-    url = reverse("admin:ingest_lstatfeature_change", args=[feature.pk])
+    url = reverse("admin:lstat_lstatfeature_change", args=[feature.pk])
     form = admin_client.get(url).context["adminform"].form
     data = {name: form[name].value() for name in form.fields if form[name].value() is not None}
     data.update(seen_at_0=feature.seen_at.date(), seen_at_1=feature.seen_at.time())  # the admin's split widget

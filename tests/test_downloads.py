@@ -1,7 +1,8 @@
 """Every report's downloads open well: CSV with zone offsets, XLSX typed and formatted, with an About sheet.
 
-The reports are walked from the URL patterns (as the parameter fuzz test does), so a new report's
-downloads are checked too; each table of a page of several tables, and the raw downloads, besides.
+The reports are walked from the registry (tests/walks.py: every report at its example, as the parameter fuzz
+test and the role samples do), so a new report's downloads are checked too; each table of a page of several
+tables, and the raw downloads, besides.
 """
 
 from datetime import UTC, date, datetime
@@ -10,64 +11,47 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.test import override_settings
-from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.tables import Column, Pair, columns_of, kind_of
-from ingest.vendors.lstat.models import LstatFeature
 from reports.exports import About, csv_response, xlsx_response
 from reports.periods import Period
 from tests.conftest import MAC_A
 from tests.downloads import comparable, csv_rows, xlsx_book
-from tests.test_report_params_fuzz import fetched_report_args, report_names
+from tests.walks import RANGE, every_report, examples
 
 pytestmark = pytest.mark.django_db
 
-RANGE = {"start": "2026-03-02", "end": "2026-03-04", "granularity": "day"}
-BIGFIX_RANGE = {"start": "2026-01-01", "end": "2026-03-31"}  # monthly periods only
-NOT_REPORTS = {
-    "seat_price",
-    "entitlement",
-    "import_entitlements",
-    "alerts",
-    "alert_new",
-    "subscription",
-    "subscription_send",
-    "subscriptions",
-    "subscription_new",
-}
 DATE_FORMATS = {"yyyy-mm-dd", "yyyy-mm-dd hh:mm", "hh:mm:ss"}
 NUMBER_FORMATS = {"#,##0", "0", "0.00", "0.0%"}
 
 
 @pytest.fixture
-def downloads(sim, lstat_clock, viewer, mls_source, metering_source, lstat_source, bigfix_source):
-    """(URL, query) of every download of every report, with stored data behind it."""
-    args = fetched_report_args(mls_source, metering_source, lstat_source, bigfix_source)
-    features = {"features": [f.pk for f in LstatFeature.objects.all()]}
+def downloads(walked, viewer):
+    """(URL, query) of every download of every report (tests/walks.py: the registry's reports, each at its
+    example), with stored data behind it; each page says the tables its report declares."""
     found = []
-    for name in sorted(set(report_names()) - NOT_REPORTS):
-        url = reverse(f"reports:{name}", args=args.get(name, []))
-        query = {
-            **(BIGFIX_RANGE if name.startswith("bigfix") else RANGE),
-            **(features if name == "lstat_compare" else {}),
-        }
-        page = viewer.get(url, query)
-        assert page.status_code == 200, url
-        if "csv_query" not in page.context and "downloads" not in page.context:
-            continue  # a list of reports, not a report
-        tables = page.context.get("tables") or {"": None}
-        found += [(url, {**query, "table": table} if table else query) for table in tables]
-        if "raw_csv_query" in page.context:
-            found.append((url, {**query, "table": "raw"}))
+    for example in examples():
+        queries = example.download_queries()
+        page = viewer.get(example.url, queries[0])
+        assert page.status_code == 200, example.url
+        assert list(page.context.get("tables") or ()) == list(example.report.tables), example.url
+        assert ("raw_csv_query" in page.context) == example.report.raw, example.url
+        found += [(example.url, query) for query in queries]
     return found
 
 
 def test_every_report_is_downloaded(downloads):
     urls = {url for url, _query in downloads}
-    assert {"/", f"/mls/{MAC_A}/", "/metering/", "/lstat/compare/", "/lstat/users/", "/bigfix/"} <= urls
-    assert len(urls) >= 11 and len(downloads) >= 25
+    assert {f"/mls/{MAC_A}/", "/metering/", "/lstat/compare/", "/lstat/users/", "/bigfix/", "/renewals/"} <= urls
+    assert "/" in urls and len(urls) == len(every_report()) >= 15 and len(downloads) >= 29
     assert sum(query.get("table") == "raw" for _url, query in downloads) == 2
+
+
+def test_every_reports_example_downloads_rows(viewer, downloads):
+    """Each example shows stored rows (Report.example()), so a download that breaks on a row is met here."""
+    for url, query in downloads:
+        assert len(csv_rows(viewer.get(url, {**query, "format": "csv"}))) > 1, (url, query)
 
 
 def test_every_xlsx_has_a_bold_frozen_filtered_header_and_typed_cells(viewer, downloads):
@@ -109,7 +93,8 @@ def test_every_xlsx_holds_the_csvs_values(viewer, downloads):
             sheet = xlsx_book(viewer.get(url, {**query, "format": "xlsx"})).worksheets[0]
         # a percentage is a fraction in Excel (0.853 shown as 85.3 %), percent points in the CSV
         values = [
-            [c.value * 100 if c.number_format.endswith("%") else c.value for c in row] for row in sheet.iter_rows()
+            [round(c.value * 100, 9) if c.number_format.endswith("%") else c.value for c in row]
+            for row in sheet.iter_rows()
         ]
         assert comparable(values) == comparable(as_csv), (url, query)
         for cells, texts in zip(list(sheet.iter_rows())[1:], as_csv[1:], strict=True):

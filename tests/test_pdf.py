@@ -14,11 +14,12 @@ from pypdf import PdfReader
 
 from ingest.models import IngestRun
 from ingest.services import run_fetch
-from ingest.vendors.lstat.models import LstatFeature
+from ingest.vendors import BY_KIND, VENDORS
 from reports.pdf import page_title, print_context
 from reports.report import ReportData
 from tests.browser import CHROMIUM
 from tests.conftest import MAC_A
+from tests.walks import Example
 
 pytestmark = pytest.mark.django_db
 
@@ -42,27 +43,16 @@ def read_pdf(response):
     return reader, "\n".join(page.extract_text() for page in reader.pages)
 
 
-def lstat_feature_page():
-    feature = LstatFeature.objects.order_by("pk").first()
-    return f"/lstat/features/{feature.pk}/", str(feature)
-
-
 @needs_chromium
-@pytest.mark.parametrize(
-    "source_fixture, page",
-    [
-        ("mls_source", lambda: (f"/mls/{MAC_A}/", f"Supervisor {MAC_A}")),
-        ("lstat_source", lstat_feature_page),
-        ("bigfix_source", lambda: ("/bigfix/", "BigFix license usage")),
-        ("metering_source", lambda: ("/metering/", "Metering Service")),
-    ],
-    ids=["mls", "lstat", "bigfix", "metering"],
-)
-def test_a_report_page_downloads_as_a_pdf_with_its_title(request, lstat_clock, viewer, source_fixture, page):
-    fetch(request.getfixturevalue(source_fixture))
-    path, title = page()
+@pytest.mark.parametrize("kind", [vendor.kind for vendor in VENDORS if vendor.reports])
+def test_a_report_page_downloads_as_a_pdf_with_its_title(request, lstat_clock, viewer, kind):
+    """Each vendor's first report (of its registry record), at its example (tests/walks.py)."""
+    fetch(request.getfixturevalue(f"{kind}_source"))
+    report = BY_KIND[kind].report_classes()[0]
+    example = Example(report, *report.example())
+    path, title = example.url, report(**example.kwargs).build(example.query).title
 
-    response = viewer.get(path, {"format": "pdf"})
+    response = viewer.get(path, {**example.query, "format": "pdf"})
 
     reader, text = read_pdf(response)
     assert title in text

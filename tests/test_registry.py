@@ -66,15 +66,56 @@ def test_every_vendor_has_a_source_fixture_from_its_simulator(request, sim):
         assert source.base_url == sim.url(vendor.kind)
 
 
-def test_each_vendor_lives_in_its_two_folders():
+# A vendor's folders name each role's file alike (docs/architecture.md, "A vendor lives in its folders").
+INGEST_ROLES = {"apps", "connector", "client", "parsing", "storage", "forms", "models", "admin", "simulator"}
+REPORTS_ROLES = {"selectors", "views", "urls"}
+WITH_REPORTS = {"reports", "charts"}  # a vendor that declares reports
+# What a vendor has only where it needs it: (folder, role file) -> the registry field naming it, or None.
+DECLARED = {
+    ("ingest", "personal"): "personal_data",
+    ("ingest", "retention"): "thinning",
+    ("reports", "alerts"): "alert_series",
+}
+OPTIONAL = {"forms", "tables"}  # its reports' query forms and tables, where shared ones do not do
+
+
+def _files(folder):
+    return {path.stem for path in folder.glob("*.py") if path.stem != "__init__"}
+
+
+def test_every_vendor_folder_has_the_same_file_for_the_same_role():
     for vendor in VENDORS:
         ingest, reports = (ROOT.joinpath(*package.split(".")) for package in (vendor.package, vendor.reports_package))
-        for module in ("connector", "models", "admin", "simulator"):
-            assert (ingest / f"{module}.py").is_file(), (vendor.kind, module)
-        for module in ("selectors", "views", "urls"):
-            assert (reports / f"{module}.py").is_file(), (vendor.kind, module)
+        declared = {role: getattr(vendor, field) for (_side, role), field in DECLARED.items()}
+        required = INGEST_ROLES | REPORTS_ROLES | (WITH_REPORTS if vendor.reports else set())
+        required |= {role for role, path in declared.items() if path}
+        files = _files(ingest) | _files(reports)
+        assert required <= files, (vendor.kind, sorted(required - files))
+        # the test vendor's folder holds its tests, and their ground truth (truth.py)
+        tests = {name for name in files if name.startswith("test_") or name == "truth"}
+        assert files - required - tests <= OPTIONAL, (vendor.kind, sorted(files - required - tests - OPTIONAL))
+        assert (ingest / "migrations" / "0001_initial.py").is_file(), vendor.kind
+        for (side, role), field in DECLARED.items():
+            if getattr(vendor, field):
+                package = vendor.package if side == "ingest" else vendor.reports_package
+                assert getattr(vendor, field).startswith(f"{package}.{role}"), (vendor.kind, field)
+        assert vendor.connector.startswith(f"{vendor.package}.connector.")
+        assert vendor.simulator.startswith(f"{vendor.package}.simulator.")
+        assert all(path.startswith(f"{vendor.reports_package}.reports.") for path in vendor.reports)
         assert get_template(vendor.home_card[0])
-        assert (ROOT / "tests" / vendor.kind).is_dir()
+        assert (ROOT / "tests" / vendor.kind / "truth.py").is_file(), vendor.kind  # the fault tests' Truth
+
+
+def test_every_vendor_is_an_app_of_its_own_labelled_its_kind_with_its_own_migrations():
+    from django.apps import apps
+    from django.db.migrations.loader import MigrationLoader
+
+    migrations = MigrationLoader(None, ignore_no_migrations=True).disk_migrations
+    for vendor in VENDORS:
+        app = apps.get_app_config(vendor.kind)
+        assert app.name == vendor.package and app.models_module.__name__ == f"{vendor.package}.models"
+        assert list(app.get_models()), vendor.kind
+        assert (vendor.kind, "0001_initial") in migrations, vendor.kind
 
 
 @pytest.mark.django_db

@@ -1,12 +1,11 @@
 """A report is an object: a Report builds one ReportData, which every output renders; the registry lists them."""
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
 from django.test import Client
-from django.urls import resolve, reverse
+from django.urls import resolve
 
 from dashboard.tables import Table, columns_of
 from ingest.vendors import all_reports
@@ -18,27 +17,22 @@ from reports.subscriptions.capture import ReportError, capture
 from reports.subscriptions.forms import report_help
 from tests.conftest import MAC_A
 from tests.downloads import csv_rows
+from tests.walks import examples
 
 ROOT = Path(__file__).resolve().parent.parent
 PROJECT = ("dashboard", "ingest", "reports")
 
 
-def test_every_report_of_the_registry_has_its_url_and_its_api_route(db):
+def test_every_report_of_the_registry_has_its_url_and_its_api_route(walked):
     reports = all_reports()
 
     assert len(reports) == len({report.name for report in reports}) > 0
-    for report in reports:
-        assert report.template and report.form_class, report
-        assert resolve(_path(report)).func.report_class is report, report
+    for example in examples():  # each report at the example it declares (tests/walks.py)
+        assert example.report.template and example.report.form_class, example.report
+        assert resolve(example.url).func.report_class is example.report, example.report
     api = {route.name: route for route in ROUTES if route.report}
     assert set(api) == {report.name for report in reports if report.api_route}
     assert all(api[name].tables == tuple(api[name].report.tables) for name in api)
-
-
-def _path(report):
-    samples = {"mac": MAC_A, "pk": 1, "tenant": "t", "loc_id": "l/1", "source_id": 1, "product_id": 2, "system_id": 3}
-    names = re.findall(r"<(?:\w+:)?(\w+)>", report.path)
-    return reverse(f"reports:{report.name}", kwargs={name: samples[name] for name in names})
 
 
 def test_the_page_the_download_the_email_and_the_api_read_one_report(mls_fetched, viewer, django_user_model):

@@ -1,22 +1,19 @@
 """Random query strings on every report page and download: a 400 with the reason at worst, never a 500.
 
 Hypothesis draws the parameters (extreme and malformed dates, huge numbers, unicode, unknown choices) for every
-URL in the reports namespace that a viewer can open, walked from the URL patterns so a new report is fuzzed too.
+URL in the reports namespace that a viewer can open: every report of the registry at its example (tests/walks.py),
+and the other pages walked from the URL patterns, so a new report is fuzzed too.
 """
 
 from datetime import date
 
 import pytest
-from django.urls import URLResolver, get_resolver, reverse
+from django.urls import NoReverseMatch, URLResolver, get_resolver, resolve, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ingest.models import IngestRun
-from ingest.services import run_fetch
-from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
-from ingest.vendors.lstat.models import LstatFeature, LstatServer
-from ingest.vendors.metering.models import MeteringInterval
 from tests.conftest import MAC_A
+from tests.walks import every_report, examples
 
 pytestmark = pytest.mark.django_db
 
@@ -51,23 +48,6 @@ queries = st.builds(
 )
 
 
-def fetched_report_args(mls_source, metering_source, lstat_source, bigfix_source):
-    """Fetch every vendor's source from its simulator once; the URL args of each report that takes some."""
-    for source in (mls_source, metering_source, lstat_source, bigfix_source):
-        run = run_fetch(source)
-        assert run.status == IngestRun.Status.SUCCEEDED, run.error
-    interval = MeteringInterval.objects.first()
-    return {
-        "mls_supervisor": [MAC_A],
-        "metering_tenant": [interval.tenant],
-        "metering_location": [interval.tenant, interval.loc_id],
-        "lstat_feature": [LstatFeature.objects.first().pk],
-        "lstat_server": [LstatServer.objects.first().pk],
-        "bigfix_product": [bigfix_source.pk, BigfixSoftwareTitle.objects.first().software_title_id],
-        "bigfix_system": [bigfix_source.pk, BigfixUsage.objects.first().computer_system_id],
-    }
-
-
 def report_names(patterns=None):
     """The names of every URL in the reports namespace."""
     for pattern in get_resolver().namespace_dict["reports"][1].url_patterns if patterns is None else patterns:
@@ -78,16 +58,25 @@ def report_names(patterns=None):
 
 
 @pytest.fixture
-def report_urls(sim, lstat_clock, mls_source, metering_source, lstat_source, bigfix_source):
-    """Every fuzzed report URL, with stored data behind it (each vendor fetched from its simulator once)."""
-    args = fetched_report_args(mls_source, metering_source, lstat_source, bigfix_source)
-    names = sorted(set(report_names()) - NOT_FUZZED)
-    return [reverse(f"reports:{name}", args=args.get(name, [])) for name in names]
+def report_urls(walked):
+    """Every report at its example (tests/walks.py: the registry's reports), and every other page of the reports
+    namespace that names nothing in its URL, with stored data behind them (each vendor fetched once)."""
+    reports = {example.report.name: example.url for example in examples()}
+    others = set(report_names()) - NOT_FUZZED - set(reports)
+    pages = []
+    for name in sorted(others):
+        try:
+            pages.append(reverse(f"reports:{name}"))
+        except NoReverseMatch:
+            raise AssertionError(f"reports:{name} names objects in its URL: make it a Report with an example") from None
+    return sorted({*reports.values(), *pages})
 
 
 def test_every_report_url_is_walked(report_urls):
-    assert {"/", f"/mls/{MAC_A}/", "/metering/", "/lstat/compare/", "/bigfix/"} <= set(report_urls)
-    assert len(report_urls) >= 14
+    walked = {getattr(resolve(url).func, "report_class", None) for url in report_urls}
+    assert set(every_report()) <= walked  # each report's example opens that report
+    assert {"/", f"/mls/{MAC_A}/", "/metering/", "/lstat/compare/", "/bigfix/", "/renewals/"} <= set(report_urls)
+    assert len(report_urls) >= 20
 
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

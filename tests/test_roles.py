@@ -1,24 +1,28 @@
 """Viewers read reports, downloads and subscriptions; admins also run sources, alerts, prices and the admin site.
 
 Every URL pattern declares its role (dashboard/roles.py); these tests open one URL of each pattern as an
-anonymous visitor, a viewer and an admin.
+anonymous visitor, a viewer and an admin: every report of the registry at its example (tests/walks.py), with its
+downloads, and the other pages.
 """
+
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import URLResolver, get_resolver, path, resolve
 from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils.module_loading import import_string
 
 from dashboard import roles
 from dashboard.roles import ADMIN, API, PUBLIC, VIEWER, undeclared
 from ingest.services import run_fetch
-from ingest.vendors.bigfix.models import BigfixUsage
-from ingest.vendors.lstat.models import LstatFeature, LstatServer
-from ingest.vendors.metering.models import MeteringEvent
+from ingest.vendors import VENDORS
 from reports.subscriptions.models import Subscription
 from reports.subscriptions.services import subscription_save
+from reports.urls import SHARED_REPORTS
 from reports.views.home import home
 from tests.conftest import MAC_A
+from tests.walks import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -39,45 +43,25 @@ def test_the_admin_site_is_for_admins_only():
 
 
 @pytest.fixture
-def urls(all_fetched, mls_source):
-    """One URL per URL pattern outside the admin site (and one admin page), with the role it needs."""
-    usage = BigfixUsage.objects.first()
-    event = MeteringEvent.objects.first()
-    subscription = subscription_save(name="weekly", report=f"/mls/{MAC_A}/", recipients="a@example.com")
-    bigfix = f"/bigfix/{usage.source_id}"
+def urls(walked, mls_source):
+    """One URL per URL pattern outside the admin site (and one admin page), with the role it needs: every report
+    of the registry at its example, with its downloads (tests/walks.py), and the other pages."""
+    subscribed = next(e for e in examples() if e.report.subscribable and e.report not in SHARED_REPORTS)
+    subscription = subscription_save(name="weekly", report=subscribed.url, recipients="a@example.com")
+    first = VENDORS[0]
     return {
         **plain_pages(),  # a new vendor's pages without parameters are sampled with no edit here
-        "/": VIEWER,
-        "/?format=csv": VIEWER,
-        "/mls/": VIEWER,
-        f"/mls/{MAC_A}/": VIEWER,
-        f"/mls/{MAC_A}/?format=xlsx": VIEWER,
-        "/bigfix/": VIEWER,
-        f"{bigfix}/products/{usage.software_title_id}/": VIEWER,
-        f"{bigfix}/systems/{usage.computer_system_id}/": VIEWER,
-        f"{bigfix}/systems/{usage.computer_system_id}/?format=csv": VIEWER,
-        "/lstat/": VIEWER,
-        f"/lstat/features/{LstatFeature.objects.first().pk}/": VIEWER,
-        f"/lstat/servers/{LstatServer.objects.first().pk}/": VIEWER,
-        "/lstat/compare/": VIEWER,
-        "/lstat/users/": VIEWER,
-        "/lstat/highest/": VIEWER,
-        "/metering/": VIEWER,
-        f"/metering/{event.tenant}/": VIEWER,
-        f"/metering/{event.tenant}/{event.loc_id}/": VIEWER,
-        f"/metering/{event.tenant}/{event.loc_id}/?format=csv&table=intervals": VIEWER,
+        **{url: VIEWER for example in examples() for url in example.page_urls()},
         "/subscriptions/": VIEWER,
-        "/renewals/": VIEWER,
-        "/renewals/?days=30&format=csv": VIEWER,
         "/account/tokens/": VIEWER,
-        f"/subscriptions/new/?report=/mls/{MAC_A}/": VIEWER,
+        f"/subscriptions/new/?{urlencode({'report': subscribed.url})}": VIEWER,
         f"/subscriptions/{subscription.pk}/": VIEWER,
         "/sources/": VIEWER,
         f"/sources/{mls_source.pk}/": ADMIN,
         "/alerts/": ADMIN,
         f"/alerts/new/?kind=failing&source={mls_source.pk}": ADMIN,
         "/audit/": ADMIN,
-        f"/entitlements/mls/{MAC_A}/": ADMIN,
+        f"/entitlements/{first.kind}/{min(import_string(first.licensed_keys)())}/": ADMIN,
         "/admin/": ADMIN,
         "/admin/ingest/source/": ADMIN,
         f"/admin/ingest/source/{mls_source.pk}/change/": ADMIN,

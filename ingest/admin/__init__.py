@@ -1,10 +1,3 @@
-"""Admin registrations: the core ones here, each vendor's from its folder."""
-
-from importlib import import_module
-
-from ingest.vendors import VENDORS
+"""Admin registrations of the core models (each vendor's app registers its own, in its admin.py)."""
 
 from . import core  # noqa: F401
-
-for _vendor in VENDORS:
-    import_module(f"{_vendor.package}.admin")

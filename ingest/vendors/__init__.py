@@ -3,10 +3,10 @@
 The kinds a source may have, the connectors, the simulators, the `demo` sources, the report URLs, the API's
 report routes and their schema, what may be subscribed to, the navigation, the overview's licensed things, the home page cards, the series alert rules watch and the rows
 whose edits invalidate cached charts all read `VENDORS`. A
-vendor's code lives in two folders, `ingest/vendors/<kind>/` (connector,
-models, admin, simulator) and `reports/<kind>/` (selectors, charts, reports, views,
-urls), with its templates under `templates/reports/<kind>/` and its tests
-under `tests/<kind>/`. The records hold dotted paths, so reading the registry
+vendor's code lives in two folders, `ingest/vendors/<kind>/` (an app of its own,
+labelled its kind: connector, models, migrations, admin, simulator) and `reports/<kind>/`
+(selectors, charts, reports, views, urls), with its templates under `templates/reports/<kind>/`
+and its tests under `tests/<kind>/`. The records hold dotted paths, so reading the registry
 imports no vendor code (the models read the kinds while they load).
 """
 
@@ -112,7 +112,7 @@ VENDORS = [
         connector="ingest.vendors.mls.connector.MlsConnector",
         simulator="ingest.vendors.mls.simulator.MlsSimulator",
         reports=("reports.mls.reports.Supervisor",),
-        editable_models=("ingest.MlsSupervisor",),
+        editable_models=("mls.MlsSupervisor",),
         unit="seats",
         metered=True,
         alert_series="reports.mls.alerts.SERIES",
@@ -125,7 +125,7 @@ VENDORS = [
         connector="ingest.vendors.bigfix.connector.BigfixConnector",
         simulator="ingest.vendors.bigfix.simulator.BigfixSimulator",
         reports=("reports.bigfix.reports.Overview", "reports.bigfix.reports.Product", "reports.bigfix.reports.System"),
-        editable_models=("ingest.BigfixSoftwareTitle",),
+        editable_models=("bigfix.BigfixSoftwareTitle",),
         unit_of="reports.bigfix.selectors.unit_of",
         peak_note="the sum of computer systems' peaks per reporting period",
     ),
@@ -143,7 +143,7 @@ VENDORS = [
             "reports.lstat.reports.Users",
             "reports.lstat.reports.Highest",
         ),
-        editable_models=("ingest.LstatServer", "ingest.LstatFeature"),
+        editable_models=("lstat.LstatServer", "lstat.LstatFeature"),
         unit="seats",
         alert_series="reports.lstat.alerts.SERIES",
         summaries=True,

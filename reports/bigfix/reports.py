@@ -1,18 +1,38 @@
 """The BigFix Inventory reports: products overview, one product per computer system, one computer system."""
 
+from django.db.models import Max, Min
 from django.http import Http404
 
 from dashboard.formats import metric_label
 from dashboard.tables import Kpi
+from ingest.vendors.bigfix.models import BigfixUsage
+from reports import headlines
 from reports.bigfix import charts, selectors, tables
 from reports.bigfix.forms import BigfixForm
-from reports.overview.forecast import forecast_kpis
+from reports.overview.forecast import forecast_kpis, owned_of
 from reports.renderers import query_with
 from reports.report import Report, ReportData, source_names
 
 
 class _BigfixReport(Report):
     form_class = BigfixForm
+
+    @classmethod
+    def example(cls):
+        """Every stored reporting period (its data has its calendar: monthly periods), of the first usage row's
+        metric, and the URL's objects that row names (`example_kwargs`)."""
+        usage = BigfixUsage.objects.order_by("source_id", "software_title_id", "computer_system_id").first()
+        if usage is None:
+            return None
+        periods = BigfixUsage.objects.aggregate(
+            start=Min("reporting_period_start_date"), end=Max("reporting_period_end_date")
+        )
+        period = {"start": periods["start"].isoformat(), "end": periods["end"].isoformat(), "granularity": "month"}
+        return cls.example_kwargs(usage), {**period, "metric": usage.metric_name}
+
+    @classmethod
+    def example_kwargs(cls, usage):
+        return {}
 
     def form(self, params):
         return BigfixForm(params, metrics=selectors.bigfix_metrics())
@@ -46,6 +66,7 @@ class Overview(_BigfixReport):
             source_name=source_names(kind="bigfix"),
             figure=lambda: charts.product_series_figure(series, metric),
             charts={"top": (lambda: charts.top_products_figure(top, metric)) if top else None},
+            headline=lambda: _top_headline(top, metric, period),
             context=self.metric_context(form, params, metric),
         )
 
@@ -69,6 +90,20 @@ class _StackedReport(_BigfixReport):
         """The KPIs forecasting when use reaches what is owned (reports.overview.forecast), if any."""
         return []
 
+    def owned(self, metric):
+        """What is owned of the thing (its entitlement), if anything is entered."""
+        return None
+
+    def headline(self, summary, period, metric):
+        """The highest period's peak, against what is owned."""
+        name = self.naming(period, metric)[1]
+        if not summary:
+            return headlines.nothing(f"usage of {name}", period)
+        when = f" in the period from {summary['highest_period']}"
+        return headlines.peaked(
+            name, summary["highest"], owned=self.owned(metric), unit=metric_label(metric), when=when
+        )
+
     def build_data(self, form, params):
         period, metric = form.period(), form.chosen_metric()
         rows = self.rows(period, metric)
@@ -82,6 +117,7 @@ class _StackedReport(_BigfixReport):
             source_name=source_names(pk=self.source_id),
             figure=lambda: charts.stacked_periods_figure(rows, *self.stack, metric),
             summary=summary,
+            headline=lambda: self.headline(summary, period, metric),
             kpis=lambda: _kpis(summary) + self.forecasts(metric),
             context=self.metric_context(form, params, metric),
         )
@@ -97,6 +133,10 @@ class Product(_StackedReport):
     api_summary = "A BigFix product's peak per computer system and period."
     tables = ("systems",)
     stack = ("computer_system_id", "System")
+
+    @classmethod
+    def example_kwargs(cls, usage):
+        return {"source_id": usage.source_id, "product_id": usage.software_title_id}
 
     def setup(self, source_id, product_id):
         self.product = selectors.bigfix_product(source_id, product_id)
@@ -120,6 +160,9 @@ class Product(_StackedReport):
     def forecasts(self, metric):
         return forecast_kpis("bigfix", f"{self.source_id}:{self.product_id}:{metric}")
 
+    def owned(self, metric):
+        return owned_of("bigfix", f"{self.source_id}:{self.product_id}:{metric}")
+
 
 class System(_StackedReport):
     """A computer system's peak per product and period."""
@@ -131,6 +174,10 @@ class System(_StackedReport):
     api_summary = "A BigFix computer system's peak per product and period."
     tables = ("products",)
     stack = ("product", "")
+
+    @classmethod
+    def example_kwargs(cls, usage):
+        return {"source_id": usage.source_id, "system_id": usage.computer_system_id}
 
     def setup(self, source_id, system_id):
         if not selectors.bigfix_system_exists(source_id, system_id):
@@ -167,6 +214,16 @@ def _summary(rows):
         "latest_period": latest,
         "periods": len(totals),
     }
+
+
+def _top_headline(top, metric, period):
+    """The product with the highest peak of the metric, against what is owned of it."""
+    if not top:
+        return headlines.nothing(f"{metric_label(metric)} usage", period)
+    p = top[0]
+    owned = owned_of("bigfix", f"{p['source_id']}:{p['software_title_id']}:{metric}")
+    when = f" in the period from {p['peak_period']}"
+    return headlines.peaked(p["product"], p["peak"], owned=owned, unit=metric_label(metric), when=when)
 
 
 def _kpis(summary):

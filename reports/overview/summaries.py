@@ -31,6 +31,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 
 from ingest.vendors import BY_KIND, VENDORS
+from reports.charts.base import Trend
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ class Figures:
     average: float
     denials: int | None
     trend: list  # the peak of each day with data, oldest first
+    ends: date  # the last of those days
     hours: Counter
     owned: float | None
 
@@ -90,7 +92,7 @@ def flat_hours(hours):
 
 # --- reading ------------------------------------------------------------------------------------------------
 # A day as the merge reads it (its hours beside it, as `flat_hours`).
-DAY_FIELDS = ("key", "peak", "used_sum", "used_count", "denials", "preferred", "owned")
+DAY_FIELDS = ("key", "peak", "used_sum", "used_count", "denials", "preferred", "owned", "day")
 
 
 def sources_of(kind):
@@ -127,7 +129,7 @@ def period_days(kind, period):
             days[key] = (group, json.loads("[" + ",".join(r[-1] for r in group) + "]"))  # one decode per thing
     for source in others:
         for s in sorted(computed(source, period.start, period.end), key=lambda s: (s.key, s.day)):
-            day = (s.key, s.peak, s.used_sum, s.used_count, s.denials, s.preferred, s.owned)
+            day = (s.key, s.peak, s.used_sum, s.used_count, s.denials, s.preferred, s.owned, s.day)
             mine = days.setdefault(s.key, ([], []))
             mine[0].append(day)
             mine[1].append(flat_hours(s.hours))
@@ -160,6 +162,7 @@ def merge(days, hours_of_days):
         trend=[d[1] for d in days],  # drawn only (the sparkline): floats as stored
         hours=hours,
         owned=_number(owned[-1]) if owned else None,  # the latest day's latest reading
+        ends=days[-1][7],
     )
 
 
@@ -173,7 +176,8 @@ def apply(thing, figures):
     if figures is None:
         return thing
     thing.vendor_owned, thing.peak, thing.average = figures.owned, figures.peak, figures.average
-    thing.denials, thing.trend, thing.hours = figures.denials, figures.trend, figures.hours
+    thing.denials, thing.hours = figures.denials, figures.hours
+    thing.trend = Trend(figures.trend, ends=figures.ends)  # its last day may still be running
     return thing
 
 

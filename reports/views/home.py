@@ -1,11 +1,14 @@
-"""The overview: every licensed thing of every source in one table, with callouts, right-sizing and cost."""
+"""The overview: every licensed thing of every source in one table, with callouts, right-sizing and cost (a
+Report: its page, CSV/XLSX and PDF render one ReportData); and the admins' seat prices."""
 
 from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.module_loading import import_string
 from django.views.decorators.http import require_POST
@@ -14,7 +17,6 @@ from ingest.models import Source
 from ingest.selectors import source_statuses
 from ingest.tables import status_table
 from ingest.vendors import BY_KIND, VENDORS
-from reports.exports import REPORT_FORMATS, About, download
 from reports.overview.forecast import attach_forecasts, overview_columns, overview_download_row
 from reports.overview.forms import DEFAULT_PERCENTILE, OverviewForm
 from reports.overview.models import Entitlement
@@ -29,63 +31,81 @@ from reports.overview.selectors import (
     totals,
 )
 from reports.overview.tables import GLOSSARY, overview_table
-from reports.pdf import report_pdf
-from reports.renderers import page_url, pdf_query, query_with, unknown_format
-from reports.report import ReportData
+from reports.renderers import pdf_query, query_with
+from reports.report import InvalidParams, Report, ReportData
 
 TEMPLATE = "reports/home.html"
-
-
-def home(request):
-    sources = Source.objects.order_by("name")
-    form = OverviewForm(request.GET, latest=timezone.localdate(), sources=sources)
-    statuses = source_statuses()
-    context = {
-        "statuses": statuses, "status_table": status_table(statuses), "cards": _cards(), "currency": settings.CURRENCY,
-        "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE, "glossary": GLOSSARY,
-    }  # fmt: skip
-    if not form.is_valid():
-        return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
-    period, data = form.period(), form.cleaned_data
-    days = period.days
-    rows = overview_rows(all_things(period), form.percentile(), days)
-    servers = sorted({r.thing.server for r in rows if r.thing.server})
-    if data["server"] and data["server"] not in {r.thing.server for r in rows}:
-        form.add_error("server", f"No licensed thing is on a server named {data['server']!r}.")
-        return render(request, TEMPLATE, {**context, "form": form, "rows": []}, status=400)
-    every_row, rows = rows, [r for r in rows if overview_matches(r, data)]
-    if data["sort"]:
-        rows = sort_rows(rows, data["sort"])
-    fmt = request.GET.get("format")
-    if fmt:
-        if fmt not in REPORT_FORMATS:
-            return unknown_format(fmt)
-        attach_forecasts(rows)  # downloads keep every row, each with its forecast
-        name = f"overview-{period.start}-{period.end}"
-        if fmt == "pdf":
-            return report_pdf(request, TEMPLATE, _pdf_report(rows, period, name))
-        about = About("Overview", _source_name(data, sources), period, page_url(request))
-        return download(fmt, name, COLUMNS, [overview_download_row(r) for r in rows], sheet="Overview", about=about)
-    sums = totals(rows)
-    # a page of the rows at a time (?page=N), sorted above across all of them; the callouts read every row
-    table = overview_table(rows, _sort_links(request, data["sort"])).paginate(request.GET)
-    attach_forecasts(rows, shown=table.pager.rows if table.pager else None)  # only shown: the page's rows
-    return render(request, TEMPLATE, {
-        **context, "form": form, "rows": rows, "period": period, "days": days, "servers": servers,
-        "percentile": form.percentile(), "callouts": callouts(rows, context["statuses"], days),
-        "renewals": _renewals(every_row, rows, data),
-        "renewal_days": CALLOUT_DAYS,
-        "unused_total": sums["unused"], "totals": sums,
-        "total_denials": sum(r.thing.denials or 0 for r in rows), "next": request.get_full_path(),
-        "table": table,
-        "downloads": {
-            "csv": query_with(request.GET, format="csv"), "xlsx": query_with(request.GET, format="xlsx"),
-            "pdf": pdf_query(request.GET),
-        },
-    })  # fmt: skip
-
-
 COLUMNS = overview_columns()
+
+
+class Overview(Report):
+    """Every licensed thing of every source in one table, with callouts, right-sizing and cost; its download is
+    the table's every row (each with its forecast), its PDF the figures over the table's first rows."""
+
+    name = "home"
+    path = ""
+    template = TEMPLATE
+    form_class = OverviewForm
+    subscribable = False  # mailed, it would be the whole table: its things' own reports are subscribed to
+
+    def setup(self):
+        self.sources = Source.objects.order_by("name")
+        statuses = source_statuses()
+        return {
+            "statuses": statuses, "status_table": status_table(statuses), "cards": _cards(),
+            "currency": settings.CURRENCY, "period": None, "servers": [], "percentile": DEFAULT_PERCENTILE,
+            "glossary": GLOSSARY,
+        }  # fmt: skip
+
+    def form(self, params):
+        return OverviewForm(params, latest=timezone.localdate(), sources=self.sources)
+
+    def validated(self, params):
+        """The valid form, and every licensed thing of its period (`self.every_row`), which its server is on."""
+        form = super().validated(params)
+        period, server = form.period(), form.cleaned_data["server"]
+        self.every_row = overview_rows(all_things(period), form.percentile(), period.days)
+        if server and server not in {r.thing.server for r in self.every_row}:
+            form.add_error("server", f"No licensed thing is on a server named {server!r}.")
+            raise InvalidParams(form)
+        return form
+
+    def build_data(self, form, params):
+        period, data, every_row = form.period(), form.cleaned_data, self.every_row
+        rows = [r for r in every_row if overview_matches(r, data)]
+        if data["sort"]:
+            rows = sort_rows(rows, data["sort"])
+        # a page of the rows at a time (?page=N), sorted above across all of them; the callouts read every row
+        table = overview_table(rows, _sort_links(params, data["sort"])).paginate(params)
+        attach_forecasts(rows, shown=table.pager.rows if table.pager else None)  # the page's rows only
+
+        def download_rows():  # a download keeps every row, each with its forecast
+            return [overview_download_row(r) for r in (attach_forecasts(rows) if table.pager else rows)]
+
+        return ReportData(
+            title="Overview", rows=SimpleLazyObject(download_rows), columns=COLUMNS, sheet="Overview",
+            filename=f"overview-{period.start}-{period.end}", period=period,
+            source_name=_source_name(data, self.sources), summary=_summary(rows), table=table, page_rows=rows,
+            context=self.page_context(form, params, every_row, rows),
+        )  # fmt: skip
+
+    def page_context(self, form, params, every_row, rows):
+        """What else the page shows: the callouts, renewals, totals and filters."""
+        data, days, sums = form.cleaned_data, form.period().days, totals(rows)
+        return {
+            "days": days, "servers": sorted({r.thing.server for r in every_row if r.thing.server}),
+            "percentile": form.percentile(), "callouts": callouts(rows, self.context["statuses"], days),
+            "renewals": _renewals(every_row, rows, data), "renewal_days": CALLOUT_DAYS,
+            "unused_total": sums["unused"], "totals": sums, "total_denials": sum(r.thing.denials or 0 for r in rows),
+            "next": f"{reverse('reports:home')}?{params.urlencode()}" if params else reverse("reports:home"),
+            "downloads": {
+                "csv": query_with(params, format="csv"), "xlsx": query_with(params, format="xlsx"),
+                "pdf": pdf_query(params),
+            },
+        }  # fmt: skip
+
+
+home = Overview.as_view()
 
 
 def _renewals(every_row, rows, data):
@@ -105,26 +125,22 @@ def _source_name(data, sources):
     return f"All {BY_KIND[data['kind']].nav_label} sources" if data["kind"] else "All sources"
 
 
-def _pdf_report(rows, period, filename):
-    """The overview as the PDF prints it: its figures over the first rows of the download's table."""
+def _summary(rows):
+    """The overview's figures, as its PDF prints them over the first rows of the download's table."""
     costs = [r.unused_cost for r in rows if r.unused_cost is not None]
-    summary = {
+    return {
         "licensed_things": len(rows),
         "denials": sum(r.thing.denials or 0 for r in rows),
         "things_with_seats_never_used": sum(1 for r in rows if r.underused),
         "unused_seats_cost_a_year": f"{sum(costs):,.2f} {settings.CURRENCY}" if costs else "—",
     }
-    return ReportData(
-        title="Overview", rows=[overview_download_row(r) for r in rows], columns=COLUMNS, filename=filename,
-        period=period, summary=summary,
-    )  # fmt: skip
 
 
-def _sort_links(request, current):
+def _sort_links(params, current):
     """?sort= for each column header: descending first (the biggest figures matter), again to flip."""
     links = {}
     for key in SORTS:
-        query = request.GET.copy()
+        query = params.copy()
         query["sort"] = key if current == f"-{key}" else f"-{key}"
         query.pop("page", None)  # a new order starts at its first page
         links[key] = {"query": "?" + query.urlencode(), "dir": _direction(current, key)}

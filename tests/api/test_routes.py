@@ -3,40 +3,23 @@
 import pytest
 from django.urls import get_resolver, resolve
 
-from ingest.vendors.bigfix.models import BigfixUsage
-from ingest.vendors.lstat.models import LstatFeature, LstatServer
-from ingest.vendors.metering.models import MeteringInterval
 from reports.api.routes import ROUTES
 from tests.api.conftest import Api
-from tests.conftest import MAC_A
+from tests.walks import examples
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def urls(all_fetched, mls_source, bigfix_source):
-    """One URL per API route, and whether a viewer may open it (admins open every one)."""
-    usage = BigfixUsage.objects.first()
-    interval = MeteringInterval.objects.first()
-    features = LstatFeature.objects.all()[:2]
-    bigfix = f"/api/v1/reports/bigfix/{bigfix_source.pk}"
+def urls(walked, mls_source):
+    """One URL per API route, and whether a viewer may open it (admins open every one): every report of the
+    registry with an API route at its example (tests/walks.py), once per table, and the other routes."""
     return {
         "/api/v1/vendors": True,
         "/api/v1/sources": True,
         f"/api/v1/sources/{mls_source.pk}": False,
         "/api/v1/things": True,
-        f"/api/v1/reports/mls/supervisors/{MAC_A}": True,
-        f"/api/v1/reports/lstat/features/{features[0].pk}": True,
-        f"/api/v1/reports/lstat/servers/{LstatServer.objects.first().pk}?table=usage": True,
-        f"/api/v1/reports/lstat/compare?features={features[0].pk}&features={features[1].pk}": True,
-        "/api/v1/reports/lstat/users": True,
-        "/api/v1/reports/lstat/highest": True,
-        "/api/v1/reports/metering?table=tenants": True,
-        f"/api/v1/reports/metering/tenants/{interval.tenant}": True,
-        f"/api/v1/reports/metering/tenants/{interval.tenant}/locations/{interval.loc_id}?table=intervals": True,
-        "/api/v1/reports/bigfix?table=systems": True,
-        f"{bigfix}/products/{usage.software_title_id}?metric={usage.metric_name}": True,
-        f"{bigfix}/systems/{usage.computer_system_id}?metric={usage.metric_name}": True,
+        **{url: True for example in examples() for url in example.api_urls()},
     }
 
 

@@ -5,12 +5,9 @@ from django.test import Client
 from django.urls import get_resolver
 from openapi_spec_validator import validate
 
-from ingest.vendors.bigfix.models import BigfixUsage
-from ingest.vendors.lstat.models import LstatServer
-from ingest.vendors.metering.models import MeteringInterval
 from reports.api.routes import ROUTES
 from reports.api.schema import path_of
-from reports.subscriptions.capture import capture
+from tests.walks import examples
 
 pytestmark = pytest.mark.django_db
 
@@ -56,24 +53,13 @@ def test_a_reports_query_parameters_are_its_forms_fields(schema):
     assert [p["required"] for p in compare if p["name"] == "features"] == [True]
 
 
-def test_the_declared_tables_are_the_reports_own(all_fetched):
+def test_the_declared_tables_are_the_reports_own(walked):
     """A route's ?table= choices are the tables its report builds (the ReportData its page renders)."""
-    for route in ROUTES:
-        if route.tables:
-            assert tuple(table.name for table in capture(_sample_page(route)).tables) == route.tables, route.name
-
-
-def _sample_page(route):
-    usage, interval = BigfixUsage.objects.first(), MeteringInterval.objects.first()
-    return {
-        "lstat_server": f"/lstat/servers/{LstatServer.objects.first().pk}/",
-        "metering": "/metering/",
-        "metering_tenant": f"/metering/{interval.tenant}/",
-        "metering_location": f"/metering/{interval.tenant}/{interval.loc_id}/",
-        "bigfix": "/bigfix/",
-        "bigfix_product": f"/bigfix/{usage.source_id}/products/{usage.software_title_id}/",
-        "bigfix_system": f"/bigfix/{usage.source_id}/systems/{usage.computer_system_id}/",
-    }[route.name]
+    for example in examples():
+        if example.report.tables:
+            tables = example.report(**example.kwargs).build(example.query).tables
+            assert tuple(table.name for table in tables) == example.report.tables, example.report.name
+    assert {example.report for example in examples() if example.report.tables} == {r.report for r in ROUTES if r.tables}
 
 
 def test_a_licensed_things_fields_are_described_with_the_entitlement_fields(schema):

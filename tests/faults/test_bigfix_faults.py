@@ -6,7 +6,8 @@ import pytest
 from ingest.models import Cursor, IngestRun
 from ingest.services import run_fetch
 from ingest.simulators.faults import cut, reset, status, timeout, truncated, unauthorized
-from tests.faults.truth import BigfixTruth, cursors, fault_then_clean_run
+from tests.bigfix.truth import BigfixTruth
+from tests.faults.truth import cursors, fault_then_clean_run
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,7 @@
 """Fetches killed between pages (SIGKILL to a real `manage.py ingest` process, as tests/test_crashed_fetches.py
 does for MLS), for the connectors whose cursors work otherwise: BigFix's whole-window fetch and metering's
-windows. The next fetch marks the killed run interrupted and ends with the simulator's ground truth."""
+windows (each vendor whose Truth names `killed_between_pages`). The next fetch marks the killed run interrupted
+and ends with the simulator's ground truth."""
 
 import signal
 import time
@@ -9,10 +10,11 @@ import pytest
 
 from ingest.models import IngestRun
 from ingest.services import run_fetch
-from tests.faults.truth import TRUTHS
+from tests.faults.truth import every_truth
 from tests.test_crashed_fetches import heartbeat, start_ingest  # noqa: F401 (heartbeat is a fixture)
 
-SLOW = {"bigfix": "license_usages", "metering": "locations"}  # the handler each page's request reaches
+# The vendors whose Truth names the handler each page's request reaches (tests/<kind>/truth.py).
+KILLABLE = {kind: truth for kind, truth in every_truth().items() if getattr(truth, "killed_between_pages", None)}
 
 
 def slow_down(simulator, handler, seconds):
@@ -35,11 +37,11 @@ def wait_for_first_page(source, process, timeout=30):
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("kind", ["bigfix", "metering"])
+@pytest.mark.parametrize("kind", sorted(KILLABLE))
 def test_a_fetch_killed_between_pages_is_completed_by_the_next_one(sim, kind, request, heartbeat):  # noqa: F811
-    source, vendor = request.getfixturevalue(f"{kind}_source"), TRUTHS[kind]
+    source, vendor = request.getfixturevalue(f"{kind}_source"), KILLABLE[kind]
     truth = vendor.ground_truth(sim)
-    slow_down(sim.simulators[kind], SLOW[kind], 0.3)
+    slow_down(sim.simulators[kind], vendor.killed_between_pages, 0.3)
     process = start_ingest(source, heartbeat(0.2, dead_after=1.0))
     wait_for_first_page(source, process)
 

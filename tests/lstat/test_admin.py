@@ -21,13 +21,13 @@ def test_usage_rows_and_sessions_are_shown_but_cannot_be_changed(admin_client, l
     usage = LstatUsage.objects.filter(granularity="day").first()
     session = LstatSession.objects.first()
 
-    assert admin_client.get(reverse("admin:ingest_lstatusage_changelist")).status_code == 200
-    page = admin_client.get(reverse("admin:ingest_lstatusage_change", args=[usage.pk]))
+    assert admin_client.get(reverse("admin:lstat_lstatusage_changelist")).status_code == 200
+    page = admin_client.get(reverse("admin:lstat_lstatusage_change", args=[usage.pk]))
     assert page.status_code == 200 and b'name="_save"' not in page.content
-    posted = admin_client.post(reverse("admin:ingest_lstatusage_change", args=[usage.pk]), {"used_max": 999})
+    posted = admin_client.post(reverse("admin:lstat_lstatusage_change", args=[usage.pk]), {"used_max": 999})
     assert posted.status_code == 403
     assert (
-        admin_client.post(reverse("admin:ingest_lstatsession_delete", args=[session.pk]), {"post": "yes"}).status_code
+        admin_client.post(reverse("admin:lstat_lstatsession_delete", args=[session.pk]), {"post": "yes"}).status_code
         == 403
     )
     usage.refresh_from_db()

@@ -113,9 +113,9 @@ def test_the_admin_lists_every_metering_model(admin_client, sim):
         "meteringlocationmetadata",
         "meteringhoursummary",
     ):
-        response = admin_client.get(f"/admin/ingest/{model}/?q=lab")
+        response = admin_client.get(f"/admin/metering/{model}/?q=lab")
         assert response.status_code == 200, model
-    assert b"lab-5" in admin_client.get("/admin/ingest/meteringinterval/?ended_at__isempty=1").content
+    assert b"lab-5" in admin_client.get("/admin/metering/meteringinterval/?ended_at__isempty=1").content
 
 
 def test_the_hour_repeated_when_summer_time_ends_is_two_buckets_of_one_hour():

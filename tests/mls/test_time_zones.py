@@ -51,12 +51,14 @@ def expected_days(simulator, zone):
         r = simulator.record(0, m)
         moment = datetime.fromisoformat(f"{r['ts_date']}T{r['ts_time']}").replace(tzinfo=UTC)
         days[moment.astimezone(ZoneInfo(zone)).date().isoformat()].append((r["lic_used"], r["lic_metered"]))
-    result = {}
-    for day, values in days.items():
-        used, metered = zip(*values, strict=True)
-        n = len(values)
-        result[day] = (n, max(used), round(sum(used) / n, 2), max(metered), round(sum(metered) / n, 2))
-    return result
+    return {day: figures(values) for day, values in days.items()}
+
+
+def figures(values):
+    """(minutes, used peak, used average, metered peak, metered average) of (used, metered) minutes."""
+    used, metered = zip(*values, strict=True)
+    n = len(values)
+    return n, max(used), round(sum(used) / n, 2), max(metered), round(sum(metered) / n, 2)
 
 
 def local_minute(text):
@@ -161,5 +163,5 @@ def test_the_day_summer_time_ends_has_25_hours_in_new_york(viewer, db):
 @pytest.mark.parametrize("zone", ["America/New_York", "Asia/Kolkata"])
 def test_the_admin_lists_minutes_and_hours_outside_utc(admin_client, fetched, zone):
     with override_settings(TIME_ZONE=zone):
-        for url in ("/admin/ingest/mlsrecord/", "/admin/ingest/mlsrollup/"):
+        for url in ("/admin/mls/mlsrecord/", "/admin/mls/mlsrollup/"):
             assert admin_client.get(url).status_code == 200, url

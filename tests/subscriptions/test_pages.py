@@ -188,14 +188,21 @@ def test_an_admin_sees_every_subscription(admin_client, viewer, mls_fetched):
 
 
 @pytest.mark.parametrize(
-    "page", ["/account/tokens/", "/subscriptions/", "/subscriptions/new/?report=/subscriptions/", "/", "/mls/"]
+    ("page", "error"),
+    [
+        ("/account/tokens/", "not a report"),
+        ("/subscriptions/", "not a report"),
+        ("/subscriptions/new/?report=/subscriptions/", "not a report"),
+        ("/mls/", "not a report"),
+        ("/", "cannot be subscribed to"),  # the overview is a report, but not one to mail
+    ],
 )
-def test_subscribing_to_a_page_that_is_no_report_is_a_form_error(viewer, page, caplog):
+def test_subscribing_to_a_page_that_is_no_report_is_a_form_error(viewer, page, error, caplog):
     assert viewer.get("/subscriptions/new/", {"report": page}).status_code == 200
 
     response = subscribe_to(viewer, page)
 
     assert response.status_code == 400
-    assert "not a report" in response.context["form"].errors["report"][0]
+    assert error in response.context["form"].errors["report"][0]
     assert not [record for record in caplog.records if record.levelname == "ERROR"]  # no traceback logged
     assert not Subscription.objects.exists()

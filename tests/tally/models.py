@@ -4,8 +4,7 @@ from django.db import models
 class TallyCount(models.Model):
     """The peak of one counter in one UTC hour, and the seats it has."""
 
-    # No database constraint: an app without migrations gets its table before ingest's exist (see __init__.py).
-    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+", db_constraint=False)
+    source = models.ForeignKey("ingest.Source", on_delete=models.CASCADE, related_name="+")
     counter = models.CharField(max_length=100)
     hour = models.DateTimeField()
     used = models.PositiveIntegerField()

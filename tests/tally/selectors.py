@@ -1,15 +1,32 @@
 from collections import Counter
 
+from django.db.models import Count, Max
+from django.utils import timezone
+
 from reports.cache import by_kind, cached
 from tests.tally.models import TallyCount
 
 
 def tally_counters():
     """[{source_id, counter, hours, peak}, ...] of every counter."""
-    from django.db.models import Count, Max
-
     rows = TallyCount.objects.values("source_id", "counter").annotate(hours=Count("pk"), peak=Max("used"))
     return list(rows.order_by("counter", "source_id"))
+
+
+def counter_exists(counter):
+    return TallyCount.objects.filter(counter=counter).exists()
+
+
+def latest_day(counter):
+    """The local day of the counter's last stored hour (None: none stored)."""
+    last = TallyCount.objects.filter(counter=counter).order_by("-hour").first()
+    return last and timezone.localdate(last.hour)
+
+
+def counter_hours(counter, period):
+    """[{hour, used, seats}, ...] of the counter's stored hours in the period (the highest of its sources')."""
+    rows = TallyCount.objects.filter(counter=counter, hour__gte=period.start_dt, hour__lt=period.end_dt)
+    return list(rows.values("hour").annotate(used=Max("used"), seats=Max("seats")).order_by("hour"))
 
 
 @cached(by_kind("tally"))

@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 
 from ingest.models import IngestRun, Source
@@ -12,7 +13,10 @@ from ingest.vendors import BY_KIND, VENDORS
 from reports.alerts.models import AlertRule
 from reports.alerts.services import evaluate
 from tests.conftest import SIM_END
+from tests.downloads import csv_rows
+from tests.faults.truth import every_truth
 from tests.tally.models import TallyCount
+from tests.walks import example_of
 
 pytestmark = pytest.mark.django_db
 
@@ -58,3 +62,19 @@ def test_an_edit_of_its_declared_rows_makes_its_charts_read_again(tally_fetched)
     count.seats = 9
     count.save()
     assert Source.objects.get(pk=tally_fetched.pk).data_version == before + 1
+
+
+def test_its_report_is_walked_served_by_the_api_described_and_offered_for_subscription(walked, viewer, sim):
+    example = example_of("tally_counter")  # every walk's reports (tests/walks.py)
+
+    assert example.url == "/tally/alpha/" and example.report in BY_KIND["tally"].report_classes()
+    assert "/tally/alpha/?granularity=hour&format=csv" in example.page_urls()  # the role samples
+    assert [query.get("table") for query in example.download_queries()] == [None]  # the download walk
+    assert example.api_urls() == ["/api/v1/reports/tally/counters/alpha?granularity=hour"]  # the API route walk
+    page = viewer.get(example.url, example.query)
+    assert page.status_code == 200 and page.context["report"].__class__ is example.report
+    assert len(csv_rows(viewer.get(example.url, {**example.query, "format": "csv"}))) == 1 + 24
+    schema = Client().get("/api/v1/schema").json()
+    assert "/api/v1/reports/tally/counters/{counter}" in schema["paths"]
+    assert "/tally/&lt;counter&gt;/" in viewer.get("/subscriptions/new/").content.decode()  # the picker's list
+    assert "tally" in every_truth()  # the fault tests' ground truth

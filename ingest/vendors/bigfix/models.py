@@ -1,4 +1,8 @@
-"""IBM BigFix Inventory / License Metric Tool: peak license usage per reporting period."""
+"""IBM BigFix Inventory / License Metric Tool: peak license usage per reporting period.
+
+The models are the app `bigfix`'s; their tables keep the names they had as ingest's (`db_table`), from before each
+vendor became an app of its own.
+"""
 
 from django.db import models
 
@@ -14,6 +18,7 @@ class BigfixSoftwareTitle(models.Model):
     publisher_guid = models.CharField(max_length=64, blank=True)
 
     class Meta:
+        db_table = "ingest_bigfixsoftwaretitle"
         constraints = [
             models.UniqueConstraint(fields=["source", "software_title_id"], name="bigfix_title_source_id"),
         ]
@@ -43,6 +48,7 @@ class BigfixUsage(models.Model):
     fetched_at = models.DateTimeField(help_text="When BigFix last served this row.")
 
     class Meta:
+        db_table = "ingest_bigfixusage"
         constraints = [
             models.UniqueConstraint(
                 fields=[

@@ -13,15 +13,20 @@ What the document leaves open is read in every form met, never guessed into a fa
   stored all the same (the reports name such a product by its id) and counted on the run; of the dimension
   only `name` is needed, and guid, publisher_name and publisher_guid may be absent.
 Ids are BigIntegerFields; text longer than its column fails the page naming the row and field.
+The Import-* headers of each answer say whether BigFix is importing (`import_state`).
 """
 
-from datetime import UTC
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+
+from django.utils import timezone
 
 from ingest.errors import PayloadError
 from ingest.vendors.parsing import Record, one_record, records
 
 DIMENSION = "software_title_dimension"
 ROW_KEYS = ("rows",)  # where a wrapped answer carries its rows
+IMPORT_MODES = {"none", "idle", "running", "pending"}
 
 
 def page_rows(body, offset):
@@ -89,3 +94,62 @@ def title_row(r, source_id, title_id):
         d.text("publisher_name", max_length=300),
         d.text("publisher_guid", max_length=64),
     )
+
+
+def import_state(headers):
+    """The Import-* headers as run details, with a one-line summary for the Sources page."""
+    mode = (headers.get("Import-Mode") or "").strip().lower()
+    if not mode:
+        return None
+    if mode not in IMPORT_MODES:
+        raise PayloadError(f"BigFix answered Import-Mode {mode!r}; expected one of {', '.join(sorted(IMPORT_MODES))}")
+    progress = headers.get("Import-Progress")
+    if progress is not None:
+        try:
+            progress = float(progress.strip().rstrip("%"))
+        except ValueError:
+            raise PayloadError(f"BigFix answered Import-Progress {progress!r}, not a percentage") from None
+        progress = int(progress) if progress.is_integer() else progress
+    status = (headers.get("Import-Last-Status") or "").strip().lower() or None
+    try:
+        success = parse_time(headers.get("Import-Last-Success-Time"))
+    except ValueError as exc:
+        raise PayloadError(f"BigFix answered Import-Last-Success-Time {exc}") from None
+    state = {
+        "import_mode": mode,
+        "import_progress": progress,
+        "import_last_status": status,
+        "import_last_success_time": success.isoformat() if success else None,
+    }
+    state["import_summary"] = import_summary(mode, progress, status, success)
+    return state
+
+
+def import_summary(mode, progress, status, success):
+    if mode == "none":
+        return "BigFix has never imported data"
+    if mode == "running":
+        return f"BigFix import running, {progress} %" if progress is not None else "BigFix import running"
+    text = "BigFix import pending (a change waits for the next import)" if mode == "pending" else "BigFix import idle"
+    if status == "failed":
+        text += "; the last import failed"
+    if success:
+        text += f"; last successful import {timezone.localtime(success):%Y-%m-%d %H:%M %Z}"
+    return text
+
+
+def parse_time(value):
+    """'Mon, 23 Jun 2014 12:18:29 GMT' (the seed's sample) or '2014-06-18T04:00:29Z' (its table) -> UTC."""
+    if not value or not value.strip():
+        return None
+    value = value.strip()
+    try:
+        moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"{value!r}, not a date and time") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)

@@ -4,6 +4,9 @@ Usage history is kept at the two granularities we fetch (hour for the recent
 window, day for the long history); week, month and quarter are derived from
 day rows by the report selectors. The current-users family of reports only
 ever shows "now", so each fetch is kept as a timestamped snapshot with rows.
+
+The models are the app `lstat`'s; their tables keep the names they had as ingest's (`db_table`), from before each
+vendor became an app of its own.
 """
 
 from django.db import models
@@ -22,6 +25,7 @@ class LstatServer(models.Model):
     seen_at = models.DateTimeField(help_text="Last fetch that listed this server.")
 
     class Meta:
+        db_table = "ingest_lstatserver"
         constraints = [models.UniqueConstraint(fields=["source", "lsid"], name="lstat_server_source_lsid")]
         ordering = ["name"]
 
@@ -48,6 +52,7 @@ class LstatFeature(models.Model):
     seen_at = models.DateTimeField(help_text="Last fetch that listed this feature.")
 
     class Meta:
+        db_table = "ingest_lstatfeature"
         constraints = [models.UniqueConstraint(fields=["source", "fid"], name="lstat_feature_source_fid")]
         ordering = ["name", "version"]
 
@@ -83,6 +88,7 @@ class LstatUsage(models.Model):
     feature_type = models.CharField("feature type", max_length=100, blank=True)
 
     class Meta:
+        db_table = "ingest_lstatusage"
         constraints = [
             models.UniqueConstraint(
                 fields=["feature", "granularity", "period_start"], name="lstat_usage_feature_gran_period"
@@ -117,6 +123,7 @@ class LstatSnapshot(models.Model):
     )
 
     class Meta:
+        db_table = "ingest_lstatsnapshot"
         constraints = [
             models.UniqueConstraint(fields=["source", "kind", "taken_at"], name="lstat_snapshot_source_kind_time")
         ]
@@ -143,6 +150,9 @@ class LstatSession(models.Model):
     checked_out_at = models.DateTimeField("checked out", null=True, blank=True)
     licenses = models.IntegerField(help_text="Licenses held, as the older or the newer response shape names them.")
 
+    class Meta:
+        db_table = "ingest_lstatsession"
+
     def __str__(self):
         return f"{self.user}@{self.host} {self.feature_name}"
 
@@ -156,6 +166,7 @@ class LstatTopUser(models.Model):
     licenses = models.IntegerField(help_text="Licenses held, as the older or the newer response shape names them.")
 
     class Meta:
+        db_table = "ingest_lstattopuser"
         ordering = ["rank"]
 
     def __str__(self):

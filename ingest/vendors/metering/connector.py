@@ -10,30 +10,20 @@ HTTP Date header, else ours) minus `lag_minutes`, so the cursor only moves to
 a point safely in the past. Events, the intervals derived from them, the
 service's hourly summary, the location metadata and the cursor of one window
 commit together (the intervals updated from the window's events only: storage.py).
+HTTP is in client.py, reading payloads in parsing.py, writes in storage.py.
 """
 
 from collections import Counter
 from datetime import timedelta
-from email.utils import parsedate_to_datetime
 
 from django.utils import timezone
-from requests.auth import HTTPBasicAuth
 
-from ingest.db import upsert
-from ingest.errors import CredentialsError, HttpError
-from ingest.http import HttpClient
 from ingest.vendors.base import Connector
+from ingest.vendors.metering.client import MeteringClient, fmt
 from ingest.vendors.metering.forms import SINCE_DAYS, MeteringParamsForm
-from ingest.vendors.metering.models import MeteringHourSummary, MeteringLocationMetadata
 from ingest.vendors.metering.parsing import event_rows, metadata_pairs, summary_rows
-from ingest.vendors.metering.storage import END, START, store_events
-from ingest.vendors.params import parse_moment, utc_text
-
-SUMMARY_COLUMNS = ["source", "tenant", "loc_id", "window_start", "window_end", "active_hours", "periods", "raw"]
-SUMMARY_KEYS = ["source", "tenant", "loc_id", "window_start", "window_end"]
-
-
-fmt = utc_text  # yyyy-MM-dd'T'HH:mm:ssX, in UTC: the seed's timestamp format
+from ingest.vendors.metering.storage import END, START, store_events, store_metadata, store_summaries
+from ingest.vendors.params import parse_moment
 
 
 class MeteringConnector(Connector):
@@ -41,9 +31,7 @@ class MeteringConnector(Connector):
     params_form = MeteringParamsForm
 
     def fetch(self):
-        auth, headers = self.credentials()
-        self.http = HttpClient(self.source.base_url, secrets=self.source.secrets(), headers=headers, auth=auth)
-        self.service_now = None
+        self.client = MeteringClient(self.source, self.params["auth"])
         self.window = timedelta(hours=self.params["window_hours"])
         self.overlap = timedelta(minutes=self.params["overlap_minutes"])
         self.lag = timedelta(minutes=self.params["lag_minutes"])
@@ -51,12 +39,11 @@ class MeteringConnector(Connector):
             self.fetch_tenant(tenant)
 
     def probe(self):
-        auth, headers = self.credentials()
-        self.http = HttpClient(self.source.base_url, secrets=self.source.secrets(), headers=headers, auth=auth)
+        self.client = MeteringClient(self.source, self.params["auth"])
         end = timezone.now().replace(microsecond=0)
         found = []
         for tenant in self.params["tenants"]:  # one hour of each tenant's location events
-            payload = self.get("/usage/location", tenant, end - timedelta(hours=1), end)
+            payload = self.client.get("/usage/location", tenant, end - timedelta(hours=1), end)
             count = len(payload) if isinstance(payload, list) else None
             found.append(
                 f"tenant {tenant!r}: "
@@ -64,22 +51,11 @@ class MeteringConnector(Connector):
             )
         return "logged in; " + "; ".join(found)
 
-    def credentials(self):
-        if self.params["auth"] == "bearer":
-            if not self.source.token:
-                raise CredentialsError("the metering source has auth=bearer but no --token")
-            return None, {"Authorization": f"Bearer {self.source.token}"}
-        if not (self.source.username and self.source.password):
-            raise CredentialsError(
-                "the metering service needs --username and --password of an ADMIN user (or auth=bearer with --token)"
-            )
-        return HTTPBasicAuth(self.source.username, self.source.password), {}
-
     def safe_point(self):
         """Now by the service's clock when we know it (never ahead of ours), less the lag."""
         now = timezone.now()
-        if self.service_now is not None:
-            now = min(now, self.service_now)
+        if self.client.service_now is not None:
+            now = min(now, self.client.service_now)
         return now.replace(microsecond=0) - self.lag
 
     def start_cursor(self, tenant):
@@ -96,7 +72,7 @@ class MeteringConnector(Connector):
             if end <= done:
                 break
             where = f"metering GET /usage/location for tenant {tenant!r} ({fmt(start)} to {fmt(end)})"
-            events = event_rows(self.get("/usage/location", tenant, start, end), tenant, self.source.pk, where)
+            events = event_rows(self.client.get("/usage/location", tenant, start, end), tenant, self.source.pk, where)
             end = min(end, self.safe_point())  # the service's clock is known from the first answer on
             if end <= done:
                 break
@@ -124,68 +100,17 @@ class MeteringConnector(Connector):
             store_events(page, source, tenant, events)
             # Summaries and metadata are kept beside the events (same transaction) but are not usage
             # records: the run's fetched/new/updated figures count events.
-            rows = [(source.pk, tenant, loc, start, end, *summary) for loc, *summary in summaries]
-            upsert(MeteringHourSummary, SUMMARY_COLUMNS, rows, keys=SUMMARY_KEYS)
+            store_summaries(source, tenant, start, end, summaries)
             store_metadata(source, tenant, metadata, end)
             page.set_cursor(tenant, fmt(end))
 
-    # --- HTTP -----------------------------------------------------------------------
-    def get(self, path, tenant, start, end):
-        # Reference: GET /usage/location and GET /usage/location/hour, ?tenantId=&startTime=&endTime= (ADMIN role)
-        return self.read(path, {"tenantId": tenant, "startTime": fmt(start), "endTime": fmt(end)})
-
+    # --- what the service answers beside the events ------------------------------------
     def get_summaries(self, tenant, start, end):
-        rows, notes = summary_rows(self.get("/usage/location/hour", tenant, start, end))
+        rows, notes = summary_rows(self.client.get("/usage/location/hour", tenant, start, end))
         self.unread += [f"GET /usage/location/hour ({fmt(start)} to {fmt(end)}), {note}" for note in notes]
         return rows
 
     def get_metadata(self, tenant, loc, start, end):
-        # Reference: GET /usage/location-metadata?locId=&startTime=&endTime= (ADMIN role)
-        payload = self.read("/usage/location-metadata", {"locId": loc, "startTime": fmt(start), "endTime": fmt(end)})
-        pairs, notes = metadata_pairs(payload)
+        pairs, notes = metadata_pairs(self.client.get_metadata(loc, start, end))
         self.unread += [f"GET /usage/location-metadata for {loc!r} ({fmt(end)}), {note}" for note in notes]
         return pairs
-
-    def read(self, path, params):
-        try:
-            response = self.http.request("GET", path, params=params)
-        except CredentialsError:
-            raise CredentialsError(
-                f"the metering service refused GET {path} (HTTP 401): check the credentials"
-            ) from None
-        except HttpError as exc:
-            if exc.status == 403:
-                raise CredentialsError(f"{exc} (reading usage needs an account with the ADMIN role)", 403) from None
-            raise
-        self.note_clock(response.headers.get("Date"))
-        return self.http.json(response)
-
-    def note_clock(self, header):
-        try:
-            moment = parsedate_to_datetime(header) if header else None
-        except (TypeError, ValueError):
-            moment = None
-        if moment is not None and moment.tzinfo is not None:
-            self.service_now = moment
-
-
-def store_metadata(source, tenant, metadata, seen_at):
-    """Keep each location's metadata over time: a value other than its name's latest starts a new row
-    (first seen now); the same value again only moves its row's `seen_at`."""
-    if not metadata:
-        return
-    stored = MeteringLocationMetadata.objects.filter(source=source, tenant=tenant, loc_id__in=list(metadata))
-    latest = {(m.loc_id, m.name): m for m in stored.order_by("first_seen_at")}
-    again, changed = [], []
-    for loc, pairs in metadata.items():
-        for name, value in pairs:
-            row = latest.get((loc, name))
-            if row is not None and row.value == value:
-                again.append(row.pk)
-            elif row is None or row.first_seen_at < seen_at:
-                changed.append(
-                    MeteringLocationMetadata(source=source, tenant=tenant, loc_id=loc, name=name, value=value,
-                                             first_seen_at=seen_at, seen_at=seen_at)
-                )  # fmt: skip
-    MeteringLocationMetadata.objects.filter(pk__in=again, seen_at__lt=seen_at).update(seen_at=seen_at)
-    MeteringLocationMetadata.objects.bulk_create(changed)

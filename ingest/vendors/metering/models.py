@@ -1,5 +1,9 @@
 """Cloudsoft AMP metering service: location events, the active intervals derived from them,
-location metadata and the service's own hourly summaries."""
+location metadata and the service's own hourly summaries.
+
+The models are the app `metering`'s; their tables keep the names they had as ingest's (`db_table`), from before each
+vendor became an app of its own.
+"""
 
 from django.db import models
 
@@ -28,6 +32,7 @@ class MeteringEvent(models.Model):
     raw = models.JSONField(default=dict, blank=True, help_text="The event as the service answered it.")
 
     class Meta:
+        db_table = "ingest_meteringevent"
         constraints = [
             models.UniqueConstraint(
                 fields=["source", "tenant", "amp_id", "loc_id", "date", "state"], name="metering_event_key"
@@ -59,6 +64,7 @@ class MeteringInterval(models.Model):
     user = models.CharField(max_length=200, blank=True)
 
     class Meta:
+        db_table = "ingest_meteringinterval"
         indexes = [
             models.Index(fields=["source", "tenant", "loc_id"]),
             # The pages read the intervals overlapping a period: ended_at IS NULL OR ended_at > its start (few,
@@ -87,6 +93,7 @@ class MeteringLocation(models.Model):
     last_event_at = models.DateTimeField()
 
     class Meta:
+        db_table = "ingest_meteringlocation"
         constraints = [
             models.UniqueConstraint(fields=["source", "tenant", "loc_id"], name="metering_location_key"),
         ]
@@ -111,6 +118,7 @@ class MeteringLocationMetadata(models.Model):
     seen_at = models.DateTimeField(help_text="End of the last fetch window that reported this value.")
 
     class Meta:
+        db_table = "ingest_meteringlocationmetadata"
         verbose_name_plural = "metering location metadata"
         constraints = [
             models.UniqueConstraint(
@@ -140,6 +148,7 @@ class MeteringHourSummary(models.Model):
     raw = models.JSONField(default=dict, blank=True, help_text="The record as the service answered it.")
 
     class Meta:
+        db_table = "ingest_meteringhoursummary"
         verbose_name_plural = "metering hour summaries"
         constraints = [
             models.UniqueConstraint(

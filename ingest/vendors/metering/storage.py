@@ -10,13 +10,22 @@ that point back, so the result is always what pairing the location's whole histo
 
 from django.db.models import Q
 
-from ingest.vendors.metering.models import MeteringEvent, MeteringInterval, MeteringLocation
+from ingest.db import upsert
+from ingest.vendors.metering.models import (
+    MeteringEvent,
+    MeteringHourSummary,
+    MeteringInterval,
+    MeteringLocation,
+    MeteringLocationMetadata,
+)
 
 EVENT_COLUMNS = [
     "source", "tenant", "amp_id", "loc_id", "date", "state", "entity_id", "entity_type",
     "application_id", "user", "metadata", "upstream_id", "raw",
 ]  # fmt: skip
 EVENT_KEYS = ["source", "tenant", "amp_id", "loc_id", "date", "state"]
+SUMMARY_COLUMNS = ["source", "tenant", "loc_id", "window_start", "window_end", "active_hours", "periods", "raw"]
+SUMMARY_KEYS = ["source", "tenant", "loc_id", "window_start", "window_end"]
 START, END = "created", "destroyed"  # the states that open and close an active interval (any case upstream)
 # What an interval takes from its created event.
 CREATED_FIELDS = ["amp_id", "entity_id", "entity_type", "application_id", "user"]
@@ -112,3 +121,31 @@ def interval(source, tenant, loc, created, ended_at):
         source=source, tenant=tenant, loc_id=loc, started_at=created["date"], ended_at=ended_at,
         **{name: created[name] for name in CREATED_FIELDS},
     )  # fmt: skip
+
+
+def store_summaries(source, tenant, start, end, summaries):
+    """Upsert a window's hourly summaries, [(location, *summary), ...] (SUMMARY_COLUMNS order from active_hours)."""
+    rows = [(source.pk, tenant, loc, start, end, *summary) for loc, *summary in summaries]
+    upsert(MeteringHourSummary, SUMMARY_COLUMNS, rows, keys=SUMMARY_KEYS)
+
+
+def store_metadata(source, tenant, metadata, seen_at):
+    """Keep each location's metadata over time: a value other than its name's latest starts a new row
+    (first seen now); the same value again only moves its row's `seen_at`."""
+    if not metadata:
+        return
+    stored = MeteringLocationMetadata.objects.filter(source=source, tenant=tenant, loc_id__in=list(metadata))
+    latest = {(m.loc_id, m.name): m for m in stored.order_by("first_seen_at")}
+    again, changed = [], []
+    for loc, pairs in metadata.items():
+        for name, value in pairs:
+            row = latest.get((loc, name))
+            if row is not None and row.value == value:
+                again.append(row.pk)
+            elif row is None or row.first_seen_at < seen_at:
+                changed.append(
+                    MeteringLocationMetadata(source=source, tenant=tenant, loc_id=loc, name=name, value=value,
+                                             first_seen_at=seen_at, seen_at=seen_at)
+                )  # fmt: skip
+    MeteringLocationMetadata.objects.filter(pk__in=again, seen_at__lt=seen_at).update(seen_at=seen_at)
+    MeteringLocationMetadata.objects.bulk_create(changed)

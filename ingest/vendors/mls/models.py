@@ -1,4 +1,8 @@
-"""PipelineFX Metered License Server: supervisors, their minute records and rollups."""
+"""PipelineFX Metered License Server: supervisors, their minute records and rollups.
+
+The models are the app `mls`'s; their tables keep the names they had as ingest's (`db_table`), from before each
+vendor became an app of its own.
+"""
 
 from django.db import models
 
@@ -15,6 +19,7 @@ class MlsSupervisor(models.Model):
     macaddress = models.CharField("MAC address", max_length=17, unique=True)
 
     class Meta:
+        db_table = "ingest_mlssupervisor"
         ordering = ["macaddress"]
 
     def __str__(self):
@@ -39,6 +44,7 @@ class MlsRecord(models.Model):
     lic_metered = models.IntegerField()
 
     class Meta:
+        db_table = "ingest_mlsrecord"
         constraints = [
             models.UniqueConstraint(fields=["supervisor", "ts_date", "ts_time"], name="mls_supervisor_date_time"),
         ]
@@ -73,6 +79,7 @@ class MlsRollup(models.Model):
     metered_sum = models.BigIntegerField()
 
     class Meta:
+        db_table = "ingest_mlsrollup"
         constraints = [
             models.UniqueConstraint(
                 fields=["supervisor", "granularity", "bucket"], name="mls_rollup_supervisor_gran_bucket"

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+from ingest.vendors import kind_label
+
+
+class LstatConfig(AppConfig):
+    """The vendor's app: its models, admin and migrations (its label is its kind)."""
+
+    name = "ingest.vendors.lstat"
+    label = "lstat"
+    verbose_name = kind_label(label)
