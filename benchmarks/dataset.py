@@ -45,7 +45,7 @@ def fresh_database(database_url):
             cursor.execute(f"DROP DATABASE IF EXISTS `{name}`")
             cursor.execute(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4")
         connection.close()
-    call_command("migrate", run_syncdb=True, verbosity=0)  # run_syncdb: the test vendor has no migrations
+    call_command("migrate", verbosity=0)
 
 
 def setup(database_url, *, rebuild=False):
@@ -70,7 +70,7 @@ def setup(database_url, *, rebuild=False):
     if rebuild and connection.vendor == "mysql":
         call_command("flush", interactive=False, verbosity=0)
         wiped = True
-    call_command("migrate", run_syncdb=True, verbosity=0)  # run_syncdb: the test vendor has no migrations
+    call_command("migrate", verbosity=0)
     return wiped
 
 

@@ -29,7 +29,7 @@ def setup(database_url):
     django.setup()
     from django.core.management import call_command
 
-    call_command("migrate", run_syncdb=True, verbosity=0)  # run_syncdb: the test vendor has no migrations
+    call_command("migrate", verbosity=0)
 
 
 def store(rows):
