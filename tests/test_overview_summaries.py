@@ -143,7 +143,9 @@ def test_the_forecasts_weekly_peaks_from_day_summaries_equal_those_of_the_raw_ro
     windows = [(midnight(d), midnight(d + timedelta(days=1))) for d in days]  # one local day each
     keys = sorted(raw_window_peaks(windows))
 
-    assert weekly_peaks.uncached(windows, keys) == raw_window_peaks(windows)
+    assert weekly_peaks.uncached(windows, keys) == raw_window_peaks(windows)  # a thing's page: its keys read
+    many = keys + [f"{source.pk}:{n}" for n in range(1000, 1100)]  # the overview's: every day read, then picked
+    assert weekly_peaks.uncached(windows, many) == raw_window_peaks(windows)
     assert len(keys) == 5
 
 

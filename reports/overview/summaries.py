@@ -200,6 +200,8 @@ def weekly_peaks(kind, windows, keys):
             week_of_day[start + timedelta(days=n)] = i
     if built:
         rows = stored(kind, built, bounds[0][0], bounds[-1][1] - timedelta(days=1))
+        if len(wanted) <= 100:  # a thing's own page: its days only (the overview asks for every thing's)
+            rows = rows.filter(key__in=wanted)
         for key, day, peak in rows.values_list("key", "day", "peak").order_by():
             add(key, week_of_day.get(day), peak)
     for source in others:
