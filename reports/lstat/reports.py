@@ -192,7 +192,7 @@ class Compare(Report):
         return ({}, {"features": features}) if features else None
 
     def form(self, params):
-        return CompareForm(params or None, latest=selectors.lstat_latest_day(LstatFeature.objects.all()))
+        return CompareForm(params or None, latest=selectors.lstat_latest_day_of_all())
 
     def validated(self, params):
         if not params:  # the empty form, to choose features: no errors, no report

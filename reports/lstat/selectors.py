@@ -119,6 +119,12 @@ def lstat_latest_day(features):
     return max(days) if days else timezone.localdate()
 
 
+@cached(by_kind("lstat"))
+def lstat_latest_day_of_all():
+    """`lstat_latest_day` of every feature (the comparison's form): a scan of every row, read again after a fetch."""
+    return lstat_latest_day(LstatFeature.objects.all())
+
+
 def lstat_first_hour(features):
     return LstatUsage.objects.filter(feature__in=features, granularity="hour").aggregate(f=Min("period_start"))["f"]
 
