@@ -11,6 +11,8 @@ import environ
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 
+from dashboard import office_hours
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -209,6 +211,11 @@ API_TOKENS_PER_USER = env.int("API_TOKENS_PER_USER", default=10)
 # Stored in UTC, shown in TIME_ZONE.
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+# The working days and hours (in TIME_ZONE) that reports' hours=office averages over and the heatmaps outline.
+try:
+    OFFICE_HOURS = office_hours.parse(env.str("OFFICE_HOURS", default=office_hours.EXAMPLE))
+except ValueError as exc:
+    raise ImproperlyConfigured(f"OFFICE_HOURS: {exc}.") from None
 LANGUAGE_CODE = "en-us"
 USE_I18N = False
 

@@ -1,6 +1,7 @@
 from datetime import date, timedelta
 
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 
 from reports.periods import GRANULARITIES, Period, fit_granularity
@@ -70,3 +71,17 @@ class PeriodForm(forms.Form):
         requested = self.granularities[0] if len(self.granularities) == 1 else data.get("granularity") or None
         granularity, note = fit_granularity(data["start"], data["end"], requested)
         return Period(data["start"], data["end"], granularity, note)
+
+
+class OfficeHoursPeriodForm(PeriodForm):
+    """A period whose averages, bands and tables may be restricted to office hours (hours=office, OFFICE_HOURS)."""
+
+    hours = forms.ChoiceField(
+        required=False,
+        choices=[("all", "all hours"), ("office", "office hours")],
+        help_text="all (the default): averages over every hour; office: only the office hours (OFFICE_HOURS)",
+    )
+
+    def office_hours(self):
+        """The OfficeHours to restrict to, or None for every hour."""
+        return settings.OFFICE_HOURS if self.cleaned_data.get("hours") == "office" else None

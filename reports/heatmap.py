@@ -60,15 +60,31 @@ def weekday_hours(pairs, zone=None, how="mean"):
     return Heatmap(z=z, counts=counts, how=how, minute=minute or 0)
 
 
-def note(heatmap):
-    """What the cells are, where the zone's hours are not UTC hours."""
-    if not heatmap.minute:
-        return ""
-    zone = timezone.get_current_timezone_name()
-    return (
-        f"Cells are UTC hours: in {zone} they start at :{heatmap.minute:02d} past each hour, "
-        f"and each is counted in the local hour it starts in."
-    )
+def note(heatmap, office=None):
+    """What the cells are: the office hours outlined (`office`, OFFICE_HOURS), and where the zone's hours are not
+    UTC hours, what a cell then holds."""
+    notes = [f"The outlined cells are the office hours, {office.label} (OFFICE_HOURS)."] if office else []
+    if heatmap.minute:
+        zone = timezone.get_current_timezone_name()
+        notes.append(
+            f"Cells are UTC hours: in {zone} they start at :{heatmap.minute:02d} past each hour, "
+            f"and each is counted in the local hour it starts in."
+        )
+    return " ".join(notes)
+
+
+def office_shapes(heatmap, office):
+    """One outline per office day around its office hours, on the heatmap's category axes (cell h spans local
+    h:mm to h+1:mm, mm being the heatmap's minute)."""
+    if office is None:
+        return []
+    offset = heatmap.minute / 60 + 0.5
+    x0, x1 = office.start / 60 - offset, office.end / 60 - offset
+    line = {"color": "#111827", "width": 2}
+    return [
+        {"type": "rect", "xref": "x", "yref": "y", "x0": x0, "x1": x1, "y0": day - 0.5, "y1": day + 0.5, "line": line}
+        for day in office.days
+    ]
 
 
 def heatmap_trace(heatmap, *, name, colorscale=BLUES):
@@ -88,8 +104,8 @@ def heatmap_trace(heatmap, *, name, colorscale=BLUES):
     }
 
 
-def heatmap_figure(trace, *, zone_name):
-    """The figure around one heatmap trace, Monday on top."""
+def heatmap_figure(trace, *, zone_name, shapes=()):
+    """The figure around one heatmap trace, Monday on top (`shapes`: the office hours' outlines)."""
     return figure(
         [trace],
         {
@@ -98,5 +114,6 @@ def heatmap_figure(trace, *, zone_name):
             "xaxis": {"title": {"text": f"Hour of day ({zone_name})"}, "type": "category", "dtick": 1},
             "yaxis": {"autorange": "reversed", "type": "category"},
             "height": 300,
+            "shapes": list(shapes),
         },
     )

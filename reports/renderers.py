@@ -89,11 +89,12 @@ def about(data, url=""):
 
 
 def content(data, *, charts, charts_note="", include_summary=True):
-    """What the email and the PDF of a report both show (templates/emails/_report-content.html): its charts (each
-    an image `src`), figures, summary and the first TABLE_ROWS rows of its table."""
+    """What the email and the PDF of a report both show (templates/emails/_report-content.html): its headline
+    finding, its charts (each an image `src`), figures, summary and the first TABLE_ROWS rows of its table."""
     pairs, summary_table = summary_figures(data.summary) if include_summary else ([], None)
     rows, columns = data.rows, data.columns
     return {
+        "headline": data.headline_text(),
         "period": data.period,
         "charts": list(charts),
         "charts_note": charts_note,

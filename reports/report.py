@@ -51,7 +51,7 @@ class ReportData:
     `figure` and the values of `charts` are dicts in Plotly's figure schema, or functions building one (called only
     by an output that draws charts: never by a download or the API). `charts` are second charts by name, drawn by
     the page (as `<name>_json`), the PDF and the email; `page_charts` and `kpis` (a list, or a function) only by the
-    page. `tables` (each a
+    page; `headline` (a sentence, or a function of one) only by an email and a PDF. `tables` (each a
     dashboard.tables.Table with a name) are a report of several tables: `rows`/`columns` are then the first one's
     and `table(name)` gives the report as another one's download holds it. `context` is what else the template
     shows; `api` what the API adds beside the rows (plain values: dates and instants are written as JSON is).
@@ -78,6 +78,7 @@ class ReportData:
     api: dict = field(default_factory=dict)
     filename_pattern: str = ""
     form: Any = None  # the valid form it was built from
+    headline: Any = ""  # the finding an email or a PDF opens with (reports/headlines.py), or a function of it
 
     @classmethod
     def of_tables(cls, tables, *, filename, **fields):
@@ -108,6 +109,12 @@ class ReportData:
         if name not in self._cache:
             self._cache[name] = _built({**self.page_charts, **self.charts}[name])
         return self._cache[name]
+
+    def headline_text(self):
+        """The headline finding, built once (only an email or a PDF shows it)."""
+        if "headline" not in self._cache:
+            self._cache["headline"] = _built(self.headline) or ""
+        return self._cache["headline"]
 
     def page_kpis(self):
         """The KPIs, built once (only the page shows them: a download never reads their queries)."""

@@ -75,36 +75,32 @@ def test_add_source_help_lists_each_kinds_parameters_with_defaults(capsys):
 def bigfix_form(**changes):
     data = {
         "kind": "bigfix", "name": "bf", "base_url": "https://bigfix.example.com", "username": "", "password": "",
-        "token": "tok", "params": "{}", "enabled": "on", "interval_minutes": "15",
+        "token": "tok", "params_kind": "bigfix", "param_limit": "", "enabled": "on", "interval_minutes": "15",
     }  # fmt: skip
     return {**data, **changes}
 
 
-def test_the_admin_shows_each_kinds_parameters_under_the_params_field(admin_client):
-    html = admin_client.get("/admin/ingest/source/add/").content.decode()
+def test_the_admin_shows_the_kinds_parameters_as_fields_with_their_help(admin_client):
+    html = admin_client.get("/admin/ingest/source/add/?kind=metering").content.decode()
 
-    assert "<li><code>limit</code> (default 500): rows per request, at most 100000" in html
-    assert "<li><code>tenants</code> (required): tenant ids, comma-separated</li>" in html
+    assert 'name="param_tenants"' in html and 'name="param_window_hours"' in html and 'value="24"' in html
+    assert "Required: tenant ids, comma-separated" in html
+    assert 'name="params"' not in html and 'name="param_limit"' not in html  # no JSON box, no other kind's field
 
 
 def test_the_admin_saves_the_cleaned_parameters(admin_client):
-    response = admin_client.post("/admin/ingest/source/add/", bigfix_form(params='{"limit": " 250 "}'))
+    response = admin_client.post("/admin/ingest/source/add/", bigfix_form(param_limit=" 250 "))
 
     assert response.status_code == 302
     assert Source.objects.get().params == {"limit": 250}
 
 
 @pytest.mark.parametrize(
-    ("params", "message"),
-    [
-        ('{"limit": "lots"}', "limit: must be a whole number, not &#x27;lots&#x27;"),
-        ('{"limit": 100001}', "limit: must be between 1 and 100000"),
-        ('{"rows": 5}', "unknown parameter(s) rows; takes limit"),
-        ('["limit", 5]', "Enter a JSON object of parameter names and values"),
-    ],
+    ("value", "message"),
+    [("lots", "must be a whole number, not &#x27;lots&#x27;"), ("100001", "must be between 1 and 100000")],
 )
-def test_the_admin_refuses_bad_parameters_with_a_form_error(admin_client, params, message):
-    response = admin_client.post("/admin/ingest/source/add/", bigfix_form(params=params))
+def test_the_admin_refuses_bad_parameters_with_a_form_error(admin_client, value, message):
+    response = admin_client.post("/admin/ingest/source/add/", bigfix_form(param_limit=value))
 
     assert response.status_code == 200
     assert message in response.content.decode()

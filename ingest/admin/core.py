@@ -1,12 +1,14 @@
-from django import forms
+import json
+
 from django.contrib import admin, messages
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 
 from ingest.models import Cursor, IngestRun, Source
 from ingest.services import check_connection, source_save, sync_schedules
 from ingest.tasks import FetchRefused, request_fetch
-from ingest.vendors import VENDORS, connector_class
-from ingest.vendors.params import default_note
+from ingest.vendors import BY_KIND
+
+from .source_form import SourceForm, source_form
 
 SECRET_FIELDS = ("password", "token")
 
@@ -16,58 +18,6 @@ def forgotten_message(fields):
     return f"The base URL or kind changed, so the stored {' and '.join(fields)} {were} forgotten: enter {them} again."
 
 
-def params_help():
-    """The help under the params field: each kind's parameters with their defaults, from its form."""
-    return format_html_join(
-        "",
-        "<p>{} (<code>{}</code>):</p><ul>{}</ul>",
-        ((vendor.label, vendor.kind, _parameter_items(vendor.connector_class())) for vendor in VENDORS),
-    )
-
-
-def _parameter_items(cls):
-    rows = [(name, default_note(default), text) for name, default, text in cls.parameters()]
-    return format_html_join("", "<li><code>{}</code>{}: {}</li>", rows) if rows else "no parameters"
-
-
-class SourceForm(forms.ModelForm):
-    """Credentials are write-only: never rendered back, kept when left blank."""
-
-    base_url = forms.URLField(label="Base URL", max_length=500, assume_scheme="https")
-    password = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text="Leave blank to keep the stored one (forgotten if the base URL or kind changes).",
-    )
-    token = forms.CharField(
-        required=False,
-        widget=forms.PasswordInput(render_value=False),
-        help_text="Leave blank to keep the stored one (forgotten if the base URL or kind changes).",
-    )
-    clear_credentials = forms.BooleanField(required=False, help_text="Forget the stored password and token.")
-
-    class Meta:
-        model = Source
-        fields = ["kind", "name", "base_url", "username", "password", "token", "params", "enabled", "interval_minutes"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["params"].help_text = format_html(
-            'A JSON object, such as <code>{{"limit": 500}}</code>. Each kind takes: {}', params_help()
-        )
-
-    def clean(self):
-        data = super().clean()
-        if not isinstance(data.get("params") or {}, dict):
-            self.add_error("params", 'Enter a JSON object of parameter names and values, such as {"limit": 500}.')
-        elif data.get("kind"):
-            try:
-                data["params"] = connector_class(data["kind"]).clean_params(data.get("params") or {})
-            except ValueError as exc:
-                self.add_error("params", str(exc))
-        return data
-
-
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
     form = SourceForm
@@ -75,6 +25,36 @@ class SourceAdmin(admin.ModelAdmin):
     list_filter = ["kind", "enabled"]
     search_fields = ["name", "base_url"]
     actions = ["fetch_now", "test_connection"]
+    readonly_fields = ["stored_params"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        """The form of the kind posted, asked for (`?kind=`) or the source's own: with that kind's parameters."""
+        kind = request.POST.get("kind") or request.GET.get("kind") or (obj.kind if obj else "")
+        return super().get_form(request, obj, change, **{**kwargs, "form": source_form(kind)})
+
+    def get_fieldsets(self, request, obj=None):
+        fields = self.get_fields(request, obj)
+        params = [name for name in fields if name.startswith("param_") or name in ("params_kind", "stored_params")]
+        kind = request.POST.get("kind") or request.GET.get("kind") or (obj.kind if obj else "")
+        title = f"Parameters of {BY_KIND[kind].label}" if kind in BY_KIND else "Parameters"
+        description = (  # an admin fieldset's description is not escaped: format_html escapes the kind asked for
+            "Blank: the parameter's default."
+            if kind in BY_KIND
+            else format_html(
+                "The kind {} is not one this Meterboard knows: choose one to edit its parameters.", repr(kind)
+            )
+            if kind
+            else "Choose the kind (or follow its link under Kind) to see its parameters."
+        )
+        return [
+            (None, {"fields": [name for name in fields if name not in params]}),
+            (title, {"fields": params, "description": description}),
+        ]
+
+    @admin.display(description="stored parameters")
+    def stored_params(self, source):
+        """What the source holds now, as every fetch reads it."""
+        return json.dumps(source.params, sort_keys=True) if source.pk else "—"
 
     @admin.display(description="last run")
     def last_status(self, source):
@@ -88,6 +68,7 @@ class SourceAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         """Saved by the service `add_source` uses, so both keep, forget and validate credentials alike."""
         fields = {name: value for name, value in form.cleaned_data.items() if name in SourceForm.Meta.fields}
+        fields["params"] = form.cleaned_data["params"]
         saved = source_save(pk=obj.pk, clear_credentials=form.cleaned_data.get("clear_credentials", False), **fields)
         obj.pk = saved.pk
         if saved.forgotten_credentials:

@@ -1,6 +1,6 @@
 """A connector's parameters are a Django form: one field per `--param`, with its help text.
 
-The same form validates `add_source --param` values, the admin's params field
+The same form validates `add_source --param` values, the admin's parameter fields
 and the stored params each run reads; `params_help` and the README's tables
 come from its fields. Cleaned values are JSON-safe, as they are stored in
 `Source.params`.
@@ -23,8 +23,9 @@ class ParamsForm(forms.Form):
     """Subclass it with one field per parameter; a field's `initial` is its default."""
 
     @classmethod
-    def clean_params(cls, params):
-        """The validated, JSON-safe parameters, or ValueError naming each bad one."""
+    def bound(cls, params):
+        """The form bound to `params`, each parameter left out (or blank) at its default; ValueError for a name
+        the form has no field for."""
         params = dict(params or {})
         unknown = set(params) - set(cls.base_fields)
         if unknown:
@@ -33,10 +34,19 @@ class ParamsForm(forms.Form):
             )
         data = {name: field.initial for name, field in cls.base_fields.items() if field.initial is not None}
         data.update({name: value for name, value in params.items() if value not in (None, "")})
-        form = cls(data=data)
+        return cls(data=data)
+
+    @classmethod
+    def clean_params(cls, params):
+        """The validated, JSON-safe parameters, or ValueError naming each bad one."""
+        form = cls.bound(params)
         if not form.is_valid():
             raise ValueError("; ".join(_message(name, errors) for name, errors in form.errors.items()))
-        return {name: _json_safe(value) for name, value in form.cleaned_data.items()}
+        return form.json_safe()
+
+    def json_safe(self):
+        """The cleaned parameters as `Source.params` stores them."""
+        return {name: _json_safe(value) for name, value in self.cleaned_data.items()}
 
     @classmethod
     def params_help(cls):

@@ -1,7 +1,7 @@
 """BigFix figures: monthly reporting periods, so bars and markers rather than dense lines.
 
-A reporting period that has not ended yet (the current month) is still counting up: its line is dashed and its
-bars pale, with a note, so that it is not read as a fall in usage."""
+A reporting period that has not ended yet (the current month) is still counting up: its line is dotted and its
+bars pale, with a note (reports.charts.base.mark_running), so that it is not read as a fall in usage."""
 
 from datetime import date
 
@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from dashboard.formats import metric_label
 from dashboard.tables import cell
-from reports.charts.base import bar, base_layout, figure, line
+from reports.charts.base import bar, base_layout, figure, line, mark_running
 
 # Enough distinct colours for a page of products or computer systems.
 PALETTE = [
@@ -30,47 +30,34 @@ def is_open(row):
     return bool(end) and date.fromisoformat(str(end)[:10]) >= timezone.localdate()
 
 
-def _open_note(layout, rows):
-    """Says on the chart that the last period is still running, where one is."""
-    open_ends = sorted({str(r["period_end"])[:10] for r in rows if is_open(r)})
-    if open_ends:
-        layout.setdefault("annotations", []).append({
-            "text": f"The period to {open_ends[-1]} is still running: dashed or pale, its peak can still rise.",
-            "xref": "paper", "yref": "paper", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom",
-            "showarrow": False, "font": {"size": 11, "color": "#6b7280"},
-        })  # fmt: skip
-        layout["margin"]["t"] = max(layout["margin"]["t"], 30)
-    return layout
+def running(fig, rows):
+    """The figure with the reporting period still running (if one is) dotted or pale, and a note saying to when."""
+    open_rows = [r for r in rows if is_open(r)]
+    if not open_rows:
+        return fig
+    since = min(str(r["period_start"])[:10] for r in open_rows)
+    end = max(str(r["period_end"])[:10] for r in open_rows)
+    note = f"The period to {end} is still running: dotted or pale, its peak can still rise."
+    return mark_running(fig, since, note=note)
 
 
 def product_series_figure(rows, metric):
-    """One line per product: the sum of its systems' peaks in each reporting period; a running period dashed."""
+    """One line per product: the sum of its systems' peaks in each reporting period; a running period dotted."""
     metric = metric_label(metric)
     products = {}
     for row in rows:
         products.setdefault(row["product"], []).append(row)
-    data = []
-    for i, (product, points) in enumerate(products.items()):
-        color = PALETTE[i % len(PALETTE)]
-        hover = (f"%{{fullData.name}}<br>%{{x|%b %Y}} (to %{{customdata[0]}}): %{{y}} {metric} "
-                 "on %{customdata[1]} systems<extra></extra>")  # fmt: skip
-        closed = [p for p in points if not is_open(p)]
-        running = points[len(closed) :] if closed == points[: len(closed)] else []
-        drawn = closed if running else points
-        data.append(line(
-            [p["period_start"] for p in drawn], [p["peak"] for p in drawn], product, mode="lines+markers",
-            line={"color": color, "width": 2}, customdata=[[p["period_end"], p["systems"]] for p in drawn],
-            hovertemplate=hover, legendgroup=product,
-        ))  # fmt: skip
-        if running:  # from the last closed period to the running one, dashed, open markers
-            tail = closed[-1:] + running
-            data.append(line(
-                [p["period_start"] for p in tail], [p["peak"] for p in tail], f"{product} (running)",
-                mode="lines+markers", line={"color": color, "width": 2, "dash": "dot"},
-                marker={"symbol": "circle-open", "size": 8}, customdata=[[p["period_end"], p["systems"]] for p in tail],
-                hovertemplate=hover, legendgroup=product, showlegend=False,
-            ))  # fmt: skip
-    return figure(data, _open_note(_month_axis(base_layout(yaxis_title=metric)), rows))
+    hover = (f"%{{fullData.name}}<br>%{{x|%b %Y}} (to %{{customdata[0]}}): %{{y}} {metric} "
+             "on %{customdata[1]} systems<extra></extra>")  # fmt: skip
+    data = [
+        line(
+            [p["period_start"] for p in points], [p["peak"] for p in points], product, mode="lines+markers",
+            line={"color": PALETTE[i % len(PALETTE)], "width": 2},
+            customdata=[[p["period_end"], p["systems"]] for p in points], hovertemplate=hover, legendgroup=product,
+        )
+        for i, (product, points) in enumerate(products.items())
+    ]  # fmt: skip
+    return running(figure(data, _month_axis(base_layout(yaxis_title=metric))), rows)
 
 
 def top_products_figure(rows, metric):
@@ -108,7 +95,7 @@ def stacked_periods_figure(rows, series_key, label, metric):
     data = [
         bar(
             [p["period_start"] for p in points], [p["peak"] for p in points], f"{label} {name}".strip(),
-            marker={"color": PALETTE[i % len(PALETTE)], "opacity": [0.4 if is_open(p) else 1 for p in points]},
+            marker={"color": PALETTE[i % len(PALETTE)]},
             customdata=[peak_when(p) + (" (period still running)" if is_open(p) else "") for p in points],
             hovertemplate=f"%{{fullData.name}}<br>%{{x|%b %Y}}: %{{y}} {metric}, %{{customdata}}<extra></extra>",
         )
@@ -116,4 +103,4 @@ def stacked_periods_figure(rows, series_key, label, metric):
     ]  # fmt: skip
     layout = base_layout(yaxis_title=metric)
     layout["barmode"] = "stack"
-    return figure(data, _open_note(_month_axis(layout), rows))
+    return running(figure(data, _month_axis(layout)), rows)

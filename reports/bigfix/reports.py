@@ -6,9 +6,10 @@ from django.http import Http404
 from dashboard.formats import metric_label
 from dashboard.tables import Kpi
 from ingest.vendors.bigfix.models import BigfixUsage
+from reports import headlines
 from reports.bigfix import charts, selectors, tables
 from reports.bigfix.forms import BigfixForm
-from reports.overview.forecast import forecast_kpis
+from reports.overview.forecast import forecast_kpis, owned_of
 from reports.renderers import query_with
 from reports.report import Report, ReportData, source_names
 
@@ -65,6 +66,7 @@ class Overview(_BigfixReport):
             source_name=source_names(kind="bigfix"),
             figure=lambda: charts.product_series_figure(series, metric),
             charts={"top": (lambda: charts.top_products_figure(top, metric)) if top else None},
+            headline=lambda: _top_headline(top, metric, period),
             context=self.metric_context(form, params, metric),
         )
 
@@ -88,6 +90,20 @@ class _StackedReport(_BigfixReport):
         """The KPIs forecasting when use reaches what is owned (reports.overview.forecast), if any."""
         return []
 
+    def owned(self, metric):
+        """What is owned of the thing (its entitlement), if anything is entered."""
+        return None
+
+    def headline(self, summary, period, metric):
+        """The highest period's peak, against what is owned."""
+        name = self.naming(period, metric)[1]
+        if not summary:
+            return headlines.nothing(f"usage of {name}", period)
+        when = f" in the period from {summary['highest_period']}"
+        return headlines.peaked(
+            name, summary["highest"], owned=self.owned(metric), unit=metric_label(metric), when=when
+        )
+
     def build_data(self, form, params):
         period, metric = form.period(), form.chosen_metric()
         rows = self.rows(period, metric)
@@ -101,6 +117,7 @@ class _StackedReport(_BigfixReport):
             source_name=source_names(pk=self.source_id),
             figure=lambda: charts.stacked_periods_figure(rows, *self.stack, metric),
             summary=summary,
+            headline=lambda: self.headline(summary, period, metric),
             kpis=lambda: _kpis(summary) + self.forecasts(metric),
             context=self.metric_context(form, params, metric),
         )
@@ -142,6 +159,9 @@ class Product(_StackedReport):
 
     def forecasts(self, metric):
         return forecast_kpis("bigfix", f"{self.source_id}:{self.product_id}:{metric}")
+
+    def owned(self, metric):
+        return owned_of("bigfix", f"{self.source_id}:{self.product_id}:{metric}")
 
 
 class System(_StackedReport):
@@ -194,6 +214,16 @@ def _summary(rows):
         "latest_period": latest,
         "periods": len(totals),
     }
+
+
+def _top_headline(top, metric, period):
+    """The product with the highest peak of the metric, against what is owned of it."""
+    if not top:
+        return headlines.nothing(f"{metric_label(metric)} usage", period)
+    p = top[0]
+    owned = owned_of("bigfix", f"{p['source_id']}:{p['software_title_id']}:{metric}")
+    when = f" in the period from {p['peak_period']}"
+    return headlines.peaked(p["product"], p["peak"], owned=owned, unit=metric_label(metric), when=when)
 
 
 def _kpis(summary):

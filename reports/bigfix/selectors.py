@@ -16,6 +16,7 @@ from django.utils import timezone
 from dashboard.tables import Pair
 from ingest.vendors.bigfix.models import BigfixSoftwareTitle, BigfixUsage
 from reports.cache import by_kind, cached
+from reports.charts.base import Trend
 from reports.periods import Period
 
 # Sub-capacity PVU first: the metric most IBM contracts are measured by.
@@ -236,7 +237,7 @@ def licensed_things(period):
     """
     from reports.overview.things import LicensedThing, link
 
-    things = {}
+    things, ends = {}, {}
     for row in bigfix_product_series(period):
         key = f"{row['source_id']}:{row['software_title_id']}:{row['metric']}"
         thing = things.get(key)
@@ -247,7 +248,9 @@ def licensed_things(period):
                                                metric=row["metric"], start=period.start, end=period.end),
             )  # fmt: skip
         thing.trend.append(row["peak"])
-    for thing in things.values():
+        ends[key] = date.fromisoformat(row["period_end"])  # rows come by period: the last one's end
+    for key, thing in things.items():
+        thing.trend = Trend(thing.trend, ends=ends[key])
         thing.peak = max(thing.trend)
         thing.average = round(sum(thing.trend) / len(thing.trend), 2)
     return sorted(things.values(), key=lambda t: (t.name, t.detail))

@@ -13,8 +13,10 @@ carry a tag it did not write itself: the only markup left is the <br> and <extra
 
 import json
 import math
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 COLORS = {
     "used": "#2563eb",
@@ -83,6 +85,21 @@ def band_traces(x, rows, key, label, color, *, band=True):
     return traces
 
 
+def average_note(granularity, office=None):
+    """What a chart's average line (and band) is over: "average over 24 h", "average over office hours, Mon–Fri
+    08:00–18:00" (`office`: a dashboard.office_hours.OfficeHours)."""
+    if office is not None:
+        return f"average over office hours, {office.label}"
+    return "average over each hour" if granularity == "hour" else "average over 24 h"
+
+
+def legend_note(layout, note):
+    """The legend's title: what the averages in it are over (so the emailed and printed charts say it too)."""
+    if note:
+        layout["legend"]["title"] = {"text": f"{note[0].upper()}{note[1:]}:"}
+    return layout
+
+
 def base_layout(*, title=None, yaxis_title="Licenses"):
     """The layout every report chart starts from (a dict the chart then adds to)."""
     layout = {
@@ -108,6 +125,136 @@ def count_axis(values, **axis):
     Plotly's automatic steps are 1, 2 or 5 times a power of ten, so past 10 they are whole; below, the step is 1."""
     high = max((v for v in values if v is not None), default=0)
     return {"rangemode": "tozero", "tickformat": ",d", **({"dtick": 1, "tick0": 0} if high <= 10 else {}), **axis}
+
+
+# --- the period that has not ended ----------------------------------------------------
+# The last bucket of a chart (today, this week, this month) is still counting when the chart is drawn: read as a
+# whole one it looks like a fall in use. Every line chart and sparkline marks it: the line into it dashed, its
+# bars pale, and a note above the chart; a sparkline's last segment dashed, its last point hollow.
+RUNNING_OPACITY = 0.4
+
+
+class Trend(list):
+    """A sparkline's values, oldest first, and `ends`: the last day (a date, inclusive) of the last value's period,
+    so that a period still running is known when the sparkline is drawn, however long it was cached."""
+
+    def __init__(self, values=(), ends=None):
+        super().__init__(values)
+        self.ends = ends
+
+    @property
+    def running(self):
+        return self.ends is not None and self.ends >= timezone.localdate()
+
+
+def day_ends(moment):
+    """The local day of an instant: the `ends` of a trend of daily peaks whose last one `moment` falls in."""
+    return timezone.localtime(moment).date() if moment is not None else None
+
+
+def bucket_end(bucket, granularity):
+    """The instant the bucket starting at `bucket` (a local datetime, or a date) ends."""
+    from reports.periods import next_bucket
+
+    if not isinstance(bucket, datetime):
+        bucket = timezone.make_aware(datetime.combine(bucket, time.min))
+    if granularity == "quarter":
+        for _month in range(3):
+            bucket = next_bucket(bucket, "month")
+        return bucket
+    return next_bucket(bucket, granularity)
+
+
+def running_since(x, granularity, now=None):
+    """The first of the buckets `x` (sorted starts) whose period has not ended at `now`, or None."""
+    now = now or timezone.now()
+    return next((start for start in x if start is not None and bucket_end(start, granularity) > now), None)
+
+
+def mark_running(fig, since, *, what="period", note=""):
+    """`fig` (a figure dict) with what starts at or after `since` drawn as still running: each line's part from
+    its last closed point on dotted (a trace of its own, out of the legend), bars pale, and a note (`note`, or
+    one naming the `what` running since when). Band edges and fills are left whole. `since`: None (nothing is
+    running), or the first running x (a datetime, a date or an ISO date)."""
+    start = _as_moment(since)
+    if start is None:
+        return fig
+    data, tails, marked = [], [], False
+    for trace in fig["data"]:
+        x = trace.get("x") or []
+        first = next((i for i, value in enumerate(x) if (_as_moment(value) or start - _TINY) >= start), None)
+        if first is None:
+            data.append(trace)
+        elif trace.get("type") == "bar":
+            opacity = [1 if i < first else RUNNING_OPACITY for i in range(len(x))]
+            data.append({**trace, "marker": {**trace.get("marker", {}), "opacity": opacity}})
+            marked = True
+        elif _drawn_line(trace):
+            head, tail = _split(trace, first)
+            data += [head] if head else []
+            tails.append(tail)
+            marked = True
+        else:
+            data.append(trace)
+    if not marked:
+        return fig
+    text = note or f"The {what} from {_shown(start)} is still running: dotted (or pale), its figures can still rise."
+    layout = {**fig["layout"], "annotations": [*fig["layout"].get("annotations", []), _running_note(text)]}
+    layout["margin"] = {**layout.get("margin", {}), "t": max(layout.get("margin", {}).get("t", 0), 30)}
+    return {"data": data + tails, "layout": layout}
+
+
+_TINY = timedelta(microseconds=1)
+
+
+def _as_moment(value):
+    """An x value as an aware datetime (a date or an ISO date at local midnight); None for any other value."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    if isinstance(value, datetime):
+        return value
+    if isinstance(value, date):
+        return timezone.make_aware(datetime.combine(value, time.min))
+    return None
+
+
+def _shown(moment):
+    local = timezone.localtime(moment)
+    return f"{local:%Y-%m-%d %H:%M}" if local.hour or local.minute else f"{local:%Y-%m-%d}"
+
+
+def _drawn_line(trace):
+    """A scatter trace drawn as a visible line: not a band's edge (width 0) nor its fill."""
+    return (
+        trace.get("type") == "scatter"
+        and "lines" in trace.get("mode", "lines")
+        and trace.get("line", {}).get("width", 1) != 0
+        and not trace.get("fill")
+    )
+
+
+def _split(trace, first):
+    """(the closed part, or None if none is; the running part from the last closed point on, dotted)."""
+    keys = [key for key in ("x", "y", "customdata", "text") if isinstance(trace.get(key), list)]
+    group = trace.get("legendgroup") or trace.get("name", "")
+    trace = {**trace, "legendgroup": group}
+    tail = {**trace, **{key: trace[key][max(first - 1, 0) :] for key in keys}}
+    tail.update(
+        name=f"{trace.get('name', '')} (still running)".strip(), showlegend=False,
+        line={**trace.get("line", {}), "dash": "dot"},
+    )  # fmt: skip
+    head = {**trace, **{key: trace[key][:first] for key in keys}} if first else None
+    return head, tail
+
+
+def _running_note(text):
+    return pseudo_html_escape({
+        "text": text, "xref": "paper", "yref": "paper", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom",
+        "showarrow": False, "font": {"size": 11, "color": "#6b7280"},
+    })  # fmt: skip
 
 
 def figure(data, layout):

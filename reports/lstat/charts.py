@@ -1,7 +1,19 @@
 """Figures of the License Statistics pages."""
 
-from reports.charts.base import COLORS, _rgba, band_traces, bar, base_layout, count_axis, figure, line
-from reports.heatmap import ORANGES, heatmap_figure, heatmap_trace
+from reports.charts.base import (
+    COLORS,
+    _rgba,
+    band_traces,
+    bar,
+    base_layout,
+    count_axis,
+    figure,
+    legend_note,
+    line,
+    mark_running,
+    running_since,
+)
+from reports.heatmap import ORANGES, heatmap_figure, heatmap_trace, office_shapes
 
 SERIES = ["#2563eb", "#16a34a", "#dc2626", "#9333ea", "#f97316", "#0891b2", "#ca8a04", "#db2777", "#4b5563"]
 COMPARE_METRICS = {
@@ -15,8 +27,9 @@ FEATURE_TRACES = 6  # the used band (3), total seats, borrowed, denials
 PANEL_TRACES = 5  # a server page's panel per feature: the used band (3), total seats, denials
 
 
-def lstat_feature_figure(rows):
-    """Used min-avg-max band, total seats, borrowed, and denials as bars on a second axis."""
+def lstat_feature_figure(rows, *, note="", granularity=None):
+    """Used min-avg-max band (`note`: what the average is over), total seats, borrowed, and denials as bars on a
+    second axis."""
     x = [r["bucket"] for r in rows]
     data = band_traces(x, rows, "used", "Used", COLORS["used"])
     data += [
@@ -25,16 +38,21 @@ def lstat_feature_figure(rows):
         line(x, [r["borrowed_max"] for r in rows], "Borrowed max", line={"color": COLORS["borrowed"], "width": 1.5}),
         bar(x, [r["denials"] for r in rows], "Denials", yaxis="y2", marker={"color": _rgba(COLORS["denials"], 0.55)}),
     ]  # fmt: skip
-    layout = base_layout()
+    layout = legend_note(base_layout(), note)
     layout["yaxis2"] = count_axis(
         [r["denials"] for r in rows], title={"text": "Denials"}, overlaying="y", side="right", showgrid=False
     )
     layout["margin"]["r"] = 60
     layout["barmode"] = "overlay"
-    return figure(data, layout)
+    return running(figure(data, layout), x, granularity)
 
 
-def lstat_server_figure(features, rows, columns=2):
+def running(fig, x, granularity):
+    """The figure with its bucket still running (this hour, today, ...) dotted or pale, where it has one."""
+    return mark_running(fig, running_since(x, granularity), what=granularity) if granularity else fig
+
+
+def lstat_server_figure(features, rows, columns=2, *, note="", granularity=None):
     """Small multiples: one panel per feature with its used band and total seats (a grid of axes, as
     plotly's make_subplots lays it out: x axes shared, denials on each panel's right axis)."""
     by_feature = {}
@@ -46,13 +64,19 @@ def lstat_server_figure(features, rows, columns=2):
     n_rows = -(-len(shown) // columns)
     layout = base_layout()
     layout.update(
-        height=max(320, 260 * n_rows), barmode="overlay", legend={"orientation": "h", "y": -0.3 / n_rows},
+        height=max(320, 260 * n_rows), barmode="overlay",
+        legend={"orientation": "h", "y": -0.3 / n_rows},
         margin={"l": 50, "r": 50, "t": 40, "b": 40}, annotations=[],
     )  # fmt: skip
+    legend_note(layout, note)
     data = []
     for i, f in enumerate(shown):
         data += _panel(layout, i, by_feature[f["pk"]], title=f["feature"], grid=(n_rows, columns), count=len(shown))
-    return figure(data, layout)
+    marked = running(figure(data, layout), [r["bucket"] for r in rows], granularity)
+    if len(marked["layout"]["annotations"]) > len(shown):  # the running note: above the panels' titles
+        marked["layout"]["margin"]["t"] = 64
+        marked["layout"]["annotations"][-1]["y"] = 1 + 30 / (marked["layout"]["height"] - 104)
+    return marked
 
 
 def _panel(layout, i, rows, *, title, grid, count):
@@ -95,7 +119,7 @@ def _panel(layout, i, rows, *, title, grid, count):
     return traces
 
 
-def lstat_compare_figure(rows, metric):
+def lstat_compare_figure(rows, metric, granularity=None):
     """One line per feature of the chosen metric."""
     by_feature = {}
     for r in rows:
@@ -105,7 +129,8 @@ def lstat_compare_figure(rows, metric):
              line={"color": SERIES[i % len(SERIES)], "width": 2})
         for i, (label, mine) in enumerate(by_feature.items())
     ]  # fmt: skip
-    return figure(data, base_layout(yaxis_title=COMPARE_METRICS[metric]))
+    fig = figure(data, base_layout(yaxis_title=COMPARE_METRICS[metric]))
+    return running(fig, sorted({r["bucket"] for r in rows}), granularity)
 
 
 def lstat_top_users_figure(rows):
@@ -125,7 +150,7 @@ def lstat_top_users_figure(rows):
     return figure([trace], layout)
 
 
-def lstat_heatmap_figure(heatmap, zone_name, *, denials=False):
+def lstat_heatmap_figure(heatmap, zone_name, *, denials=False, office=None):
     """Mean hourly used (or total denials) per local weekday and hour (Plotly's figure schema, as a dict)."""
     if heatmap.empty or (denials and not any(any(row) for row in heatmap.z)):
         return None
@@ -133,4 +158,4 @@ def lstat_heatmap_figure(heatmap, zone_name, *, denials=False):
         trace = heatmap_trace(heatmap, name="Denials (total)", colorscale=ORANGES)
     else:
         trace = heatmap_trace(heatmap, name="Used (mean hourly max)")
-    return heatmap_figure(trace, zone_name=zone_name)
+    return heatmap_figure(trace, zone_name=zone_name, shapes=office_shapes(heatmap, office))

@@ -3,7 +3,7 @@
 from django import forms
 
 from ingest.models import Source
-from reports.forms import PeriodForm, check_day
+from reports.forms import OfficeHoursPeriodForm, check_day
 from reports.lstat import selectors
 from reports.lstat.charts import COMPARE_METRICS
 from reports.periods import Period
@@ -11,8 +11,8 @@ from reports.periods import Period
 MAX_COMPARED = 9
 
 
-class LstatPeriodForm(PeriodForm):
-    """The shared period form, plus quarters: License Statistics reports by quarter too."""
+class LstatPeriodForm(OfficeHoursPeriodForm):
+    """The shared period form (with hours=office), plus quarters: License Statistics reports by quarter too."""
 
     def __init__(self, data, *, latest, default_days=30):
         super().__init__(data, latest=latest, default_days=default_days, granularities=selectors.GRANULARITIES)

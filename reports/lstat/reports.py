@@ -9,8 +9,9 @@ from django.utils import timezone
 from dashboard.privacy.names import names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSnapshot, LstatUsage
-from reports import heatmap
+from reports import headlines, heatmap
 from reports.alerts.series import alert_query
+from reports.charts.base import average_note
 from reports.exports import About, raw_download
 from reports.lstat import selectors
 from reports.lstat.alerts import key
@@ -25,7 +26,7 @@ from reports.lstat.charts import (
     lstat_top_users_figure,
 )
 from reports.lstat.forms import CompareForm, LstatPeriodForm, SnapshotForm, UsersForm
-from reports.overview.forecast import forecast_kpis
+from reports.overview.forecast import forecast_kpis, owned_of
 from reports.periods import Period, chart_period
 from reports.report import InvalidParams, Report, ReportData
 
@@ -56,42 +57,60 @@ class Feature(Report):
     def raw_download(self, form, fmt, url):
         feature = self.feature
         period = _period(form, [feature])
-        rows = selectors.lstat_raw_usage(feature, period)
-        filename = f"lstat-feature-{feature.fid}-{period.start}-{period.end}-raw"
-        about = About(f"{feature}: stored rows", feature.source.name, period, url)
+        office = form.office_hours()
+        rows = selectors.lstat_raw_usage(feature, period, office)
+        filename = f"lstat-feature-{feature.fid}-{period.start}-{period.end}-raw{'-office' if office else ''}"
+        what = f"stored hourly rows in office hours ({office.label})" if office else "stored rows"
+        about = About(f"{feature}: {what}", feature.source.name, period, url)
         return raw_download(fmt, filename, selectors.RAW_COLUMNS, rows, about=about)
 
     def build_data(self, form, params):
         feature = self.feature
         period = _period(form, [feature])
-        rows = selectors.lstat_usage([feature], period)
+        office = form.office_hours()
+        rows = selectors.lstat_usage([feature], period, office)
         summary = (selectors.lstat_summary([feature], rows) or [None])[0]
         chart = chart_period(period, FEATURE_TRACES, selectors.GRANULARITIES)
         zone = timezone.get_current_timezone_name()
         heatmaps = cache(lambda: selectors.lstat_heatmaps(feature, period))  # only a page draws them
         return ReportData(
-            title=str(feature),
+            title=str(feature) + _office_title(office),
             rows=rows,
             columns=selectors.USAGE_COLUMNS,
-            filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}",
+            filename=f"lstat-feature-{feature.fid}-{period.start}-{period.end}-{period.granularity}"
+            + ("-office" if office else ""),
             period=period,
             source_name=feature.source.name,
-            figure=(lambda: lstat_feature_figure(_chart_rows(rows, [feature], period, chart))) if rows else None,
+            figure=(
+                (
+                    lambda: lstat_feature_figure(
+                        _chart_rows(rows, [feature], period, chart, office),
+                        note=_average(chart, office),
+                        granularity=chart.granularity,
+                    )
+                )
+                if rows
+                else None
+            ),
             page_charts={
-                "heatmap": lambda: lstat_heatmap_figure(heatmaps()[0], zone),
-                "denials_heatmap": lambda: lstat_heatmap_figure(heatmaps()[1], zone, denials=True),
+                "heatmap": lambda: lstat_heatmap_figure(heatmaps()[0], zone, office=settings.OFFICE_HOURS),
+                "denials_heatmap": lambda: lstat_heatmap_figure(
+                    heatmaps()[1], zone, denials=True, office=settings.OFFICE_HOURS
+                ),
             },
             summary=summary,
+            headline=lambda: _feature_headline(feature, summary, period),
             kpis=lambda: (
                 _feature_kpis(summary) + forecast_kpis("lstat", key(feature), summary["total"] if summary else None)
             ),
             context={
                 "chart_note": chart.note,
-                "hourly_note": _hourly_note([feature], period),
-                "zone_note": _zone_note([feature], period),
+                "average_note": _average(chart, office),
+                "hourly_note": _hourly_note([feature], period, office),
+                "zone_note": _zone_note([feature], period, office),
                 "alert_query": alert_query("denials", "lstat", key(feature), hours=1),
                 "time_zone": zone,
-                "heatmap_note": lambda: heatmap.note(heatmaps()[0]),
+                "heatmap_note": lambda: heatmap.note(heatmaps()[0], settings.OFFICE_HOURS),
             },
         )
 
@@ -123,7 +142,8 @@ class Server(Report):
     def build_data(self, form, params):
         server, features = self.server, self.features
         period = _period(form, features)
-        usage = selectors.lstat_usage(features, period)
+        office = form.office_hours()
+        usage = selectors.lstat_usage(features, period, office)
         summary = selectors.lstat_summary(features, usage)
         chart = chart_period(period, PANEL_TRACES * len({r["feature_id"] for r in usage}), selectors.GRANULARITIES)
         # the page's table is the default download; the chart's rows download as ?table=usage
@@ -135,15 +155,22 @@ class Server(Report):
         return ReportData.of_tables(
             tables,
             filename=f"lstat-server-{server.lsid}-{{table}}-{period.start}-{period.end}-{period.granularity}",
-            title=str(server),
+            title=str(server) + _office_title(office),
             period=period,
             source_name=server.source.name,
-            figure=lambda: lstat_server_figure(summary, _chart_rows(usage, features, period, chart)),
+            figure=lambda: lstat_server_figure(
+                summary,
+                _chart_rows(usage, features, period, chart, office),
+                note=_average(chart, office),
+                granularity=chart.granularity,
+            ),
             summary=summary,
+            headline=lambda: _features_headline(features, summary, period),
             context={
                 "chart_note": chart.note,
-                "hourly_note": _hourly_note(features, period),
-                "zone_note": _zone_note(features, period),
+                "average_note": _average(chart, office),
+                "hourly_note": _hourly_note(features, period, office),
+                "zone_note": _zone_note(features, period, office),
             },
         )
 
@@ -178,22 +205,26 @@ class Compare(Report):
         )
         period = _period(form, features)
         metric = form.cleaned_data["metric"] or "used_max"
-        rows = selectors.lstat_usage(features, period)
+        office = form.office_hours()
+        rows = selectors.lstat_usage(features, period, office)
         chart = chart_period(period, len({r["feature_id"] for r in rows}), selectors.GRANULARITIES)
-        figure = lambda: lstat_compare_figure(_chart_rows(rows, features, period, chart), metric)  # noqa: E731
+        figure = lambda: lstat_compare_figure(  # noqa: E731
+            _chart_rows(rows, features, period, chart, office), metric, chart.granularity
+        )
         return ReportData(
-            title="Compare features",
+            title="Compare features" + _office_title(office),
             rows=rows,
             columns=selectors.USAGE_COLUMNS,
             filename=f"lstat-compare-{period.start}-{period.end}-{period.granularity}",
             period=period,
             source_name=", ".join(sorted({f.source.name for f in features})),
             figure=figure if rows else None,
+            headline=lambda: _features_headline(features, selectors.lstat_summary(features, rows), period),
             context={
                 "chart_note": chart.note,
                 "metric_label": COMPARE_METRICS[metric],
-                "hourly_note": _hourly_note(features, period),
-                "zone_note": _zone_note(features, period),
+                "hourly_note": _hourly_note(features, period, office),
+                "zone_note": _zone_note(features, period, office),
             },
         )
 
@@ -247,6 +278,7 @@ class Users(_SnapshotReport):
             columns=selectors.SESSION_COLUMNS,
             filename=f"lstat-current-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-current-users",
             kpis=_session_kpis(rows, usage) if snapshot else [],
+            headline=lambda: _sessions_headline(rows, snapshot),
             table=Table(columns_of(selectors.SESSION_COLUMNS), rows, id="sessions"),
             context={
                 "snapshot": snapshot,
@@ -278,6 +310,7 @@ class Highest(_SnapshotReport):
             columns=selectors.TOP_USER_COLUMNS,
             filename=f"lstat-highest-users-{snapshot.taken_at:%Y%m%d-%H%M}" if snapshot else "lstat-highest-users",
             figure=(lambda: lstat_top_users_figure(rows)) if rows else None,
+            headline=lambda: _top_user_headline(rows, snapshot),
             context={
                 "snapshot": snapshot,
                 "history": snapshot and selectors.lstat_snapshot_times(snapshot.source, self.kind),
@@ -291,6 +324,56 @@ def _features_with_usage():
 
 def _snapshot_title(title, snapshot):
     return f"{title} as fetched {timezone.localtime(snapshot.taken_at):%Y-%m-%d %H:%M:%S %Z}" if snapshot else title
+
+
+def _on_server(feature):
+    """ "MATLAB 1.0 on flex-eu-01", as a licence admin names a feature."""
+    return f"{feature} on {feature.server}" if feature.server else str(feature)
+
+
+def _feature_headline(feature, summary, period):
+    if not summary:
+        return headlines.nothing(f"usage of {_on_server(feature)}", period)
+    return _peaked(feature, summary)
+
+
+def _features_headline(features, summary, period):
+    """The feature with the most denials, or where none were denied, the one nearest its seats (or the busiest)."""
+    row = headlines.biggest(summary, "denials") if any(r["denials"] for r in summary) else None
+    row = row or headlines.biggest(summary, "utilization") or headlines.biggest(summary, "peak")
+    if row is None:
+        return headlines.nothing("usage of these features", period)
+    return _peaked(next(f for f in features if f.pk == row["pk"]), row)
+
+
+def _peaked(feature, summary):
+    """A feature's peak against what is owned (its entitlement, else the server's total seats), and its denials."""
+    owned = owned_of("lstat", key(feature), summary["total"])
+    return headlines.peaked(_on_server(feature), summary["peak"], owned=owned, denials=summary["denials"])
+
+
+def _sessions_headline(rows, snapshot):
+    """The session held longest, among how many."""
+    if snapshot is None:
+        return headlines.nothing("users snapshot")
+    if not rows:
+        return f"No sessions held at {timezone.localtime(snapshot.taken_at):%Y-%m-%d %H:%M %Z}"
+    sessions = headlines.plural(len(rows), "session")
+    licenses = headlines.amount(sum(r["licenses"] for r in rows), "licenses")
+    longest = headlines.biggest(rows, "held_hours")
+    if longest is None:  # no session says when it was checked out
+        return f"{sessions} hold {licenses}"
+    return (
+        f"{longest['user']} has held {longest['feature']} on {longest['server_name']} for "
+        f"{longest['held_hours']:,.1f} h, the longest of {sessions} ({licenses} held)"
+    )
+
+
+def _top_user_headline(rows, snapshot):
+    if not rows:
+        return headlines.nothing("highest users in a snapshot")
+    top = rows[0]
+    return f"{top['user']} held the most licenses at once: {headlines.amount(top['licenses'])}"
 
 
 def _feature_kpis(summary):
@@ -322,9 +405,13 @@ def _session_kpis(rows, usage):
     return kpis
 
 
-def _chart_rows(rows, features, period, chart):
+def _chart_rows(rows, features, period, chart, office=None):
     """The rows a chart draws: the page's own, or those of the coarser period chart_period chose."""
-    return rows if chart.granularity == period.granularity else selectors.lstat_usage(features, chart)
+    return rows if chart.granularity == period.granularity else selectors.lstat_usage(features, chart, office)
+
+
+def _office_title(office):
+    return f" (office hours, {office.label})" if office else ""
 
 
 def _period(form, features):
@@ -337,9 +424,9 @@ def _period(form, features):
     return period
 
 
-def _zone_note(features, period):
+def _zone_note(features, period, office=None):
     """Day rows are License Statistics' dates in each source's zone: say so where that is not the shown zone."""
-    if period.granularity == "hour":
+    if period.granularity == "hour" or office:  # office hours are read from hourly rows, in the shown zone
         return ""
     shown = timezone.get_current_timezone_name()
     zones = sorted({f.source.params.get("timezone") or settings.TIME_ZONE for f in features} - {shown})
@@ -351,8 +438,11 @@ def _zone_note(features, period):
     )
 
 
-def _hourly_note(features, period):
-    """Hours are kept only for the recent window: say so when the range reaches further back."""
+def _hourly_note(features, period, office=None):
+    """Hours are kept only for the recent window: say so when the range reaches further back (also for office
+    hours, which are read from the hourly rows)."""
+    if office:
+        return _office_note(features, period, office)
     if period.granularity != "hour":
         return ""
     first = selectors.lstat_first_hour(features)
@@ -363,3 +453,23 @@ def _hourly_note(features, period):
             f"Hourly rows start at {timezone.localtime(first):%Y-%m-%d %H:%M}; choose day or coarser for earlier dates."
         )
     return ""
+
+
+def _average(chart, office=None):
+    """What the used average is over: License Statistics' own average of each hour or whole day, or the mean of
+    its averages of the hours wholly in office hours."""
+    return average_note(chart.granularity, office)
+
+
+def _office_note(features, period, office):
+    """Office hours come from the hourly rows that lie wholly in them: say so, and where they start."""
+    text = (
+        f"Office hours ({office.label}) are read from License Statistics' hourly rows that lie wholly in them "
+        "(its day rows hold whole days)"
+    )
+    first = selectors.lstat_first_hour(features)
+    if first is None:
+        return f"{text}; none are stored for these features."
+    if first > period.start_dt:
+        return f"{text}, stored from {timezone.localtime(first):%Y-%m-%d %H:%M}: earlier days have none."
+    return f"{text}."

@@ -20,6 +20,7 @@ from dashboard.tables import Pair
 from ingest.models import Source
 from ingest.vendors.lstat.models import LstatFeature, LstatServer, LstatSession, LstatSnapshot, LstatTopUser, LstatUsage
 from reports.cache import by_kind, cached
+from reports.charts.base import Trend, day_ends
 from reports.heatmap import weekday_hours
 from reports.periods import bucket_start
 
@@ -130,11 +131,16 @@ def lstat_heatmaps(feature, period):
     return used, denials
 
 
-def lstat_raw_usage(feature, period):
+def lstat_raw_usage(feature, period, office=None):
     """Every stored usage row of the feature in the period, hourly and daily, as License Statistics sent them.
 
-    Hourly rows by their instant, daily rows by their date (as the usage history selects them).
+    Hourly rows by their instant, daily rows by their date (as the usage history selects them); with `office`,
+    only the hourly rows that lie wholly in office hours (those `lstat_usage` reads).
     """
+    if office is not None:
+        zone = timezone.get_current_timezone()
+        rows = lstat_raw_usage(feature, period)
+        return (r for r in rows if r["granularity"] == "hour" and office.covers(r["period_start"], zone) is True)
     in_period = Q(granularity="hour", period_start__gte=period.start_dt, period_start__lt=period.end_dt) | Q(
         granularity="day", period_label__gte=period.start.isoformat(), period_label__lte=period.end.isoformat()
     )
@@ -165,6 +171,12 @@ def lstat_bucket(moment, granularity):
     return month.replace(month=month.month - (month.month - 1) % 3)
 
 
+def _hour_bucket(row, granularity):
+    """An hourly row's bucket: its own start in the shown zone, or the bucket that start falls in."""
+    start = timezone.localtime(row["period_start"])
+    return start if granularity == "hour" else lstat_bucket(start, granularity)
+
+
 def _row_bucket(row, granularity):
     """An hourly row's own start in the shown zone (exact in a half-hour zone too); a day row's date's bucket."""
     if granularity == "hour":
@@ -173,11 +185,17 @@ def _row_bucket(row, granularity):
     return lstat_bucket(day, granularity)
 
 
-@cached(lambda features, period: {"pk__in": sorted({f.source_id for f in features})})
-def lstat_usage(features, period):
-    """Rows per feature and bucket of the period: used min/avg/max, total, borrowed, denials, hours, utilization."""
+@cached(lambda features, period, office=None: {"pk__in": sorted({f.source_id for f in features})})
+def lstat_usage(features, period, office=None):
+    """Rows per feature and bucket of the period: used min/avg/max, total, borrowed, denials, hours, utilization.
+
+    With `office` (dashboard.office_hours.OfficeHours), the buckets are built from the hourly rows that lie wholly
+    in office hours (License Statistics sends nothing finer, and its day rows hold whole days): hourly rows are
+    kept for the recent window only, so earlier buckets have none.
+    """
     labels = {f.pk: feature_label(f) for f in features}
-    if period.granularity == "hour":
+    bucket_of, zone = (_row_bucket if office is None else _hour_bucket), timezone.get_current_timezone()
+    if office is not None or period.granularity == "hour":
         stored = LstatUsage.objects.filter(
             granularity="hour", period_start__gte=period.start_dt, period_start__lt=period.end_dt
         )
@@ -199,7 +217,9 @@ def lstat_usage(features, period):
     )
     picks = (("used_min", min), ("used_max", max), ("borrowed_min", min), ("borrowed_max", max), ("total_seats", max))
     for r in stored.values("feature_id", "period_start", "period_label", *fields).iterator(chunk_size=2000):
-        key = (r["feature_id"], _row_bucket(r, period.granularity))
+        if office is not None and office.covers(r["period_start"], zone) is not True:
+            continue  # an hour outside office hours, or one they split: License Statistics has no finer rows
+        key = (r["feature_id"], bucket_of(r, period.granularity))
         b = buckets.get(key)
         if b is None:
             buckets[key] = b = {**r, "rows": 0, "used_avg": 0.0, "denials": 0, "hours_used": 0.0}
@@ -365,7 +385,8 @@ def licensed_things(period):
             thing.peak = max(r[1] for r in days + hours)
             thing.average = round(sum(r[2] for r in summary) / len(summary), 2)
             thing.denials = sum(r[3] for r in summary)
-            thing.trend = daily_peaks((r[0], r[1]) for r in days + hours)
+            last = max(r[0] for r in days + hours)
+            thing.trend = Trend(daily_peaks((r[0], r[1]) for r in days + hours), ends=day_ends(last))
             thing.hours.update(r[1] for r in hours)
             hour_days = {r[0].astimezone(zone).date() for r in hours}
             for r in days:

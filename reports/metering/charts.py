@@ -1,4 +1,4 @@
-from reports.charts.base import bar, base_layout, figure
+from reports.charts.base import bar, base_layout, figure, mark_running, running_since
 
 
 def series_groups(series):
@@ -6,8 +6,9 @@ def series_groups(series):
     return len({row["group"] for row in series})
 
 
-def active_hours_figure(series, *, stacked=True):
-    """Active hours per bucket, one bar trace per group (tenant, location, user or application), stacked."""
+def active_hours_figure(series, *, stacked=True, granularity=None):
+    """Active hours per bucket, one bar trace per group (tenant, location, user or application), stacked; the
+    bucket still running (of `granularity`: today, this week...) pale."""
     groups = {}
     for row in series:
         x, y = groups.setdefault(row["group"], ([], []))
@@ -19,4 +20,6 @@ def active_hours_figure(series, *, stacked=True):
     ]
     layout = base_layout(yaxis_title="Active hours")
     layout.update(barmode="stack" if stacked else "group", hovermode="x", showlegend=len(groups) > 1)
-    return figure(data, layout)
+    fig = figure(data, layout)
+    since = running_since(sorted({row["bucket"] for row in series}), granularity) if granularity else None
+    return mark_running(fig, since, what=granularity)

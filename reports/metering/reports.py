@@ -6,6 +6,7 @@ from django.urls import reverse
 from dashboard.privacy.names import SHOWN, names_for
 from dashboard.tables import Column, Kpi, Table, columns_of
 from ingest.vendors.metering.models import MeteringInterval
+from reports import headlines
 from reports.forms import PeriodForm
 from reports.metering import selectors
 from reports.metering.charts import active_hours_figure, series_groups
@@ -63,6 +64,7 @@ class Overview(_MeteringReport):
         return self.data(
             tables, filename=f"metering-{period.start}-{period.end}", series=series, period=period, by="tenant",
             title=TITLE, context={"known": tenants_table(selectors.metering_tenants())},
+            headline=lambda: _busiest_headline("Tenant", tables[1].rows, period),
         )  # fmt: skip
 
 
@@ -138,7 +140,9 @@ class Tenant(_MeteringReport):
         ]
         return self.data(
             tables, filename=f"metering-{tenant}-{period.start}-{period.end}", series=series, period=period, by=by,
-            names=names, filters={"tenant": tenant}, title=f"Tenant {tenant}", kpis=lambda: [
+            names=names, filters={"tenant": tenant}, title=f"Tenant {tenant}",
+            headline=lambda: _busiest_headline(f"Tenant {tenant}: location", tables[1].rows, period, key="loc_id"),
+            kpis=lambda: [
                 Kpi("Active location hours", _total_hours(intervals)),
                 Kpi("Locations active in range", len(tables[1].rows)),
                 Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
@@ -212,7 +216,9 @@ class Location(_MeteringReport):
         return self.data(
             tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}", series=series,
             period=period, by="location", filters={"tenant": tenant, "loc_id": loc_id},
-            title=f"Location {loc_id} of tenant {tenant}", kpis=[
+            title=f"Location {loc_id} of tenant {tenant}",
+            headline=lambda: _location_headline(f"Location {loc_id} of tenant {tenant}", intervals, period),
+            kpis=[
                 Kpi("Active hours in range", _total_hours(intervals)),
                 Kpi("Active periods", len(tables[1].rows)),
                 Kpi("Still active", "yes" if any(i["ended_at"] is None for i in intervals) else "no"),
@@ -226,8 +232,9 @@ def chart(series, period, by, names=SHOWN, **filters):
 
     def figure():
         if chosen.granularity == period.granularity:
-            return active_hours_figure(series)
-        return active_hours_figure(selectors.metering_series(period, chosen.granularity, by, names=names, **filters))
+            return active_hours_figure(series, granularity=period.granularity)
+        chosen_series = selectors.metering_series(period, chosen.granularity, by, names=names, **filters)
+        return active_hours_figure(chosen_series, granularity=chosen.granularity)
 
     return figure, chosen.note
 
@@ -238,3 +245,25 @@ def _first_interval():
 
 def _total_hours(intervals):
     return round(sum(i["hours"] for i in intervals), 2)
+
+
+def _busiest_headline(what, rows, period, *, key="group"):
+    """The row (tenant or location) with the most active hours, of how many in all."""
+    top = headlines.biggest(rows, "hours")
+    if top is None:
+        return headlines.nothing("active hours", period)
+    total = sum(r["hours"] for r in rows)
+    return (
+        f"{what} {top[key]} was active the most: {headlines.amount(top['hours'], 'h')} of "
+        f"{headlines.amount(round(total, 2), 'active location hours')}"
+    )
+
+
+def _location_headline(name, intervals, period):
+    if not intervals:
+        return headlines.nothing(f"active hours of {name}", period)
+    still = " (still active)" if any(i["ended_at"] is None for i in intervals) else ""
+    return (
+        f"{name} was active {headlines.amount(_total_hours(intervals), 'h')} in "
+        f"{headlines.plural(len(intervals), 'active period')}{still}"
+    )

@@ -21,6 +21,7 @@ from ingest.vendors.metering.models import (
 )
 from ingest.vendors.metering.storage import END, START
 from reports.cache import by_kind, cached
+from reports.charts.base import Trend, day_ends
 from reports.periods import bucket_start, next_bucket
 
 NONE = "(none)"
@@ -286,7 +287,7 @@ def licensed_things(period):
         if points:
             thing.peak = max(v for _h, v in points)
             thing.average = round(active_hours[(source_id, tenant)] / period_hours, 2)
-            thing.trend = daily_peaks(points)
+            thing.trend = Trend(daily_peaks(points), ends=day_ends(points[-1][0]))
             thing.hours.update(v for _h, v in points)
         things.append(thing)
     return things

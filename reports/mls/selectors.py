@@ -17,6 +17,7 @@ from django.utils import timezone
 from dashboard.tables import Pair
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
 from reports.cache import by_kind, cached
+from reports.charts.base import Trend, day_ends
 from reports.heatmap import weekday_hours
 from reports.periods import bucket_start, bucket_starts
 
@@ -49,33 +50,49 @@ def mls_latest_day(supervisor):
     return timezone.localtime(last + LAST_MINUTE).date() if last else timezone.localdate()
 
 
-@cached(lambda supervisor, period: {"pk": supervisor.source_id})
-def mls_usage(supervisor, period):
-    """Rows of min/avg/max used, prepaid and metered licenses per bucket of the period, in the display zone."""
+@cached(lambda supervisor, period, office=None: {"pk": supervisor.source_id})
+def mls_usage(supervisor, period, office=None):
+    """Rows of min/avg/max used, prepaid and metered licenses per bucket of the period, in the display zone.
+
+    With `office` (dashboard.office_hours.OfficeHours) only the minutes in office hours count: an hour wholly
+    inside them is read from its rollup, one they split from its minutes, one wholly outside not at all.
+    """
     granularity, start, end = period.granularity, period.start_dt, period.end_dt
+    zone = timezone.get_current_timezone()
     hours = MlsRollup.objects.filter(
         supervisor=supervisor, granularity="hour", bucket__gt=start - HOUR, bucket__lt=end
     ).order_by("bucket")
     buckets = defaultdict(lambda: {"samples": 0})
+    split, stored = [], hours.values_list(*ROLLUP_FIELDS).iterator(chunk_size=2000)
     if granularity == "hour":  # UTC hours, labelled with their local start; never shifted onto a local hour
-        for hour, *stats in hours.values_list(*ROLLUP_FIELDS).iterator(chunk_size=2000):
-            if hour >= start:
+        for hour, *stats in stored:
+            inside = True if office is None else office.covers(hour, zone)
+            if hour >= start and inside:
                 _add(buckets[hour], *stats)
-        return [_row(key, buckets[key]) for key in sorted(buckets)]
-    starts = bucket_starts(start, end, granularity)  # walked alongside the sorted hours
-    i, split = 0, []
-    for hour, *stats in hours.values_list(*ROLLUP_FIELDS).iterator(chunk_size=2000):
-        while hour >= starts[i + 1]:
-            i += 1
-        if hour < starts[i] or hour + LAST_MINUTE >= starts[i + 1]:
-            split.append(hour)  # a local boundary falls inside this UTC hour: read its minutes
-        else:
-            _add(buckets[starts[i]], *stats)
+            elif hour >= start and inside is None:
+                split.append(hour)
+        bucket_of = _utc_hour
+    else:
+        starts = bucket_starts(start, end, granularity)  # walked alongside the sorted hours
+        i = 0
+        for hour, *stats in stored:
+            while hour >= starts[i + 1]:
+                i += 1
+            inside = True if office is None else office.covers(hour, zone)
+            if hour < starts[i] or hour + LAST_MINUTE >= starts[i + 1] or inside is None:
+                split.append(hour)  # a local boundary (of a bucket, or of office hours) falls inside this UTC hour
+            elif inside:
+                _add(buckets[starts[i]], *stats)
+        bucket_of = lambda moment: bucket_start(moment, granularity).astimezone(UTC)  # noqa: E731
     for moment, used, prepaid, metered in _minutes(supervisor, split):
-        if start <= moment < end:
+        if start <= moment < end and (office is None or office.contains(moment.astimezone(zone))):
             stats = (used, used, used, prepaid, prepaid, prepaid, metered, metered, metered)
-            _add(buckets[bucket_start(moment, granularity).astimezone(UTC)], 1, *stats)
+            _add(buckets[bucket_of(moment)], 1, *stats)
     return [_row(key, buckets[key]) for key in sorted(buckets)]
+
+
+def _utc_hour(moment):
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
 def _minutes(supervisor, hours):
@@ -136,16 +153,21 @@ def mls_heatmap(supervisor, period):
     return weekday_hours(hours.order_by().values_list("bucket", "used_max").iterator(chunk_size=2000))
 
 
-def mls_raw_minutes(supervisor, start, end):
-    """Every stored minute of the supervisor from `start` (inclusive) to `end` (exclusive), oldest first."""
+def mls_raw_minutes(supervisor, start, end, office=None):
+    """Every stored minute of the supervisor from `start` (inclusive) to `end` (exclusive), oldest first; with
+    `office`, only those in office hours."""
+    zone = timezone.get_current_timezone()
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     after_start = Q(ts_date__gt=start.date()) | Q(ts_date=start.date(), ts_time__gte=start.time())
     before_end = Q(ts_date__lt=end.date()) | Q(ts_date=end.date(), ts_time__lt=end.time())
     records = MlsRecord.objects.filter(after_start, before_end, supervisor=supervisor).order_by("ts_date", "ts_time")
     fields = ("ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered", "record_id")
     for d, t, used, prepaid, metered, record_id in records.values_list(*fields).iterator(chunk_size=5000):
+        moment = datetime.combine(d, t, tzinfo=UTC)
+        if office is not None and not office.contains(moment.astimezone(zone)):
+            continue
         yield {
-            "time": datetime.combine(d, t, tzinfo=UTC),
+            "time": moment,
             "used": used,
             "prepaid": prepaid,
             "metered": metered,
@@ -220,7 +242,7 @@ def licensed_things(period):
             thing.vendor_owned = max(p for bucket, p in prepaid[supervisor.pk] if bucket > last - OWNED_WINDOW)
             thing.peak = max(h[2] for h in mine)
             thing.average = round(sum(h[3] for h in mine) / sum(h[1] for h in mine), 2)
-            thing.trend = daily_peaks((h[0], h[2]) for h in mine)
+            thing.trend = Trend(daily_peaks((h[0], h[2]) for h in mine), ends=day_ends(last))
             thing.hours.update(h[2] for h in mine)
             thing.metered = [(h[1], h[6], h[5]) for h in mine if h[6]]
         things.append(thing)

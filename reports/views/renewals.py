@@ -3,6 +3,7 @@
 from django.utils import timezone
 
 from dashboard.tables import Column, Kpi, Table
+from reports import headlines
 from reports.overview.renewal_forms import RenewalsForm
 from reports.overview.renewals import COLUMNS, MAX_DAYS, renewal_rows, renewing
 from reports.overview.selectors import all_things, overview_rows
@@ -37,7 +38,8 @@ class Renewals(Report):
         return ReportData(
             title=f"Renewals in the next {days} days", rows=rows, columns=COLUMNS,
             filename=f"renewals-{today}-{days}d", period=period, source_name="All sources",
-            table=renewals_table(rows), kpis=_kpis(rows), summary=_summary(rows, days), context={
+            table=renewals_table(rows), kpis=_kpis(rows), summary=_summary(rows, days),
+            headline=lambda: _headline(rows, days), context={
                 "days": days, "extra_filters": [("days", days), ("p", form.cleaned_data.get("p") or "")],
             },
         )  # fmt: skip
@@ -55,6 +57,17 @@ def _summary(rows, days):
         "saving_per_year": _total(rows, "saving"),
         "over_deployed_renewals": sum(1 for r in rows if r["over_deployed"]),
     }
+
+
+def _headline(rows, days):
+    """The soonest renewal, its peak against what is owned, among how many."""
+    if not rows:
+        return f"No renewals in the next {days} days"
+    r = rows[0]
+    peak = (
+        headlines.peaked(r["name"], r["peak"], owned=r["owned"], unit=r["unit"]) if r["peak"] is not None else r["name"]
+    )
+    return f"{peak}; it renews on {r['renews_on']:%Y-%m-%d}, the first of {headlines.plural(len(rows), 'renewal')} in the next {days} days"
 
 
 def _kpis(rows):

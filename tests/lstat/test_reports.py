@@ -106,7 +106,12 @@ def test_the_comparison_puts_several_features_on_one_chart(viewer, lstat_fetched
 
     assert response.status_code == 200
     data = json.loads(response.context["figure_json"])["data"]
-    assert len(data) == 3 and all(len(trace["x"]) == 4 for trace in data)
+    closed, running = data[:3], data[3:]  # today, still running, is each line's dotted tail
+    assert all(len(trace["x"]) == 3 for trace in closed) and len(running) == 3
+    assert [t["name"] for t in running] == [f"{t['name']} (still running)" for t in closed]
+    assert all(
+        t["x"] == [c["x"][-1], t["x"][-1]] and t["line"]["dash"] == "dot" for t, c in zip(running, closed, strict=True)
+    )
     assert viewer.get(reverse("reports:lstat_compare"), {"features": [999999]}).status_code == 400
 
 

@@ -51,12 +51,14 @@ def expected_days(simulator, zone):
         r = simulator.record(0, m)
         moment = datetime.fromisoformat(f"{r['ts_date']}T{r['ts_time']}").replace(tzinfo=UTC)
         days[moment.astimezone(ZoneInfo(zone)).date().isoformat()].append((r["lic_used"], r["lic_metered"]))
-    result = {}
-    for day, values in days.items():
-        used, metered = zip(*values, strict=True)
-        n = len(values)
-        result[day] = (n, max(used), round(sum(used) / n, 2), max(metered), round(sum(metered) / n, 2))
-    return result
+    return {day: figures(values) for day, values in days.items()}
+
+
+def figures(values):
+    """(minutes, used peak, used average, metered peak, metered average) of (used, metered) minutes."""
+    used, metered = zip(*values, strict=True)
+    n = len(values)
+    return n, max(used), round(sum(used) / n, 2), max(metered), round(sum(metered) / n, 2)
 
 
 def local_minute(text):
