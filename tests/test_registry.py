@@ -154,7 +154,6 @@ def _vendor_folders():
     folders = []
     for vendor in VENDORS:
         folders += [vendor.package.replace(".", "/"), vendor.reports_package.replace(".", "/")]
-        folders.append(f"templates/reports/{vendor.kind}")
     return tuple(f"{folder}/" for folder in folders)
 
 

@@ -5,7 +5,7 @@ report routes and their schema, what may be subscribed to, the navigation, the o
 whose edits invalidate cached charts all read `VENDORS`. A
 vendor's code lives in two folders, `ingest/vendors/<kind>/` (an app of its own,
 labelled its kind: connector, models, migrations, admin, simulator) and `reports/<kind>/`
-(selectors, charts, reports, views, urls), with its templates under `templates/reports/<kind>/`
+(selectors, charts, reports, views, urls), with its templates in its app (`ingest/vendors/<kind>/templates/reports/<kind>/`)
 and its tests under `tests/<kind>/`. The records hold dotted paths, so reading the registry
 imports no vendor code (the models read the kinds while they load).
 """
