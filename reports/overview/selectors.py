@@ -70,9 +70,10 @@ def vendor_owned():
     return {t.stable_key: t.vendor_owned for t in all_things(Period(today - timedelta(days=89), today, "day"))}
 
 
-def overview_rows(things, percentile, days):
-    """The overview's figures of each thing over a period of `days` days, right-sized to `percentile` % of hours."""
-    statuses = {s.source.pk: s for s in source_statuses()}
+def overview_rows(things, percentile, days, statuses=None):
+    """The overview's figures of each thing over a period of `days` days, right-sized to `percentile` % of hours
+    (`statuses`: the source statuses, where the caller has read them already)."""
+    statuses = {s.source.pk: s for s in (source_statuses() if statuses is None else statuses)}
     labels = {v.kind: v.nav_label for v in VENDORS}
     rows = []
     for t in things:

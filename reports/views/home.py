@@ -64,7 +64,7 @@ class Overview(Report):
         """The valid form, and every licensed thing of its period (`self.every_row`), which its server is on."""
         form = super().validated(params)
         period, server = form.period(), form.cleaned_data["server"]
-        self.every_row = overview_rows(all_things(period), form.percentile(), period.days)
+        self.every_row = overview_rows(all_things(period), form.percentile(), period.days, self.context["statuses"])
         if server and server not in {r.thing.server for r in self.every_row}:
             form.add_error("server", f"No licensed thing is on a server named {server!r}.")
             raise InvalidParams(form)
