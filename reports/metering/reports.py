@@ -111,8 +111,8 @@ class Tenant(_MeteringReport):
     def build_data(self, form, params):
         tenant = self.tenant
         period, by, names = form.period(), form.cleaned_data["by"] or "location", names_for(self.user)
-        intervals = selectors.metering_intervals(period, names=names, tenant=tenant)
-        series = selectors.metering_series(period, period.granularity, by, names=names, tenant=tenant)
+        figures = selectors.metering_tenant_figures(period, by, tenant, names=names)
+        series = figures["series"]
         location = Column(
             "loc_id", "Location", link=lambda row: reverse("reports:metering_location", args=[tenant, row["loc_id"]])
         )
@@ -120,20 +120,15 @@ class Tenant(_MeteringReport):
             Table(columns_of(selectors.SERIES_COLUMNS), series, "series", f"Active hours per {by} and period"),
             Table(
                 columns_of(selectors.LOCATION_COLUMNS, loc_id=location),
-                selectors.metering_locations(intervals),
+                figures["locations"],
                 "locations",
                 "Locations",
                 id="metering-locations",
             ),
-            Table(
-                columns_of(selectors.GROUP_COLUMNS["user"]),
-                selectors.metering_hours_by(intervals, "user"),
-                "users",
-                "By user",
-            ),
+            Table(columns_of(selectors.GROUP_COLUMNS["user"]), figures["users"], "users", "By user"),
             Table(
                 columns_of(selectors.GROUP_COLUMNS["application"]),
-                selectors.metering_hours_by(intervals, "application"),
+                figures["applications"],
                 "applications",
                 "By application",
             ),
@@ -143,9 +138,9 @@ class Tenant(_MeteringReport):
             names=names, filters={"tenant": tenant}, title=f"Tenant {tenant}",
             headline=lambda: _busiest_headline(f"Tenant {tenant}: location", tables[1].rows, period, key="loc_id"),
             kpis=lambda: [
-                Kpi("Active location hours", _total_hours(intervals)),
+                Kpi("Active location hours", figures["hours"]),
                 Kpi("Locations active in range", len(tables[1].rows)),
-                Kpi("Locations still active", len({i["loc_id"] for i in intervals if i["ended_at"] is None})),
+                Kpi("Locations still active", figures["still_active"]),
                 *(kpi for key in selectors.metering_tenant_keys(tenant) for kpi in forecast_kpis("metering", key)),
             ], context={
                 "by": by, "by_links": [(value, label, query_with(params, by=value)) for value, label in BY_CHOICES],
@@ -184,13 +179,13 @@ class Location(_MeteringReport):
 
     def build_data(self, form, params):
         tenant, loc_id, period = self.tenant, self.loc_id, form.period()
-        intervals = selectors.metering_intervals(period, names=self.names, tenant=tenant, loc_id=loc_id)
-        series = selectors.metering_series(period, period.granularity, "location", tenant=tenant, loc_id=loc_id)
+        figures = selectors.metering_location_figures(period, tenant, loc_id)
+        series = figures["series"]
         tables = [
             Table(columns_of(selectors.SERIES_COLUMNS), series, "series", "Active hours per period"),
             Table(
                 columns_of(selectors.INTERVAL_COLUMNS),
-                selectors.metering_interval_rows(intervals),
+                self.names.rows(figures["intervals"], user="user"),
                 "intervals",
                 "Active periods",
             ),
@@ -217,11 +212,11 @@ class Location(_MeteringReport):
             tables, filename=f"metering-{tenant}-{loc_id}-{period.start}-{period.end}", series=series,
             period=period, by="location", filters={"tenant": tenant, "loc_id": loc_id},
             title=f"Location {loc_id} of tenant {tenant}",
-            headline=lambda: _location_headline(f"Location {loc_id} of tenant {tenant}", intervals, period),
+            headline=lambda: _location_headline(f"Location {loc_id} of tenant {tenant}", figures, period),
             kpis=[
-                Kpi("Active hours in range", _total_hours(intervals)),
+                Kpi("Active hours in range", figures["hours"]),
                 Kpi("Active periods", len(tables[1].rows)),
-                Kpi("Still active", "yes" if any(i["ended_at"] is None for i in intervals) else "no"),
+                Kpi("Still active", "yes" if figures["still_active"] else "no"),
             ], context={"uncounted": selectors.metering_uncounted_states(period, tenant=tenant, loc_id=loc_id)},
         )  # fmt: skip
 
@@ -243,10 +238,6 @@ def _first_interval():
     return MeteringInterval.objects.order_by("tenant", "loc_id").first()
 
 
-def _total_hours(intervals):
-    return round(sum(i["hours"] for i in intervals), 2)
-
-
 def _busiest_headline(what, rows, period, *, key="group"):
     """The row (tenant or location) with the most active hours, of how many in all."""
     top = headlines.biggest(rows, "hours")
@@ -259,11 +250,12 @@ def _busiest_headline(what, rows, period, *, key="group"):
     )
 
 
-def _location_headline(name, intervals, period):
-    if not intervals:
+def _location_headline(name, figures, period):
+    periods = len(figures["intervals"])
+    if not periods:
         return headlines.nothing(f"active hours of {name}", period)
-    still = " (still active)" if any(i["ended_at"] is None for i in intervals) else ""
+    still = " (still active)" if figures["still_active"] else ""
     return (
-        f"{name} was active {headlines.amount(_total_hours(intervals), 'h')} in "
-        f"{headlines.plural(len(intervals), 'active period')}{still}"
+        f"{name} was active {headlines.amount(figures['hours'], 'h')} in "
+        f"{headlines.plural(periods, 'active period')}{still}"
     )

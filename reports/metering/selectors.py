@@ -70,15 +70,15 @@ def metering_exists(**filters):
 def metering_intervals(period, **filters):
     """Intervals overlapping the period, with `start`/`end` clipped to it and to now."""
     now = timezone.now()
-    high = min(period.end_dt, now)
+    low, high = period.start_dt, min(period.end_dt, now)  # (start_dt is worked out on each read: read once)
     # Still open, or ended after the start: two index ranges (ended_at IS NULL, ended_at > start) in one
     # UNION, since an OR would read every interval of the tenant or location.
     before_end = MeteringInterval.objects.filter(started_at__lt=high, **filters)
     still_open = before_end.filter(ended_at__isnull=True).values()
-    ended_after = before_end.filter(ended_at__gt=period.start_dt).values()
+    ended_after = before_end.filter(ended_at__gt=low).values()
     rows = []
     for i in still_open.union(ended_after, all=True).order_by("started_at", "loc_id"):
-        start, end = max(i["started_at"], period.start_dt), min(i["ended_at"] or now, high)
+        start, end = max(i["started_at"], low), min(i["ended_at"] or now, high)
         if end > start:
             rows.append({**i, "start": start, "end": end, "hours": hours_between(start, end)})
     return rows
@@ -112,7 +112,11 @@ def metering_hours_series(intervals, granularity, by):
 def metering_series(period, granularity, by, *, names=SHOWN, **filters):
     """Active hours per `granularity` bucket and per group of the intervals overlapping the period (the pages' series),
     the groups by user named as `names` shows them."""
-    series = _metering_series(period, granularity, by, **filters)
+    return _shown_series(_metering_series(period, granularity, by, **filters), by, names)
+
+
+def _shown_series(series, by, names):
+    """A series by user with the users as `names` shows them."""
     if by != "user" or names.visible:
         return series
     # in the pseudonyms' order: the real names' order would tell who is who
@@ -122,6 +126,43 @@ def metering_series(period, granularity, by, *, names=SHOWN, **filters):
 @cached(by_kind("metering"), moving=True)
 def _metering_series(period, granularity, by, **filters):
     return metering_hours_series(metering_intervals.uncached(period, **filters), granularity, by)
+
+
+@cached(by_kind("metering"), moving=True)
+def metering_tenant_figures(period, by, tenant, *, names=SHOWN):
+    """What the tenant page shows of its intervals in the period, from one read of them and kept as the series
+    are: its series (metering_series of the period's granularity by `by`), its locations, users and
+    applications (metering_locations, metering_hours_by), its active hours and how many locations are still
+    active. Per `names`: users whose pseudonyms are the same make one row."""
+    intervals = metering_intervals.uncached(period, tenant=tenant)
+    series = _shown_series(metering_hours_series(intervals, period.granularity, by), by, names)
+    intervals = names.rows(intervals, user="user")
+    return {
+        "series": series,
+        "locations": metering_locations(intervals),
+        "users": metering_hours_by(intervals, "user"),
+        "applications": metering_hours_by(intervals, "application"),
+        "hours": total_hours(intervals),
+        "still_active": len({i["loc_id"] for i in intervals if i["ended_at"] is None}),
+    }
+
+
+@cached(by_kind("metering"), moving=True)
+def metering_location_figures(period, tenant, loc_id):
+    """What the location page shows of its intervals in the period, from one read of them and kept as the series
+    are: its series (by location, the period's granularity), its intervals as table rows (users as stored: a
+    page shows them as its viewer may), its active hours and whether it is still active."""
+    intervals = metering_intervals.uncached(period, tenant=tenant, loc_id=loc_id)
+    return {
+        "series": metering_hours_series(intervals, period.granularity, "location"),
+        "intervals": metering_interval_rows(intervals),
+        "hours": total_hours(intervals),
+        "still_active": any(i["ended_at"] is None for i in intervals),
+    }
+
+
+def total_hours(intervals):
+    return round(sum(i["hours"] for i in intervals), 2)
 
 
 def metering_hours_by(intervals, by):
