@@ -248,21 +248,25 @@ def metering_location(tenant, loc_id, *, names=SHOWN):
 
 
 @personal(user="user")
+@cached(by_kind("metering"))
 def metering_location_events(tenant, loc_id, period):
+    """The location's events in the period, their EVENT_COLUMNS only (the raw answer and metadata stay unread)."""
     events = MeteringEvent.objects.filter(
         tenant=tenant, loc_id=loc_id, date__gte=period.start_dt, date__lt=period.end_dt
     ).order_by("date", "state")
-    return [{**e, "user": e["user"] or "", "application_id": e["application_id"] or ""} for e in events.values()]
+    rows = events.values(*(key for key, _label in EVENT_COLUMNS))
+    return [{**e, "user": e["user"] or "", "application_id": e["application_id"] or ""} for e in rows]
 
 
+@cached(by_kind("metering"))
 def metering_location_summaries(tenant, loc_id, period):
-    """The service's own hourly summaries for windows overlapping the period."""
+    """The service's own hourly summaries for windows overlapping the period, their SUMMARY_COLUMNS only."""
     summaries = MeteringHourSummary.objects.filter(
         tenant=tenant, loc_id=loc_id, window_start__lt=period.end_dt, window_end__gt=period.start_dt
     ).order_by("window_start")
     return [
         {**s, "active_hours": None if s["active_hours"] is None else round(s["active_hours"], 2)}
-        for s in summaries.values()
+        for s in summaries.values(*(key for key, _label in SUMMARY_COLUMNS))
     ]
 
 
