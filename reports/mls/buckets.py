@@ -14,7 +14,7 @@ from bisect import bisect_right
 from collections import defaultdict
 from datetime import UTC, datetime, timedelta
 
-from django.db.models import Case, CharField, Count, Func, IntegerField, Max, Min, Sum, Value, When
+from django.db.models import Case, Count, Func, IntegerField, Max, Min, Sum, Value, When
 
 from ingest.vendors.mls.models import MlsRecord, MlsRollup
 from ingest.vendors.mls.storage import minute_stats
@@ -29,25 +29,30 @@ MAX_SPLIT = 10_000  # split hours listed in one statement at most (SQLite allows
 
 
 class Shifted(Func):
-    """A part of a UTC datetime column shifted by a fixed number of seconds, natively on SQLite and MariaDB:
-    its date ("date": text), ISO weekday less one ("weekday": Monday 0) or hour ("hour")."""
+    """A UTC datetime column shifted by a fixed number of seconds (a zone's offset), as an integer natively on SQLite
+    and MariaDB: its day ("day": days since 0001-01-01, a Monday) or its hour of the week ("week_hour": 0 is Monday
+    00:00, 167 Sunday 23:00). Integers group faster than dates or text; both are exact for whole-second instants."""
 
-    SQLITE = {"date": "date({x}, %s)", "weekday": "(CAST(strftime('%%w', {x}, %s) AS INTEGER) + 6) %% 7",
-              "hour": "CAST(strftime('%%H', {x}, %s) AS INTEGER)"}  # fmt: skip
-    MYSQL = {"date": "DATE(DATE_ADD({x}, INTERVAL %s SECOND))", "weekday": "WEEKDAY(DATE_ADD({x}, INTERVAL %s SECOND))",
-             "hour": "HOUR(DATE_ADD({x}, INTERVAL %s SECOND))"}  # fmt: skip
+    SECONDS = {  # seconds since 0001-01-01 00:00 UTC
+        "sqlite": "CAST(ROUND((julianday({x}) - 1721425.5) * 86400) AS INTEGER)",
+        "mysql": "TIMESTAMPDIFF(SECOND, '0001-01-01', {x})",
+    }
+    PARTS = {"day": "({s} + %s) {div} 86400", "week_hour": "(({s} + %s) {div} 3600) {mod} 168"}
 
     def __init__(self, expression, seconds, part):
-        super().__init__(expression, output_field=CharField() if part == "date" else IntegerField())
+        super().__init__(expression, output_field=IntegerField())
         self.seconds, self.part = int(seconds), part
 
-    def as_sqlite(self, compiler, connection, **extra):
+    def _sql(self, compiler, vendor, div, mod):
         sql, params = compiler.compile(self.source_expressions[0])
-        return self.SQLITE[self.part].format(x=sql), (*params, f"{self.seconds:+d} seconds")
+        seconds = self.SECONDS[vendor].format(x=sql)
+        return self.PARTS[self.part].format(s=seconds, div=div, mod=mod), (*params, self.seconds)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self._sql(compiler, "sqlite", "/", "%%")  # integer division of integers
 
     def as_mysql(self, compiler, connection, **extra):
-        sql, params = compiler.compile(self.source_expressions[0])
-        return self.MYSQL[self.part].format(x=sql), (*params, self.seconds)
+        return self._sql(compiler, "mysql", "DIV", "MOD")
 
 
 def offset_spans(start, end, zone):
@@ -89,13 +94,13 @@ def usage_in_sql(supervisor, start, end, starts, zone):
     if len(split) > MAX_SPLIT:
         return None
     buckets = defaultdict(lambda: {"samples": 0})
-    hours = MlsRollup.objects.filter(supervisor=supervisor, granularity="hour", bucket__gte=start, bucket__lt=end)
+    hours = MlsRollup.objects.filter(supervisor=supervisor, granularity="hour")
     if split:
         hours = hours.exclude(bucket__in=sorted(split))
     for first, stop, seconds in offset_spans(start, end, zone):
         groups = (
-            hours.filter(bucket__gte=first, bucket__lt=stop)
-            .values(day=Shifted("bucket", seconds, "date"))
+            hours.filter(bucket__gte=max(first, start), bucket__lt=min(stop, end))  # one range: the index's
+            .values(day=Shifted("bucket", seconds, "day"))
             .annotate(first=Min("bucket"), last=Max("bucket"), **hour_stats())
             .order_by()
         )
@@ -164,17 +169,17 @@ def weekday_hours_in_sql(supervisor, start, end, zone):
     """reports.heatmap.weekday_hours of the used peaks of the supervisor's UTC hours starting in [start, end): each
     counted in the local weekday and hour it starts in, grouped by the database."""
     sums, counts = [[0] * 24 for _ in range(7)], [[0] * 24 for _ in range(7)]
-    hours = MlsRollup.objects.filter(supervisor=supervisor, granularity="hour", bucket__gte=start, bucket__lt=end)
+    hours = MlsRollup.objects.filter(supervisor=supervisor, granularity="hour")
     minute = None
     for first, stop, seconds in offset_spans(start, end, zone):
         cells = (
-            hours.filter(bucket__gte=first, bucket__lt=stop)
-            .values(weekday=Shifted("bucket", seconds, "weekday"), hour=Shifted("bucket", seconds, "hour"))
+            hours.filter(bucket__gte=max(first, start), bucket__lt=min(stop, end))
+            .values(cell=Shifted("bucket", seconds, "week_hour"))
             .annotate(total=Sum("used_max"), n=Count("used_max"))
             .order_by()
         )
         for c in cells:
-            sums[c["weekday"]][c["hour"]] += c["total"]
-            counts[c["weekday"]][c["hour"]] += c["n"]
+            sums[c["cell"] // 24][c["cell"] % 24] += c["total"]
+            counts[c["cell"] // 24][c["cell"] % 24] += c["n"]
             minute = seconds % 3600 // 60 if minute is None else minute
     return heatmap_of(sums, counts, minute)

@@ -8,6 +8,7 @@ every bucket holds exactly its own minutes. Hour buckets are UTC hours, labelled
 with their local start (10:30 in Kolkata).
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -93,6 +94,21 @@ def mls_usage(supervisor, period, office=None):
             stats = (used, used, used, prepaid, prepaid, prepaid, metered, metered, metered)
             add(buckets[bucket_of(moment)], 1, *stats)
     return [_row(key, buckets[key]) for key in sorted(buckets)]
+
+
+def mls_chart_usage(supervisor, period, chart, rows, office=None):
+    """The usage rows a chart of the `chart` period draws, `rows` being the table's (`mls_usage` of `period`): those
+    rows, or where they are days, them merged into the chart's weeks or months (which hold whole local days)."""
+    if chart.granularity == period.granularity:
+        return rows
+    if period.granularity != "day":
+        return mls_usage(supervisor, chart, office)
+    starts = bucket_starts(chart.start_dt, chart.end_dt, chart.granularity)
+    merged = defaultdict(lambda: {"samples": 0})
+    for row in rows:
+        key = starts[bisect_right(starts, row["bucket"].astimezone(UTC)) - 1]
+        add(merged[key], row["samples"], *(row[f"{m}_{s}"] for m in MLS_METRICS for s in ("min", "max", "sum")))
+    return [_row(key, merged[key]) for key in sorted(merged)]
 
 
 def _utc_hour(moment):

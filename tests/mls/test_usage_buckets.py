@@ -17,7 +17,7 @@ from ingest.services import run_fetch, source_save
 from ingest.simulators.server import SimulatorServer
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
 from reports.heatmap import weekday_hours
-from reports.mls.selectors import MLS_METRICS, mls_heatmap, mls_usage
+from reports.mls.selectors import MLS_METRICS, mls_chart_usage, mls_heatmap, mls_usage
 from reports.periods import Period, bucket_start
 from tests.conftest import MAC_A
 
@@ -110,6 +110,11 @@ def test_buckets_hold_exactly_their_minutes(history):
                     ), (zone, period)
                     assert all(r["bucket"].utcoffset() == timezone.localtime(r["bucket"]).utcoffset() for r in rows)
                     assert sum(r["samples"] for r in rows) > 0
+                    if granularity == "day":  # a chart's weeks and months merged from the table's days
+                        for coarser in ("week", "month"):
+                            chart = Period(first, last, coarser)
+                            merged = mls_chart_usage(supervisor, period, chart, rows)
+                            assert merged == mls_usage.uncached(supervisor, chart), (zone, chart)
 
 
 def test_the_local_days_are_the_zones_own(history):
