@@ -35,7 +35,7 @@ class Shifted(Func):
 
     SECONDS = {  # seconds since 0001-01-01 00:00 UTC
         "sqlite": "CAST(ROUND((julianday({x}) - 1721425.5) * 86400) AS INTEGER)",
-        "mysql": "TIMESTAMPDIFF(SECOND, '0001-01-01', {x})",
+        "mysql": "(TO_SECONDS({x}) - 31622400)",  # TO_SECONDS('0001-01-01'); faster than TIMESTAMPDIFF
     }
     PARTS = {"day": "({s} + %s) {div} 86400", "week_hour": "(({s} + %s) {div} 3600) {mod} 168"}
 
