@@ -2,10 +2,12 @@
 
 Days, weeks and months are the display zone's (TIME_ZONE): a New York day runs
 from midnight to midnight in New York, 23 or 25 hours long at DST changes. They
-are built from the hour rollups; an hour that a bucket boundary splits (a day
-starting at 18:30 UTC in Asia/Kolkata) is read from its minutes instead, so
-every bucket holds exactly its own minutes. Hour buckets are UTC hours, labelled
-with their local start (10:30 in Kolkata).
+are built from the hour rollups; an hour that a bucket boundary or the period's
+start or end splits (a day starting at 18:30 UTC in Asia/Kolkata) is read from
+its minutes instead, so every bucket holds exactly its own minutes. Without
+office hours the database sums them (reports/mls/buckets.py); with them, or
+where that gives up, this module does. Hour buckets are UTC hours, those
+starting in the period, labelled with their local start (10:30 in Kolkata).
 """
 
 from bisect import bisect_right
