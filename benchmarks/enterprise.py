@@ -1,7 +1,7 @@
 """The enterprise License Statistics installation: fetch times, peak memory and the pages that read it.
 
     python -m benchmarks.enterprise [--servers 100] [--features 50] [--sessions 2000] [--history-days 21]
-                                    [--hourly-days 14] [--database-url URL] [--repeat 5]
+                                    [--hourly-days 14] [--database-url URL] [--repeat 5] [--fetch-only]
 
 Serves the License Statistics simulator as `--servers` license servers of `--features` features each with
 `--sessions` current users (`manage.py simulators --lstat-servers ...`, in a process of its own so that its work
@@ -11,6 +11,7 @@ in benchmarks/.data/) it then
 - fetches the source once as a scheduled fetch does (the first fetch: every day of the history, `--hourly-days`
   of hourly rows, the snapshots), printing wall time, our process's CPU time, rows and peak RSS;
 - fetches it again at once (a repeat fetch: what every 15-minute run costs once the history is stored);
+  beside each fetch, the simulator's CPU time and the load average;
 - measures the overview and the License Statistics pages as benchmarks/report_pages.py does: the first view
   after the fetch, the median repeat view, bytes sent gzip-compressed, and a browser's revisit with the ETag.
 
@@ -62,15 +63,23 @@ def peak_rss_mb():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # kilobytes on Linux
 
 
-def timed_fetch(source, label):
+def process_cpu(pid):
+    """CPU seconds (user + system) another process has used so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime: fields 14 and 15
+
+
+def timed_fetch(source, label, simulator):
     from ingest.services import run_fetch
 
-    began, cpu = time.perf_counter(), time.process_time()
+    began, cpu, sim_cpu = time.perf_counter(), time.process_time(), process_cpu(simulator.pid)
     run = run_fetch(source, trigger="bench")
     wall, cpu = time.perf_counter() - began, time.process_time() - cpu
+    sim_cpu = process_cpu(simulator.pid) - sim_cpu
     print(
         f"{label:<14} {run.status:<10} {wall:>7.1f} s wall {cpu:>7.1f} s CPU {run.records_fetched:>10,} rows fetched"
-        f" {run.records_created:>10,} new   peak RSS {peak_rss_mb():.0f} MB",
+        f" {run.records_created:>10,} new   peak RSS {peak_rss_mb():.0f} MB   simulator {sim_cpu:.1f} s CPU"
+        f"   load {os.getloadavg()[0]:.1f}",
         flush=True,
     )
     if run.status != "succeeded":
@@ -104,6 +113,7 @@ def main():
     parser.add_argument("--history-days", type=int, default=21)
     parser.add_argument("--hourly-days", type=int, default=14)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--fetch-only", action="store_true", help="measure the two fetches, not the pages")
     parser.add_argument("--database-url", default=f"sqlite:///{DATA / 'enterprise.sqlite3'}")
     args = parser.parse_args()
     DATA.mkdir(exist_ok=True)
@@ -125,12 +135,13 @@ def main():
             f"{args.history_days} days ({args.hourly_days} hourly), on {connection.vendor}",
             flush=True,
         )
-        timed_fetch(source, "first fetch")
-        timed_fetch(source, "repeat fetch")
+        timed_fetch(source, "first fetch", simulator)
+        timed_fetch(source, "repeat fetch", simulator)
     finally:
         simulator.terminate()
         simulator.wait()
-    measure(0, args.repeat, page_list=pages())
+    if not args.fetch_only:
+        measure(0, args.repeat, page_list=pages())
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """Load test: many logged-in users browsing the report pages of the ten-year data set under gunicorn.
 
-    python -m benchmarks.load [--users 20 50] [--seconds 60] [--workers 4] [--database-url URL] [--redis-url URL]
+    python -m benchmarks.load [--users 50 100] [--years 1 10] [--seconds 60] [--workers 4] [--worker-class sync]
+                              [--threads 1] [--closed-loop 10] [--database-url URL] [--redis-url URL]
 
 Starts gunicorn (`--workers` processes, production settings: DEBUG off, static files collected) on the data
 set of benchmarks/dataset.py (built first if missing), the workers sharing their chart cache in Redis as
@@ -9,7 +10,16 @@ several processes do in production (`--redis-url`, db 7 by default, flushed firs
 every user has a session of their own and, in a loop, opens the next of the pages benchmarks/report_pages.py
 measures, reads the whole (gzip-compressed) answer and pauses 1 s. It prints requests/s, p50/p95/max
 latency and errors (any answer but 200, or no answer). Latency is measured by the client on the same machine,
-so it includes the client's own share of the two cores. Target (issue 10): 50 users, p95 < 300 ms, 0 errors.
+so it includes the client's own share of the two cores.
+
+`--closed-loop S` then measures what each page costs, side by side in the same server: for S seconds per page,
+as many users as there are workers ask for it again the moment they have it, and it prints each page's
+requests/s beside a logged-in page with one small query (the API tokens page: the framework's own floor) and
+their ratio. `--years` runs all of it on each data set (1 and 10 years of every vendor), `--worker-class` and
+`--threads` are gunicorn's (sync, or gthread with threads).
+
+Targets (issue 20): 50 users p95 < 300 ms, 100 users p95 < 500 ms, 0 errors; every report page within three
+times the floor's cost (its closed-loop requests/s at least a third of the floor's).
 """
 
 import argparse
@@ -38,17 +48,18 @@ def free_port():
 
 
 def prepare(database_url, years):
-    """Build the data set if needed; the paths of the pages users open."""
+    """Build the data set if needed; the (label, path) of the pages users open."""
     from benchmarks.dataset import build, setup
 
     setup(database_url)
     build(years)
     from benchmarks.report_pages import pages
 
-    return [path for _label, path in pages(years)]
+    return pages(years)
 
 
 def sessions(n):
+    from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.contrib.sessions.backends.db import SessionStore
 
@@ -57,14 +68,14 @@ def sessions(n):
         user, _ = get_user_model().objects.get_or_create(username=f"bench-user-{i}")
         store = SessionStore()
         store["_auth_user_id"] = str(user.pk)
-        store["_auth_user_backend"] = "django.contrib.auth.backends.ModelBackend"
+        store["_auth_user_backend"] = settings.AUTHENTICATION_BACKENDS[-1]  # local accounts (dashboard.signin)
         store["_auth_user_hash"] = user.get_session_auth_hash()
         store.create()
         keys.append(store.session_key)
     return keys
 
 
-def start_gunicorn(database_url, workers, port, secret_key, redis_url=""):
+def start_gunicorn(database_url, workers, port, secret_key, redis_url="", worker_class="sync", threads=1):
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "dashboard.settings",
@@ -79,6 +90,7 @@ def start_gunicorn(database_url, workers, port, secret_key, redis_url=""):
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], env=env, check=True)
     cmd = [
         sys.executable, "-m", "gunicorn", "dashboard.wsgi", "--workers", str(workers),
+        "--worker-class", worker_class, "--threads", str(threads),
         "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
     ]  # fmt: skip
     process = subprocess.Popen(cmd, env=env, start_new_session=True)
@@ -129,6 +141,30 @@ def run_users(base, paths, keys, seconds):
     return latencies, errors, time.monotonic() - began
 
 
+def closed_loop(base, path, keys, seconds):
+    """Requests/s of `path` with len(keys) users asking again as soon as they have it, and the errors."""
+    done, errors = [], []
+    stop = time.monotonic() + seconds
+
+    def user(key):
+        http = requests.Session()
+        headers = {"Cookie": f"sessionid={key}", "Accept-Encoding": "gzip", "X-Forwarded-Proto": "https"}
+        while time.monotonic() < stop:
+            try:
+                ok = http.get(base + path, headers=headers, timeout=30, allow_redirects=False).status_code == 200
+            except requests.RequestException:
+                ok = False
+            (done if ok else errors).append(1)
+
+    threads = [threading.Thread(target=user, args=(key,)) for key in keys]
+    began = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(done) / (time.monotonic() - began), len(errors)
+
+
 def percentile(values, p):
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -136,22 +172,44 @@ def percentile(values, p):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--users", type=int, nargs="+", default=[20, 50])
+    parser.add_argument("--users", type=int, nargs="+", default=[50, 100])
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
-    parser.add_argument("--years", type=int, default=10)
-    parser.add_argument("--database-url", help="default: the SQLite data set in benchmarks/.data/")
+    parser.add_argument("--worker-class", default="sync", help="gunicorn's: sync, or gthread (with --threads)")
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--years", type=int, nargs="+", default=[1, 10])
+    parser.add_argument("--closed-loop", type=int, default=10, metavar="S", help="seconds per page; 0 to skip")
+    parser.add_argument("--database-url", help="default: the SQLite data set of each --years in benchmarks/.data/")
     parser.add_argument(
         "--redis-url", default="redis://127.0.0.1:6379/7",
-        help="the workers' shared chart cache (flushed first); '' for a local-memory cache per worker",
+        help="the workers' shared caches (flushed first); '' for a local-memory cache per worker",
     )  # fmt: skip
+    parser.add_argument("--one", action="store_true", help=argparse.SUPPRESS)  # a child process: one data set
     args = parser.parse_args()
-    database_url = args.database_url or default_sqlite_url(args.years)
-    secret_key = os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)  # sessions are signed with it
-    paths = prepare(database_url, args.years)
-    keys = sessions(max(args.users))
-    from django.db import connection
+    if args.one or len(args.years) == 1:
+        return run(args, args.years[0])
+    for years in args.years:  # each data set in a process of its own: Django is set up once, on one database
+        cmd = [sys.executable, "-m", "benchmarks.load", "--years", str(years), *_passed(args), "--one"]
+        subprocess.run(cmd, check=True)
 
+
+def _passed(args):
+    passed = ["--users", *map(str, args.users), "--seconds", str(args.seconds), "--workers", str(args.workers)]
+    passed += ["--worker-class", args.worker_class, "--threads", str(args.threads), "--closed-loop"]
+    passed += [str(args.closed_loop), "--redis-url", args.redis_url]
+    return passed + (["--database-url", args.database_url] if args.database_url else [])
+
+
+def run(args, years):
+    database_url = args.database_url or default_sqlite_url(years)
+    secret_key = os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)  # sessions are signed with it
+    labelled = prepare(database_url, years)
+    paths = [path for _label, path in labelled]
+    keys = sessions(max([*args.users, args.workers]))
+    from django.db import connection
+    from django.urls import reverse
+
+    floor = reverse("account:tokens")
     vendor = connection.vendor
     connection.close()
     port = free_port()
@@ -159,12 +217,15 @@ def main():
         import redis
 
         redis.Redis.from_url(args.redis_url).flushdb()
-    server = start_gunicorn(database_url, args.workers, port, secret_key, args.redis_url)
+    server = start_gunicorn(
+        database_url, args.workers, port, secret_key, args.redis_url, args.worker_class, args.threads
+    )
     try:
         base = f"http://127.0.0.1:{port}"
         cache = "Redis" if args.redis_url else "local memory per worker"
-        print(f"Load test: {vendor}, {args.years} years, gunicorn --workers {args.workers}, chart cache in {cache},")
-        print(f"           {len(paths)} pages in turn, 1 s pause")
+        workers = f"--workers {args.workers} --worker-class {args.worker_class} --threads {args.threads}"
+        print(f"Load test: {vendor}, {years} years, gunicorn {workers}, caches in {cache},")
+        print(f"           {len(paths)} pages in turn, 1 s pause, {args.seconds} s per row; load average {_load()}")
         print(f"{'users':>5} {'requests':>8} {'req/s':>6} {'p50 ms':>7} {'p95 ms':>7} {'max ms':>7} {'errors':>6}")
         warm = {"Cookie": f"sessionid={keys[0]}", "X-Forwarded-Proto": "https"}
         for path in paths:  # each page once first: the first view after a fetch is in benchmarks.report_pages
@@ -177,9 +238,21 @@ def main():
             )
             for error in sorted(set(errors))[:5]:
                 print(f"      e.g. {error}")
+        if args.closed_loop:
+            print(f"Closed loop: {args.workers} users asking again at once, {args.closed_loop} s per page")
+            print(f"{'page':<40} {'req/s':>7} {'floor/page':>10} {'errors':>6}")
+            floor_rate, floor_errors = closed_loop(base, floor, keys[: args.workers], args.closed_loop)
+            print(f"{'floor: API tokens page (one small query)':<40} {floor_rate:>7.1f} {1:>10.2f} {floor_errors:>6}")
+            for label, path in labelled:
+                rate, errors = closed_loop(base, path, keys[: args.workers], args.closed_loop)
+                print(f"{label:<40} {rate:>7.1f} {floor_rate / max(rate, 0.01):>10.2f} {errors:>6}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)
+
+
+def _load():
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
 
 
 if __name__ == "__main__":

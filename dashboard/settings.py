@@ -306,6 +306,8 @@ if env.str("REDIS_URL", default=""):
 CHART_CACHE_SECONDS = env.int("CHART_CACHE_SECONDS", default=24 * 3600)
 CHART_CACHE_MOVING_SECONDS = env.int("CHART_CACHE_MOVING_SECONDS", default=60)
 CHART_CACHE_MAX_BYTES = env.int("CHART_CACHE_MAX_BYTES", default=4 * 1024 * 1024)
+# Report pages rendered once per audience and data version, read by the next user (reports/page_cache.py); 0: off.
+PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=CHART_CACHE_SECONDS)
 
 # --- Background tasks (django-q2) ----------------------------------------------
 # The ORM broker needs nothing but the database; set REDIS_URL to run workers

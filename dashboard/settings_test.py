@@ -26,6 +26,9 @@ FETCH_RETRIES = 2
 FETCH_BACKOFF = 0.01
 FETCH_READ_TIMEOUT = 1.0
 FETCH_CONNECT_TIMEOUT = 1.0
+# Pages are rendered on every request, so that tests read each response's context: tests/test_page_cache.py
+# turns the page cache on, and checks it.
+PAGE_CACHE_SECONDS = 0
 # The display zone the suite runs in: `make test` runs it in UTC, in a zone with DST
 # (America/New_York) and in one with a half-hour offset (Asia/Kolkata).
 TIME_ZONE = os.environ.get("TEST_TIME_ZONE", "UTC")

@@ -40,12 +40,40 @@ def upsert(model, columns, rows, *, keys, prepared=False):
 _AS_IS = {"IntegerField", "BigIntegerField", "SmallIntegerField", "PositiveIntegerField", "CharField", "ForeignKey"}
 
 
+# Fields whose values repeat down a column (a page's periods, its days): each distinct value is converted once.
+_MEMOISED = {"DateTimeField", "DateField"}
+
+
 def _prepare(fields, rows):
+    """The rows with each value through its field's get_db_prep_value, a column at a time."""
     db = connections[DEFAULT_DB_ALIAS]  # not the proxy: it costs a lookup per value
     prep = [None if f.get_internal_type() in _AS_IS else f.get_db_prep_value for f in fields]
     if not any(prep):
         return rows
-    return [tuple(value if p is None else p(value, db) for p, value in zip(prep, row, strict=True)) for row in rows]
+    columns = list(zip(*rows, strict=True))
+    if len(columns) != len(fields):
+        raise ValueError(f"rows of {len(columns)} values for {len(fields)} columns")
+    for i, (p, field) in enumerate(zip(prep, fields, strict=True)):
+        if p is None:
+            continue
+        if field.get_internal_type() in _MEMOISED:
+            columns[i] = _memoised(p, db, columns[i])
+        else:
+            columns[i] = [p(value, db) for value in columns[i]]
+    return list(zip(*columns, strict=True))
+
+
+def _memoised(prep, db, values):
+    """[prep(value, db) for value in values], each distinct value converted once. Equal datetimes convert alike
+    except that, within one zone, the two readings of a repeated hour compare equal: `fold` is in the key."""
+    done, out = {}, []
+    for value in values:
+        key = (value, getattr(value, "fold", 0))
+        converted = done.get(key, done)
+        if converted is done:
+            converted = done[key] = prep(value, db)
+        out.append(converted)
+    return out
 
 
 def _mysql_upsert(insert, on_duplicate, rows):

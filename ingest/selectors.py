@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
 
 from ingest.models import IngestRun, Source
@@ -21,15 +22,28 @@ class SourceStatus:
 
 
 def source_statuses():
+    """Every source with its last run, its last success and whether it is stale: two queries, however many sources."""
     now = timezone.now()
+    runs = IngestRun.objects.filter(source=OuterRef("pk"))
+    sources = list(
+        Source.objects.annotate(
+            last_run_pk=Subquery(runs.order_by("-started_at", "-pk").values("pk")[:1]),
+            last_success_pk=Subquery(
+                runs.filter(status=IngestRun.Status.SUCCEEDED).order_by("-finished_at", "-pk").values("pk")[:1]
+            ),
+        )
+    )
+    wanted = {pk for source in sources for pk in (source.last_run_pk, source.last_success_pk) if pk is not None}
+    by_pk = IngestRun.objects.in_bulk(wanted) if wanted else {}
     statuses = []
-    for source in Source.objects.all():
+    for source in sources:
+        success = by_pk.get(source.last_success_pk)
         statuses.append(
             SourceStatus(
                 source=source,
-                last_run=source.last_run,
-                last_success=source.last_success,
-                stale=source.enabled and source.is_stale(now),
+                last_run=by_pk.get(source.last_run_pk),
+                last_success=success,
+                stale=source.enabled and source.is_stale(now, last_success=success),
             )
         )
     return statuses

@@ -10,7 +10,8 @@ kept in a process.
 
 The cache is Django's "charts" cache: local memory per process by default, Redis shared by every process when
 REDIS_URL is set. CHART_CACHE_SECONDS=0 turns caching off; results larger than CHART_CACHE_MAX_BYTES are not kept.
-Only data that is the same for every user is cached: selectors' rows, never pages or per-user things.
+Only data that is the same for every user is cached here: selectors' rows, never per-user things (rendered pages are
+kept per audience by reports/page_cache.py, each user's own name and CSRF token put in on each answer).
 """
 
 import functools

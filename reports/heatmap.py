@@ -53,6 +53,11 @@ def weekday_hours(pairs, zone=None, how="mean"):
         minute = local.minute if minute is None else minute
         sums[local.weekday()][local.hour] += value
         counts[local.weekday()][local.hour] += 1
+    return heatmap_of(sums, counts, minute, how)
+
+
+def heatmap_of(sums, counts, minute, how="mean"):
+    """The Heatmap of each cell's sum and count of values (sums[weekday][hour], counts likewise)."""
     z = [
         [None if n == 0 else (round(s / n, 2) if how == "mean" else s) for s, n in zip(srow, nrow, strict=True)]
         for srow, nrow in zip(sums, counts, strict=True)

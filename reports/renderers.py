@@ -8,7 +8,6 @@
 """
 
 from django.http import HttpResponseBadRequest
-from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 
@@ -18,6 +17,7 @@ from reports.charts.base import to_json
 from reports.chromium import pdf_available
 from reports.exports import REPORT_FORMATS, About
 from reports.exports import download as write_download
+from reports.page_cache import render_page
 
 TABLE_ROWS = 25  # the rows an email or a PDF shows of the table (all of them are in the downloads)
 # The escapes of Django's json_script, for JSON embedded in a <script> element.
@@ -53,7 +53,7 @@ def page(request, report, data, status=200):
     if data.tables:
         context["tables"] = {table.name: _table_context(request.GET, table) for table in data.tables}
         context["table_title"] = data.table_title
-    return render(request, report.template, context, status=status)
+    return render_page(request, report.template, context, status=status)
 
 
 def _table_context(query, table):

@@ -24,6 +24,7 @@ from django.urls import path
 from ingest.models import Source
 from reports import renderers
 from reports.exports import FORMATS, REPORT_FORMATS
+from reports.page_cache import cached_page
 from reports.pdf import report_pdf
 
 
@@ -227,7 +228,8 @@ class Report:
     @classmethod
     def as_view(cls):
         def view(request, **url_kwargs):
-            return respond(cls(user=request.user, **url_kwargs), request)
+            kept = cached_page(request)  # the same page as another user of this audience saw it, data unchanged
+            return kept if kept is not None else respond(cls(user=request.user, **url_kwargs), request)
 
         view.report_class = cls
         view.__doc__ = cls.__doc__

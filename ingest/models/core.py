@@ -101,9 +101,9 @@ class Source(models.Model):
     def last_success(self):
         return self.runs.filter(status=IngestRun.Status.SUCCEEDED).order_by("-finished_at", "-pk").first()
 
-    def is_stale(self, now=None):
-        """No successful fetch within three intervals."""
-        success = self.last_success
+    def is_stale(self, now=None, *, last_success=False):
+        """No successful fetch within three intervals (`last_success`: the source's, when already read)."""
+        success = self.last_success if last_success is False else last_success
         now = now or timezone.now()
         return success is None or now - success.finished_at > timedelta(minutes=3 * self.interval_minutes)
 

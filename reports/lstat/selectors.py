@@ -421,8 +421,8 @@ def _day_summaries(source, usage, fids, zone):
 
     rows = defaultdict(lambda: ([], []))  # (feature pk, day): (day rows, hour rows)
     fields = ("feature_id", "granularity", "period_start", "used_max", "used_avg", "denials", "total_seats")
-    for feature, granularity, *row in usage.order_by("period_start").values_list(*fields):
-        rows[(feature, row[0].astimezone(zone).date())][granularity == "hour"].append(row)
+    for feature, granularity, day, *row in _usage_values(usage.order_by("period_start").values_list(*fields), zone):
+        rows[(feature, day)][granularity == "hour"].append(row)
     for (feature, day), (days, hours) in rows.items():
         counted = days or hours
         latest = max(days + hours, key=lambda r: r[0])  # a day row before an hour row of the same start
@@ -437,6 +437,28 @@ def _day_summaries(source, usage, fids, zone):
             used_sum=sum(r[2] for r in counted), used_count=len(counted), denials=sum(r[3] for r in counted),
             preferred=bool(days), hours=by_seats, owned=latest[4],
         )  # fmt: skip
+
+
+def _usage_values(query, zone):
+    """The `values_list` query's rows as (feature, granularity, local day in `zone`, period_start, ...), period_start
+    read as the database backend's converter reads it, once for each distinct value (a page of 50 features' hours
+    repeats each period 50 times). The other fields (integers, floats, text) take no converter."""
+    from django.db import connections
+
+    connection = connections[query.db]
+    convert = connection.ops.convert_datetimefield_value
+    field = LstatUsage._meta.get_field("period_start")
+    starts = {}
+    sql, params = query.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        fetched = cursor.fetchall()
+    for feature, granularity, start, *rest in fetched:
+        read = starts.get(start)
+        if read is None:
+            moment = convert(start, field, connection)
+            read = starts[start] = (moment.astimezone(zone).date(), moment)
+        yield (feature, granularity, *read, *rest)
 
 
 @cached(by_kind("lstat"))

@@ -78,7 +78,7 @@ class Supervisor(Report):
             period=period,
             source_name=supervisor.source.name,
             figure=lambda: mls_usage_figure(
-                rows if chart.granularity == period.granularity else selectors.mls_usage(supervisor, chart, office),
+                selectors.mls_chart_usage(supervisor, period, chart, rows, office),
                 average_note(chart.granularity, office),
                 chart.granularity,
             ),

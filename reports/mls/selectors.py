@@ -2,12 +2,15 @@
 
 Days, weeks and months are the display zone's (TIME_ZONE): a New York day runs
 from midnight to midnight in New York, 23 or 25 hours long at DST changes. They
-are built from the hour rollups; an hour that a bucket boundary splits (a day
-starting at 18:30 UTC in Asia/Kolkata) is read from its minutes instead, so
-every bucket holds exactly its own minutes. Hour buckets are UTC hours, labelled
-with their local start (10:30 in Kolkata).
+are built from the hour rollups; an hour that a bucket boundary or the period's
+start or end splits (a day starting at 18:30 UTC in Asia/Kolkata) is read from
+its minutes instead, so every bucket holds exactly its own minutes. Without
+office hours the database sums them (reports/mls/buckets.py); with them, or
+where that gives up, this module does. Hour buckets are UTC hours, those
+starting in the period, labelled with their local start (10:30 in Kolkata).
 """
 
+from bisect import bisect_right
 from collections import defaultdict
 from datetime import UTC, date, datetime, timedelta
 
@@ -18,7 +21,7 @@ from dashboard.tables import Pair
 from ingest.vendors.mls.models import MlsRecord, MlsRollup, MlsSupervisor
 from reports.cache import by_kind, cached
 from reports.charts.base import Trend, day_ends
-from reports.heatmap import weekday_hours
+from reports.mls.buckets import add, usage_in_sql, weekday_hours_in_sql
 from reports.periods import bucket_start, bucket_starts
 
 MLS_METRICS = ["used", "prepaid", "metered"]
@@ -59,6 +62,10 @@ def mls_usage(supervisor, period, office=None):
     """
     granularity, start, end = period.granularity, period.start_dt, period.end_dt
     zone = timezone.get_current_timezone()
+    if office is None and granularity != "hour":  # summed by the database: a tenth of the time at ten years
+        summed = usage_in_sql(supervisor, start, end, bucket_starts(start, end, granularity), zone)
+        if summed is not None:
+            return [_row(key, summed[key]) for key in sorted(summed)]
     hours = MlsRollup.objects.filter(
         supervisor=supervisor, granularity="hour", bucket__gt=start - HOUR, bucket__lt=end
     ).order_by("bucket")
@@ -68,7 +75,7 @@ def mls_usage(supervisor, period, office=None):
         for hour, *stats in stored:
             inside = True if office is None else office.covers(hour, zone)
             if hour >= start and inside:
-                _add(buckets[hour], *stats)
+                add(buckets[hour], *stats)
             elif hour >= start and inside is None:
                 split.append(hour)
         bucket_of = _utc_hour
@@ -79,16 +86,31 @@ def mls_usage(supervisor, period, office=None):
             while hour >= starts[i + 1]:
                 i += 1
             inside = True if office is None else office.covers(hour, zone)
-            if hour < starts[i] or hour + LAST_MINUTE >= starts[i + 1] or inside is None:
-                split.append(hour)  # a local boundary (of a bucket, or of office hours) falls inside this UTC hour
+            if hour < max(starts[i], start) or hour + LAST_MINUTE >= min(starts[i + 1], end) or inside is None:
+                split.append(hour)  # a boundary (of a bucket, the period or office hours) falls inside this UTC hour
             elif inside:
-                _add(buckets[starts[i]], *stats)
+                add(buckets[starts[i]], *stats)
         bucket_of = lambda moment: bucket_start(moment, granularity).astimezone(UTC)  # noqa: E731
     for moment, used, prepaid, metered in _minutes(supervisor, split):
         if start <= moment < end and (office is None or office.contains(moment.astimezone(zone))):
             stats = (used, used, used, prepaid, prepaid, prepaid, metered, metered, metered)
-            _add(buckets[bucket_of(moment)], 1, *stats)
+            add(buckets[bucket_of(moment)], 1, *stats)
     return [_row(key, buckets[key]) for key in sorted(buckets)]
+
+
+def mls_chart_usage(supervisor, period, chart, rows, office=None):
+    """The usage rows a chart of the `chart` period draws, `rows` being the table's (`mls_usage` of `period`): those
+    rows, or where they are days, them merged into the chart's weeks or months (which hold whole local days)."""
+    if chart.granularity == period.granularity:
+        return rows
+    if period.granularity != "day":
+        return mls_usage(supervisor, chart, office)
+    starts = bucket_starts(chart.start_dt, chart.end_dt, chart.granularity)
+    merged = defaultdict(lambda: {"samples": 0})
+    for row in rows:
+        key = starts[bisect_right(starts, row["bucket"].astimezone(UTC)) - 1]
+        add(merged[key], row["samples"], *(row[f"{m}_{s}"] for m in MLS_METRICS for s in ("min", "max", "sum")))
+    return [_row(key, merged[key]) for key in sorted(merged)]
 
 
 def _utc_hour(moment):
@@ -110,17 +132,6 @@ def _minutes(supervisor, hours):
         "ts_date", "ts_time", "lic_used", "lic_prepaid", "lic_metered"
     )
     return [(datetime.combine(d, t, tzinfo=UTC), u, p, m) for d, t, u, p, m in records]
-
-
-def _add(bucket, samples, *stats):
-    """Fold [min, max, sum] x 3 of `samples` minutes into a bucket."""
-    first = bucket["samples"] == 0
-    bucket["samples"] += samples
-    for i, m in enumerate(MLS_METRICS):
-        low, high, total = stats[3 * i : 3 * i + 3]
-        bucket[f"{m}_min"] = low if first else min(bucket[f"{m}_min"], low)
-        bucket[f"{m}_max"] = high if first else max(bucket[f"{m}_max"], high)
-        bucket[f"{m}_sum"] = bucket.get(f"{m}_sum", 0) + total
 
 
 def _row(key, b):
@@ -147,10 +158,8 @@ def mls_bucket_note(period):
 @cached(lambda supervisor, period: {"pk": supervisor.source_id})
 def mls_heatmap(supervisor, period):
     """The mean hourly peak of used licenses per local weekday and hour, from the UTC hours starting in the period."""
-    hours = MlsRollup.objects.filter(
-        supervisor=supervisor, granularity="hour", bucket__gte=period.start_dt, bucket__lt=period.end_dt
-    )
-    return weekday_hours(hours.order_by().values_list("bucket", "used_max").iterator(chunk_size=2000))
+    zone = timezone.get_current_timezone()
+    return weekday_hours_in_sql(supervisor, period.start_dt.astimezone(UTC), period.end_dt.astimezone(UTC), zone)
 
 
 def mls_raw_minutes(supervisor, start, end, office=None):

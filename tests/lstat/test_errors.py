@@ -143,3 +143,32 @@ def test_params_are_stored_cleaned_with_their_defaults(db):
         "lsids": [3, 7], "fids": [], "history_start": "2026-01-05", "hourly_days": 14, "timezone": "",
         "page_size": 1000, "snapshots": [],
     }  # fmt: skip
+
+
+def test_a_failed_series_stops_the_run_before_the_next_is_asked_for_and_keeps_those_before(
+    sim, lstat_clock, lstat_source
+):
+    # server 1's series (its days, its hours) are stored while server 2's days are asked for; those fail
+    simulator = sim.simulators["lstat"]
+    simulator.fail_next("/api/v1/report/usage-history/license-server/2/json", "busy", code=3)
+
+    run = run_fetch(lstat_source)
+
+    assert run.status == IngestRun.Status.FAILED and "busy (code 3)" in run.error
+    history = [(path, q.get("granularity")) for path, q in simulator.requests if "usage-history" in path]
+    assert history[-1] == ("/api/v1/report/usage-history/license-server/2/json", "5")  # nothing asked after it
+    assert ("/api/v1/report/usage-history/license-server/1/json", "6") in history
+    assert LstatUsage.objects.filter(feature__server__lsid=1, granularity="hour").exists()
+    assert Cursor.objects.filter(source=lstat_source, key="hour:server:1").exists()
+    assert not LstatUsage.objects.filter(feature__server__lsid=2).exists()
+
+
+def test_each_servers_days_then_hours_are_asked_for_one_after_another(sim, lstat_clock, lstat_source):
+    simulator = sim.simulators["lstat"]
+
+    assert run_fetch(lstat_source).status == IngestRun.Status.SUCCEEDED
+
+    history = [(p.split("/")[-2], q["granularity"]) for p, q in simulator.requests if "usage-history" in p]
+    series = [s for i, s in enumerate(history) if i == 0 or history[i - 1] != s]  # each series' pages as one
+    assert series == [("1", "5"), ("1", "6"), ("2", "5"), ("2", "6")]
+    assert len(history) > len(series)  # hours come in pages of 25 rows

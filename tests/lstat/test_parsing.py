@@ -4,10 +4,20 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ingest.errors import PayloadError
-from ingest.vendors.lstat.parsing import feature_rows, parse_current_usage, parse_lud, server_rows, usage_rows
+from ingest.vendors.lstat.parsing import (
+    _usage_row,
+    feature_rows,
+    parse_current_usage,
+    parse_lud,
+    server_rows,
+    usage_rows,
+)
 from ingest.vendors.lstat.storage import separate_repeated_hours
+from ingest.vendors.parsing import records
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -100,6 +110,47 @@ def test_a_usage_row_without_a_field_names_it():
     del row["ldtc"]
     with pytest.raises(PayloadError, match=r"usage history, row 0 \(fid 11\): missing field 'ldtc'"):
         usage_rows([row], "usage history", UTC, "day")
+
+
+# Values of every kind a field might hold: the plain ones usage_rows reads at once, and every other.
+LUDS = st.sampled_from([
+    "2026-03-04", "2026-03-04 13:00", "2026-03-05 13:00", "2026-03-04 13:00:00", " 2026-03-04", "1969-12-31",
+    "1969-12-31 23:00", "3000-01-01", "2026-03", "2026-02-30", "2026-03-02 - 2026-03-08", "2026-03-29 02:30",
+])  # fmt: skip
+ODD = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**63), 2**63), st.floats(allow_nan=True), st.just(2**53 + 1),
+    st.just(2.0), st.just(-0.0), st.text(max_size=5), st.just(" FEATURE "), st.just("a\x00b"), st.just("é"),
+    st.just("x" * 301), st.lists(st.integers(), max_size=1), LUDS,
+)  # fmt: skip
+FIELDS = [*ROW, "fns", "fv", "ftype"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    changes=st.lists(
+        st.dictionaries(st.sampled_from(FIELDS), ODD | st.just("absent"), max_size=3)
+        | st.builds(lambda lud: {"lud": lud}, LUDS),
+        max_size=4,
+    ),
+    granularity=st.sampled_from(["day", "hour"]),
+)
+def test_usage_rows_reads_every_row_as_its_record_does(changes, granularity):
+    """The plain rows' quick reading and the Record's agree: the same rows, or the same error."""
+    base = {**ROW, "lud": "2026-03-04 13:00"} if granularity == "hour" else dict(ROW)
+    payload = []
+    for change in [{}, *changes, {}]:  # unchanged rows around the others: a label read before, and after
+        row = {**base, "fns": "MATLAB", **change}
+        payload.append({k: v for k, v in row.items() if v != "absent"})
+    try:
+        want = [_usage_row(r, BERLIN, granularity) for r in records(payload, "usage", what="row", ident="fid")]
+    except PayloadError as exc:
+        with pytest.raises(PayloadError) as raised:
+            usage_rows(payload, "usage", BERLIN, granularity)
+        assert str(raised.value) == str(exc)
+    else:
+        got = usage_rows(payload, "usage", BERLIN, granularity)
+        assert got == want
+        assert [[type(v) for v in r.values()] for r in got] == [[type(v) for v in r.values()] for r in want]
 
 
 def test_the_server_list_reads_the_documented_names_and_the_simulators_older_ones():

@@ -7,12 +7,17 @@ from their cursor (the last complete hour) through now, within the hourly
 window (default 14 days), whole local days at a time; then snapshot the
 current-users reports, which License Statistics keeps no history of.
 Every request series (a chunk of days, a snapshot) is gathered in full before
-it is stored in one transaction, so an upstream failure stores nothing half.
+it is stored in one transaction, so an upstream failure stores nothing half;
+the next chunk is asked for while one is stored (fetch_history), one request
+at a time.
 HTTP is in client.py, reading payloads in parsing.py, writes in storage.py.
 """
 
 import json
+from concurrent.futures import ThreadPoolExecutor
+from contextvars import copy_context
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import chain
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -60,9 +65,7 @@ class LstatConnector(Connector):
         self.storage = LstatStorage(self.source, self.now)
         self.today = self.now.astimezone(self.zone).date()
         servers = self.discover()
-        for stream in self.streams(servers):
-            self.fetch_daily(stream)
-            self.fetch_hourly(stream)
+        self.fetch_history(self.streams(servers))
         for kind in self.params["snapshots"]:
             getattr(self, f"snapshot_{kind}")()
 
@@ -159,8 +162,30 @@ class LstatConnector(Connector):
         return rows
 
     # --- usage history --------------------------------------------------------------
-    def fetch_daily(self, stream):
-        """Days from the cursor (last complete day) through today; the cursor stops at yesterday."""
+    def fetch_history(self, streams):
+        """Each stream's days, then its hours, one request series (a chunk of days) after another.
+
+        The next series is asked for while the one before it is stored: still one request at a time, each sent
+        once the one before it has answered in full, so License Statistics sees the same requests in the same
+        order as from a connector that waits for its own writes, without the pause between them. A series that
+        fails stops the run before the next is asked for; one whose storing fails lets the request already
+        under way finish, unread. At most two series are held at once.
+        """
+        series = (s for stream in streams for s in chain(self.daily_series(stream), self.hourly_series(stream)))
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lstat-history") as upstream:
+            held = None  # (the series asked for last, its answer under way)
+            for request, store in series:
+                rows = held[1].result() if held else None
+                asking = upstream.submit(copy_context().run, self.get_usage, *request)  # the run's deadline too
+                if held:
+                    held[0](rows)
+                held = (store, asking)
+            if held:
+                held[0](held[1].result())
+
+    def daily_series(self, stream):
+        """Days from the cursor (last complete day) through today; the cursor stops at yesterday.
+        Yields ((stream, first day, last day, "day"), what stores its answer) for each chunk."""
         key = f"day:{stream.key}"
         done = self.run.cursor(key)
         if done:
@@ -171,13 +196,16 @@ class LstatConnector(Connector):
             first = self.today - timedelta(days=DEFAULT_HISTORY_DAYS)
         yesterday = self.today - timedelta(days=1)
         for start, end in day_chunks(first, self.today, CHUNK_DAYS["day"]):
-            rows = self.get_usage(stream, start, end, "day")
-            with self.run.page() as page:
-                self.store_usage(page, stream, rows, "day")
-                if min(end, yesterday) >= start:
-                    page.set_cursor(key, min(end, yesterday).isoformat())
 
-    def fetch_hourly(self, stream):
+            def store(rows, start=start, end=end):
+                with self.run.page() as page:
+                    self.store_usage(page, stream, rows, "day")
+                    if min(end, yesterday) >= start:
+                        page.set_cursor(key, min(end, yesterday).isoformat())
+
+            yield (stream, start, end, "day"), store
+
+    def hourly_series(self, stream):
         """Hourly rows from the hour after the cursor (the last complete hour) through now, within the window.
 
         License Statistics asks for whole days (`sd`/`ed`, its calendar), so a run reads from the local day that
@@ -196,16 +224,20 @@ class LstatConnector(Connector):
         else:
             first = window  # nothing read yet, or the window now starts before the first day read
         complete = last_complete_hour(self.now)
+        read = {"from": read_from}
         for start, end in day_chunks(first, self.today, CHUNK_DAYS["hour"]):
-            rows = self.get_usage(stream, start, end, "hour")
-            with self.run.page() as page:
-                self.store_usage(page, stream, rows, "hour")
-                last = min(complete, local_midnight(end + timedelta(days=1), self.zone) - HOUR)
-                if last >= local_midnight(start, self.zone):
-                    page.set_cursor(key, last.isoformat())
-                if not read_from or date.fromisoformat(read_from) > window:
-                    read_from = window.isoformat()
-                    page.set_cursor(from_key, read_from)
+
+            def store(rows, start=start, end=end):
+                with self.run.page() as page:
+                    self.store_usage(page, stream, rows, "hour")
+                    last = min(complete, local_midnight(end + timedelta(days=1), self.zone) - HOUR)
+                    if last >= local_midnight(start, self.zone):
+                        page.set_cursor(key, last.isoformat())
+                    if not read["from"] or date.fromisoformat(read["from"]) > window:
+                        read["from"] = window.isoformat()
+                        page.set_cursor(from_key, read["from"])
+
+            yield (stream, start, end, "hour"), store
 
     def get_usage(self, stream, start, end, granularity):
         params = {

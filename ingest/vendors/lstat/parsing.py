@@ -14,11 +14,12 @@ Only the ids are required of a server or feature; a descriptive field it lacks r
 bounded by its column's max_length (given here), numbers by their columns (see ingest/vendors/parsing.py).
 """
 
+import math
 import re
 from datetime import date, datetime, timedelta
 
 from ingest.errors import PayloadError
-from ingest.vendors.parsing import bounded_raw, one_record, records
+from ingest.vendors.parsing import INT_RANGE, NUMBER_LIMIT, Record, bounded_raw, date_problem, one_record, records
 
 PERIOD_FIELD = "lud"  # usage history rows are ordered by their period
 
@@ -115,8 +116,69 @@ def usage_rows(payload, where, zone, granularity):
 
     The feature's name, version and type are None where a row does not carry them
     (per-feature and comparison reports), so that storage can fill them in.
+
+    A row of the usual shape (whole numbers as JSON integers, numbers as numbers, plain text, a `lud` already read
+    on an earlier row) is read by `_plain_usage_row`; any other goes through its `Record`, which reads it the same
+    way or fails naming the row and field.
     """
-    return [_usage_row(r, zone, granularity) for r in records(payload, where, what="row", ident="fid")]
+    if not isinstance(payload, list):
+        return [_usage_row(r, zone, granularity) for r in records(payload, where, what="row", ident="fid")]
+    periods = {}  # lud: period_start, read once for every feature of the report that has that period
+    rows = []
+    for i, data in enumerate(payload):
+        row = _plain_usage_row(data, periods, zone, granularity)
+        if row is None:
+            row = _usage_row(Record(data, where, f"row {i}", ident="fid"), zone, granularity)
+        rows.append(row)
+    return rows
+
+
+_WHOLE_LOW, _WHOLE_HIGH = INT_RANGE
+_TEXT_FIELDS = (("feature_name", "fns", 300), ("feature_version", "fv", 100), ("feature_type", "ftype", 100))
+
+
+def _plain_usage_row(data, periods, zone, granularity):
+    """The row `_usage_row` reads from `data` when every field is of the plain shape it takes as it is; else None."""
+    if type(data) is not dict:
+        return None
+    get = data.get
+    fid, label = get("fid"), get("lud")
+    if type(fid) is not int or not _WHOLE_LOW <= fid <= _WHOLE_HIGH or type(label) is not str:
+        return None
+    start = periods.get(label)
+    if start is None:
+        try:
+            found, start = parse_lud(label, zone)
+        except ValueError:
+            return None
+        if found != granularity or date_problem(start.date()):
+            return None
+        periods[label] = start
+    row = {"fid": fid, "period_start": start, "period_label": label}
+    for name, code in WHOLE_FIELDS:
+        value = get(code)
+        if type(value) is not int or not _WHOLE_LOW <= value <= _WHOLE_HIGH:
+            return None
+        row[name] = value
+    for name, code in NUMBER_FIELDS:
+        value = get(code)
+        kind = type(value)
+        if kind is float:
+            if not math.isfinite(value) or not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+                return None
+        elif kind is not int or not -NUMBER_LIMIT <= value <= NUMBER_LIMIT:
+            return None
+        row[name] = float(value)
+    for name, code, length in _TEXT_FIELDS:
+        value = get(code)
+        if value is not None:
+            if type(value) is not str:
+                return None
+            value = value.strip()
+            if len(value) > length or "\x00" in value or not value.isascii():
+                return None
+        row[name] = value
+    return row
 
 
 def _usage_row(r, zone, granularity):

@@ -24,6 +24,7 @@ sessions, whatever the usage), and `fail_next()` for a
 """
 
 import json
+import threading
 from collections import deque
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
@@ -58,6 +59,8 @@ USERS = [
 ]  # fmt: skip
 GRANULARITIES = {2: "quarter", 3: "month", 4: "week", 5: "day", 6: "hour"}
 SAMPLE_MINUTES = 15
+HOUR = timedelta(hours=1)
+REPORTS_KEPT = 4  # usage history reports whose rows are kept for their next pages
 LICENSED_USERS = 50
 
 
@@ -94,21 +97,82 @@ def demand(fid, when, peak):
     return int(round(peak * shape * busy_day * jitter))
 
 
+def _shape(weekday, at):
+    """demand()'s shape of the day at `at` hours past midnight (UTC): office hours on weekdays, quiet otherwise."""
+    if weekday < 5 and 7 <= at < 18:
+        return min(1.0, (at - 7) / 2, (18 - at) / 2) * (0.75 if 12 <= at < 13 else 1.0)
+    return 0.1 if weekday < 5 else 0.04
+
+
+SAMPLES_PER_HOUR = 60 // SAMPLE_MINUTES
+# _shape() of every sample of the day, [weekday < 5][sample of the day]: the same floats, computed once.
+_SHAPES = [
+    [_shape(weekday, h + q * SAMPLE_MINUTES / 60) for h in range(24) for q in range(SAMPLES_PER_HOUR)]
+    for weekday in (5, 0)
+]
+
+
 def hour_samples(fid, peak, total, borrow, hour, count):
     """The first `count` samples of the UTC hour starting at `hour`: sample() of each, computed in one go."""
-    day, weekday, h = hour.toordinal(), hour.weekday(), hour.hour
+    day, h = hour.toordinal(), hour.hour
     busy_day = 0.7 + 0.5 * _noise(day, fid)
     borrowed = int(round(borrow * _noise(day * 24 + h, fid + 3))) if borrow else 0
+    shapes = _SHAPES[hour.weekday() < 5]
     out = []
     for q in range(count):
-        at = h + q * SAMPLE_MINUTES / 60
-        if weekday < 5 and 7 <= at < 18:
-            shape = min(1.0, (at - 7) / 2, (18 - at) / 2) * (0.75 if 12 <= at < 13 else 1.0)
-        else:
-            shape = 0.1 if weekday < 5 else 0.04
-        wanted = int(round(peak * shape * busy_day * (0.8 + 0.4 * _noise(day * 96 + h * 4 + q, fid + 5))))
+        # _noise(day * 96 + h * 4 + q, fid + 5), inline: this is the simulator's innermost loop
+        x = ((day * 96 + h * 4 + q) * 2246822519 + (fid + 5) * 3266489917 + 0x27D4EB2F) & 0xFFFFFFFF
+        x ^= x >> 15
+        x = (x * 668265263) & 0xFFFFFFFF
+        x ^= x >> 13
+        wanted = int(round(peak * shapes[h * 4 + q] * busy_day * (0.8 + 0.4 * ((x & 0xFFFF) / 65536.0))))
         out.append((min(total, wanted + borrowed), borrowed, max(0, wanted + borrowed - total)))
     return out
+
+
+@lru_cache(maxsize=65_536)
+def hour_stats(fid, peak, total, borrow, hour, count):
+    """What a period's row needs of one hour's samples (see aggregate()): (samples, least used, sum used, most used,
+    least borrowed, most borrowed, denials), as hour_samples() would give them, without a list of samples. Kept
+    for the hours asked for again: a report's next page, the hourly rows of the days just read as days."""
+    day, h = hour.toordinal(), hour.hour
+    busy_day = 0.7 + 0.5 * _noise(day, fid)
+    borrowed = int(round(borrow * _noise(day * 24 + h, fid + 3))) if borrow else 0
+    shapes = _SHAPES[hour.weekday() < 5]
+    least, most, used, denials = total, 0, 0, 0
+    for q in range(count):
+        x = ((day * 96 + h * 4 + q) * 2246822519 + (fid + 5) * 3266489917 + 0x27D4EB2F) & 0xFFFFFFFF
+        x ^= x >> 15
+        x = (x * 668265263) & 0xFFFFFFFF
+        x ^= x >> 13
+        held = int(round(peak * shapes[h * 4 + q] * busy_day * (0.8 + 0.4 * ((x & 0xFFFF) / 65536.0)))) + borrowed
+        if held > total:
+            denials += held - total
+            held = total
+        used += held
+        least = held if held < least else least
+        most = held if held > most else most
+    return count, least, used, most, borrowed, borrowed, denials
+
+
+def combined(stats, total):
+    """aggregate() of the samples of the hours whose hour_stats() are `stats`: the same figures, from the sums."""
+    if len(stats) == 1:
+        n, least, used, most, least_borrowed, most_borrowed, denials = stats[0]
+    else:
+        n, used, denials = sum(s[0] for s in stats), sum(s[2] for s in stats), sum(s[6] for s in stats)
+        least, most = min(s[1] for s in stats), max(s[3] for s in stats)
+        least_borrowed, most_borrowed = min(s[4] for s in stats), max(s[5] for s in stats)
+    return {
+        "lumin": least,
+        "lua": round(used / n, 2),
+        "lumax": most,
+        "lbmin": least_borrowed,
+        "lbmax": most_borrowed,
+        "ldtc": denials,
+        "hu": round(used * SAMPLE_MINUTES / 60, 2),
+        "ft": total,
+    }
 
 
 @lru_cache(maxsize=200_000)
@@ -159,6 +223,7 @@ class LstatSimulator(Simulator):
         self.failures = []  # see fail_next()
         self.overstate_total = 0  # > 0: totalCount promises rows that never come, as a broken server might
         self.requests = deque(maxlen=1000)  # (path, query) of recent requests, for tests to inspect
+        self.reports, self.reports_lock = {}, threading.Lock()  # the last REPORTS_KEPT reports' rows, see usage()
 
     test_history_days = 3
     demo_options = {"features": DEMO_FEATURES}
@@ -282,36 +347,68 @@ class LstatSimulator(Simulator):
         granularity = GRANULARITIES.get(int(request.arg("granularity", "0") or 0))
         if granularity is None or sd > ed:
             return fail(400, "granularity must be 2 to 6, and sd not after ed")
+        descending = request.arg("orderDirection") == "DESC"
+        end = self.end
+        # A report's rows depend on `end` only through the last sample before it when every hour starts on the
+        # sample grid (local midnights in every zone of whole quarter hours): its pages share one computation.
+        first = datetime.combine(sd, datetime.min.time(), tzinfo=self.zone).astimezone(UTC)
+        on_grid = first.second == 0 and first.microsecond == 0 and first.minute % SAMPLE_MINUTES == 0
+        key = (
+            tuple((f["fid"], f["peak"], f["total"], f["borrow"], f["fns"], f["fv"], f["ftype"]) for f in features),
+            names, sd, ed, granularity, descending, self.zone, self.start, _floor(end) if on_grid else end,
+        )  # fmt: skip
+        with self.reports_lock:
+            rows = self.reports.get(key)
+        if rows is None:
+            rows = self.report_rows(features, sd, ed, granularity, descending, end, names)
+            with self.reports_lock:
+                self.reports[key] = rows
+                while len(self.reports) > REPORTS_KEPT:
+                    del self.reports[next(iter(self.reports))]
+        return self.paged(request, rows)
+
+    def report_rows(self, features, sd, ed, granularity, descending, end, names):
+        """Every row of a usage history report, in its order (the pages slice it)."""
+        periods = self.period_hours(sd, ed, granularity, end)
         rows = []
         for f in features:
-            for row in self.periods(f, sd, ed, granularity):
+            for row in self.feature_periods(f, periods):
                 if names:
                     row.update(fns=f["fns"], fv=f["fv"], ftype=f["ftype"])
                 rows.append(row)
-        rows.sort(key=lambda r: (r.pop("_start"), r["fid"]), reverse=request.arg("orderDirection") == "DESC")
-        return self.paged(request, rows)
+        rows.sort(key=lambda r: (r.pop("_start"), r["fid"]), reverse=descending)
+        return rows
 
-    def periods(self, f, sd, ed, granularity):
+    def periods(self, f, sd, ed, granularity, end=None):
         """The feature's rows between local days sd and ed: hours, or hours aggregated to coarser periods."""
-        groups = {}
-        for hour_utc, stats in self.hours(f, sd, ed):
-            local = hour_utc.astimezone(self.zone)
-            lud, start = self.label(local, granularity, sd, ed)
-            groups.setdefault(lud, (start, []))[1].append(stats)
-        return [
-            {"fid": f["fid"], "lud": lud, "_start": start, **aggregate(stats, f["total"])}
-            for lud, (start, stats) in groups.items()
-        ]
+        return self.feature_periods(f, self.period_hours(sd, ed, granularity, end))
 
-    def hours(self, f, sd, ed):
+    def feature_periods(self, f, periods):
+        fid, peak, total, borrow = f["fid"], f["peak"], f["total"], f["borrow"]
+        return [
+            {"fid": fid, "lud": lud, "_start": start,
+             **combined([hour_stats(fid, peak, total, borrow, hour, count) for hour, count in hours], total)}
+            for lud, start, hours in periods
+        ]  # fmt: skip
+
+    def period_hours(self, sd, ed, granularity, end=None):
+        """[(lud, sort key, [(UTC start, samples) of its hours])] of the periods between local days sd and ed:
+        the same for every feature of a report."""
+        groups = {}
+        for hour, count in self.hours(sd, ed, end):
+            lud, start = self.label(hour.astimezone(self.zone), granularity, sd, ed)
+            groups.setdefault(lud, (start, []))[1].append((hour, count))
+        return [(lud, start, hours) for lud, (start, hours) in groups.items()]
+
+    def hours(self, sd, ed, end=None):
+        """(UTC start, samples taken) of each hour of the local days sd to ed, up to `end` (default: now)."""
         first = datetime.combine(sd, datetime.min.time(), tzinfo=self.zone).astimezone(UTC)
         last = datetime.combine(ed + timedelta(days=1), datetime.min.time(), tzinfo=self.zone).astimezone(UTC)
         hour = max(first, self.start)
-        end = self.end
+        end = self.end if end is None else end
         while hour < last and hour <= end:
-            count = min(60 // SAMPLE_MINUTES, int((end - hour).total_seconds() // (SAMPLE_MINUTES * 60)) + 1)
-            yield hour, hour_samples(f["fid"], f["peak"], f["total"], f["borrow"], hour, count)
-            hour += timedelta(hours=1)
+            yield hour, min(SAMPLES_PER_HOUR, int((end - hour).total_seconds() // (SAMPLE_MINUTES * 60)) + 1)
+            hour += HOUR
 
     def label(self, local, granularity, sd, ed):
         """The period's `lud`, as License Statistics writes it for each granularity, and its sort key."""

@@ -134,18 +134,15 @@ def _hours_in_sql(supervisor, days):
     hours = (
         MlsRecord.objects.filter(supervisor=supervisor, ts_date__in=days)
         .values("ts_date", hour=HourOf("ts_time"))
-        .annotate(
-            samples=Count("id"),
-            used_min=Min("lic_used"),
-            used_max=Max("lic_used"),
-            used_sum=Sum("lic_used"),
-            prepaid_min=Min("lic_prepaid"),
-            prepaid_max=Max("lic_prepaid"),
-            prepaid_sum=Sum("lic_prepaid"),
-            metered_min=Min("lic_metered"),
-            metered_max=Max("lic_metered"),
-            metered_sum=Sum("lic_metered"),
-        )  # fmt: skip
+        .annotate(**minute_stats())
         .order_by()
     )
     return [(h["ts_date"], h["hour"], [h[c] for c in ROLLUP_COLUMNS[3:]]) for h in hours]
+
+
+def minute_stats():
+    """The aggregates of a group of minute records, named as ROLLUP_COLUMNS[3:] (for `.annotate`)."""
+    stats = {"samples": Count("id")}
+    for m in ("used", "prepaid", "metered"):
+        stats |= {f"{m}_min": Min(f"lic_{m}"), f"{m}_max": Max(f"lic_{m}"), f"{m}_sum": Sum(f"lic_{m}")}
+    return stats
