@@ -1,4 +1,4 @@
-"""A supervisor's days, weeks and months, summed by the database from the UTC hour rollups (reports/mls/buckets.py),
+"""A supervisor's days, weeks and months, summed by the database from the UTC hour rollups (reports/mls/selectors.py),
 against the same figures computed here from the minute records, in UTC, America/New_York and Asia/Kolkata.
 
 The two histories hold New York's DST changes (8 March 2026, a 23-hour day; 1 November 2026, a 25-hour day that
