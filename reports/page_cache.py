@@ -14,7 +14,9 @@ fetch still pays for the new data. Only what has an ETag is kept (report pages, 
 0: off) and at most CHART_CACHE_MAX_BYTES, as chart rows are.
 """
 
+import functools
 import zlib
+from collections import namedtuple
 
 from django.conf import settings
 from django.core.cache import caches
@@ -23,7 +25,6 @@ from django.middleware.csrf import get_token
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils.crypto import salted_hmac
-from django.utils.functional import cached_property
 from django.utils.html import escape
 
 from dashboard.privacy.names import names_visible
@@ -73,27 +74,20 @@ def _personal(request, html):
     return HttpResponse(html)
 
 
-class _Marks:
-    """The marks a kept page holds in place of the user's own name and CSRF token: derived from SECRET_KEY, so that
-    no upstream's name can hold one, and the same in every process sharing the cache."""
-
-    @cached_property
-    def user(self):
-        return "mb-user-" + salted_hmac("reports.page_cache.user", "", algorithm="sha256").hexdigest()[:24]
-
-    @cached_property
-    def csrf(self):
-        return "mbcsrf" + salted_hmac("reports.page_cache.csrf", "", algorithm="sha256").hexdigest()[:24]
-
-
-_MARKS = {}
+Marks = namedtuple("Marks", "user csrf")
 
 
 def _marks():
-    marks = _MARKS.get(settings.SECRET_KEY)
-    if marks is None:
-        marks = _MARKS[settings.SECRET_KEY] = _Marks()
-    return marks
+    return _marks_of(settings.SECRET_KEY)
+
+
+@functools.lru_cache(maxsize=4)
+def _marks_of(secret_key):
+    """The marks a kept page holds in place of the user's own name and CSRF token: derived from SECRET_KEY, so that
+    no upstream's name can hold one, and the same in every process sharing the cache."""
+    user = salted_hmac("reports.page_cache.user", "", secret=secret_key, algorithm="sha256").hexdigest()[:24]
+    csrf = salted_hmac("reports.page_cache.csrf", "", secret=secret_key, algorithm="sha256").hexdigest()[:24]
+    return Marks(user="mb-user-" + user, csrf="mbcsrf" + csrf)
 
 
 class _MarkedUser:
